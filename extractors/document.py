@@ -1,0 +1,124 @@
+"""The format-independent model every reader returns and every extractor reads.
+
+Text is kept twice on purpose: `text` is verbatim (evidence must quote the brochure
+exactly) and `norm` is NFKC-normalised (matching must not care about full-width digits,
+Kangxi radicals or half-width katakana).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Literal
+
+SourceFormat = Literal["pdf", "html", "text"]
+TextLayer = Literal["ok", "none", "cid"]
+
+#: how the cells of one table row are joined when a row is written out as text
+CELL_SEPARATOR = " | "
+
+
+def nfkc(text: str) -> str:
+    """Given verbatim text, return its NFKC form, the form all matching works on."""
+    return unicodedata.normalize("NFKC", text)
+
+
+@dataclass(frozen=True)
+class BBox:
+    """A rectangle in PDF points, origin top-left (pdfplumber's `x0, top, x1, bottom`)."""
+
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of running text in reading order."""
+
+    text: str
+    page: int
+    bbox: BBox | None = None
+
+    @property
+    def norm(self) -> str:
+        return nfkc(self.text)
+
+
+@dataclass(frozen=True)
+class Cell:
+    text: str
+    bbox: BBox | None = None
+
+    @property
+    def norm(self) -> str:
+        return nfkc(self.text)
+
+
+@dataclass(frozen=True)
+class Table:
+    """A grid of cells; rows may differ in length, merged cells repeat nothing (empty text)."""
+
+    page: int
+    rows: tuple[tuple[Cell, ...], ...]
+    bbox: BBox | None = None
+
+    def row_text(self, index: int) -> str:
+        """Given a row index, return the row's verbatim cells joined by CELL_SEPARATOR."""
+        return CELL_SEPARATOR.join(c.text for c in self.rows[index])
+
+    def texts(self) -> list[list[str]]:
+        """Given nothing, return the verbatim cell texts as a list of rows."""
+        return [[c.text for c in row] for row in self.rows]
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page (html and text documents have exactly one).
+
+    `lines` is the whole page in reading order, table text included; `tables` gives the
+    same table text again with its grid structure.
+    """
+
+    number: int
+    lines: tuple[Line, ...]
+    tables: tuple[Table, ...] = ()
+    text_layer: TextLayer = "ok"
+    width: float | None = None
+    height: float | None = None
+
+
+@dataclass(frozen=True)
+class Document:
+    source: str  # path as given to the reader
+    source_format: SourceFormat
+    pages: tuple[Page, ...]
+    title: str | None = None
+    warnings: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def page_count(self) -> int:
+        return len(self.pages)
+
+    def iter_lines(self) -> Iterator[Line]:
+        """Given nothing, return every line of every page in reading order."""
+        for page in self.pages:
+            yield from page.lines
+
+    def iter_tables(self) -> Iterator[Table]:
+        """Given nothing, return every table of every page in order."""
+        for page in self.pages:
+            yield from page.tables
+
+    @property
+    def text(self) -> str:
+        """All verbatim text: the lines, then every table row as CELL_SEPARATOR-joined cells.
+
+        Evidence strings are checked against this, so a row quoted as `row_text` is found.
+        """
+        parts = [line.text for line in self.iter_lines()]
+        for table in self.iter_tables():
+            parts.extend(table.row_text(i) for i in range(len(table.rows)))
+        return "\n".join(parts)

@@ -1,0 +1,50 @@
+"""Turn one brochure file into everything it publishes."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from extractors import fields, readers
+from extractors.document import Document
+from extractors.errors import BrochureError
+from extractors.records import DocumentRecord, Extraction
+
+
+def bytes_to_doc_id(data: bytes) -> str:
+    """Given a file's bytes, return its stable id: the first 16 hex digits of SHA-256."""
+    return hashlib.sha256(data).hexdigest()[:16]
+
+
+def document_to_extraction(document: Document, *, doc_id: str, source_file: str) -> Extraction:
+    """Given a read Document, return the rows it publishes."""
+    f = fields.document_to_fields(document)
+    record = DocumentRecord(
+        doc_id=doc_id,
+        source_file=source_file,
+        source_format=document.source_format,
+        insurer_id=f.insurer_id,
+        insurer_name=f.insurer_name,
+        product_name=f.product_name,
+        document_date=f.document_date,
+        page_count=document.page_count,
+        title=document.title,
+        warnings=document.warnings,
+    )
+    return Extraction(document=record)
+
+
+def file_to_extraction(path: Path, raw_dir: Path) -> Extraction:
+    """Given a brochure under raw_dir, return its Extraction; raise BrochureError if it cannot be read."""
+    source_file = path.relative_to(raw_dir).as_posix()
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise BrochureError(f"cannot read the file: {e.strerror}", stage="read", source=source_file) from e
+    doc_id = bytes_to_doc_id(data)
+    try:
+        document = readers.read(path)
+        return document_to_extraction(document, doc_id=doc_id, source_file=source_file)
+    except BrochureError as e:
+        e.source, e.doc_id = source_file, doc_id
+        raise

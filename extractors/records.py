@@ -1,0 +1,104 @@
+"""Typed rows of the published tables (see the warehouse contract).
+
+One frozen dataclass per table; the pipeline turns lists of them into polars frames with
+the dtypes of `schemas/`. Field order is column order.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from extractors.errors import Stage
+
+
+@dataclass(frozen=True)
+class DocumentRecord:
+    doc_id: str
+    source_file: str
+    source_format: str
+    insurer_id: str | None
+    insurer_name: str | None
+    product_name: str | None
+    document_date: dt.date | None
+    page_count: int
+    title: str | None = None
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CoverageRecord:
+    doc_id: str
+    coverage_id: str | None
+    coverage_label: str
+    section: str
+    is_optional: bool
+    rider: str | None
+    page: int | None
+    evidence: str
+
+
+@dataclass(frozen=True)
+class LimitRecord:
+    doc_id: str
+    coverage_id: str | None
+    coverage_label: str
+    limit_type: str
+    amount_jpy: int | None
+    ratio: float | None
+    days: int | None
+    basis: str | None
+    rider: str | None
+    condition: str | None
+    page: int | None
+    evidence: str
+
+
+@dataclass(frozen=True)
+class PremiumRecord:
+    doc_id: str
+    industry_label: str
+    jsic_code: str | None
+    annual_revenue_jpy: int
+    premium_jpy: int
+    premium_period: str
+    installments: int | None
+    liability_limit_jpy: int | None
+    expense_limit_jpy: int | None
+    deductible_jpy: int | None
+    effective_from: dt.date | None
+    page: int | None
+    evidence: str
+
+
+@dataclass(frozen=True)
+class LossScenarioRecord:
+    doc_id: str
+    scenario_index: int
+    scenario_label: str
+    item_label: str
+    coverage_id: str | None
+    amount_jpy: int
+    row_kind: str
+    page: int | None
+    evidence: str
+
+
+@dataclass(frozen=True)
+class IngestErrorRecord:
+    source_file: str
+    doc_id: str | None
+    stage: Stage
+    error: str
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """Everything one brochure publishes."""
+
+    document: DocumentRecord
+    coverages: tuple[CoverageRecord, ...] = ()
+    limits: tuple[LimitRecord, ...] = ()
+    premiums: tuple[PremiumRecord, ...] = ()
+    loss_scenarios: tuple[LossScenarioRecord, ...] = ()
+    notes: tuple[str, ...] = field(default_factory=tuple)
