@@ -1,11 +1,34 @@
-"""PLACEHOLDER: replaced by document-level field extraction (insurer, product, date)."""
+"""Document-level fields: the underwriting insurer, the product name and the brochure's date.
+
+What varies (insurers and their aliases, the cue words that say which party a company is,
+what a product name and a dated line look like) is data in `extractors/data/insurers.yaml`
+and `extractors/data/fields.yaml`; the weights that rank candidates are settings with named
+defaults. Everything matches on NFKC text with markup removed (`line_to_match_text`).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+from typing import Any, Literal
 
-from extractors.document import Document
+import yaml
+
+from extractors.dates import parts_to_date, text_to_dates
+from extractors.document import Document, nfkc
+
+CueKind = Literal["underwriter", "insurer", "lead", "not_lead", "non_insurer"]
+CUE_KINDS: tuple[CueKind, ...] = ("underwriter", "insurer", "lead", "not_lead", "non_insurer")
+NameForm = Literal["bracketed", "standalone", "heading", "running"]
+
+OPENING_BRACKETS = "([{〈《「『【〔<“"
+CLOSING_BRACKETS = ")]}〉》」』】〕>”"
+_ASCII_WORD = re.compile(r"[A-Za-z0-9]")
+_CJK_SPACES = re.compile(r"(?<=[^\x00-\x7f])\s+(?=[^\x00-\x7f])")
 
 
 @dataclass(frozen=True)
@@ -16,6 +39,748 @@ class DocumentFields:
     document_date: dt.date | None
 
 
+# ---------------------------------------------------------------------------------------
+# Data: the insurer registry and the field vocabulary, read lazily from YAML
+
+
+@dataclass(frozen=True)
+class Insurer:
+    """A non-life insurer: canonical slug, legal name in Japanese, and other printed names."""
+
+    id: str
+    name: str
+    aliases: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PartyName:
+    """One way a company is printed; `insurer_id` is None for a company that is no insurer."""
+
+    text: str
+    insurer_id: str | None
+    is_legal: bool
+
+
+@dataclass(frozen=True)
+class InsurerRegistry:
+    insurers: tuple[Insurer, ...]
+    names: dict[str, PartyName]  # keyed by the printed (NFKC) form
+    cue_kinds: dict[str, CueKind]
+    organisation_markers: tuple[str, ...]
+    name_pattern: re.Pattern[str]
+    cue_pattern: re.Pattern[str]
+
+    def insurer(self, insurer_id: str) -> Insurer:
+        """Given a slug, return its Insurer."""
+        return next(i for i in self.insurers if i.id == insurer_id)
+
+
+@dataclass(frozen=True)
+class ProductRules:
+    suffixes: tuple[str, ...]
+    brackets: tuple[tuple[str, str], ...]
+    running_pattern: re.Pattern[str]
+    sentence_marks: tuple[str, ...]
+    list_separator_pattern: re.Pattern[str]
+    generic: frozenset[str]
+    generic_prefixes: tuple[str, ...]
+    not_name_endings: tuple[str, ...]
+    particles: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DateRules:
+    cues_after: tuple[str, ...]
+    cues_before: tuple[str, ...]
+    reject_after: tuple[str, ...]
+    exclude_lines: tuple[str, ...]
+    form_code: re.Pattern[str]
+
+
+@dataclass(frozen=True)
+class FieldRules:
+    equivalent_chars: dict[int, str]  # a str.translate table
+    markup: tuple[re.Pattern[str], ...]
+    punctuation: frozenset[str]
+    product: ProductRules
+    date: DateRules
+
+
+def read_data(name: str) -> Any:
+    """Given a file name under extractors/data, return its parsed YAML."""
+    return yaml.safe_load((files("extractors") / "data" / name).read_text(encoding="utf-8"))
+
+
+def words_of(items: Iterable[Any]) -> tuple[str, ...]:
+    """Given a YAML list of words, return them in the NFKC form they are matched in."""
+    return tuple(nfkc(str(x)) for x in items or ())
+
+
+def words_to_pattern(words: Iterable[str]) -> re.Pattern[str]:
+    """Given words, return a pattern matching any of them, the longest one at a position first.
+
+    A word that begins or ends in an ASCII letter or digit only matches where no other ASCII
+    letter or digit touches that end, so `AIG` is not read inside `AIGIS`.
+    """
+    parts = []
+    for word in sorted(set(words), key=lambda w: (-len(w), w)):
+        head = r"(?<![A-Za-z0-9])" if _ASCII_WORD.match(word[0]) else ""
+        tail = r"(?![A-Za-z0-9])" if _ASCII_WORD.match(word[-1]) else ""
+        parts.append(head + re.escape(word) + tail)
+    return re.compile("|".join(parts)) if parts else re.compile(r"(?!)")
+
+
+def legal_name_variants(name: str) -> tuple[str, ...]:
+    """Given a legal name, return it with 株式会社 also written (株), as Japanese print shortens it."""
+    variants = [name]
+    if name.endswith("株式会社"):
+        variants.append(name.removesuffix("株式会社") + "(株)")
+    if name.startswith("株式会社"):
+        variants.append("(株)" + name.removeprefix("株式会社"))
+    return tuple(variants)
+
+
+def registry_data_to_registry(data: dict[str, Any]) -> InsurerRegistry:
+    """Given the parsed insurers.yaml, return the registry; raise ValueError on a contradiction."""
+    insurers = tuple(
+        Insurer(str(d["id"]), str(d["name"]), tuple(str(a) for a in d.get("aliases") or ()))
+        for d in data["insurers"]
+    )
+    markers = words_of(data["company_markers"])
+    names: dict[str, PartyName] = {}
+
+    def add(text: str, insurer_id: str | None) -> None:
+        text = nfkc(text)
+        known = names.get(text)
+        if known is not None and known.insurer_id != insurer_id:
+            raise ValueError(f"insurers.yaml: {text!r} names both {known.insurer_id} and {insurer_id}")
+        names[text] = PartyName(text, insurer_id, any(m in text for m in markers))
+
+    for insurer in insurers:
+        for text in (*legal_name_variants(insurer.name), *insurer.aliases):
+            add(text, insurer.id)
+    for text in data.get("not_insurers") or ():
+        add(str(text), None)
+    if len({i.id for i in insurers}) != len(insurers):
+        raise ValueError("insurers.yaml: an insurer id is listed twice")
+    cue_kinds: dict[str, CueKind] = {}
+    for kind in CUE_KINDS:
+        for word in data["cues"].get(kind) or ():
+            cue_kinds[nfkc(str(word))] = kind
+    return InsurerRegistry(
+        insurers=insurers,
+        names=names,
+        cue_kinds=cue_kinds,
+        organisation_markers=words_of(data["organisation_markers"]),
+        name_pattern=words_to_pattern(names),
+        cue_pattern=words_to_pattern(cue_kinds),
+    )
+
+
+def rules_data_to_rules(data: dict[str, Any]) -> FieldRules:
+    """Given the parsed fields.yaml, return the field rules."""
+    p, d = data["product_name"], data["document_date"]
+    product = ProductRules(
+        suffixes=words_of(p["suffixes"]),
+        brackets=tuple((b[0], b[1]) for b in words_of(p["brackets"])),
+        running_pattern=re.compile(f"[{p['running_chars']}]+"),
+        sentence_marks=words_of(p["sentence_marks"]),
+        list_separator_pattern=re.compile("|".join(re.escape(s) for s in words_of(p["list_separators"]))),
+        generic=frozenset(words_of(p["generic"])),
+        generic_prefixes=words_of(p["generic_prefixes"]),
+        not_name_endings=words_of(p["not_name_endings"]),
+        particles=words_of(p["particles"]),
+    )
+    date = DateRules(
+        cues_after=tuple(sorted(words_of(d["cues_after"]), key=len, reverse=True)),
+        cues_before=tuple(sorted(words_of(d["cues_before"]), key=len, reverse=True)),
+        reject_after=words_of(d["reject_after"]),
+        exclude_lines=words_of(d["exclude_lines"]),
+        form_code=re.compile(d["form_code"]),
+    )
+    return FieldRules(
+        equivalent_chars=str.maketrans(
+            {nfkc(str(k)): nfkc(str(v)) for k, v in (data.get("equivalent_chars") or {}).items()}
+        ),
+        markup=tuple(re.compile(m) for m in data["markup_patterns"]),
+        punctuation=frozenset(nfkc(data["punctuation"])),
+        product=product,
+        date=date,
+    )
+
+
+@cache
+def load_registry() -> InsurerRegistry:
+    """Given nothing, return the insurer registry of extractors/data/insurers.yaml (read once)."""
+    return registry_data_to_registry(read_data("insurers.yaml"))
+
+
+@cache
+def load_rules() -> FieldRules:
+    """Given nothing, return the field vocabulary of extractors/data/fields.yaml (read once)."""
+    return rules_data_to_rules(read_data("fields.yaml"))
+
+
+# ---------------------------------------------------------------------------------------
+# Settings: the weights that rank candidates
+
+
+@dataclass(frozen=True)
+class InsurerSettings:
+    legal_name: float = 3.0  # a name carrying 株式会社 / 保険会社
+    alias: float = 1.0
+    underwriter_cue: float = 10.0  # 引受保険会社 next to it or heading its block
+    insurer_cue: float = 3.0  # 保険会社 / 弊社 next to it
+    lead_cue: float = 5.0  # 幹事会社 among co-insurers
+    own_line: float = 2.0  # the name alone on its line, as in a contact block
+    near_end: float = 1.0  # contact blocks close a flyer
+    near_end_fraction: float = 0.25
+    repeat: float = 0.5  # each further mention of the same insurer
+    repeat_cap: float = 2.0  # so repetition never outweighs a cue
+    cue_gap_chars: int = 1  # word characters a cue may be from its name (Xの代理店, 引受保険会社は X)
+    heading_extra_chars: int = 2  # word characters a heading line may hold beside its cues
+    heading_scope_lines: int = 8
+
+
+@dataclass(frozen=True)
+class ProductSettings:
+    form: tuple[tuple[NameForm, float], ...] = (
+        ("bracketed", 4.0),
+        ("standalone", 4.0),
+        ("heading", 2.0),
+        ("running", 0.0),
+    )
+    top: float = 3.0  # for the first line, falling to 0 at `top_lines`
+    top_lines: int = 15
+    title: float = 4.0  # named in the document's title
+    repeat: float = 1.0  # each further occurrence
+    repeat_cap: float = 4.0
+    min_running_count: int = 2  # a name only seen in sentences must recur to count
+    min_chars: int = 3
+    max_chars: int = 30
+
+    def form_weight(self, form: NameForm) -> float:
+        """Given a form a name was found in, return its weight."""
+        return dict(self.form)[form]
+
+
+@dataclass(frozen=True)
+class DateSettings:
+    cue_reach_chars: int = 2  # punctuation allowed between a date and its cue
+    form_code_last_lines: int = 3
+    read_form_code: bool = True
+
+
+# ---------------------------------------------------------------------------------------
+# Lines as matched
+
+
+def line_to_match_text(norm: str, rules: FieldRules) -> str:
+    """Given a line's NFKC text, return it without markup or letter-spacing, the form fields match on."""
+    norm = norm.translate(rules.equivalent_chars)
+    for pattern in rules.markup:
+        norm = pattern.sub("", norm)
+    if is_letter_spaced(norm):
+        norm = _CJK_SPACES.sub("", norm)
+    return norm.strip()
+
+
+def is_letter_spaced(text: str) -> bool:
+    """Given a line, return whether it is spaced out one character at a time (a PDF artefact)."""
+    tokens = text.split()
+    return len(tokens) >= 4 and sum(len(t) == 1 for t in tokens) / len(tokens) >= 0.6
+
+
+def document_to_match_lines(document: Document, rules: FieldRules) -> list[str]:
+    """Given a Document, return its non-empty lines in reading order as matched."""
+    lines = (line_to_match_text(line.norm, rules) for line in document.iter_lines())
+    return [line for line in lines if line]
+
+
+# ---------------------------------------------------------------------------------------
+# Insurer: which registered company underwrites
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class PartyMention:
+    name: PartyName
+    span: Span
+
+
+@dataclass(frozen=True)
+class CueMention:
+    kind: CueKind
+    span: Span
+
+
+@dataclass(frozen=True)
+class ScoredMention:
+    insurer_id: str
+    score: float
+    line: int
+    # only a heading marked it a non-insurer: reading order (two columns) may have put the
+    # heading above it by accident, so it counts when nothing else does
+    fallback: bool = False
+
+
+def text_to_party_mentions(text: str, registry: InsurerRegistry) -> list[PartyMention]:
+    """Given a line, return the registered company names in it, longest match first."""
+    return [
+        PartyMention(registry.names[m.group()], Span(m.start(), m.end()))
+        for m in registry.name_pattern.finditer(text)
+    ]
+
+
+def text_to_cue_mentions(
+    text: str, parties: Sequence[PartyMention], registry: InsurerRegistry
+) -> list[CueMention]:
+    """Given a line and its party mentions, return the cue words outside those names."""
+    masked = list(text)
+    for party in parties:
+        masked[party.span.start : party.span.end] = "\0" * (party.span.end - party.span.start)
+    return [
+        CueMention(registry.cue_kinds[m.group()], Span(m.start(), m.end()))
+        for m in registry.cue_pattern.finditer("".join(masked))
+    ]
+
+
+def gap_chars(
+    text: str, start: int, end: int, cues: Sequence[CueMention], punctuation: frozenset[str]
+) -> int:
+    """Given a stretch of a line, return its word characters that belong to no cue."""
+    return sum(
+        1
+        for i in range(start, end)
+        if text[i] not in punctuation and not any(c.span.start <= i < c.span.end for c in cues)
+    )
+
+
+def cue_to_party(
+    cue: CueMention,
+    text: str,
+    parties: Sequence[PartyMention],
+    cues: Sequence[CueMention],
+    punctuation: frozenset[str],
+    max_gap: int,
+) -> int | None:
+    """Given a cue in a line, return the index of the party mention it marks, or None.
+
+    A bracketed cue right after a name annotates it (X（幹事）); otherwise a cue followed by a
+    colon labels the next name (引受保険会社：X); any other cue marks the nearer name.
+    """
+    following = next((i for i, p in enumerate(parties) if p.span.start >= cue.span.end), None)
+    preceding = next(
+        (i for i in reversed(range(len(parties))) if parties[i].span.end <= cue.span.start), None
+    )
+
+    def forward_gap(start: int) -> int | None:
+        if following is None:
+            return None
+        gap = gap_chars(text, start, parties[following].span.start, cues, punctuation)
+        return gap if gap <= max_gap else None
+
+    def backward_gap(end: int) -> int | None:
+        if preceding is None:
+            return None
+        gap = gap_chars(text, parties[preceding].span.end, end, cues, punctuation)
+        return gap if gap <= max_gap else None
+
+    before, after = text[: cue.span.start].rstrip(), text[cue.span.end :].lstrip()
+    if before.endswith(tuple(OPENING_BRACKETS)) and after.startswith(tuple(CLOSING_BRACKETS)):
+        opening, closing = len(before) - 1, len(text) - len(after)
+        if preceding is not None and parties[preceding].span.end == opening:
+            return preceding
+        if forward_gap(closing + 1) is not None:
+            return following
+        return preceding if backward_gap(opening) is not None else None
+    if after.startswith(":"):
+        return following if forward_gap(cue.span.end) is not None else None
+    forward, backward = forward_gap(cue.span.end), backward_gap(cue.span.start)
+    if forward is not None and (backward is None or forward <= backward):
+        return following
+    return preceding if backward is not None else None
+
+
+def line_to_marked_parties(
+    text: str, registry: InsurerRegistry, punctuation: frozenset[str], settings: InsurerSettings
+) -> list[tuple[PartyMention, frozenset[CueKind]]]:
+    """Given a line, return each party mention in it with the kinds of the cues that mark it."""
+    parties = text_to_party_mentions(text, registry)
+    cues = text_to_cue_mentions(text, parties, registry)
+    kinds: list[set[CueKind]] = [set() for _ in parties]
+    for cue in cues:
+        target = cue_to_party(cue, text, parties, cues, punctuation, settings.cue_gap_chars)
+        if target is not None:
+            kinds[target].add(cue.kind)
+    return [(p, frozenset(k)) for p, k in zip(parties, kinds, strict=True)]
+
+
+def line_to_heading(
+    text: str, registry: InsurerRegistry, punctuation: frozenset[str], settings: InsurerSettings
+) -> frozenset[CueKind] | None:
+    """Given a line, return the cue kinds it heads a block with (【引受保険会社】), or None."""
+    if text_to_party_mentions(text, registry):
+        return None
+    cues = text_to_cue_mentions(text, [], registry)
+    if not cues or gap_chars(text, 0, len(text), cues, punctuation) > settings.heading_extra_chars:
+        return None
+    return frozenset(c.kind for c in cues)
+
+
+def is_party_line(text: str, registry: InsurerRegistry) -> bool:
+    """Given a line, return whether it names a company or organisation (registered or not)."""
+    return bool(registry.name_pattern.search(text)) or any(m in text for m in registry.organisation_markers)
+
+
+def lines_to_heading_kinds(
+    lines: Sequence[str], registry: InsurerRegistry, punctuation: frozenset[str], settings: InsurerSettings
+) -> list[frozenset[CueKind]]:
+    """Given lines, return for each the kinds of the heading it sits under (empty when none).
+
+    A heading speaks for the first run of consecutive party lines within its scope, so the
+    agent under 【取扱代理店】 is marked and the insurer in a later contact block is not.
+    """
+    result: list[frozenset[CueKind]] = [frozenset() for _ in lines]
+    for i, line in enumerate(lines):
+        kinds = line_to_heading(line, registry, punctuation, settings)
+        if kinds is None:
+            continue
+        in_run = False
+        for j in range(i + 1, min(len(lines), i + 1 + settings.heading_scope_lines)):
+            if line_to_heading(lines[j], registry, punctuation, settings) is not None:
+                break
+            if is_party_line(lines[j], registry):
+                in_run = True
+                result[j] = result[j] | kinds
+            elif in_run:
+                break
+    return result
+
+
+def is_own_line(
+    text: str, party: PartyMention, cues: Iterable[CueMention], punctuation: frozenset[str]
+) -> bool:
+    """Given a line, a party mention and the line's cues, return whether the name stands alone on it."""
+    rest = [
+        c
+        for i, c in enumerate(text)
+        if not party.span.start <= i < party.span.end
+        and c not in punctuation
+        and not any(k.span.start <= i < k.span.end for k in cues)
+    ]
+    return not rest
+
+
+def mention_score(
+    party: PartyMention, kinds: frozenset[CueKind], own_line: bool, near_end: bool, settings: InsurerSettings
+) -> float:
+    """Given an insurer mention, the cue kinds marking it and where it sits, return its score."""
+    score = settings.legal_name if party.name.is_legal else settings.alias
+    if "underwriter" in kinds:
+        score += settings.underwriter_cue
+    elif "insurer" in kinds:
+        score += settings.insurer_cue
+    if "lead" in kinds and "not_lead" not in kinds:
+        score += settings.lead_cue
+    if own_line:
+        score += settings.own_line
+    if near_end:
+        score += settings.near_end
+    return score
+
+
+def merge_kinds(same_line: frozenset[CueKind], heading: frozenset[CueKind]) -> frozenset[CueKind]:
+    """Given the cue kinds marking a mention on its line and from its heading, return the ones that hold.
+
+    What the line itself says wins over its heading: an underwriter cue on the line lifts a
+    heading's agent mark, an agent cue on the line lifts a heading's underwriter mark.
+    """
+    if same_line & {"underwriter", "insurer"}:
+        heading = heading - {"non_insurer"}
+    if "non_insurer" in same_line:
+        heading = heading - {"underwriter", "insurer"}
+    if "underwriter" in heading:
+        heading = heading - {"non_insurer"}
+    return same_line | heading
+
+
+def lines_to_scored_mentions(
+    lines: Sequence[str], registry: InsurerRegistry, punctuation: frozenset[str], settings: InsurerSettings
+) -> list[ScoredMention]:
+    """Given a document's lines, return every insurer mention that may be the underwriter, scored."""
+    headings = lines_to_heading_kinds(lines, registry, punctuation, settings)
+    end_from = len(lines) * (1 - settings.near_end_fraction)
+    scored: list[ScoredMention] = []
+    for i, line in enumerate(lines):
+        marked = line_to_marked_parties(line, registry, punctuation, settings)
+        if not marked:
+            continue
+        cues = text_to_cue_mentions(line, [p for p, _ in marked], registry)
+        for party, kinds in marked:
+            if party.name.insurer_id is None or "non_insurer" in kinds:
+                continue
+            merged = merge_kinds(kinds, headings[i])
+            fallback = "non_insurer" in merged
+            if fallback and not party.name.is_legal:
+                continue
+            own = is_own_line(line, party, cues, punctuation)
+            score = mention_score(party, merged - {"non_insurer"}, own, i >= end_from, settings)
+            scored.append(ScoredMention(party.name.insurer_id, score, i, fallback))
+    return scored
+
+
+def scored_mentions_to_insurer_id(mentions: Sequence[ScoredMention], settings: InsurerSettings) -> str | None:
+    """Given scored mentions, return the insurer with the best mention plus capped repeats, or None.
+
+    Fallback mentions (a legal name only a heading marks as an agent's) count only when no
+    other mention exists.
+    """
+    mentions = [m for m in mentions if not m.fallback] or list(mentions)
+    by_insurer: dict[str, list[float]] = {}
+    for m in mentions:
+        by_insurer.setdefault(m.insurer_id, []).append(m.score)
+    if not by_insurer:
+        return None
+
+    def total(scores: list[float]) -> float:
+        return max(scores) + min(settings.repeat * (len(scores) - 1), settings.repeat_cap)
+
+    return max(sorted(by_insurer), key=lambda k: (total(by_insurer[k]), len(by_insurer[k])))
+
+
+def lines_to_insurer(
+    lines: Sequence[str],
+    registry: InsurerRegistry,
+    punctuation: frozenset[str],
+    settings: InsurerSettings = InsurerSettings(),
+) -> Insurer | None:
+    """Given a document's lines, return the underwriting insurer, or None when none is named."""
+    insurer_id = scored_mentions_to_insurer_id(
+        lines_to_scored_mentions(lines, registry, punctuation, settings), settings
+    )
+    return registry.insurer(insurer_id) if insurer_id else None
+
+
+# ---------------------------------------------------------------------------------------
+# Product name
+
+
+@dataclass(frozen=True)
+class ProductCandidate:
+    name: str
+    form: NameForm
+    line: int
+
+
+def strip_party_prefix(name: str, registry: InsurerRegistry) -> str:
+    """Given a candidate name, return it without a leading company name (AIG損保個人情報漏洩保険)."""
+    m = registry.name_pattern.match(name)
+    return name[m.end() :].removeprefix("の") if m else name
+
+
+def is_product_name(
+    name: str, rules: ProductRules, registry: InsurerRegistry, settings: ProductSettings
+) -> bool:
+    """Given a candidate string, return whether it can be a product or rider name."""
+    return (
+        settings.min_chars <= len(name) <= settings.max_chars
+        and name.endswith(rules.suffixes)
+        and name not in rules.generic
+        and not name.startswith(rules.generic_prefixes)
+        and not name.endswith(rules.not_name_endings)
+        and registry.names.get(name) is None
+        and not any(mark in name for mark in rules.sentence_marks)
+    )
+
+
+def has_particle(name: str, rules: ProductRules) -> bool:
+    """Given a name, return whether it holds a hiragana particle (so it is a phrase, not a name)."""
+    return any(p in name for p in rules.particles)
+
+
+def line_to_product_candidates(
+    text: str,
+    line: int,
+    rules: FieldRules,
+    registry: InsurerRegistry,
+    settings: ProductSettings,
+) -> list[ProductCandidate]:
+    """Given a line and its index, return the product-name candidates in it with the form each has."""
+    pr = rules.product
+    found: list[ProductCandidate] = []
+
+    def add(raw: str, form: NameForm) -> None:
+        name = strip_party_prefix(raw.strip("".join(rules.punctuation)), registry)
+        if is_product_name(name, pr, registry, settings):
+            found.append(ProductCandidate(name, form, line))
+
+    for opening, closing in pr.brackets:
+        for m in re.finditer(
+            f"{re.escape(opening)}([^{re.escape(opening + closing)}]+){re.escape(closing)}", text
+        ):
+            add(m.group(1), "bracketed")
+    is_heading = not any(mark in text for mark in pr.sentence_marks)
+    core = text.strip("".join(rules.punctuation))
+    if is_heading and not pr.list_separator_pattern.search(core) and not has_particle(core, pr):
+        add(core, "standalone")
+    if is_heading:
+        for part in pr.list_separator_pattern.split(core):
+            if not has_particle(part, pr):
+                add(part, "heading")
+    for m in pr.running_pattern.finditer(text):
+        add(m.group(), "heading" if is_heading else "running")
+    return found
+
+
+def candidate_to_owner(
+    candidate: ProductCandidate, names: Iterable[str], lines: Sequence[str]
+) -> ProductCandidate:
+    """Given a candidate, return it credited to the longest candidate name that holds it on its line.
+
+    A fragment a run cut out of a longer name (事故補償特約 of サイバー・情報漏えい事故補償特約,
+    cut at the hiragana) is that longer name where both are printed.
+    """
+    line = lines[candidate.line]
+    owners = [n for n in names if len(n) > len(candidate.name) and candidate.name in n and n in line]
+    if not owners:
+        return candidate
+    return ProductCandidate(max(owners, key=len), candidate.form, candidate.line)
+
+
+def name_count(name: str, names: Iterable[str], text: str) -> int:
+    """Given a name, all candidate names and a text, return its occurrences outside longer names."""
+    for longer in sorted((n for n in names if len(n) > len(name) and name in n), key=len, reverse=True):
+        text = text.replace(longer, "\0")
+    return text.count(name)
+
+
+def candidates_to_product_name(
+    candidates: Sequence[ProductCandidate],
+    lines: Sequence[str],
+    title: str | None,
+    settings: ProductSettings,
+) -> str | None:
+    """Given candidates with their lines, return the best-scoring name, or None.
+
+    Form (quoted, alone on a line, in a heading), closeness to the top, the title and
+    repetition across the document add up; a name only seen in sentences must recur.
+    """
+    names = {c.name for c in candidates}
+    whole = "\n".join(lines)
+    best: dict[str, tuple[float, int]] = {}  # name -> (best form weight, first line)
+    for c in (candidate_to_owner(c, names, lines) for c in candidates):
+        form_score, first = best.get(c.name, (float("-inf"), c.line))
+        best[c.name] = (max(form_score, settings.form_weight(c.form)), min(first, c.line))
+    counts = {n: name_count(n, names, whole) for n in best}
+
+    def score(name: str) -> float:
+        form_score, first = best[name]
+        top = settings.top * max(0.0, 1 - first / settings.top_lines)
+        in_title = settings.title if title and name_count(name, names, title) else 0.0
+        return form_score + top + in_title + min(settings.repeat * (counts[name] - 1), settings.repeat_cap)
+
+    eligible = [
+        n
+        for n, (form_score, _) in best.items()
+        if form_score > settings.form_weight("running") or counts[n] >= settings.min_running_count
+    ]
+    if not eligible:
+        return None
+    return max(sorted(eligible, key=lambda n: best[n][1]), key=score)
+
+
+def lines_to_product_name(
+    lines: Sequence[str],
+    title: str | None,
+    rules: FieldRules,
+    registry: InsurerRegistry,
+    settings: ProductSettings = ProductSettings(),
+) -> str | None:
+    """Given a document's lines and title, return its product or rider name, or None.
+
+    A title that is one of the document's own lines (a reader's fallback) tells nothing more
+    than that line does, so only a title of its own (<title>, PDF metadata) weighs extra.
+    """
+    if title in lines:
+        title = None
+    all_lines = [title, *lines] if title else list(lines)
+    candidates = [
+        c
+        for i, line in enumerate(all_lines)
+        for c in line_to_product_candidates(line, i, rules, registry, settings)
+    ]
+    return candidates_to_product_name(candidates, all_lines, title, settings)
+
+
+# ---------------------------------------------------------------------------------------
+# Document date
+
+
+def line_to_cued_dates(
+    text: str, rules: DateRules, punctuation: frozenset[str], settings: DateSettings
+) -> list[dt.date]:
+    """Given a line, return the dates in it a cue marks as the brochure's own (2018年1月1日現在)."""
+    if any(x in text for x in rules.exclude_lines):
+        return []
+    dates = []
+    for mention in text_to_dates(text):
+        after = text[mention.end :].lstrip()
+        if after.startswith(rules.reject_after):
+            continue
+        before = text[: mention.start].rstrip("".join(punctuation))
+        lead = len(after) - len(after.lstrip("".join(punctuation)))
+        cued_after = lead <= settings.cue_reach_chars and after[lead:].startswith(rules.cues_after)
+        if cued_after or before.endswith(rules.cues_before):
+            dates.append(mention.date)
+    return dates
+
+
+def line_to_form_code_date(text: str, rules: DateRules) -> dt.date | None:
+    """Given a line, return the month a form number ending in YYYYMM was made, or None."""
+    m = rules.form_code.match(text.strip())
+    return parts_to_date(int(m.group("year")), int(m.group("month")), None) if m else None
+
+
+def lines_to_document_date(
+    lines: Sequence[str],
+    rules: DateRules,
+    punctuation: frozenset[str],
+    settings: DateSettings = DateSettings(),
+) -> dt.date | None:
+    """Given a document's lines, return the date it states for its content, or None.
+
+    The latest cued date wins (作成 then 改定); only without one is a form number in the
+    last lines read.
+    """
+    dates = [d for line in lines for d in line_to_cued_dates(line, rules, punctuation, settings)]
+    if dates:
+        return max(dates)
+    if settings.read_form_code:
+        for line in reversed(lines[-settings.form_code_last_lines :]):
+            date = line_to_form_code_date(line, rules)
+            if date is not None:
+                return date
+    return None
+
+
+# ---------------------------------------------------------------------------------------
+
+
 def document_to_fields(document: Document) -> DocumentFields:
     """Given a Document, return its insurer, product name and stated date."""
-    return DocumentFields(None, None, None, None)
+    rules, registry = load_rules(), load_registry()
+    lines = document_to_match_lines(document, rules)
+    insurer = lines_to_insurer(lines, registry, rules.punctuation)
+    title = line_to_match_text(nfkc(document.title), rules) if document.title else None
+    return DocumentFields(
+        insurer_id=insurer.id if insurer else None,
+        insurer_name=insurer.name if insurer else None,
+        product_name=lines_to_product_name(lines, title or None, rules, registry),
+        document_date=lines_to_document_date(lines, rules.date, rules.punctuation),
+    )
