@@ -10,7 +10,11 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
 from typing import Literal
+
+import yaml
 
 SourceFormat = Literal["pdf", "html", "text"]
 TextLayer = Literal["ok", "none", "cid"]
@@ -19,9 +23,16 @@ TextLayer = Literal["ok", "none", "cid"]
 CELL_SEPARATOR = " | "
 
 
+@cache
+def _confusables() -> dict[int, str]:
+    """Given nothing, return the look-alike map of data/confusables.yaml as a str.translate table."""
+    raw = yaml.safe_load(resources.files("extractors").joinpath("data/confusables.yaml").read_text("utf-8"))
+    return {ord(k): v for k, v in raw.items()}
+
+
 def nfkc(text: str) -> str:
-    """Given verbatim text, return its NFKC form, the form all matching works on."""
-    return unicodedata.normalize("NFKC", text)
+    """Given verbatim text, return its NFKC form with PDF look-alikes mapped: the form all matching works on."""
+    return unicodedata.normalize("NFKC", text.translate(_confusables()))
 
 
 @dataclass(frozen=True)
