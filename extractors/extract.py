@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from extractors import fields, readers
+from extractors import coverages, fields, limits, premiums, readers, scenarios
 from extractors.document import Document
 from extractors.errors import BrochureError
 from extractors.records import DocumentRecord, Extraction
@@ -31,7 +31,13 @@ def document_to_extraction(document: Document, *, doc_id: str, source_file: str)
         title=document.title,
         warnings=document.warnings,
     )
-    return Extraction(document=record)
+    return Extraction(
+        document=record,
+        coverages=tuple(coverages.document_to_coverages(document, doc_id)),
+        limits=tuple(limits.document_to_limits(document, doc_id)),
+        premiums=tuple(premiums.document_to_premiums(document, doc_id)),
+        loss_scenarios=tuple(scenarios.document_to_loss_scenarios(document, doc_id)),
+    )
 
 
 def file_to_extraction(path: Path, raw_dir: Path) -> Extraction:

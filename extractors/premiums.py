@@ -1,0 +1,602 @@
+"""Premium grids (保険料表): quoted premiums by industry and revenue, with their quote conditions.
+
+A grid is read as a stream of tokens (industry labels, amounts, cue words, blanks), the same
+way whether it comes as a table (one token per cell) or as lines of text (one token per
+word or amount), so that one reading covers the three common shapes:
+
+- a matrix: a header of revenues (業種＼売上高 | 1億円 | 5億円), then rows `industry | premium …`;
+- bands: a revenue heading (売上高5億円の場合), then `industry premium` pairs, in rows or
+  all on one line;
+- a transposed matrix: a header of industries, then rows `revenue | premium …`.
+
+A grid counts only where a premium cue (保険料, …) is printed in it or just above it; a
+document without one publishes no premium rows. Cue words are data (`data/premiums.yaml`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Literal
+
+from extractors.amounts import Amount, AmountMatch, find_amounts, text_to_default_unit
+from extractors.dates import text_to_date
+from extractors.document import Document, Line, Table, nfkc
+from extractors.industries import is_industry_label, label_to_jsic
+from extractors.records import PremiumRecord
+from extractors.text_utils import clean_label, contains_any, load_data, squeeze, table_anchor, words
+
+#: rows above a grid's header in which its premium cue may stand (a title over the table)
+CUE_LOOKBACK_ROWS = 3
+#: lines above a table read as its caption (the band heading, the unit, the premium cue)
+CAPTION_LINES = 3
+#: lines above a line in which a unit declaration such as (単位:円) still applies (prose ends it sooner)
+UNIT_LOOKBACK_LINES = 40
+#: lines after a condition cue (試算条件) that hold the conditions
+CONDITION_LINES = 3
+#: how far (in lines) a condition block may stand from the grid it qualifies
+CONDITION_MAX_DISTANCE = 40
+#: a line longer than this ends a condition block (it is prose)
+CONDITION_LINE_MAX_CHARS = 120
+#: a row label of a matrix that the industry data does not know is at most this long
+MAX_ROW_LABEL_CHARS = 16
+#: a premium is at most this share of the revenue it is quoted for (a sanity bound)
+MAX_PREMIUM_SHARE = 0.1
+
+Period = Literal["monthly", "annual", "lump_sum"]
+DEFAULT_PERIOD: Period = "annual"
+_BLANK = re.compile(r"^[\-–—―‐ー－/・\s]*$")
+_INSTALLMENTS = re.compile(r"(\d+)\s?(?:回分割|分割|回払)")
+_CLAUSE_BREAK = re.compile(r"[、。,;\n]")
+
+
+@dataclass(frozen=True)
+class PremiumCues:
+    """The cue words of premium grids and quote conditions, read from premiums.yaml."""
+
+    premium: tuple[str, ...]
+    revenue: tuple[str, ...]
+    industry_axis: tuple[str, ...]
+    periods: tuple[tuple[Period, tuple[str, ...]], ...]
+    conditions: tuple[str, ...]
+    deductible: tuple[str, ...]
+    liability: tuple[str, ...]
+    expense: tuple[str, ...]
+    lump_sum_payment: tuple[str, ...]
+    monthly_payment: tuple[str, ...]
+    start: tuple[str, ...]
+    range_joiners: tuple[str, ...]
+    bound_words: tuple[str, ...]
+    prose_min_chars: int
+
+
+@dataclass(frozen=True)
+class Row:
+    """One row of a grid: a table row's cells or one line, with the text to quote for it."""
+
+    cells: tuple[str, ...]
+    evidence: str
+    page: int
+    line_index: int | None  # position among the document's lines, for finding conditions
+    quotable: bool = True  # caption rows set context but yield no premiums
+    split_words: bool = True  # lines split at spaces; table cells stay whole
+    default_unit: str | None = None
+
+
+@dataclass(frozen=True)
+class Token:
+    kind: Literal["label", "amount", "blank"]
+    text: str
+    row: int
+    amount: Amount | None = None
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A premium read from a grid, before the quote conditions are attached."""
+
+    industry_label: str
+    revenue_jpy: int
+    premium_jpy: int
+    period: Period | None
+    row: Row
+
+
+@dataclass(frozen=True)
+class Conditions:
+    """The quote conditions printed with a grid (試算条件)."""
+
+    liability_limit_jpy: int | None = None
+    expense_limit_jpy: int | None = None
+    deductible_jpy: int | None = None
+    installments: int | None = None
+    effective_from: dt.date | None = None
+    period: Period | None = None
+
+
+@dataclass
+class _Grid:
+    """What the rows read so far say about the grid being read (mutable, one pass)."""
+
+    revenues: list[Token] = field(default_factory=list)
+    industries: list[Token] = field(default_factory=list)
+    band: Token | None = None
+    start_row: int = 0
+    cue_row: int | None = None
+    period: Period | None = None
+
+
+@cache
+def load_cues() -> PremiumCues:
+    """Given nothing, return the cue words of premiums.yaml."""
+    data = load_data("premiums.yaml")
+    periods = data.get("periods") or {}
+    return PremiumCues(
+        premium=words(data, "premium_cues"),
+        revenue=words(data, "revenue_cues"),
+        industry_axis=words(data, "industry_axis_cues"),
+        periods=tuple(
+            (name, tuple(nfkc(w) for w in periods[name])) for name in ("monthly", "annual", "lump_sum")
+        ),
+        conditions=words(data, "condition_cues"),
+        deductible=words(data, "deductible_cues"),
+        liability=words(data, "liability_cues"),
+        expense=words(data, "expense_cues"),
+        lump_sum_payment=words(data, "lump_sum_payment"),
+        monthly_payment=words(data, "monthly_payment"),
+        start=words(data, "start_cues"),
+        range_joiners=words(data, "range_joiners"),
+        bound_words=words(data, "range_joiners") + words(data, "bound_words"),
+        prose_min_chars=int(data.get("prose_min_chars", 40)),
+    )
+
+
+# --- tokens -----------------------------------------------------------------------------
+
+
+def merge_ranges(text: str, matches: list[AmountMatch], joiners: tuple[str, ...]) -> list[AmountMatch]:
+    """Given amounts of one cell, return them with each range (1億円～5億円) kept as its upper bound."""
+    merged: list[AmountMatch] = []
+    for match in matches:
+        if merged and squeeze(text[merged[-1].end : match.start]) in joiners:
+            merged[-1] = AmountMatch(match.amount, merged[-1].start, match.end)
+        else:
+            merged.append(match)
+    return merged
+
+
+def gap_to_tokens(gap: str, row: int, split_words: bool) -> list[Token]:
+    """Given the text between amounts, return its label tokens (split at spaces for lines)."""
+    pieces = re.split(r"[\s|｜]+", gap) if split_words else [gap]
+    tokens: list[Token] = []
+    for piece in pieces:
+        if not piece.strip() or squeeze(piece) in load_cues().bound_words:
+            continue  # 以下/以上/超 qualify the amount beside them
+        kind: Literal["label", "blank"] = "blank" if _BLANK.match(piece) else "label"
+        tokens.append(Token(kind, piece.strip(), row))
+    return tokens
+
+
+def cell_to_tokens(text: str, row: int, split_words: bool, default_unit: str | None) -> list[Token]:
+    """Given one cell (or line), return its tokens in order; an empty cell is one blank token."""
+    if not split_words and _BLANK.match(text):
+        return [Token("blank", text, row)]
+    matches = merge_ranges(text, find_amounts(text, default_unit=default_unit), load_cues().range_joiners)
+    tokens: list[Token] = []
+    position = 0
+    for match in matches:
+        tokens.extend(gap_to_tokens(text[position : match.start], row, split_words))
+        tokens.append(Token("amount", text[match.start : match.end], row, match.amount))
+        position = match.end
+    tokens.extend(gap_to_tokens(text[position:], row, split_words))
+    return tokens
+
+
+def rows_to_tokens(rows: list[Row]) -> list[Token]:
+    """Given the rows of a grid, return all their tokens in reading order."""
+    return [
+        token
+        for index, row in enumerate(rows)
+        for cell in row.cells
+        for token in cell_to_tokens(cell, index, row.split_words, row.default_unit)
+    ]
+
+
+# --- reading a token stream ---------------------------------------------------------------
+
+
+def label_to_period(text: str) -> Period | None:
+    """Given a label, return the premium period it names (月額 → monthly), or None."""
+    cues = load_cues()
+    if contains_any(text, cues.revenue):
+        return None  # 年間売上高 names a revenue, not an annual premium
+    found = [
+        (squeeze(text).find(squeeze(w)), name)
+        for name, ws in cues.periods
+        for w in ws
+        if contains_any(text, (w,))
+    ]
+    return min(found)[1] if found else None
+
+
+def _run(tokens: list[Token], start: int, kinds: tuple[str, ...]) -> list[Token]:
+    """Given tokens and a start, return the consecutive tokens from there whose kind is in kinds."""
+    run: list[Token] = []
+    for token in tokens[start:]:
+        if token.kind not in kinds:
+            break
+        run.append(token)
+    return run
+
+
+def _values(tokens: list[Token], start: int, row: int, limit: int) -> list[Token]:
+    """Given tokens, a start and the row of the token before it, return the values that token heads.
+
+    A row that holds values keeps them to itself; a token that ends its row (a grid read one
+    cell per line) takes at most `limit` values from the rows after it.
+    """
+    run = _run(tokens, start, ("amount", "blank"))
+    same_row = list(itertools.takewhile(lambda token: token.row == row, run))
+    return same_row if same_row else run[:limit]
+
+
+def _industry_run(tokens: list[Token], start: int) -> list[Token]:
+    """Given tokens and a start, return the consecutive industry labels from there."""
+    run: list[Token] = []
+    for token in tokens[start:]:
+        if token.kind != "label" or not is_industry_label(token.text):
+            break
+        run.append(token)
+    return run
+
+
+def _quote(industry: Token, revenue: Token, premium: Token, grid: _Grid, rows: list[Row]) -> Quote | None:
+    """Given the three tokens of one premium, return its Quote if the grid and the values allow it."""
+    if premium.kind != "amount" or premium.amount is None or revenue.amount is None:
+        return None
+    row = rows[premium.row]
+    if not row.quotable or grid.cue_row is None or grid.cue_row < grid.start_row - CUE_LOOKBACK_ROWS:
+        return None
+    revenue_jpy, premium_jpy = revenue.amount.total_yen, premium.amount.total_yen
+    if premium.amount.per_unit is not None or not 0 < premium_jpy <= revenue_jpy * MAX_PREMIUM_SHARE:
+        return None
+    return Quote(clean_label(industry.text), revenue_jpy, premium_jpy, grid.period, row)
+
+
+def _read_industry(tokens: list[Token], i: int, grid: _Grid, rows: list[Row], out: list[Quote]) -> int:
+    """Given an industry label at i, read its premiums (matrix row or band pair); return the next index."""
+    header = _industry_run(tokens, i)
+    if not grid.industries and len(header) >= 2:  # a header of industries: a transposed grid follows
+        grid.industries, grid.revenues, grid.band = header, [], None
+        grid.start_row = tokens[i].row
+        return i + len(header)
+    values = _values(tokens, i + 1, tokens[i].row, max(len(grid.revenues), 1))
+    if grid.revenues and len(_trim(values)) <= len(grid.revenues) <= len(values):
+        pairs = list(zip(grid.revenues, values[: len(grid.revenues)], strict=True))
+    elif grid.band is not None and values:
+        pairs = [(grid.band, values[0])]
+    else:
+        pairs = []
+    for revenue, premium in pairs:
+        if quote := _quote(tokens[i], revenue, premium, grid, rows):
+            out.append(quote)
+    return i + 1 + len(values)
+
+
+def _header_values(tokens: list[Token], start: int) -> list[Token]:
+    """Given tokens after an axis cue, return its revenue header: amounts, blanks between them.
+
+    Blanks before the first amount and cue words (売上高 over each column) are passed over,
+    so that a two-row header (業種 | 売上高 / | 1億円 | 5億円) reads as one.
+    """
+    header: list[Token] = []
+    for token in tokens[start:]:
+        if token.kind == "label" and not _is_revenue_word(token.text):
+            break
+        if header and token.row != header[-1].row and sum(t.row == header[-1].row for t in header) > 1:
+            break  # a row of several revenues ends the header
+        if token.kind == "amount" or (token.kind == "blank" and header):
+            header.append(token)
+    return header
+
+
+def _trim(tokens: list[Token]) -> list[Token]:
+    """Given values, return them without trailing blanks."""
+    end = len(tokens)
+    while end and tokens[end - 1].kind == "blank":
+        end -= 1
+    return tokens[:end]
+
+
+def _read_axis(tokens: list[Token], i: int, grid: _Grid, revenue_cued: bool) -> int:
+    """Given a revenue or industry-axis cue at i, read the revenue header or band after it."""
+    header = _trim(_header_values(tokens, i + 1))
+    amounts = [token for token in header if token.kind == "amount"]
+    if grid.industries or not amounts:
+        return i + 1
+    if len(amounts) >= 2:
+        grid.revenues, grid.band = header, None  # blanks keep the columns aligned
+    elif revenue_cued:
+        grid.band, grid.revenues = amounts[0], []
+    else:
+        return i + 1
+    grid.start_row = tokens[i].row
+    return tokens.index(header[-1], i) + 1
+
+
+def _is_revenue_word(text: str) -> bool:
+    """Given a label, return whether it is only a revenue cue (売上高, 年商) over a column."""
+    return squeeze(clean_label(text)) in load_cues().revenue
+
+
+def _is_row_label(tokens: list[Token], i: int) -> bool:
+    """Given a label at i, return whether it heads its row and could name an industry not in the data."""
+    cues = load_cues()
+    text = tokens[i].text
+    core = squeeze(clean_label(text))
+    if i > 0 and tokens[i - 1].row == tokens[i].row:
+        return False
+    if not 0 < len(core) <= MAX_ROW_LABEL_CHARS or any(ch.isdigit() for ch in core):
+        return False
+    all_cues = cues.premium + cues.revenue + cues.industry_axis + cues.conditions
+    return (
+        not contains_any(text, all_cues)
+        and label_to_period(text) is None
+        and any(ch.isalpha() for ch in core)
+    )
+
+
+def _read_label(tokens: list[Token], i: int, grid: _Grid, rows: list[Row], out: list[Quote]) -> int:
+    """Given a label token at i, update the grid from it and read what it starts; return the next index."""
+    cues = load_cues()
+    token = tokens[i]
+    if is_industry_label(token.text) or (grid.revenues and _is_row_label(tokens, i)):
+        return _read_industry(tokens, i, grid, rows, out)
+    has_premium = contains_any(token.text, cues.premium)
+    revenue_cued = contains_any(token.text, cues.revenue)
+    axis_cued = revenue_cued or contains_any(token.text, cues.industry_axis)
+    if has_premium:
+        grid.cue_row = token.row
+    if period := label_to_period(token.text):
+        grid.period = period
+    if axis_cued:
+        return _read_axis(tokens, i, grid, revenue_cued)
+    if not has_premium and len(squeeze(token.text)) >= cues.prose_min_chars:
+        grid.revenues, grid.industries, grid.band, grid.cue_row = [], [], None, None  # prose ends a grid
+    return i + 1
+
+
+def _read_transposed(tokens: list[Token], i: int, grid: _Grid, rows: list[Row], out: list[Quote]) -> int:
+    """Given a revenue amount at i under a header of industries, read the row's premiums."""
+    values = _values(tokens, i + 1, tokens[i].row, len(grid.industries))
+    if len(values) != len(grid.industries):
+        return i + 1
+    for industry, premium in zip(grid.industries, values, strict=True):
+        if quote := _quote(industry, tokens[i], premium, grid, rows):
+            out.append(quote)
+    return i + 1 + len(values)
+
+
+def rows_to_quotes(rows: list[Row]) -> list[Quote]:
+    """Given the rows of a grid (or all lines of a document), return the premiums they quote."""
+    tokens = rows_to_tokens(rows)
+    grid = _Grid()
+    quotes: list[Quote] = []
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        if token.kind == "label":
+            i = _read_label(tokens, i, grid, rows, quotes)
+        elif token.kind == "amount" and grid.industries:
+            i = _read_transposed(tokens, i, grid, rows, quotes)
+        else:
+            i += 1
+    return quotes
+
+
+# --- rows from a document -------------------------------------------------------------------
+
+
+def _unit_near(lines: list[Line], index: int) -> str | None:
+    """Given lines and an index, return the unit declared on that line or above it, up to a prose line."""
+    for line in reversed(lines[max(0, index - UNIT_LOOKBACK_LINES) : index + 1]):
+        if unit := text_to_default_unit(line.text):
+            return unit
+        if "。" in line.text and len(squeeze(line.text)) >= load_cues().prose_min_chars:
+            return None
+    return None
+
+
+def lines_to_rows(lines: list[Line]) -> list[Row]:
+    """Given a document's lines, return one row per line (words split at spaces)."""
+    return [
+        Row((line.text,), line.text, line.page, index, default_unit=_unit_near(lines, index))
+        for index, line in enumerate(lines)
+    ]
+
+
+def table_to_rows(lines: list[Line], table: Table) -> list[Row]:
+    """Given the document's lines and a table, return its caption lines and its rows as grid rows."""
+    anchor = table_anchor(lines, table)
+    caption = lines[max(0, anchor - CAPTION_LINES) : anchor] if anchor is not None else []
+    texts = [line.text for line in caption] + [cell.text for row in table.rows for cell in row]
+    unit = next((u for text in texts if (u := text_to_default_unit(text))), None)
+    rows = [
+        Row((line.text,), line.text, line.page, anchor, quotable=False, default_unit=unit) for line in caption
+    ]
+    rows += [
+        Row(
+            tuple(cell.text for cell in cells),
+            table.row_text(i),
+            table.page,
+            anchor,
+            split_words=False,
+            default_unit=unit,
+        )
+        for i, cells in enumerate(table.rows)
+    ]
+    return rows
+
+
+# --- quote conditions -----------------------------------------------------------------------
+
+
+def _amount_kind(label: str) -> str | None:
+    """Given the words before a condition amount, return its kind: deductible, liability or expense."""
+    cues = load_cues()
+    for kind, kind_cues in (
+        ("deductible", cues.deductible),
+        ("liability", cues.liability),
+        ("expense", cues.expense),
+    ):
+        if contains_any(label, kind_cues):
+            return kind
+    return None
+
+
+def _condition_amounts(text: str) -> dict[str, int]:
+    """Given condition text, return the first liability, expense and deductible amount it states."""
+    found: dict[str, int] = {}
+    position = 0
+    for match in find_amounts(text):
+        label = _CLAUSE_BREAK.split(text[position : match.start])[-1] or text[position : match.start]
+        kind = _amount_kind(label)
+        if kind is not None and kind not in found:
+            found[kind] = match.amount.total_yen
+        position = match.end
+    cues = load_cues()
+    if "deductible" not in found and re.search(
+        "(?:" + "|".join(map(re.escape, cues.deductible)) + r")\s?[::]?\s?(?:なし|無し|ゼロ)", squeeze(text)
+    ):
+        found["deductible"] = 0
+    return found
+
+
+def _installments(text: str) -> int | None:
+    """Given condition text, return the number of premium payments it states (12分割 → 12)."""
+    cues = load_cues()
+    if match := _INSTALLMENTS.search(squeeze(text)):
+        return int(match.group(1))
+    if contains_any(text, cues.lump_sum_payment):
+        return 1
+    if contains_any(text, cues.monthly_payment):
+        return 12
+    return None
+
+
+def _effective_from(text: str) -> dt.date | None:
+    """Given condition text, return the policy start date it states (2025年4月以降保険始期)."""
+    for clause in _CLAUSE_BREAK.split(nfkc(text)):
+        if contains_any(clause, load_cues().start) and (date := text_to_date(clause)):
+            return date
+    return None
+
+
+def text_to_conditions(text: str) -> Conditions:
+    """Given the text of a quote-conditions block, return the conditions it states."""
+    amounts = _condition_amounts(text)
+    return Conditions(
+        liability_limit_jpy=amounts.get("liability"),
+        expense_limit_jpy=amounts.get("expense"),
+        deductible_jpy=amounts.get("deductible"),
+        installments=_installments(text),
+        effective_from=_effective_from(text),
+        period="lump_sum" if contains_any(text, load_cues().lump_sum_payment) else None,
+    )
+
+
+def condition_blocks(lines: list[Line]) -> list[tuple[int, str]]:
+    """Given a document's lines, return (line index, text) of each block that follows a condition cue."""
+    blocks: list[tuple[int, str]] = []
+    for index, line in enumerate(lines):
+        if not contains_any(line.text, load_cues().conditions):
+            continue
+        block = [line.text]
+        for following in lines[index + 1 : index + 1 + CONDITION_LINES]:
+            if len(nfkc(following.text)) > CONDITION_LINE_MAX_CHARS:
+                break
+            block.append(following.text)
+        blocks.append((index, "\n".join(block)))
+    return blocks
+
+
+def conditions_for(blocks: list[tuple[int, str]], line_index: int | None) -> Conditions:
+    """Given the condition blocks and a grid's line index, return the conditions of the nearest block."""
+    if not blocks:
+        return Conditions()
+    if line_index is None:
+        return text_to_conditions(blocks[0][1])
+    distance, text = min((abs(index - line_index), text) for index, text in blocks)
+    return text_to_conditions(text) if distance <= CONDITION_MAX_DISTANCE else Conditions()
+
+
+# --- the document ---------------------------------------------------------------------------
+
+
+def _table_lines(lines: list[Line], table: Table) -> set[int]:
+    """Given the document's lines and a table, return the indices of the lines that repeat its rows."""
+    anchor = table_anchor(lines, table)
+    return set(range(anchor, anchor + len(table.rows))) if anchor is not None else set()
+
+
+def _unique(quotes: list[Quote]) -> list[Quote]:
+    """Given quotes, return them without repeats of one (industry, revenue, premium), first kept."""
+    seen: set[tuple[str, int, int]] = set()
+    unique: list[Quote] = []
+    for quote in quotes:
+        key = (squeeze(quote.industry_label), quote.revenue_jpy, quote.premium_jpy)
+        if key not in seen:
+            seen.add(key)
+            unique.append(quote)
+    return unique
+
+
+def document_to_quotes(document: Document) -> list[Quote]:
+    """Given a Document, return the premiums of its tables, then those only its lines hold.
+
+    Lines that repeat the rows of a table that was read are left to the table: its cells
+    are the better evidence.
+    """
+    lines = list(document.iter_lines())
+    quotes: list[Quote] = []
+    covered: set[int] = set()
+    for table in document.iter_tables():
+        found = rows_to_quotes(table_to_rows(lines, table))
+        if found:
+            quotes += found
+            covered |= _table_lines(lines, table)
+    quotes += [q for q in rows_to_quotes(lines_to_rows(lines)) if q.row.line_index not in covered]
+    return _unique(quotes)
+
+
+def _records(quotes: list[Quote], blocks: list[tuple[int, str]], doc_id: str) -> Iterator[PremiumRecord]:
+    """Given quotes and the condition blocks, yield one PremiumRecord per quote."""
+    for quote in quotes:
+        conditions = conditions_for(blocks, quote.row.line_index)
+        yield PremiumRecord(
+            doc_id=doc_id,
+            industry_label=quote.industry_label,
+            jsic_code=label_to_jsic(quote.industry_label),
+            annual_revenue_jpy=quote.revenue_jpy,
+            premium_jpy=quote.premium_jpy,
+            premium_period=quote.period or conditions.period or DEFAULT_PERIOD,
+            installments=conditions.installments,
+            liability_limit_jpy=conditions.liability_limit_jpy,
+            expense_limit_jpy=conditions.expense_limit_jpy,
+            deductible_jpy=conditions.deductible_jpy,
+            effective_from=conditions.effective_from,
+            page=quote.row.page,
+            evidence=quote.row.evidence,
+        )
+
+
+def document_to_premiums(document: Document, doc_id: str) -> list[PremiumRecord]:
+    """Given a Document and its id, return one PremiumRecord per premium its grids quote."""
+    quotes = document_to_quotes(document)
+    if not quotes:
+        return []
+    return list(_records(quotes, condition_blocks(list(document.iter_lines())), doc_id))

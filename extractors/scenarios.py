@@ -1,0 +1,433 @@
+"""Loss scenarios: the worked examples of an incident's costs that brochures print.
+
+A scenario is a block of cost items (label + amount, one per bullet, line or table row)
+closed by a total (合計/総額). The arithmetic is the evidence for the structure:
+
+- a closing line counts only when items before it add up to it: the items just above it
+  (the usual layout), or else a subset of the open items (columns that a PDF reads
+  interleaved keep their sums, not their order);
+- a closing line that adds up earlier blocks' closers (総額 = 合計 + 合計) is the grand total,
+  and those closers become subtotals; a block no grand total takes is a scenario of its own.
+
+Sentences that merely mention amounts (…1,000万円になります, notes, case lists without a
+total) give no rows. Cue words are data (`data/scenarios.yaml`).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from functools import cache
+from typing import Literal
+
+from extractors.amounts import AmountMatch, find_amounts
+from extractors.document import CELL_SEPARATOR, Document, Line, Table, nfkc
+from extractors.records import LossScenarioRecord
+from extractors.taxonomy import match_coverage
+from extractors.text_utils import BULLETS, clean_label, contains_any, load_data, squeeze, table_anchor, words
+
+#: lines above a table read with it (the scenario's heading)
+CAPTION_LINES = 3
+#: characters of a heading kept as the scenario label
+MAX_SCENARIO_LABEL_CHARS = 80
+
+EntryKind = Literal["item", "closer", "cue", "label", "amount"]
+RowKind = Literal["item", "subtotal", "total"]
+
+_BULLET_SPLIT = re.compile(
+    rf"(?:(?<=\s)|^)(?:[{re.escape(BULLETS.replace('・', '').replace('※', ''))}]|・(?=\s))"
+)
+_NOTE_START = re.compile(r"^\s*(?:[(（]\s*注|注\s*\d|※|[*＊]\s*\d)")
+_CLEAN_AFTER = re.compile(r"^(?:$|[\s、,=＝)）(（|｜/])")
+_COLON = re.compile(r"[:：]")
+_CHAIN_START = re.compile(r"^\s*[、,+＋×xX*]")
+_EQUALS = re.compile(r"[=＝]\s*$")
+
+
+@dataclass(frozen=True)
+class ScenarioCues:
+    """The cue words and bounds of loss scenarios, read from scenarios.yaml."""
+
+    scenario: tuple[str, ...]
+    total: tuple[str, ...]
+    subtotal: tuple[str, ...]
+    grand_total: tuple[str, ...]
+    not_cost: tuple[str, ...]
+    sentence_endings: tuple[str, ...]
+    max_label_chars: int
+    max_subset_items: int
+    approximate_tolerance: float
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One piece of the reading-order stream: cost item, closing line, heading, bare label or amount."""
+
+    kind: EntryKind
+    label: str
+    amount: int | None
+    approximate: bool
+    evidence: str
+    page: int
+    position: int  # reading order across the document (line index, or a table's anchor line)
+    ends_source: bool = False  # the piece ends its line (or cell), so a next line may carry its amount
+
+
+@dataclass(frozen=True)
+class Block:
+    """Items closed by a line whose amount they add up to."""
+
+    items: tuple[Entry, ...]
+    closer: Entry
+    heading: str
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """One worked example: its rows in order with their kinds, and its heading."""
+
+    label: str
+    rows: tuple[tuple[Entry, RowKind], ...]
+
+    @property
+    def position(self) -> int:
+        return min(entry.position for entry, _ in self.rows)
+
+    def closer_amounts(self) -> set[int]:
+        """Given nothing, return the amounts of the scenario's subtotals and totals."""
+        return {entry.amount or 0 for entry, kind in self.rows if kind != "item"}
+
+
+@dataclass
+class _Stream:
+    """The state of one pass over the entries (mutable, one pass)."""
+
+    pool: list[Entry] = field(default_factory=list)
+    pending: list[Block] = field(default_factory=list)
+    scenarios: list[Scenario] = field(default_factory=list)
+    heading: str = ""
+    heading_open: bool = True  # no heading read since the last block closed
+
+
+@cache
+def load_cues() -> ScenarioCues:
+    """Given nothing, return the cue words of scenarios.yaml."""
+    data = load_data("scenarios.yaml")
+    return ScenarioCues(
+        scenario=words(data, "scenario_cues"),
+        total=words(data, "total_cues"),
+        subtotal=words(data, "subtotal_cues"),
+        grand_total=words(data, "grand_total_cues"),
+        not_cost=words(data, "not_cost_cues"),
+        sentence_endings=words(data, "sentence_endings"),
+        max_label_chars=int(data.get("max_label_chars", 40)),
+        max_subset_items=int(data.get("max_subset_items", 16)),
+        approximate_tolerance=float(data.get("approximate_tolerance", 0.05)),
+    )
+
+
+# --- pieces of text -------------------------------------------------------------------------
+
+
+def text_to_segments(text: str) -> list[str]:
+    """Given a line or cell, return its bullet items (▶ …, ・ …) as verbatim stripped substrings."""
+    starts = [0, *(m.start() for m in _BULLET_SPLIT.finditer(text)), len(text)]
+    pieces = (text[a:b].strip() for a, b in itertools.pairwise(starts))
+    return [piece for piece in pieces if piece]
+
+
+def is_total_label(label: str) -> bool:
+    """Given a cleaned label, return whether it names a total (合計, 総額, 小計, or 計 alone)."""
+    flat = squeeze(label)
+    if len(flat) > 20:
+        return False
+    return any((cue in flat) if len(cue) > 1 else flat == cue for cue in load_cues().total)
+
+
+def is_item_label(label: str) -> bool:
+    """Given a cleaned label, return whether it can name a cost item (short, not part of a sentence)."""
+    cues = load_cues()
+    flat = squeeze(label)
+    if not flat or len(flat) > cues.max_label_chars or "。" in flat:
+        return False
+    return not flat.endswith(cues.sentence_endings) and any(ch.isalpha() for ch in flat)
+
+
+def _item_label(gap: str) -> str:
+    """Given the text before an amount, return the item label it ends with (cut at a colon, a sentence)."""
+    text = re.split(r"[。！？!?]", gap)[-1]
+    head, colon, tail = text.partition(":") if ":" in text else text.partition("：")
+    if colon and tail.strip() and head.strip():
+        text = head
+    return clean_label(text)
+
+
+def _in_brackets(text: str, position: int) -> bool:
+    """Given text and a position, return whether the position lies inside an open bracket."""
+    before = nfkc(text[:position])
+    return before.count("(") > before.count(")")
+
+
+def _chains(text: str, matches: list[AmountMatch]) -> list[tuple[int, AmountMatch]]:
+    """Given the amounts of a segment, return its (label start, amount) pieces, breakdowns folded."""
+    # a breakdown ending in `= total` is one item at its total: PC1台100万円×3台、サーバ1台300万円= 700万円
+    pieces: list[tuple[int, AmountMatch]] = []
+    position = 0
+    for match in matches:
+        gap = text[position : match.start]
+        if pieces and _EQUALS.search(gap):
+            start = pieces.pop()[0]
+            while pieces and _CHAIN_START.match(text[pieces[-1][1].end : pieces[-1][1].end + 2]):
+                start = pieces.pop()[0]
+            pieces.append((start, match))
+        else:
+            pieces.append((position, match))
+        position = match.end
+    return pieces
+
+
+def _piece_entry(
+    text: str, start: int, match: AmountMatch, after: str, page: int, position: int
+) -> Entry | None:
+    """Given a piece of a segment (label from start, an amount, the text after it), return its entry."""
+    label = _item_label(text[start : match.start])
+    evidence = text[start : match.end].strip()
+    amount = match.amount.total_yen
+    if not _CLEAN_AFTER.match(after):
+        return None  # the amount runs on into a sentence (…1,000万円になります)
+    if not label:
+        return Entry("amount", "", amount, match.amount.approximate, evidence, page, position)
+    kind: EntryKind | None = "closer" if is_total_label(label) else "item" if is_item_label(label) else None
+    if kind is None or contains_any(label, load_cues().not_cost):
+        return None
+    return Entry(kind, label, amount, match.amount.approximate, evidence, page, position)
+
+
+def segment_to_entries(segment: str, page: int, position: int) -> list[Entry]:
+    """Given one bullet item of a line or cell, return its entries (items, closers, or a heading/label)."""
+    if _NOTE_START.match(nfkc(segment)):
+        return []  # a footnote explains an amount, it is not one
+    matches = [m for m in find_amounts(segment) if not _in_brackets(segment, m.start)]
+    pieces = _chains(segment, matches)
+    entries: list[Entry] = []
+    for start, match in pieces:
+        if entry := _piece_entry(segment, start, match, segment[match.end :], page, position):
+            entries.append(entry)
+    if entries or matches:
+        return entries
+    label = clean_label(segment)
+    if contains_any(segment, load_cues().scenario):
+        return [Entry("cue", label[:MAX_SCENARIO_LABEL_CHARS], None, False, segment, page, position)]
+    if is_item_label(label) or is_total_label(label):
+        return [Entry("label", label, None, False, segment, page, position, ends_source=True)]
+    return []
+
+
+def _join_label_and_amount(label: Entry, amount: Entry, separator: str) -> Entry:
+    """Given a bare label and the bare amount after it, return the one entry they make."""
+    kind: EntryKind = "closer" if is_total_label(label.label) else "item"
+    if contains_any(label.label, load_cues().not_cost):
+        kind = "amount"  # dropped with the other bare amounts
+    return replace(
+        amount, kind=kind, label=label.label, evidence=f"{label.evidence}{separator}{amount.evidence}"
+    )
+
+
+def merge_split_entries(entries: list[Entry], separator: str) -> list[Entry]:
+    """Given entries, return them with each bare label joined to a bare amount right after it."""
+    merged: list[Entry] = []
+    for entry in entries:
+        if entry.kind == "amount" and merged and merged[-1].kind == "label" and merged[-1].ends_source:
+            merged[-1] = _join_label_and_amount(merged[-1], entry, separator)
+        else:
+            merged.append(entry)
+    return [entry for entry in merged if entry.kind != "amount"]
+
+
+# --- entries of a document ------------------------------------------------------------------
+
+
+def lines_to_entries(lines: list[Line]) -> list[Entry]:
+    """Given lines in reading order, return their entries (a bare label may take the next line's amount)."""
+    entries: list[Entry] = []
+    for index, line in enumerate(lines):
+        segments = text_to_segments(line.text)
+        for number, segment in enumerate(segments):
+            found = segment_to_entries(segment, line.page, index)
+            if number + 1 < len(segments):
+                found = [replace(e, ends_source=False) for e in found]
+            entries.extend(found)
+    return merge_split_entries(entries, "\n")
+
+
+def table_to_entries(lines: list[Line], table: Table) -> list[Entry]:
+    """Given the document's lines and a table, return the entries of its caption and rows."""
+    anchor = table_anchor(lines, table)
+    position = anchor if anchor is not None else len(lines)
+    caption = lines[max(0, position - CAPTION_LINES) : position] if anchor is not None else []
+    entries = [e for e in lines_to_entries(caption) if e.kind == "cue"]
+    for row_index, row in enumerate(table.rows):
+        evidence = table.row_text(row_index)
+        found = [
+            e
+            for cell in row
+            for segment in text_to_segments(cell.text)
+            for e in segment_to_entries(segment, table.page, position)
+        ]
+        found = merge_split_entries([replace(e, ends_source=True) for e in found], CELL_SEPARATOR)
+        entries.extend(replace(e, evidence=evidence) for e in found)
+    return entries
+
+
+# --- blocks and scenarios -------------------------------------------------------------------
+
+
+def _close_enough(total: Entry, value: int) -> bool:
+    """Given a closing entry and a sum, return whether they agree (an approximate total within tolerance)."""
+    amount = total.amount or 0
+    if total.approximate:
+        return abs(amount - value) <= amount * load_cues().approximate_tolerance
+    return amount == value
+
+
+def _suffix_sum(pool: list[Entry], total: Entry, min_items: int) -> list[Entry] | None:
+    """Given open items and a closer, return the items just above it that add up to it, if any."""
+    running = 0
+    for start in range(len(pool) - 1, -1, -1):
+        running += pool[start].amount or 0
+        if _close_enough(total, running) and len(pool) - start >= min_items:
+            return pool[start:]
+    return None
+
+
+def _subset_sum(pool: list[Entry], total: Entry) -> list[Entry] | None:
+    """Given open items and a closer, return the largest subset (latest on a tie) that adds up to it."""
+    recent = pool[-load_cues().max_subset_items :]
+    if sum(item.amount or 0 for item in recent) < (total.amount or 0) * (
+        1 - load_cues().approximate_tolerance
+    ):
+        return None
+    for size in range(len(recent), 1, -1):
+        for combo in sorted(itertools.combinations(range(len(recent)), size), key=lambda c: [-i for i in c]):
+            if _close_enough(total, sum(recent[i].amount or 0 for i in combo)):
+                return [recent[i] for i in combo]
+    return None
+
+
+def _as_scenario(blocks: list[Block], loose: list[Entry], total: Entry | None, heading: str) -> Scenario:
+    """Given blocks (and loose items with a grand total), return the scenario they make."""
+    rows: list[tuple[Entry, RowKind]] = []
+    for block in blocks:
+        rows += [(item, "item") for item in block.items]
+        closer_kind: RowKind = (
+            "subtotal"
+            if total is not None or contains_any(block.closer.label, load_cues().subtotal)
+            else "total"
+        )
+        rows.append((block.closer, closer_kind))
+    rows += [(item, "item") for item in loose]
+    if total is not None:
+        rows.append((total, "total"))
+    return Scenario(heading or (blocks[0].heading if blocks else ""), tuple(rows))
+
+
+def _grand_total(stream: _Stream, total: Entry) -> bool:
+    """Given a closer, take it as the grand total of pending blocks (and loose items) if it adds up."""
+    for count in range(len(stream.pending), 0, -1):
+        blocks = stream.pending[-count:]
+        subtotal = sum(block.closer.amount or 0 for block in blocks)
+        loose: list[Entry] | None = []
+        if not _close_enough(total, subtotal):
+            loose = _suffix_sum(stream.pool, replace(total, amount=(total.amount or 0) - subtotal), 1)
+            if (total.amount or 0) <= subtotal:
+                loose = None
+        if loose is None or (count == 1 and not loose):
+            continue
+        stream.scenarios.append(_as_scenario(blocks, loose, total, blocks[0].heading))
+        del stream.pending[-count:]
+        stream.pool = [e for e in stream.pool if e not in loose]
+        return True
+    return False
+
+
+def _close(stream: _Stream, closer: Entry) -> None:
+    """Given a closing entry, make a block, a grand total, or nothing of it."""
+    items = _suffix_sum(stream.pool, closer, 2)
+    if items is None and _grand_total(stream, closer):
+        return
+    if (
+        items is None
+        and stream.pending
+        and contains_any(closer.label, load_cues().grand_total)
+        and not stream.pool
+    ):
+        stream.scenarios.append(_as_scenario(stream.pending, [], closer, stream.pending[0].heading))
+        stream.pending = []
+        return
+    items = items or _subset_sum(stream.pool, closer)
+    if items is None:
+        return
+    stream.pending.append(Block(tuple(items), closer, stream.heading))
+    stream.pool = [e for e in stream.pool if e not in items]
+    stream.heading_open = True
+
+
+def entries_to_scenarios(entries: list[Entry]) -> list[Scenario]:
+    """Given a stream of entries, return the scenarios whose arithmetic holds, in reading order."""
+    stream = _Stream()
+    for entry in entries:
+        if entry.kind == "cue":
+            if stream.heading_open or stream.pool:  # a column header (内訳 | 金額) keeps the title above it
+                stream.heading, stream.heading_open = entry.label, False
+            stream.pool = []
+        elif entry.kind == "item":
+            stream.pool.append(entry)
+        elif entry.kind == "closer":
+            _close(stream, entry)
+    stream.scenarios += [_as_scenario([block], [], None, block.heading) for block in stream.pending]
+    return sorted(stream.scenarios, key=lambda s: s.position)
+
+
+def _without_overlaps(scenarios: list[Scenario]) -> list[Scenario]:
+    """Given scenarios read from lines and from tables, return them without the lesser of any two
+    that share a closing amount (one example read twice)."""
+    kept: list[Scenario] = []
+    for scenario in sorted(scenarios, key=lambda s: -len(s.rows)):
+        if not any(scenario.closer_amounts() & other.closer_amounts() for other in kept):
+            kept.append(scenario)
+    return sorted(kept, key=lambda s: s.position)
+
+
+def document_to_scenarios(document: Document) -> list[Scenario]:
+    """Given a Document, return its loss scenarios in reading order."""
+    lines = list(document.iter_lines())
+    found = [
+        s for table in document.iter_tables() for s in entries_to_scenarios(table_to_entries(lines, table))
+    ]
+    found += entries_to_scenarios(lines_to_entries(lines))
+    return _without_overlaps(found)
+
+
+def _records(scenarios: list[Scenario], doc_id: str) -> Iterator[LossScenarioRecord]:
+    """Given scenarios, yield their rows as LossScenarioRecords numbered from 1."""
+    for index, scenario in enumerate(scenarios, start=1):
+        label = scenario.label or scenario.rows[-1][0].label
+        for entry, kind in scenario.rows:
+            yield LossScenarioRecord(
+                doc_id=doc_id,
+                scenario_index=index,
+                scenario_label=label,
+                item_label=entry.label,
+                coverage_id=match_coverage(entry.label) if kind == "item" else None,
+                amount_jpy=entry.amount or 0,
+                row_kind=kind,
+                page=entry.page,
+                evidence=entry.evidence,
+            )
+
+
+def document_to_loss_scenarios(document: Document, doc_id: str) -> list[LossScenarioRecord]:
+    """Given a Document and its id, return one LossScenarioRecord per row of its worked examples."""
+    return list(_records(document_to_scenarios(document), doc_id))

@@ -1,0 +1,345 @@
+"""Premium grids: every common shape, as tables and as lines, with the quote conditions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+import yaml
+
+from extractors import readers
+from extractors.document import Cell, Document, Line, Page, Table
+from extractors.premiums import document_to_premiums, text_to_conditions
+from extractors.records import PremiumRecord
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "tests" / "fixtures" / "seeds"
+RAW = ROOT / "raw"
+GOLD = ROOT.parent / "shared" / "gold"
+
+
+def lines_document(text: str, tables: tuple[Table, ...] = ()) -> Document:
+    """Given text, return a one-page Document with one Line per non-empty line (and the tables)."""
+    lines = tuple(Line(line.strip(), 1) for line in text.splitlines() if line.strip())
+    return Document("synthetic.txt", "text", (Page(1, lines, tables),))
+
+
+def table(*rows: tuple[str, ...]) -> Table:
+    """Given rows of cell texts, return a Table on page 1."""
+    return Table(1, tuple(tuple(Cell(text) for text in row) for row in rows))
+
+
+def table_document(caption: str, grid: Table, after: str = "") -> Document:
+    """Given caption lines, a table and lines after it, return a Document whose lines repeat the rows."""
+    rows = "\n".join(" | ".join(c.text for c in row if c.text) for row in grid.rows)
+    return lines_document(f"{caption}\n{rows}\n{after}", (grid,))
+
+
+def keys(records: list[PremiumRecord]) -> set[tuple[str, int, int, str]]:
+    """Given premium records, return their (industry, revenue, premium, period) as the scorer sees them."""
+    return {(r.industry_label, r.annual_revenue_jpy, r.premium_jpy, r.premium_period) for r in records}
+
+
+def assert_evidence_in(document: Document, records: list[PremiumRecord]) -> None:
+    """Given records, check that each quotes its document verbatim and says its page."""
+    for record in records:
+        assert record.evidence in document.text
+        assert record.page == 1
+
+
+MATRIX = table(
+    ("業種＼売上高", "1億円", "5億円", "10億円"),
+    ("小売業", "52,000", "98,000", "150,000"),
+    ("情報通信業", "61,000", "120,000", "—"),
+)
+MATRIX_EXPECTED = {
+    ("小売業", 100_000_000, 52_000, "annual"),
+    ("小売業", 500_000_000, 98_000, "annual"),
+    ("小売業", 1_000_000_000, 150_000, "annual"),
+    ("情報通信業", 100_000_000, 61_000, "annual"),
+    ("情報通信業", 500_000_000, 120_000, "annual"),
+}
+
+
+def test_matrix_table_with_corner_cell() -> None:
+    # shape (a): revenues across, industries down, bare numbers under a unit caption; a dash cell is skipped
+    document = table_document("年間保険料例（単位：円）", MATRIX)
+    records = document_to_premiums(document, "d")
+    assert keys(records) == MATRIX_EXPECTED
+    assert {r.jsic_code for r in records} == {"I", "G"}
+    assert_evidence_in(document, records)
+    assert all(" | " in r.evidence for r in records)  # read from the table's rows
+
+
+def test_matrix_as_lines_only() -> None:
+    # shape (a) as a PDF without ruling lines gives it: one line per row
+    document = lines_document(
+        "年間保険料例（単位：円）\n業種＼売上高 1億円 5億円 10億円\n"
+        "小売業 52,000 98,000 150,000\n情報通信業 61,000 120,000 —"
+    )
+    assert keys(document_to_premiums(document, "d")) == MATRIX_EXPECTED
+
+
+def test_two_row_header_with_revenue_ranges() -> None:
+    # the revenues sit in a second header row as ranges (read at their upper bound); a row
+    # label the industry data does not know is kept as printed, without a JSIC code
+    grid = table(
+        ("業種", "売上高", "", ""),
+        ("", "1億円以下", "1億円超～5億円以下", "5億円超～10億円以下"),
+        ("小売業", "45,000円", "88,000円", "132,000円"),
+        ("その他", "50,000円", "99,000円", "150,000円"),
+    )
+    records = document_to_premiums(table_document("年間保険料", grid), "d")
+    assert {(r.industry_label, r.jsic_code, r.annual_revenue_jpy, r.premium_jpy) for r in records} == {
+        ("小売業", "I", 100_000_000, 45_000),
+        ("小売業", "I", 500_000_000, 88_000),
+        ("小売業", "I", 1_000_000_000, 132_000),
+        ("その他", None, 100_000_000, 50_000),
+        ("その他", None, 500_000_000, 99_000),
+        ("その他", None, 1_000_000_000, 150_000),
+    }
+
+
+def test_revenue_word_over_each_column() -> None:
+    # 売上高 printed in every header cell is a cue, not a band
+    grid = table(("業種", "売上高1億円", "売上高5億円"), ("製造業", "30,000円", "61,000円"))
+    records = document_to_premiums(table_document("保険料（年額）", grid), "d")
+    assert keys(records) == {
+        ("製造業", 100_000_000, 30_000, "annual"),
+        ("製造業", 500_000_000, 61_000, "annual"),
+    }
+
+
+def test_one_table_per_revenue_band() -> None:
+    # shape (b): a heading names the revenue, the table pairs industries with monthly premiums
+    first = table(("事業内容", "月額保険料"), ("小売業", "7,920円"), ("製造業", "5,810円"))
+    second = table(("事業内容", "月額保険料"), ("小売業", "16,090円"), ("製造業", "11,800円"))
+    text = (
+        "売上高5億円の場合\n事業内容 | 月額保険料\n小売業 | 7,920円\n製造業 | 5,810円\n"
+        "売上高30億円の場合\n事業内容 | 月額保険料\n小売業 | 16,090円\n製造業 | 11,800円"
+    )
+    document = lines_document(text, (first, second))
+    records = document_to_premiums(document, "d")
+    assert keys(records) == {
+        ("小売業", 500_000_000, 7_920, "monthly"),
+        ("製造業", 500_000_000, 5_810, "monthly"),
+        ("小売業", 3_000_000_000, 16_090, "monthly"),
+        ("製造業", 3_000_000_000, 11_800, "monthly"),
+    }
+    assert_evidence_in(document, records)
+
+
+def test_bands_all_on_one_line() -> None:
+    # shape (b) as a text reader gives it: the band heading and its pairs on one line
+    document = lines_document(
+        "売上高5億円の場合 事業内容 月額保険料 小売業 7,920円 建設業 5,280円 -\n"
+        "売上高30億円の場合 事業内容 月額保険料 小売業 16,090円 建設業 10,730円"
+    )
+    assert keys(document_to_premiums(document, "d")) == {
+        ("小売業", 500_000_000, 7_920, "monthly"),
+        ("建設業", 500_000_000, 5_280, "monthly"),
+        ("小売業", 3_000_000_000, 16_090, "monthly"),
+        ("建設業", 3_000_000_000, 10_730, "monthly"),
+    }
+
+
+TRANSPOSED = table(
+    ("売上高＼業種", "小売業", "製造業", "飲食店"),
+    ("1億円", "3,100円", "2,400円", "4,000円"),
+    ("売上高10億円", "9,800円", "7,700円", "12,500円"),
+)
+
+
+def test_transposed_table() -> None:
+    # shape (c): industries across, revenues down (one of them with its cue in the cell)
+    document = table_document("月払保険料の例", TRANSPOSED)
+    records = document_to_premiums(document, "d")
+    assert keys(records) == {
+        ("小売業", 100_000_000, 3_100, "monthly"),
+        ("製造業", 100_000_000, 2_400, "monthly"),
+        ("飲食店", 100_000_000, 4_000, "monthly"),
+        ("小売業", 1_000_000_000, 9_800, "monthly"),
+        ("製造業", 1_000_000_000, 7_700, "monthly"),
+        ("飲食店", 1_000_000_000, 12_500, "monthly"),
+    }
+    assert {r.jsic_code for r in records} == {"I", "E", "M"}
+
+
+def test_transposed_as_lines_only() -> None:
+    document = lines_document(
+        "一時払保険料\n売上高＼業種 小売業 製造業\n1億円 31,000円 24,000円\n10億円 98,000円 77,000円"
+    )
+    assert keys(document_to_premiums(document, "d")) == {
+        ("小売業", 100_000_000, 31_000, "lump_sum"),
+        ("製造業", 100_000_000, 24_000, "lump_sum"),
+        ("小売業", 1_000_000_000, 98_000, "lump_sum"),
+        ("製造業", 1_000_000_000, 77_000, "lump_sum"),
+    }
+
+
+def test_grids_read_one_cell_per_line() -> None:
+    # an HTML page whose cells each became a line: a matrix, then a transposed grid
+    cells = (
+        "年間保険料（単位：円）|業種＼売上高|1億円|5億円|小売業|52,000|98,000|情報通信業|61,000|120,000|"
+        "月額保険料|売上高＼業種|小売業|製造業|1億円|3,100円|2,400円|5億円|5,100円|4,400円"
+    )
+    document = lines_document(cells.replace("|", "\n"))
+    assert keys(document_to_premiums(document, "d")) == {
+        ("小売業", 100_000_000, 52_000, "annual"),
+        ("小売業", 500_000_000, 98_000, "annual"),
+        ("情報通信業", 100_000_000, 61_000, "annual"),
+        ("情報通信業", 500_000_000, 120_000, "annual"),
+        ("小売業", 100_000_000, 3_100, "monthly"),
+        ("製造業", 100_000_000, 2_400, "monthly"),
+        ("小売業", 500_000_000, 5_100, "monthly"),
+        ("製造業", 500_000_000, 4_400, "monthly"),
+    }
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # industries and amounts without any premium cue: limits or losses, not premiums
+        "売上高5億円の場合\n小売業 7,920円\n製造業 5,810円",
+        # a premium cue, industries and amounts, but no revenue the quote assumes
+        "月額保険料\n小売業 7,920円\n製造業 5,810円",
+        # a case story that mentions a revenue and an industry
+        "月額保険料のご案内\n事故例1 売上高約5億円の教育支援事業者が不正アクセスを受け、"
+        "数千人の個人情報が流出した。",
+        # a premium larger than the revenue is not a premium of that revenue
+        "年間保険料\n売上高1億円の場合\n小売業 2億円",
+    ],
+)
+def test_no_premium_rows_are_invented(text: str) -> None:
+    assert document_to_premiums(lines_document(text), "d") == []
+
+
+def test_conditions_are_attached_to_every_row() -> None:
+    # the 試算条件 block below the grid qualifies all its premiums
+    document = lines_document(
+        "売上高5億円の場合 事業内容 月額保険料 小売業 7,920円 製造業 5,810円\n"
+        "試算条件\n支払限度額:賠償:1億円・費用:3,000万円、自己負担額10万円\n"
+        "2025年4月以降保始期、保険期間1年、保険料払込方法12分割、海外売上高なし"
+    )
+    records = document_to_premiums(document, "d")
+    assert len(records) == 2
+    for record in records:
+        assert record.liability_limit_jpy == 100_000_000
+        assert record.expense_limit_jpy == 30_000_000
+        assert record.deductible_jpy == 100_000
+        assert record.installments == 12
+        assert record.effective_from == dt.date(2025, 4, 1)
+
+
+def test_rows_without_conditions_leave_them_empty() -> None:
+    records = document_to_premiums(lines_document("月額保険料\n売上高1億円の場合\n小売業 3,000円"), "d")
+    assert [(r.liability_limit_jpy, r.deductible_jpy, r.installments, r.effective_from) for r in records] == [
+        (None, None, None, None)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "value"),
+    [
+        ("賠償責任1億円、費用3,000万円", "liability_limit_jpy", 100_000_000),  # liability limit
+        ("賠償責任1億円、費用3,000万円", "expense_limit_jpy", 30_000_000),  # expense limit
+        ("免責金額10万円", "deductible_jpy", 100_000),  # 免責金額 is the deductible
+        ("自己負担額なし", "deductible_jpy", 0),  # no deductible is zero
+        ("保険料払込方法12分割", "installments", 12),  # installments
+        ("一時払", "installments", 1),  # one payment
+        ("一時払", "period", "lump_sum"),  # paid at once
+        ("令和7年4月1日以降保険始期", "effective_from", dt.date(2025, 4, 1)),  # a Japanese-era date
+        ("2025年4月以降保始期", "effective_from", dt.date(2025, 4, 1)),  # a month means its first day
+        ("保険期間1年", "effective_from", None),  # a period is not a start date
+    ],
+)
+def test_text_to_conditions(text: str, field: str, value: object) -> None:
+    assert getattr(text_to_conditions(text), field) == value
+
+
+# --- the seed brochures ---------------------------------------------------------------------------
+
+
+def gold_premiums(stem: str) -> set[tuple[str, int, int, str]]:
+    """Given a seed's stem, return its gold premium rows as (industry, revenue, premium, period)."""
+    gold = yaml.safe_load((GOLD / f"{stem}.yaml").read_text(encoding="utf-8"))
+    return {
+        (g["industry"], g["revenue_jpy"], g["premium_jpy"], g["period"]) for g in gold.get("premiums") or []
+    }
+
+
+def seed_forms() -> list[tuple[str, Path]]:
+    """Given nothing, return (seed stem, file) for every seed as text and as published (html/pdf)."""
+    forms = [(path.stem, path) for path in sorted(SEEDS.glob("*.txt"))]
+    stems = {path.stem.split("_")[0]: path.stem for path in SEEDS.glob("*.txt")}
+    published = (p for p in sorted(RAW.glob("*")) if p.suffix in {".pdf", ".html"})
+    forms += [(stems[p.name.split("-")[0]], p) for p in published if p.name.split("-")[0] in stems]
+    return forms
+
+
+@pytest.mark.parametrize(("stem", "path"), seed_forms(), ids=lambda v: getattr(v, "name", v))
+def test_seed_premiums_match_gold(stem: str, path: Path) -> None:
+    # every seed in every form yields exactly the gold premiums (none where gold has none)
+    document = readers.read(path)
+    records = document_to_premiums(document, "d")
+    assert keys(records) == gold_premiums(stem)
+    assert_evidence_in(document, records)
+
+
+def test_seed_003_carries_the_gold_conditions() -> None:
+    gold = yaml.safe_load((GOLD / "003_e078ac9c3fbafa5c.yaml").read_text(encoding="utf-8"))[
+        "premium_conditions"
+    ]
+    records = document_to_premiums(readers.read(SEEDS / "003_e078ac9c3fbafa5c.txt"), "d")
+    assert records
+    for record in records:
+        assert record.liability_limit_jpy == gold["liability_limit_jpy"]
+        assert record.expense_limit_jpy == gold["expense_limit_jpy"]
+        assert record.deductible_jpy == gold["deductible_jpy"]
+        assert record.installments == gold["installments"]
+        assert record.effective_from == gold["effective_from"]
+
+
+# --- a synthetic brochure unlike the seeds ------------------------------------------------------
+
+SYNTHETIC_BROCHURE = """\
+# 中小企業向けサイバー保険 保険料のご案内
+
+## 年間保険料の例（単位：円）
+
+| 業種＼売上高 | 1億円 | 5億円 | 10億円 |
+|---|---|---|---|
+| 小売業※1 | 48,000 | 96,000 | 143,000 |
+| ＩＴ・情報通信業 | 72,000 | 150,000 | 226,000 |
+| 医療・福祉 | 55,000 | 108,000 | 161,000 |
+
+※1 通信販売を含みます。
+
+保険料算出の前提
+賠償責任 1億円、費用 1,000万円、免責金額 なし
+令和7年10月1日以降始期、一時払
+"""
+
+
+def test_synthetic_markdown_brochure(tmp_path: Path) -> None:
+    # an annual matrix in a markdown table with full-width Latin, a footnote mark and a unit caption
+    path = tmp_path / "synthetic.md"
+    path.write_text(SYNTHETIC_BROCHURE, encoding="utf-8")
+    document = readers.read(path)
+    records = document_to_premiums(document, "d")
+    assert {(r.jsic_code, r.annual_revenue_jpy, r.premium_jpy, r.premium_period) for r in records} == {
+        (code, revenue, premium, "annual")
+        for code, premiums in (
+            ("I", (48_000, 96_000, 143_000)),
+            ("G", (72_000, 150_000, 226_000)),
+            ("P", (55_000, 108_000, 161_000)),
+        )
+        for revenue, premium in zip((100_000_000, 500_000_000, 1_000_000_000), premiums, strict=True)
+    }
+    assert "小売業" in {r.industry_label for r in records}  # the note mark is cut from the label
+    assert {
+        (r.liability_limit_jpy, r.expense_limit_jpy, r.deductible_jpy, r.installments, r.effective_from)
+        for r in records
+    } == {(100_000_000, 10_000_000, 0, 1, dt.date(2025, 10, 1))}
+    assert_evidence_in(document, records)

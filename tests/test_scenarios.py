@@ -1,0 +1,260 @@
+"""Loss scenarios: cost items closed by totals that add up, in lines, bullets and tables."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+import yaml
+
+from extractors import readers
+from extractors.document import Cell, Document, Line, Page, Table
+from extractors.records import LossScenarioRecord
+from extractors.scenarios import document_to_loss_scenarios, text_to_segments
+from extractors.taxonomy import match_coverage
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "tests" / "fixtures" / "seeds"
+RAW = ROOT / "raw"
+GOLD = ROOT.parent / "shared" / "gold"
+
+Row = tuple[int, int, str]  # (scenario_index, amount, kind)
+
+
+def lines_document(text: str, tables: tuple[Table, ...] = ()) -> Document:
+    """Given text, return a one-page Document with one Line per non-empty line (and the tables)."""
+    lines = tuple(Line(line.strip(), 1) for line in text.splitlines() if line.strip())
+    return Document("synthetic.txt", "text", (Page(1, lines, tables),))
+
+
+def rows(document: Document) -> list[Row]:
+    """Given a Document, return its scenario rows as (scenario_index, amount, kind), checking evidence."""
+    records = document_to_loss_scenarios(document, "d")
+    for record in records:
+        assert record.evidence in document.text
+    return [(r.scenario_index, r.amount_jpy, r.row_kind) for r in records]
+
+
+def test_items_and_a_total() -> None:
+    document = lines_document(
+        "事故例\n支出\n- 被害状況の把握 100万円\n- 原因調査 1,100万円\n- 損害賠償金 1億円\n合計 1億1,200万円"
+    )
+    assert rows(document) == [
+        (1, 1_000_000, "item"),
+        (1, 11_000_000, "item"),
+        (1, 100_000_000, "item"),
+        (1, 112_000_000, "total"),
+    ]
+
+
+def test_subtotals_and_a_grand_total() -> None:
+    # two blocks each closed by 合計, then 総額 that adds the two: the 合計s are subtotals
+    document = lines_document(
+        "想定損害額\n費用\n▶ 原因調査費用：300万円\n▶ コールセンター費用：200万円\n合計 500万円\n"
+        "賠償\n▶ 損害賠償金 1,000万円\n▶ 弁護士費用 200万円\n合計 1,200万円\n総額 1,700万円"
+    )
+    assert [kind for _, _, kind in rows(document)] == [
+        "item",
+        "item",
+        "subtotal",
+        "item",
+        "item",
+        "subtotal",
+        "total",
+    ]
+    assert {index for index, _, _ in rows(document)} == {1}
+
+
+def test_a_grand_total_by_arithmetic_alone() -> None:
+    # the grand total is a 合計 too: it is one because it adds up the two blocks
+    document = lines_document(
+        "A 100万円\nB 200万円\n合計 300万円\nC 50万円\nD 50万円\n合計 100万円\n合計 400万円"
+    )
+    assert [kind for _, _, kind in rows(document)] == [
+        "item",
+        "item",
+        "subtotal",
+        "item",
+        "item",
+        "subtotal",
+        "total",
+    ]
+
+
+def test_two_independent_scenarios() -> None:
+    # two examples, each with its own total, are numbered 1 and 2
+    document = lines_document(
+        "事故例1\n調査費用 100万円\n復旧費用 200万円\n合計 300万円\n"
+        "事故例2\n見舞金 500万円\n損害賠償金 1,000万円\n合計 1,500万円"
+    )
+    assert [(index, kind) for index, _, kind in rows(document)] == [
+        (1, "item"),
+        (1, "item"),
+        (1, "total"),
+        (2, "item"),
+        (2, "item"),
+        (2, "total"),
+    ]
+
+
+def test_bullets_on_one_line_and_a_breakdown() -> None:
+    # one line holds every bullet; a breakdown ending in "= total" is one item at its total
+    document = lines_document(
+        "▶ デジタル・フォレンジック費用： PC1台100万円×3台、サーバ1台300万円、 その他100万円= 700万円 "
+        "▶ コールセンター委託費用：200万円 ▶ 謝罪広告費用：60万円 (注1)\n合計 960万円\n"
+        "(注1) 地方紙1紙に掲載した場合の想定費用を60万円としています。"
+    )
+    records = document_to_loss_scenarios(document, "d")
+    assert [(r.item_label, r.amount_jpy, r.row_kind) for r in records] == [
+        ("デジタル・フォレンジック費用", 7_000_000, "item"),
+        ("コールセンター委託費用", 2_000_000, "item"),
+        ("謝罪広告費用", 600_000, "item"),
+        ("合計", 9_600_000, "total"),
+    ]
+
+
+def test_coverage_ids_come_from_the_taxonomy() -> None:
+    document = lines_document("支出\n損害賠償金 1,000万円\n争訟費用 300万円\n合計 1,300万円")
+    records = document_to_loss_scenarios(document, "d")
+    assert [r.coverage_id for r in records] == [
+        match_coverage("損害賠償金"),
+        match_coverage("争訟費用"),
+        None,
+    ]
+
+
+def test_label_and_amount_on_separate_lines() -> None:
+    document = lines_document("損害の内訳\n原因調査費用\n500万円\nデータ復旧費用\n300万円\n合計\n800万円")
+    assert [(amount, kind) for _, amount, kind in rows(document)] == [
+        (5_000_000, "item"),
+        (3_000_000, "item"),
+        (8_000_000, "total"),
+    ]
+
+
+def test_two_columns_read_interleaved() -> None:
+    # a two-column PDF page read line by line mixes the columns (and the sentence of one
+    # column runs into an item of the other); the sums still hold
+    document = lines_document(
+        "費用 賠償\n▶ 調査費用：700万円 ▶ 損害賠償金 1,000万円\n"
+        "▶ 相談費用：100万円 2,000人なら1,000万円になります。 ▶ 弁護士費用 510万円\n"
+        "▶ コールセンター費用：200万円\n合計 1,000万円 合計 1,510万円\n総額（費用 + 賠償） 2,510万円"
+    )
+    found = Counter((amount, kind) for _, amount, kind in rows(document))
+    assert found == Counter(
+        {
+            (7_000_000, "item"): 1,
+            (1_000_000, "item"): 1,
+            (2_000_000, "item"): 1,
+            (10_000_000, "subtotal"): 1,
+            (10_000_000, "item"): 1,
+            (5_100_000, "item"): 1,
+            (15_100_000, "subtotal"): 1,
+            (25_100_000, "total"): 1,
+        }
+    )
+
+
+SCENARIO_TABLE = Table(
+    1,
+    tuple(
+        tuple(Cell(text) for text in row)
+        for row in (
+            ("内訳", "金額"),
+            ("フォレンジック調査", "1,200万円"),
+            ("データ復旧", "800万円"),
+            ("お詫び状送付", "150万円"),
+            ("合計", "2,150万円"),
+        )
+    ),
+)
+
+
+def test_scenario_table_with_breakdown_columns() -> None:
+    # a 内訳 | 金額 table closed by a 合計 row; its lines repeat the rows and are not read twice
+    lines = "\n".join(" | ".join(c.text for c in row) for row in SCENARIO_TABLE.rows)
+    document = lines_document(f"ランサムウェア被害の想定損害額\n{lines}", (SCENARIO_TABLE,))
+    records = document_to_loss_scenarios(document, "d")
+    assert [(r.item_label, r.amount_jpy, r.row_kind) for r in records] == [
+        ("フォレンジック調査", 12_000_000, "item"),
+        ("データ復旧", 8_000_000, "item"),
+        ("お詫び状送付", 1_500_000, "item"),
+        ("合計", 21_500_000, "total"),
+    ]
+    assert all(" | " in r.evidence for r in records)  # quoted from the table's rows
+    assert {r.scenario_label for r in records} == {"ランサムウェア被害の想定損害額"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # cost items without a total are a list, not a worked example
+        "支出\n被害状況の把握 100万円\n原因調査 1,100万円",
+        # a numbered case list with a cost: no total
+        "8\nパソコン1台につき100万円の調査費用が発生した。\n調査費請求\n100万円",
+        # sentences that mention amounts, then a total that nothing adds up to
+        "過去の判例から一人当たり5,000円程度の賠償金が予想されます。\n"
+        "万一、2,000人から損害賠償請求を受ければ1,000万円になります。\n合計 1,000万円",
+        # a total that its items do not add up to
+        "調査費用 100万円\n復旧費用 200万円\n合計 500万円",
+        # a single item equal to a total proves nothing
+        "調査費用 100万円\n合計 100万円",
+        # a limits table: labels and amounts, no total
+        "支払限度額\n損害賠償責任に関する補償 3億円\n各種費用に関する補償 3,000万円\n再発防止費用 10万円",
+        # a premium breakdown adds up, but premiums are not incident costs
+        "保険料の内訳\n基本保険料 10,000円\n特約保険料 2,000円\n合計保険料 12,000円",
+        # a case story without amounts
+        "事故例1\n売上高約5億円の教育支援事業者が、不正アクセスを受け、数千人の個人情報が流出した。",
+    ],
+)
+def test_no_scenario_rows_are_invented(text: str) -> None:
+    assert document_to_loss_scenarios(lines_document(text), "d") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "segments"),
+    [
+        ("▶ A：100万円 ▶ B：200万円", ["▶ A：100万円", "▶ B：200万円"]),  # inline ▶ bullets
+        ("・ 損害賠償金 ・ 弁護士費用", ["・ 損害賠償金", "・ 弁護士費用"]),  # spaced ・ bullets
+        ("デジタル・フォレンジック費用", ["デジタル・フォレンジック費用"]),  # ・ inside a word is no bullet
+    ],
+)
+def test_text_to_segments(text: str, segments: list[str]) -> None:
+    assert text_to_segments(text) == segments
+
+
+# --- the seed brochures ---------------------------------------------------------------------------
+
+
+def gold_rows(stem: str) -> tuple[Counter[tuple[int, str]], Counter[tuple[int, str]]]:
+    """Given a seed's stem, return its gold (amount, kind) rows: required, and required plus optional."""
+    gold = yaml.safe_load((GOLD / f"{stem}.yaml").read_text(encoding="utf-8"))
+    entries = gold.get("loss_scenarios") or []
+    required = Counter((g["amount_jpy"], g["kind"]) for g in entries if not g.get("optional"))
+    allowed = Counter((g["amount_jpy"], g["kind"]) for g in entries)
+    return required, allowed
+
+
+def seed_forms() -> list[tuple[str, Path]]:
+    """Given nothing, return (seed stem, file) for every seed as text and as published (html/pdf)."""
+    forms = [(path.stem, path) for path in sorted(SEEDS.glob("*.txt"))]
+    stems = {path.stem.split("_")[0]: path.stem for path in SEEDS.glob("*.txt")}
+    published = (p for p in sorted(RAW.glob("*")) if p.suffix in {".pdf", ".html"})
+    forms += [(stems[p.name.split("-")[0]], p) for p in published if p.name.split("-")[0] in stems]
+    return forms
+
+
+@pytest.mark.parametrize(("stem", "path"), seed_forms(), ids=lambda v: getattr(v, "name", v))
+def test_seed_scenarios_match_gold(stem: str, path: Path) -> None:
+    # every required gold row is found, and nothing outside gold (none where gold has none)
+    document = readers.read(path)
+    records: list[LossScenarioRecord] = document_to_loss_scenarios(document, "d")
+    found = Counter((r.amount_jpy, r.row_kind) for r in records)
+    required, allowed = gold_rows(stem)
+    assert found & required == required
+    assert found - allowed == Counter()
+    for record in records:
+        assert record.evidence in document.text
+        expected = match_coverage(record.item_label) if record.row_kind == "item" else None
+        assert record.coverage_id == expected
