@@ -1,0 +1,281 @@
+"""Reading-order units of a Document (paragraphs and tables) and the small text shapes
+extractors look for in them: headings, bullets, enumerated items, sentences, label marks.
+
+Nothing here knows about coverages or amounts; coverages, limits and scenario extraction
+build on these units.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from extractors.document import CELL_SEPARATOR, BBox, Document, Line, Page, Table, nfkc
+
+#: a line at most this long (NFKC characters) with no sentence end inside can be a heading
+HEADING_MAX_CHARS = 40
+
+BULLET_CHARS = "・•●⚫◆◇■□▶►▷◉○◎★☆✓✔-–—*＊>"
+_BULLET = re.compile(rf"^\s*(?:[{re.escape(BULLET_CHARS)}]\ufe0e?\ufe0f?)+\s*")
+_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+_ENUMERATOR = re.compile(
+    rf"^\s*(?:[{_CIRCLED}]|\(\d{{1,2}}\)|\d{{1,2}}[.)](?!\d)|\d{{1,2}}\s+(?=[^\d\s,.万億千円%])"
+    rf"|[a-zA-Z][.)](?=\s)|Step\s*\d+|STEP\s*\d+|特長\s*\d+)\s*"
+)
+_VARIATION_SELECTORS = re.compile("[\ufe00-\ufe0f]")
+_MARKDOWN_HEADING = re.compile(r"^\s*#{1,6}\s+")
+_FOOTNOTE = re.compile(r"\^?\(?(?:※|\*|注)\s*\d*\)?|\(注\d*\)")
+_LEADING_FOOTNOTE = re.compile(r"^\s*(?:\^?\(?(?:※|\*)\s*\d*\)?|\(?注\s*\d*\)?)\s*")
+_WRAPPING = "「」『』〈〉《》【】\"'“”"
+_SENTENCE_END = "。!?！？"
+_CLAUSE_END = "。!?！？、,;；:："
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One reading-order unit: a paragraph (one or more wrapped lines) or a table."""
+
+    page: int
+    lines: tuple[Line, ...] = ()
+    table: Table | None = None
+
+    @property
+    def is_table(self) -> bool:
+        return self.table is not None
+
+    @property
+    def text(self) -> str:
+        """Verbatim text: the lines joined by newlines (a substring of Document.text)."""
+        return "\n".join(line.text for line in self.lines)
+
+    @property
+    def norm(self) -> str:
+        """NFKC text with wrapped lines joined directly (CJK has no spaces between words)."""
+        return "".join(line.norm.strip() for line in self.lines)
+
+
+def strip_label_marks(text: str) -> str:
+    """Given an item label, return it without bullets, enumerators, footnote marks and brackets."""
+    label = _VARIATION_SELECTORS.sub("", text).strip()
+    label = re.sub(rf"^\s*[{_CIRCLED}]\s*", "", label)
+    label = nfkc(label).strip()
+    for _ in range(3):
+        before = label
+        label = _MARKDOWN_HEADING.sub("", label)
+        label = _BULLET.sub("", label)
+        label = _ENUMERATOR.sub("", label)
+        label = _LEADING_FOOTNOTE.sub("", label)
+        if label == before:
+            break
+    label = _FOOTNOTE.sub("", label).strip()
+    label = label.strip(_WRAPPING + " 　:：-–|^")
+    return label.rstrip("。、,.!！?？").strip()
+
+
+def starts_with_bullet(text: str) -> bool:
+    """Given a line, return whether it opens with a bullet mark or an enumerator (①, 1., (1))."""
+    norm = nfkc(text)
+    return bool(_BULLET.match(norm) and not re.match(r"^\s*-?\d", norm)) or bool(_ENUMERATOR.match(norm))
+
+
+def starts_with_footnote(text: str) -> bool:
+    """Given a line, return whether it is a footnote (※, *1, (注1), (※1) …)."""
+    return bool(re.match(r"^\s*(?:\^?\(?※|\*\d|\(?注\s*\d*[)）:：\s])", nfkc(text)))
+
+
+def is_question(text: str) -> bool:
+    """Given a line, return whether it asks a question (marketing or FAQ, not a coverage)."""
+    return nfkc(text).rstrip().rstrip("…").endswith(("?", "？"))
+
+
+def is_heading(text: str) -> bool:
+    """Given a line, return whether it reads like a heading: short, no sentence inside, no bullet."""
+    norm = nfkc(text).strip()
+    if not norm or len(norm) > HEADING_MAX_CHARS or starts_with_footnote(norm):
+        return False
+    if starts_with_bullet(norm) and not _ENUMERATOR.match(norm):
+        return False
+    return "。" not in norm
+
+
+def sentence_spans(norm: str) -> list[tuple[int, int]]:
+    """Given NFKC text, return the (start, end) spans of its sentences (ends kept)."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for i, ch in enumerate(norm):
+        if ch in _SENTENCE_END or ch == "\n":
+            if norm[start : i + 1].strip():
+                spans.append((start, i + 1))
+            start = i + 1
+    if norm[start:].strip():
+        spans.append((start, len(norm)))
+    return spans
+
+
+def clause_spans(norm: str) -> list[tuple[int, int]]:
+    """Given NFKC text, return the (start, end) spans of its clauses, split at 、,:; and sentence ends."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    depth = 0
+    for i, ch in enumerate(norm):
+        if ch in "(（":
+            depth += 1
+        elif ch in ")）":
+            depth = max(0, depth - 1)
+        elif ch in _CLAUSE_END and depth == 0:
+            spans.append((start, i + 1))
+            start = i + 1
+    if start < len(norm):
+        spans.append((start, len(norm)))
+    return [s for s in spans if norm[s[0] : s[1]].strip()]
+
+
+_INLINE_BULLET = re.compile(rf"(?:[⚫●•◆■▶►▷◉○◎★☆✓✔]|[{_CIRCLED}])")
+
+
+def split_enumerated(text: str) -> list[str]:
+    """Given verbatim text holding inline bullets or circled numbers, return the pieces they start.
+
+    Works on the verbatim text because NFKC turns ① into 1. The text before the first mark (a
+    heading such as 各種費用に関する補償) is the first piece. Pieces stay verbatim.
+    """
+    raw = _VARIATION_SELECTORS.sub("", text)
+    starts = [m.start() for m in _INLINE_BULLET.finditer(raw)]
+    if not starts:
+        return [raw.strip()] if raw.strip() else []
+    bounds = [0, *starts, len(raw)]
+    pieces = [raw[a:b].strip() for a, b in itertools.pairwise(bounds)]
+    return [p for p in pieces if p]
+
+
+def starts_with_inline_mark(text: str) -> bool:
+    """Given verbatim text, return whether it opens with an inline bullet or a circled number."""
+    return bool(_INLINE_BULLET.match(_VARIATION_SELECTORS.sub("", text).strip()))
+
+
+def split_list_items(text: str) -> list[str]:
+    """Given a short label listing items (A、B、C等 or A, B), return the items."""
+    norm = nfkc(text)
+    parts = re.split(r"[、,，;；/／]|および|及び|ならびに", norm)
+    return [p.strip() for p in parts if p.strip()]
+
+
+def head_of(text: str) -> str:
+    """Given an item's text (label, then a description after a space), return the label part."""
+    norm = nfkc(text).strip()
+    m = re.match(r"^(\S+?)\s+\S", norm)
+    head = m.group(1) if m else norm
+    return head
+
+
+def _row_key(text: str) -> str:
+    """Given a row or line, return its comparison key: NFKC without whitespace and cell separators."""
+    return re.sub(r"[\s|｜]", "", nfkc(text))
+
+
+def _inside(inner: BBox, outer: BBox) -> bool:
+    """Given two boxes, return whether inner's centre lies in outer."""
+    cx, cy = (inner.x0 + inner.x1) / 2, (inner.top + inner.bottom) / 2
+    return outer.x0 <= cx <= outer.x1 and outer.top <= cy <= outer.bottom
+
+
+def _line_table(line: Line, tables: tuple[Table, ...], keys: list[set[str]]) -> int | None:
+    """Given a line and a page's tables (with their row keys), return the table it belongs to."""
+    for index, table in enumerate(tables):
+        if line.bbox is not None and table.bbox is not None and _inside(line.bbox, table.bbox):
+            return index
+        if _row_key(line.text) and _row_key(line.text) in keys[index]:
+            return index
+    return None
+
+
+def _wraps_into(previous: Line, line: Line, right_edge: float) -> bool:
+    """Given two consecutive PDF lines, return whether the second continues the first's sentence."""
+    if previous.bbox is None or line.bbox is None or previous.page != line.page:
+        return False
+    height = max(previous.bbox.bottom - previous.bbox.top, 1.0)
+    gap = line.bbox.top - previous.bbox.bottom
+    if gap < -height / 2 or gap > height * 0.8:
+        return False
+    if abs(line.bbox.x0 - previous.bbox.x0) > height * 1.5:
+        return False
+    prev_norm = previous.norm.rstrip()
+    if not prev_norm or prev_norm[-1] in _SENTENCE_END or prev_norm[-1] in ":：":
+        return False
+    if starts_with_bullet(line.text) or starts_with_footnote(line.text):
+        return False
+    return previous.bbox.x1 >= right_edge - height * 2
+
+
+def page_to_units(page: Page) -> list[Unit]:
+    """Given a page, return its units in reading order: paragraphs of lines and tables."""
+    keys = [{_row_key(table.row_text(i)) for i in range(len(table.rows))} for table in page.tables]
+    right_edge = max((line.bbox.x1 for line in page.lines if line.bbox is not None), default=0.0)
+    units: list[Unit] = []
+    placed: set[int] = set()
+    paragraph: list[Line] = []
+
+    def flush() -> None:
+        if paragraph:
+            units.append(Unit(page=page.number, lines=tuple(paragraph)))
+            paragraph.clear()
+
+    for line in page.lines:
+        table_index = _line_table(line, page.tables, keys)
+        if table_index is not None:
+            flush()
+            if table_index not in placed:
+                placed.add(table_index)
+                units.append(Unit(page=page.number, table=page.tables[table_index]))
+            continue
+        if not line.text.strip():
+            flush()
+            continue
+        if paragraph and not _wraps_into(paragraph[-1], line, right_edge):
+            flush()
+        paragraph.append(line)
+    flush()
+    for index, table in enumerate(page.tables):
+        if index not in placed:
+            units.append(Unit(page=page.number, table=table))
+    return units
+
+
+def document_to_units(document: Document) -> list[Unit]:
+    """Given a Document, return all its units in reading order, page by page."""
+    return [unit for page in document.pages for unit in page_to_units(page)]
+
+
+def iter_cells(table: Table) -> Iterator[tuple[int, int, str]]:
+    """Given a table, return (row, column, verbatim text) for every non-empty cell."""
+    for r, row in enumerate(table.rows):
+        for c, cell in enumerate(row):
+            if cell.text.strip():
+                yield r, c, cell.text
+
+
+def row_evidence(table: Table, row: int) -> str:
+    """Given a table and a row index, return the row's verbatim text as Document.text has it."""
+    return table.row_text(row)
+
+
+__all__ = [
+    "CELL_SEPARATOR",
+    "Unit",
+    "clause_spans",
+    "document_to_units",
+    "head_of",
+    "is_heading",
+    "is_question",
+    "iter_cells",
+    "page_to_units",
+    "row_evidence",
+    "sentence_spans",
+    "split_enumerated",
+    "split_list_items",
+    "starts_with_bullet",
+    "starts_with_footnote",
+    "strip_label_marks",
+]

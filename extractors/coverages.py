@@ -1,0 +1,528 @@
+"""Coverage items a brochure offers → CoverageRecord rows.
+
+A brochure mixes what the policy offers with marketing (risks, statistics, case stories,
+premiums, FAQ). A walk over the reading-order units keeps a scope: headings with a coverage
+cue open a coverage block, headings with a stop cue (事例, 出典, 試算 …) close it, and
+questions are marketing. Items are then read from
+- rider names (…特約, …追加条項) in headings and rider-list lines,
+- headings, bullets and enumerated items inside coverage blocks,
+- sentences that offer cover (…を補償します, …お支払いします), with exclusion clauses
+  (…は含みません, …対象外) dropped,
+- every cell of a table in a coverage block or holding a coverage/limit column.
+An item is optional when it sits under an option heading (オプション) or its rider is
+described with a set cue (この特約をセットすることで …). All cue words are YAML data.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+
+from extractors import taxonomy
+from extractors.amounts import find_amounts
+from extractors.blocks import (
+    Unit,
+    document_to_units,
+    is_heading,
+    is_question,
+    split_enumerated,
+    starts_with_bullet,
+    starts_with_footnote,
+    strip_label_marks,
+)
+from extractors.document import Document, nfkc
+from extractors.records import CoverageRecord
+from extractors.taxonomy import TaxonomyMatch
+
+CUES_PATH = Path(__file__).parent / "data" / "coverages.yaml"
+
+Scope = Literal["neutral", "coverage", "stop"]
+
+
+@dataclass(frozen=True)
+class CoverageCues:
+    """The cue words of `data/coverages.yaml`, NFKC-normalised."""
+
+    coverage_heading: tuple[str, ...]
+    stop_heading: tuple[str, ...]
+    weak_stop_heading: tuple[str, ...]
+    stop_line: tuple[str, ...]
+    offer: tuple[str, ...]
+    contrast: tuple[str, ...]
+    table: tuple[str, ...]
+    option: tuple[str, ...]
+    set_: tuple[str, ...]
+    base: tuple[str, ...]
+    rider_suffixes: tuple[str, ...]
+    generic_riders: frozenset[str]
+    rider_prefix_stops: tuple[str, ...]
+    policy_suffixes: tuple[str, ...]
+    item_suffixes: tuple[str, ...]
+    label_max_chars: int
+    section_hints: tuple[tuple[str, tuple[str, ...]], ...]
+    default_section: str
+
+
+def _words(data: Mapping[str, Any], key: str) -> tuple[str, ...]:
+    """Given the cue mapping and a key, return its words NFKC-normalised."""
+    return tuple(nfkc(str(w)) for w in data.get(key, ()))
+
+
+def mapping_to_cues(data: Mapping[str, Any]) -> CoverageCues:
+    """Given the parsed coverages YAML, return its CoverageCues."""
+    hints = data.get("section_hints", {})
+    return CoverageCues(
+        coverage_heading=_words(data, "coverage_heading_cues"),
+        stop_heading=_words(data, "stop_heading_cues"),
+        weak_stop_heading=_words(data, "weak_stop_heading_cues"),
+        stop_line=_words(data, "stop_line_cues"),
+        offer=_words(data, "offer_cues"),
+        contrast=_words(data, "contrast_splitters"),
+        table=_words(data, "table_cues"),
+        option=_words(data, "option_cues"),
+        set_=_words(data, "set_cues"),
+        base=_words(data, "base_cues"),
+        rider_suffixes=_words(data, "rider_suffixes"),
+        generic_riders=frozenset(_words(data, "generic_riders")),
+        rider_prefix_stops=_words(data, "rider_prefix_stops"),
+        policy_suffixes=_words(data, "policy_suffixes"),
+        item_suffixes=_words(data, "item_suffixes"),
+        label_max_chars=int(data.get("label_max_chars", 40)),
+        section_hints=tuple(
+            (section, tuple(nfkc(str(w)) for w in words))
+            for section, words in hints.items()
+            if section != "default"
+        ),
+        default_section=str(hints.get("default", "expense")),
+    )
+
+
+@functools.cache
+def load_cues(path: Path = CUES_PATH) -> CoverageCues:
+    """Given the cue YAML path, return its CoverageCues (cached)."""
+    with path.open(encoding="utf-8") as f:
+        return mapping_to_cues(yaml.safe_load(f))
+
+
+def plain(text: str) -> str:
+    """Given text, return its NFKC form without markdown emphasis marks (** and __)."""
+    return re.sub("[\ufe00-\ufe0f]", "", nfkc(text)).replace("**", "").replace("__", "")
+
+
+def has_any(text: str, cues: Iterable[str]) -> bool:
+    """Given text and cue words, return whether the text (whitespace ignored) holds any of them."""
+    compact = re.sub(r"\s+", "", nfkc(text)).casefold()
+    return any(re.sub(r"\s+", "", c).casefold() in compact for c in cues)
+
+
+# ---------------------------------------------------------------- rider names
+
+
+def rider_names(text: str, cues: CoverageCues | None = None) -> list[str]:
+    """Given a heading or rider-list line, return the rider names it holds (…特約, …追加条項)."""
+    cues = cues or load_cues()
+    norm = plain(text)
+    suffixes = "|".join(re.escape(s) for s in cues.rider_suffixes)
+    pattern = re.compile(rf"([^\s、,，/／〈〉《》「」『』()（）【】|:：]+?(?:{suffixes}))(?=の|[^\w・]|$)")
+    names: list[str] = []
+    for m in pattern.finditer(norm):
+        name = strip_label_marks(m.group(1))
+        if is_rider_name(name, cues) and name not in names:
+            names.append(name)
+    return names
+
+
+def is_rider_name(name: str, cues: CoverageCues | None = None) -> bool:
+    """Given a token ending like a rider, return whether it names one (not この特約, オプション特約)."""
+    cues = cues or load_cues()
+    if name in cues.generic_riders or any(name.startswith(p) for p in cues.rider_prefix_stops):
+        return False
+    stem = name
+    for suffix in cues.rider_suffixes:
+        if stem.endswith(suffix):
+            stem = stem[: -len(suffix)]
+            break
+    return len(stem) >= 3
+
+
+def is_rider_line(text: str, cues: CoverageCues | None = None) -> bool:
+    """Given a line, return whether it only lists policy and rider names (a product's make-up)."""
+    cues = cues or load_cues()
+    segments = [s for s in re.split(r"[\s/／、,，]+", plain(text)) if s]
+    if not segments:
+        return False
+    riders = [s for s in segments if rider_names(s, cues)]
+    policies = [s for s in segments if s.endswith(cues.policy_suffixes)]
+    return bool(riders) and len(riders) + len(policies) == len(segments)
+
+
+# ---------------------------------------------------------------- the scope walk
+
+
+@dataclass(frozen=True)
+class UnitContext:
+    """A unit with the scope it was read in.
+
+    `heading_ids` are the strong coverage ids of the nearest heading that named one (reset by
+    a cue heading that names none); `rider` is the rider block the unit is in; `option` the
+    option region label; `skip_heading` the stop heading (if any) whose block this is.
+    """
+
+    unit: Unit
+    scope: Scope
+    heading: bool
+    heading_ids: tuple[str, ...] = ()
+    rider: str | None = None
+    rider_optional: bool = False
+    option: str | None = None
+    stop_heading: str | None = None
+
+
+def _lookahead_text(units: list[Unit], index: int, count: int) -> str:
+    """Given units and a heading's index, return the NFKC text of up to `count` units of its block.
+
+    The block ends at the next heading that names a rider.
+    """
+    texts: list[str] = []
+    for unit in units[index + 1 : index + 1 + count]:
+        if unit.is_table:
+            continue
+        text = plain(unit.norm)
+        if is_heading(text) and rider_names(text):
+            break
+        texts.append(text)
+    return "\n".join(texts)
+
+
+def _next_rider(units: list[Unit], index: int, count: int, cues: CoverageCues) -> str | None:
+    """Given units and an index, return the first rider name in the next `count` headings."""
+    for unit in units[index + 1 : index + 1 + count]:
+        if not unit.is_table and is_heading(unit.norm):
+            names = rider_names(unit.norm, cues)
+            if names:
+                return names[0]
+    return None
+
+
+def units_to_contexts(units: list[Unit], cues: CoverageCues | None = None) -> list[UnitContext]:
+    """Given reading-order units, return each with its scope, heading ids, rider and option region."""
+    cues = cues or load_cues()
+    state = UnitContext(unit=Unit(page=0), scope="neutral", heading=False)
+    out: list[UnitContext] = []
+    for index, unit in enumerate(units):
+        if unit.is_table:
+            out.append(replace(state, unit=unit, heading=False))
+            continue
+        text = plain(unit.norm)
+        if is_question(text):
+            state = replace(state, scope="stop", heading_ids=(), rider=None, option=None, stop_heading=text)
+            out.append(replace(state, unit=unit, heading=True))
+            continue
+        if not is_heading(text) or find_amounts(text):
+            if has_any(text, cues.stop_line):
+                state = replace(
+                    state, scope="stop", heading_ids=(), rider=None, option=None, stop_heading=text
+                )
+            out.append(replace(state, unit=unit, heading=False))
+            continue
+        state = _heading_state(state, units, index, text, cues)
+        out.append(replace(state, unit=unit, heading=True))
+    return out
+
+
+def _heading_state(
+    state: UnitContext, units: list[Unit], index: int, text: str, cues: CoverageCues
+) -> UnitContext:
+    """Given the scope before a heading and the heading, return the scope it opens."""
+    ids = tuple(taxonomy.distinct_ids(taxonomy.match_all(text, weak=False)))
+    riders = rider_names(text, cues)
+    covers = has_any(text, cues.coverage_heading)
+    stops = not covers and (
+        has_any(text, cues.stop_heading) or (not ids and has_any(text, cues.weak_stop_heading))
+    )
+    scope: Scope = state.scope
+    if covers:
+        scope = "coverage"
+    elif stops:
+        scope = "stop"
+    elif scope == "stop":
+        scope = "neutral"
+    option = state.option
+    if stops or has_any(text, cues.base):
+        option = None
+    if has_any(text, cues.option):
+        option = _next_rider(units, index - 1, 5, cues) or strip_label_marks(text)
+    rider, rider_optional = state.rider, state.rider_optional
+    if len(riders) == 1:
+        rider = riders[0]
+        rider_optional = option is not None or has_any(_lookahead_text(units, index, 4), cues.set_)
+    elif has_any(text, cues.option) and option:
+        rider, rider_optional = option, True
+    elif stops or (covers and option is None):
+        rider, rider_optional = None, False
+    heading_ids = state.heading_ids
+    if ids:
+        heading_ids = ids
+    elif covers or stops:
+        heading_ids = ()
+    stop_heading = state.stop_heading
+    if stops:
+        stop_heading = text
+    elif ids or riders:
+        stop_heading = None
+    return replace(
+        state,
+        scope=scope,
+        heading_ids=heading_ids,
+        rider=rider,
+        rider_optional=rider_optional,
+        option=option,
+        stop_heading=stop_heading,
+    )
+
+
+def document_to_contexts(document: Document) -> list[UnitContext]:
+    """Given a Document, return its units with their scope (see units_to_contexts)."""
+    return units_to_contexts(document_to_units(document))
+
+
+# ---------------------------------------------------------------- items
+
+
+@dataclass(frozen=True)
+class Item:
+    """A coverage id (or an unmapped label) read from one piece of a unit."""
+
+    coverage_id: str | None
+    label: str
+    optional: bool
+    rider: str | None
+
+
+def offered_clauses(sentence: str, cues: CoverageCues | None = None) -> list[str]:
+    """Given a sentence, return its main clauses that are not exclusions.
+
+    Parentheticals holding an exclusion cue are dropped first; the rest is split at contrast
+    words (…が、 ただし); a clause holding an exclusion cue is dropped.
+    """
+    cues = cues or load_cues()
+    excl = taxonomy.exclusion_cues()
+    norm = plain(sentence)
+    norm = re.sub(r"[(（][^()（）]*[)）]", lambda m: "" if has_any(m.group(0), excl) else m.group(0), norm)
+    pattern = "|".join(re.escape(c) for c in cues.contrast)
+    clauses = re.split(pattern, norm) if pattern else [norm]
+    return [c for c in clauses if strip_label_marks(c) and not has_any(c, excl)]
+
+
+def split_sentences(text: str) -> list[str]:
+    """Given NFKC text, return its sentences (split after 。!? and newlines)."""
+    parts = re.split(r"(?<=[。!?！？])|\n", text)
+    return [p for p in parts if p.strip()]
+
+
+def _label_around(norm: str, match: TaxonomyMatch, max_chars: int) -> str:
+    """Given text and a term match in it, return the item label around the match."""
+    left = max(norm.rfind(sep, 0, match.start) for sep in "、,，;；()（）〈〉《》「」⚫●•▶\n|")
+    right_candidates = [
+        i for sep in "、,，;；()（）〈〉《》「」⚫●•▶\n|。" if (i := norm.find(sep, match.end)) != -1
+    ]
+    right = min(right_candidates, default=len(norm))
+    label = strip_label_marks(norm[left + 1 : right])
+    if not label or len(label) > max_chars:
+        return norm[match.start : match.end]
+    return label
+
+
+def text_to_items(
+    text: str,
+    *,
+    optional: bool,
+    rider: str | None,
+    weak: bool,
+    unmapped: bool = False,
+    cues: CoverageCues | None = None,
+) -> list[Item]:
+    """Given the text of one item (a label, bullet or cell piece), return its coverage items.
+
+    With `unmapped`, an item that maps to no id but is labelled like one (…費用) is kept
+    with coverage_id None.
+    """
+    cues = cues or load_cues()
+    norm = plain(text)
+    if has_any(norm, taxonomy.exclusion_cues()):
+        return []
+    own_option = has_any(norm, cues.option)
+    item_optional = optional or own_option
+    item_rider = rider
+    if own_option and not rider:
+        item_rider = strip_label_marks(re.split(r"[(（]?オプション", norm)[0] + "(オプション)")
+    matches = taxonomy.match_all(norm, weak=weak)
+    if not matches:
+        label = strip_label_marks(norm)
+        if unmapped and label.endswith(cues.item_suffixes) and len(label) <= cues.label_max_chars:
+            return [Item(None, label, item_optional, item_rider)]
+        return []
+    items: list[Item] = []
+    for m in matches:
+        label = _label_around(norm, m, cues.label_max_chars)
+        items.append(Item(m.coverage_id, label, item_optional, item_rider))
+    return items
+
+
+def sentence_to_items(
+    text: str, *, optional: bool, rider: str | None, cues: CoverageCues | None = None
+) -> list[Item]:
+    """Given running text, return the items of its sentences that offer cover (strong terms only)."""
+    cues = cues or load_cues()
+    items: list[Item] = []
+    for sentence in split_sentences(plain(text)):
+        if not has_any(sentence, cues.offer):
+            continue
+        sentence_optional = optional or has_any(sentence, cues.set_)
+        for clause in offered_clauses(sentence, cues):
+            for m in taxonomy.match_all(clause, weak=False):
+                label = _label_around(clause, m, cues.label_max_chars)
+                items.append(Item(m.coverage_id, label, sentence_optional, rider))
+    return items
+
+
+def _is_item_line(text: str) -> bool:
+    """Given a line, return whether it is a label-like item (heading, bullet or enumerated, no sentence)."""
+    norm = plain(text).strip()
+    body = strip_label_marks(norm)
+    if not body or "。" in body:
+        return False
+    return is_heading(norm) or (starts_with_bullet(norm) and len(body) <= 40)
+
+
+def context_to_items(ctx: UnitContext, cues: CoverageCues | None = None) -> list[Item]:
+    """Given a unit in its scope, return the coverage items it offers."""
+    cues = cues or load_cues()
+    unit = ctx.unit
+    optional = ctx.rider_optional if ctx.rider else ctx.option is not None
+    if unit.table is not None:
+        return table_to_items(ctx, cues)
+    text = plain(unit.norm)
+    if ctx.scope == "stop" and not is_rider_line(text, cues):
+        return []
+    items: list[Item] = []
+    if is_rider_line(text, cues) or (ctx.heading and rider_names(text, cues)):
+        for name in rider_names(text, cues):
+            rider_optional = optional if name == ctx.rider else ctx.option is not None
+            items.append(Item(taxonomy.match_coverage(name), name, rider_optional, name))
+        return items
+    if ctx.scope == "coverage" and _is_item_line(text) and not starts_with_footnote(text):
+        bullet = starts_with_bullet(text)
+        for piece in split_enumerated(unit.text):
+            items.extend(
+                text_to_items(
+                    piece, optional=optional, rider=ctx.rider, weak=True, unmapped=bullet, cues=cues
+                )
+            )
+        return items
+    return sentence_to_items(text, optional=optional, rider=ctx.rider, cues=cues)
+
+
+def is_coverage_table(ctx: UnitContext, cues: CoverageCues | None = None) -> bool:
+    """Given a table unit in its scope, return whether its cells list coverages."""
+    cues = cues or load_cues()
+    table = ctx.unit.table
+    if table is None:
+        return False
+    if ctx.scope == "coverage":
+        return True
+    return any(has_any(cell.text, cues.table) for row in table.rows for cell in row)
+
+
+def _is_exclusion_mark(text: str) -> bool:
+    """Given a table cell, return whether it only says the row is excluded (対象外, 補償しません)."""
+    norm = plain(text).strip()
+    return 0 < len(norm) <= 12 and has_any(norm, taxonomy.exclusion_cues())
+
+
+def table_to_items(ctx: UnitContext, cues: CoverageCues | None = None) -> list[Item]:
+    """Given a table unit in its scope, return the coverage items of its cells."""
+    cues = cues or load_cues()
+    table = ctx.unit.table
+    if table is None or not is_coverage_table(ctx, cues):
+        return []
+    optional = ctx.rider_optional if ctx.rider else ctx.option is not None
+    items: list[Item] = []
+    for row in table.rows:
+        if any(_is_exclusion_mark(cell.text) for cell in row):
+            continue  # 身代金 | 対象外: the row names an exclusion
+        for cell in row:
+            if not cell.text.strip():
+                continue
+            for piece in split_enumerated(cell.text):
+                items.extend(
+                    text_to_items(
+                        piece, optional=optional, rider=ctx.rider, weak=False, unmapped=True, cues=cues
+                    )
+                )
+    return items
+
+
+def _evidence(ctx: UnitContext, item: Item) -> tuple[str, int]:
+    """Given a unit and one of its items, return the verbatim evidence and its page."""
+    unit = ctx.unit
+    if unit.table is not None:
+        for index in range(len(unit.table.rows)):
+            if item.label and item.label in nfkc(unit.table.row_text(index)).replace("**", ""):
+                return unit.table.row_text(index), unit.table.page
+        return unit.table.row_text(0), unit.table.page
+    return unit.text, unit.page
+
+
+def section_for(item: Item, cues: CoverageCues | None = None) -> str:
+    """Given an item, return its section: the taxonomy's, or a hint from an unmapped label."""
+    cues = cues or load_cues()
+    if item.coverage_id is not None:
+        return taxonomy.section_of(item.coverage_id)
+    for section, hints in cues.section_hints:
+        if has_any(item.label, hints):
+            return section
+    return cues.default_section
+
+
+def contexts_to_coverages(contexts: list[UnitContext], doc_id: str) -> list[CoverageRecord]:
+    """Given units in their scope, return one CoverageRecord per distinct item (id, rider, option)."""
+    cues = load_cues()
+    seen: set[tuple[str | None, str | None, bool, str]] = set()
+    records: list[CoverageRecord] = []
+    for ctx in contexts:
+        for item in context_to_items(ctx, cues):
+            key = (
+                item.coverage_id,
+                item.rider,
+                item.optional,
+                item.label if item.coverage_id is None else "",
+            )
+            if key in seen:
+                continue
+            seen.add(key)
+            evidence, page = _evidence(ctx, item)
+            records.append(
+                CoverageRecord(
+                    doc_id=doc_id,
+                    coverage_id=item.coverage_id,
+                    coverage_label=item.label,
+                    section=section_for(item, cues),
+                    is_optional=item.optional,
+                    rider=item.rider,
+                    page=page,
+                    evidence=evidence,
+                )
+            )
+    return records
+
+
+def document_to_coverages(document: Document, doc_id: str) -> list[CoverageRecord]:
+    """Given a Document, return one CoverageRecord per coverage item it offers."""
+    return contexts_to_coverages(document_to_contexts(document), doc_id)

@@ -1,0 +1,241 @@
+"""The canonical coverage taxonomy, read from `data/taxonomy.yaml`, and term matching on it.
+
+Matching works on NFKC text, ignores whitespace between characters (PDF text puts spaces
+between CJK characters) and is case-blind for Latin letters. Where terms overlap the longest
+one wins; a `weak` term counts only when no ordinary term matched; context rules
+(`requires`/`excludes`, `whole_label`) are data in the YAML, not code.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from extractors.blocks import strip_label_marks
+from extractors.document import nfkc
+
+TAXONOMY_PATH = Path(__file__).parent / "data" / "taxonomy.yaml"
+DEFAULT_WINDOW = 12
+
+
+@dataclass(frozen=True)
+class Term:
+    """One Japanese (or English) term that names a coverage id."""
+
+    text: str
+    coverage_id: str
+    weak: bool = False
+    whole_label: bool = False
+    requires: tuple[str, ...] = ()
+    excludes: tuple[str, ...] = ()
+    window: int = DEFAULT_WINDOW
+
+
+@dataclass(frozen=True)
+class CoverageId:
+    """One id of the taxonomy with its section and meaning."""
+
+    id: str
+    section: str
+    meaning: str
+
+
+@dataclass(frozen=True)
+class TaxonomyMatch:
+    """A term found in a text; `start`/`end` index the NFKC form of that text."""
+
+    coverage_id: str
+    term: str
+    start: int
+    end: int
+    weak: bool
+
+    @property
+    def section(self) -> str:
+        return section_of(self.coverage_id)
+
+
+@dataclass(frozen=True)
+class Taxonomy:
+    """All ids, all terms (variants expanded) and the exclusion cues."""
+
+    ids: Mapping[str, CoverageId]
+    terms: tuple[Term, ...]
+    exclusion_cues: tuple[str, ...]
+
+
+def _term_from_entry(entry: str | dict[str, Any], coverage_id: str) -> Term:
+    """Given one YAML term entry, return its Term (NFKC applied)."""
+    if isinstance(entry, str):
+        return Term(text=nfkc(entry), coverage_id=coverage_id)
+    return Term(
+        text=nfkc(str(entry["term"])),
+        coverage_id=coverage_id,
+        weak=bool(entry.get("weak", False)),
+        whole_label=bool(entry.get("whole_label", False)),
+        requires=tuple(nfkc(str(c)) for c in entry.get("requires", ())),
+        excludes=tuple(nfkc(str(c)) for c in entry.get("excludes", ())),
+        window=int(entry.get("window", DEFAULT_WINDOW)),
+    )
+
+
+def expand_variants(term: Term, groups: Iterable[tuple[str, ...]]) -> list[Term]:
+    """Given a term and spelling-variant groups, return the term and all its spellings."""
+    spellings = {term.text}
+    for group in groups:
+        for text in list(spellings):
+            for member in group:
+                if member in text:
+                    spellings.update(text.replace(member, other) for other in group)
+    return [
+        Term(s, term.coverage_id, term.weak, term.whole_label, term.requires, term.excludes, term.window)
+        for s in sorted(spellings)
+    ]
+
+
+def mapping_to_taxonomy(data: Mapping[str, Any]) -> Taxonomy:
+    """Given the parsed taxonomy YAML, return the Taxonomy; raise ValueError if it is inconsistent."""
+    groups = [tuple(nfkc(str(m)) for m in g) for g in data.get("variants", ())]
+    ids: dict[str, CoverageId] = {}
+    terms: list[Term] = []
+    for section_id, body in data["sections"].items():
+        ids[section_id] = CoverageId(section_id, section_id, str(body.get("meaning", "")))
+        for entry in body.get("terms", ()):
+            terms.extend(expand_variants(_term_from_entry(entry, section_id), groups))
+    for coverage_id, body in data["coverages"].items():
+        section = str(body["section"])
+        if section not in data["sections"] or coverage_id.split(".")[0] != section:
+            raise ValueError(f"taxonomy: {coverage_id} names section {section!r}, which does not fit")
+        ids[coverage_id] = CoverageId(coverage_id, section, str(body.get("meaning", "")))
+        for entry in body.get("terms", ()):
+            terms.extend(expand_variants(_term_from_entry(entry, coverage_id), groups))
+    cues = tuple(nfkc(str(c)) for c in data.get("exclusion_cues", ()))
+    return Taxonomy(ids=ids, terms=tuple(terms), exclusion_cues=cues)
+
+
+@functools.cache
+def load_taxonomy(path: Path = TAXONOMY_PATH) -> Taxonomy:
+    """Given the taxonomy YAML path, return the parsed Taxonomy (cached)."""
+    with path.open(encoding="utf-8") as f:
+        return mapping_to_taxonomy(yaml.safe_load(f))
+
+
+#: characters PDFs print for the katakana middle dot (NFKC leaves them apart)
+MIDDLE_DOTS = "・·‧∙•･"
+
+
+def term_pattern(text: str) -> re.Pattern[str]:
+    """Given a term, return a case-blind regex allowing whitespace between characters and any middle dot."""
+    chars = [f"[{MIDDLE_DOTS}]" if c in MIDDLE_DOTS else re.escape(c) for c in text if not c.isspace()]
+    return re.compile(r"\s*".join(chars), re.IGNORECASE)
+
+
+@functools.cache
+def _compiled(path: Path = TAXONOMY_PATH) -> tuple[tuple[Term, re.Pattern[str]], ...]:
+    """Given the taxonomy path, return every term with its compiled pattern, longest first."""
+    taxonomy = load_taxonomy(path)
+    ordered = sorted(taxonomy.terms, key=lambda t: -len(t.text))
+    return tuple((t, term_pattern(t.text)) for t in ordered)
+
+
+def coverage_ids() -> frozenset[str]:
+    """Given nothing, return every coverage id of the taxonomy (sections included)."""
+    return frozenset(load_taxonomy().ids)
+
+
+def section_of(coverage_id: str) -> str:
+    """Given a coverage id, return its section id; raise KeyError for an unknown id."""
+    return load_taxonomy().ids[coverage_id].section
+
+
+def exclusion_cues() -> tuple[str, ...]:
+    """Given nothing, return the cue words that mark an exclusion clause."""
+    return load_taxonomy().exclusion_cues
+
+
+def _context_ok(term: Term, norm: str, start: int, end: int) -> bool:
+    """Given a term found at norm[start:end], return whether its context rules allow it."""
+    if not term.requires and not term.excludes:
+        return True
+    around = re.sub(r"\s+", "", norm[max(0, start - term.window) : end + term.window])
+    if term.requires and not any(c in around for c in term.requires):
+        return False
+    return not any(c in around for c in term.excludes)
+
+
+def _is_whole_label(term: Term, norm: str) -> bool:
+    """Given a whole-label term and a text, return whether the text is just that term."""
+    label = re.sub(r"\s+", "", strip_label_marks(norm))
+    return label.casefold() == re.sub(r"\s+", "", term.text).casefold()
+
+
+def find_terms(text: str) -> list[TaxonomyMatch]:
+    """Given a text, return every non-overlapping term match (longest first wins), in text order."""
+    return list(_find_terms(nfkc(text)))
+
+
+@functools.lru_cache(maxsize=4096)
+def _find_terms(norm: str) -> tuple[TaxonomyMatch, ...]:
+    """Given NFKC text, return its term matches in text order (cached: extractors ask often)."""
+    taken = [False] * len(norm)
+    found: list[TaxonomyMatch] = []
+    for term, pattern in _compiled():
+        for m in pattern.finditer(norm):
+            if any(taken[m.start() : m.end()]):
+                continue
+            if term.whole_label and not _is_whole_label(term, norm):
+                continue
+            if not _context_ok(term, norm, m.start(), m.end()):
+                continue
+            for i in range(m.start(), m.end()):
+                taken[i] = True
+            found.append(TaxonomyMatch(term.coverage_id, term.text, m.start(), m.end(), term.weak))
+    return tuple(sorted(found, key=lambda x: x.start))
+
+
+def match_all(text: str, *, weak: bool = True) -> list[TaxonomyMatch]:
+    """Given a text, return its term matches in order; weak ones only when no strong one matched."""
+    found = find_terms(text)
+    strong = [m for m in found if not m.weak]
+    if strong or not weak:
+        return strong
+    return found
+
+
+def match_coverage(text: str) -> str | None:
+    """Given a label, return the coverage id of its longest term (earliest on a tie), or None."""
+    found = match_all(text)
+    if not found:
+        return None
+    best = max(found, key=lambda m: (m.end - m.start, -m.start))
+    return best.coverage_id
+
+
+def leading_ids(text: str) -> list[str]:
+    """Given a label that may run on into its description, return the ids of the terms it opens with.
+
+    Terms joined by a middle dot or および (再発防止費用・不正プログラム除去費用) all count;
+    an empty list when the text does not open with a term.
+    """
+    label = strip_label_marks(text)
+    matches = match_all(label, weak=False)
+    if not matches or label[: matches[0].start].strip():
+        return []
+    chain = [matches[0]]
+    for m in matches[1:]:
+        gap = re.sub(r"\s+", "", label[chain[-1].end : m.start])
+        if gap not in (*MIDDLE_DOTS, "および", "及び", "/"):
+            break
+        chain.append(m)
+    return distinct_ids(chain)
+
+
+def distinct_ids(matches: Iterable[TaxonomyMatch]) -> list[str]:
+    """Given term matches, return their coverage ids once each, in first-seen order."""
+    return list(dict.fromkeys(m.coverage_id for m in matches))

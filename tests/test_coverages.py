@@ -1,0 +1,368 @@
+"""Coverage items: scope, riders, exclusions, on small documents, the seeds and a synthetic brochure."""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+import pytest
+
+from extractors import readers
+from extractors.blocks import document_to_units
+from extractors.coverages import (
+    document_to_coverages,
+    is_rider_line,
+    offered_clauses,
+    rider_names,
+    units_to_contexts,
+)
+from extractors.document import CELL_SEPARATOR, Cell, Document, Line, Page, Table
+from extractors.records import CoverageRecord
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT / "tests" / "fixtures" / "seeds"
+RAW = ROOT / "raw"
+
+
+def doc_from_text(text: str) -> Document:
+    """Given brochure text, return a one-page Document: a Line per non-empty line; tab or
+    markdown pipe rows become a Table (and a line of their cells, as the readers give)."""
+    lines: list[Line] = []
+    tables: list[Table] = []
+    rows: list[tuple[Cell, ...]] = []
+
+    def close() -> None:
+        if rows:
+            tables.append(Table(page=1, rows=tuple(rows)))
+            rows.clear()
+
+    for raw in text.splitlines():
+        stripped = raw.strip()
+        if "\t" in raw or stripped.startswith("|"):
+            parts = raw.split("\t") if "\t" in raw else stripped.strip("|").split("|")
+            if all(set(p.strip()) <= set("-: ") for p in parts):
+                continue  # a markdown separator row
+            cells = tuple(Cell(p.strip()) for p in parts)
+            rows.append(cells)
+            lines.append(Line(CELL_SEPARATOR.join(c.text for c in cells if c.text), page=1))
+            continue
+        close()
+        if stripped:
+            lines.append(Line(stripped, page=1))
+    close()
+    return Document(source="test", source_format="text", pages=(Page(1, tuple(lines), tuple(tables)),))
+
+
+@functools.cache
+def seed_document(lead: str, form: str) -> Document:
+    """Given a seed's leading number and its form (text, or raw's pdf/html), return its Document."""
+    if form == "text":
+        return readers.read(next(SEEDS.glob(f"{lead}_*.txt")))
+    return readers.read(
+        next(p for p in RAW.glob(f"{lead}*") if p.suffix.lower() in (".pdf", ".html", ".htm"))
+    )
+
+
+def forms(lead: str) -> list[str]:
+    """Given a seed's leading number, return the forms it exists in (text always, raw when rendered)."""
+    rendered = [p for p in RAW.glob(f"{lead}*") if p.suffix.lower() in (".pdf", ".html", ".htm")]
+    return ["text", "raw"] if rendered else ["text"]
+
+
+def seed_cases() -> list[tuple[str, str]]:
+    """Given nothing, return (lead, form) for every seed and form available."""
+    return [(lead, form) for lead in ("000", "001", "002", "003", "004") for form in forms(lead)]
+
+
+@functools.cache
+def seed_coverages(lead: str, form: str) -> tuple[CoverageRecord, ...]:
+    """Given a seed and form, return its coverage rows."""
+    return tuple(document_to_coverages(seed_document(lead, form), f"seed{lead}"))
+
+
+def ids_of(records: tuple[CoverageRecord, ...] | list[CoverageRecord]) -> set[str]:
+    """Given coverage rows, return their non-null coverage ids."""
+    return {r.coverage_id for r in records if r.coverage_id}
+
+
+# ---------------------------------------------------------------- pure functions
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a heading naming one rider
+        ("危機管理コンサルティング費用倍額支払特約", ["危機管理コンサルティング費用倍額支払特約"]),
+        # a bracketed rider in a heading (〈…〉の特長)
+        ("〈サイバー・情報漏えい事故補償特約〉の特長", ["サイバー・情報漏えい事故補償特約"]),
+        # a list of riders separated by spaces and slashes
+        (
+            "個人情報漏洩補償特約 サイバー攻撃対応費用補償特約 / セキュリティ賠償責任補償特約",
+            ["個人情報漏洩補償特約", "サイバー攻撃対応費用補償特約", "セキュリティ賠償責任補償特約"],
+        ),
+        # 追加条項 is a rider too
+        ("利益・営業継続費用補償追加条項", ["利益・営業継続費用補償追加条項"]),
+        # generic words are not rider names
+        ("オプション特約", []),
+        # この特約 refers to a rider, it does not name one
+        ("この特約をセットすることで", []),
+    ],
+)
+def test_rider_names(text: str, expected: list[str]) -> None:
+    assert rider_names(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the product's make-up: policy wording plus riders
+        ("業務過誤賠償責任保険普通保険約款 個人情報漏洩特約", True),
+        # riders only
+        ("危機管理コンサルティング費用特約 危機管理実行費用特約", True),
+        # a sentence that mentions a rider is not a rider list
+        ("この特約をセットすることで支払限度額を増額できます", False),
+    ],
+)
+def test_is_rider_line(text: str, expected: bool) -> None:
+    assert is_rider_line(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kept"),
+    [
+        # an exclusion sentence offers nothing
+        ("※ただし、サイバー攻撃などの実行者に支払う身代金は含みません。", 0),
+        # a contrast: the offered clause stays, the excluded one goes
+        ("従業員の不正行為による漏洩も補償しますが、役員の不正行為による漏洩は補償の対象となりません。", 1),
+        # an excluded parenthetical is dropped, the rest stays
+        (
+            "個人情報漏洩も補償の対象となります。(ただし、海外での業務に起因する場合は補償の対象にはなりません。)",
+            1,
+        ),
+        # a plain offer
+        ("次の損害賠償金および争訟費用を補償します。", 1),
+    ],
+)
+def test_offered_clauses(sentence: str, kept: int) -> None:
+    assert len(offered_clauses(sentence)) == kept
+
+
+def test_scope_walk() -> None:
+    # 補償 headings open a coverage block; 事例, questions and 出典 close it; a plain heading
+    # after a stop block is neutral (only sentences that offer cover count there)
+    doc = doc_from_text(
+        "補償内容\n・損害賠償金\n想定される事例\nサイバー攻撃\nご存じですか?\n第三者に対する賠償責任に関する補償\n"
+        "※出典:総務省\n"
+    )
+    scopes = [c.scope for c in units_to_contexts(document_to_units(doc))]
+    assert scopes == ["coverage", "coverage", "stop", "neutral", "stop", "coverage", "stop"]
+    assert "liability.network_security" not in ids_of(document_to_coverages(doc, "t"))
+
+
+@pytest.mark.parametrize(
+    ("text", "present", "absent"),
+    [
+        # bullets under a coverage heading are items
+        (
+            "お支払いする主な費用\n・コールセンター設置費用\n・被害者への見舞金",
+            {"expense.call_center", "expense.condolence"},
+            set(),
+        ),
+        # the same bullets under a case story are not
+        (
+            "事故例\n・コールセンター設置費用\n・被害者への見舞金",
+            set(),
+            {"expense.call_center", "expense.condolence"},
+        ),
+        # a question and its statistics are marketing
+        (
+            "サイバー攻撃の被害を受けたことがありますか？\n・不正プログラム除去費用",
+            set(),
+            {"expense.malware_removal"},
+        ),
+        # an exclusion under a coverage heading is not a coverage
+        ("補償内容\n※ただし、身代金は含みません。", set(), {"expense.extortion"}),
+        # a sentence that offers cover counts anywhere outside stop blocks
+        ("デジタル・フォレンジック費用を補償します。", {"expense.forensics"}, set()),
+        # the same words without an offer cue are a story, not a coverage
+        ("デジタル・フォレンジック費用が発生した。", set(), {"expense.forensics"}),
+        # a heading naming a covered cost stays in the coverage block although it says 被害
+        ("補償内容\n被害状況の調査\n・証拠保全費用", {"expense.incident_response"}, set()),
+        # a heading about damage that names no cost closes it
+        ("補償内容\nサイバー攻撃による主な被害\n・データ復旧費用", set(), {"expense.data_restoration"}),
+        # a table row whose other cell says 対象外 names an exclusion
+        (
+            "補償項目\t支払限度額\n身代金\t対象外\n損害賠償金\t1億円",
+            {"liability.damages"},
+            {"expense.extortion"},
+        ),
+    ],
+)
+def test_items_in_scope(text: str, present: set[str], absent: set[str]) -> None:
+    found = ids_of(document_to_coverages(doc_from_text(text), "t"))
+    assert present <= found
+    assert not (absent & found)
+
+
+def test_option_heading_makes_items_optional() -> None:
+    # items under an オプション heading are optional and carry the rider that adds them
+    doc = doc_from_text(
+        "基本補償\n・損害賠償金\n〈オプション〉喪失利益・営業継続費用\n利益・営業継続費用補償追加条項\n"
+        "お支払いする保険金の種類\n・喪失利益\n・営業継続費用\n"
+    )
+    rows = {r.coverage_id: r for r in document_to_coverages(doc, "t")}
+    assert rows["liability.damages"].is_optional is False
+    assert rows["liability.damages"].rider is None
+    for cid in ("business_interruption.lost_profit", "business_interruption.extra_expense"):
+        assert rows[cid].is_optional is True
+        assert rows[cid].rider == "利益・営業継続費用補償追加条項"
+
+
+def test_rider_with_set_cue_is_optional() -> None:
+    # a rider described with セットすることで is optional even without an option heading
+    doc = doc_from_text(
+        "補償内容\n個人情報漏洩特約\n個人情報が漏洩した場合の損害賠償責任を補償します。\n"
+        "企業情報漏洩特約\nこの特約をセットすることで、企業情報の漏洩による損害賠償責任を補償します。\n"
+    )
+    rows = document_to_coverages(doc, "t")
+    by_rider = {r.rider: r.is_optional for r in rows if r.rider}
+    assert by_rider["個人情報漏洩特約"] is False
+    assert by_rider["企業情報漏洩特約"] is True
+
+
+def test_unmapped_item_keeps_its_label() -> None:
+    # a listed cost that maps to no id is kept with coverage_id None, never forced
+    rows = document_to_coverages(doc_from_text("お支払いする主な費用\n・社内説明会開催費用"), "t")
+    assert [(r.coverage_id, r.coverage_label) for r in rows] == [(None, "社内説明会開催費用")]
+    assert rows[0].section == "expense"
+
+
+# ---------------------------------------------------------------- seeds
+
+
+REQUIRED = {
+    # the riders named on the flyer's cover
+    "000": {
+        "liability.privacy", "expense.incident_response", "liability.network_security",
+        "liability.corporate_info",
+    },
+    # base costs (危機管理実行費用 bullets), liability and the option riders
+    "001": {
+        "expense.crisis_consulting", "expense.response_costs", "liability.damages", "liability.defense",
+        "liability.indemnity", "liability.staffing", "liability.ip", "liability.payment_card",
+        "expense.legal", "expense.notification", "expense.staff", "expense.condolence",
+    },
+    # the ①–⑦ table of the rider that is the product
+    "002": {
+        "liability", "expense.incident_response", "expense.forensics", "expense.legal",
+        "expense.data_restoration", "expense.response_costs", "expense.condolence", "expense.prevention",
+        "expense.malware_removal", "expense.litigation_support",
+    },
+    # paid-cost list, the four liability events and the BI option
+    "003": {
+        "expense.incident_response", "expense.call_center", "liability.network_security",
+        "liability.media", "liability.it_operations", "liability.cooperation",
+        "business_interruption.lost_profit", "business_interruption.loss_mitigation",
+        "business_interruption.extra_expense", "expense.legal",
+    },
+    # the four-quadrant summary table
+    "004": {
+        "liability.damages", "liability.defense", "expense.incident_response", "expense.data_restoration",
+        "expense.prevention", "expense.condolence", "expense.call_center",
+        "business_interruption.lost_profit", "business_interruption.extra_expense",
+    },
+}  # fmt: skip
+
+ABSENT = {
+    # marketing about risks (踏み台, 行政) and case stories are not coverages
+    "000": {"liability.regulatory", "expense.data_restoration", "expense.condolence"},
+    # 行政対応 is a consulting example; サイバー攻撃 heads a case story
+    "001": {"liability.regulatory", "liability.network_security", "liability.media"},
+    # case stories mention 著作権, DDoS: not offered items of this flyer's table
+    "002": {"liability.ip", "liability.payment_card", "expense.staff"},
+    # 身代金 is excluded; case stories' クレジット and 機密情報 are not items
+    "003": {"expense.extortion", "liability.payment_card", "liability.corporate_info"},
+    # the "main damages" marketing table names DoS and 不正アクセス
+    "004": {"liability.network_security", "liability.media", "expense.extortion"},
+}
+
+
+@pytest.mark.parametrize(("lead", "form"), seed_cases())
+def test_seed_required_ids_present(lead: str, form: str) -> None:
+    assert REQUIRED[lead] <= ids_of(seed_coverages(lead, form))
+
+
+@pytest.mark.parametrize(("lead", "form"), seed_cases())
+def test_seed_marketing_ids_absent(lead: str, form: str) -> None:
+    assert not (ABSENT[lead] & ids_of(seed_coverages(lead, form)))
+
+
+@pytest.mark.parametrize(("lead", "form"), seed_cases())
+def test_seed_evidence_is_verbatim(lead: str, form: str) -> None:
+    # every row quotes the document and has a section of the taxonomy
+    text = seed_document(lead, form).text
+    for row in seed_coverages(lead, form):
+        assert row.evidence in text
+        assert row.section in ("liability", "expense", "business_interruption")
+
+
+@pytest.mark.parametrize("form", forms("001"))
+def test_seed_001_option_riders(form: str) -> None:
+    # the オプション特約 riders are optional, the product's own riders are not
+    rows = seed_coverages("001", form)
+    optional = {r.rider for r in rows if r.is_optional}
+    assert {
+        "企業情報漏洩特約",
+        "特許等知的財産権特約",
+        "危機管理コンサルティング費用倍額支払特約",
+    } <= optional
+    base = {r.rider for r in rows if not r.is_optional and r.rider}
+    assert "個人情報漏洩特約" in base
+
+
+@pytest.mark.parametrize("form", forms("002"))
+def test_seed_002_product_rider_is_base(form: str) -> None:
+    # the flyer's whole product is a rider: it is the base, not an option
+    rows = [r for r in seed_coverages("002", form) if r.rider and "事故補償特約" in r.rider]
+    assert rows
+    assert not any(r.is_optional for r in rows)
+
+
+# ---------------------------------------------------------------- a synthetic brochure of another layout
+
+SYNTHETIC = """\
+# CyberGuard Pro サイバー保険 Product Guide
+サイバー攻撃の被害は年々増えていますか？
+出典:架空の統計 2024
+## お支払いする保険金
+| 補償項目 | 支払限度額(1事故) | 免責金額 |
+|---|---|---|
+| 損害賠償金 (Damages)※1 | 1億円 | 10万円 |
+| 争訟費用 (Defense Costs) | 1億円 | なし |
+| Data Restoration / データ復旧費用 | 1,000万円 | 5万円 |
+| フォレンジック調査費用※2 | 500万円 | 5万円 |
+| 身代金 (Extortion) | 対象外 | - |
+※1 法律上の損害賠償金に限ります。
+※2 通知費用は、1名につき1,000円を限度とします。
+## オプション: 事業中断補償特約
+この特約をセットすると、システム停止による喪失利益を補償します。
+## よくあるご質問
+名誉毀損のリスクはありますか?
+過去の事例では約2,000万円の損害が発生しました。
+"""
+
+
+def test_synthetic_brochure() -> None:
+    rows = document_to_coverages(doc_from_text(SYNTHETIC), "syn")
+    found = ids_of(rows)
+    # table rows with English-mixed labels and footnote marks
+    assert {
+        "liability.damages",
+        "liability.defense",
+        "expense.data_restoration",
+        "expense.forensics",
+    } <= found
+    # the option heading's item is optional
+    assert any(r.coverage_id == "business_interruption.lost_profit" and r.is_optional for r in rows)
+    # excluded row, FAQ and statistics give nothing
+    assert not ({"expense.extortion", "liability.media"} & found)

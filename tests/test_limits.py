@@ -1,0 +1,339 @@
+"""Limits, deductibles, ratios and time windows: figure rules, the seeds and a synthetic brochure."""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+import pytest
+
+from extractors import readers
+from extractors.blocks import Unit
+from extractors.coverages import UnitContext
+from extractors.document import CELL_SEPARATOR, Cell, Document, Line, Page, Table
+from extractors.limits import (
+    document_to_limits,
+    figure_basis,
+    figure_condition,
+    figure_type,
+    load_limit_cues,
+    sentence_coverage,
+    text_to_figures,
+)
+from extractors.records import LimitRecord
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT / "tests" / "fixtures" / "seeds"
+RAW = ROOT / "raw"
+CUES = load_limit_cues()
+NO_CONTEXT = UnitContext(unit=Unit(page=1), scope="neutral", heading=False)
+
+
+def doc_from_text(text: str) -> Document:
+    """Given brochure text, return a one-page Document: a Line per non-empty line; tab or
+    markdown pipe rows become a Table (and a line of their cells, as the readers give)."""
+    lines: list[Line] = []
+    tables: list[Table] = []
+    rows: list[tuple[Cell, ...]] = []
+    for raw in [*text.splitlines(), ""]:
+        stripped = raw.strip()
+        if "\t" in raw or stripped.startswith("|"):
+            parts = raw.split("\t") if "\t" in raw else stripped.strip("|").split("|")
+            if not all(set(p.strip()) <= set("-: ") for p in parts):
+                rows.append(tuple(Cell(p.strip()) for p in parts))
+                lines.append(Line(CELL_SEPARATOR.join(p.strip() for p in parts if p.strip()), page=1))
+            continue
+        if rows:
+            tables.append(Table(page=1, rows=tuple(rows)))
+            rows = []
+        if stripped:
+            lines.append(Line(stripped, page=1))
+    return Document(source="test", source_format="text", pages=(Page(1, tuple(lines), tuple(tables)),))
+
+
+@functools.cache
+def seed_limits(lead: str, form: str) -> tuple[LimitRecord, ...]:
+    """Given a seed's leading number and form (text, or raw's pdf/html), return its limit rows."""
+    if form == "text":
+        path = next(SEEDS.glob(f"{lead}_*.txt"))
+    else:
+        path = next(p for p in RAW.glob(f"{lead}*") if p.suffix.lower() in (".pdf", ".html", ".htm"))
+    return tuple(document_to_limits(readers.read(path), f"seed{lead}"))
+
+
+def forms(lead: str) -> list[str]:
+    """Given a seed's leading number, return the forms it exists in (text always, raw when rendered)."""
+    rendered = [p for p in RAW.glob(f"{lead}*") if p.suffix.lower() in (".pdf", ".html", ".htm")]
+    return ["text", "raw"] if rendered else ["text"]
+
+
+def only(rows: tuple[LimitRecord, ...] | list[LimitRecord], **want: object) -> list[LimitRecord]:
+    """Given limit rows and column values, return the rows that have them all."""
+    return [r for r in rows if all(getattr(r, k) == v for k, v in want.items())]
+
+
+# ---------------------------------------------------------------- figures
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "X% or ¥Y, whichever is lower" is one figure with both values
+        ("基本契約の10%または5,000万円のいずれか低い金額", [(50_000_000, 0.1, None)]),
+        # without いずれか低い they stay two figures
+        ("10%または5,000万円", [(None, 0.1, None), (50_000_000, None, None)]),
+        # a time window
+        ("発覚後180日以内に要した費用", [(None, None, 180)]),
+        # per-unit amounts keep their unit
+        ("被害者が個人の場合:500円(1名)", [(500, None, None)]),
+    ],
+)
+def test_text_to_figures(text: str, expected: list[tuple[int | None, float | None, int | None]]) -> None:
+    got = [(f.amount_jpy, f.ratio, f.days) for f in text_to_figures(text, CUES)]
+    assert got == expected
+
+
+def test_counted_amounts_are_examples() -> None:
+    # 100万円×3台 is a worked example of costs, never a limit
+    (figure,) = text_to_figures("PC1台100万円×3台", CUES)
+    assert figure.example
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a cue before the amount
+        ("支払限度額は200万円となります", "limit"),
+        # a cue after the amount (…を限度に)
+        ("1被害者につき500円を限度にお支払いします", "limit"),
+        # a deductible
+        ("自己負担額10万円", "deductible"),
+        # ratios
+        ("自己負担割合10%が適用されます", "self_retention_ratio"),
+        ("縮小支払割合90%が適用され", "payout_ratio"),
+        # a loss scenario's cost has no cue
+        ("コールセンター委託費用:200万円", None),
+        # a percentage under a limit cue gives no yen and is not a limit
+        ("支払限度額は保険金額の10%です", None),
+    ],
+)
+def test_figure_type(text: str, expected: str | None) -> None:
+    figures = text_to_figures(text, CUES)
+    assert figures
+    assert figure_type(text, figures[-1], CUES) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "header", "expected"),
+    [
+        # the amount's own unit wins: (1名) is per person
+        ("被害者が個人の場合:500円(1名)", "(1請求・保険期間中)", "per_person"),
+        # 1法人 is per corporation
+        ("被害者が法人の場合:5万円(1法人)", "", "per_corporation"),
+        # otherwise the column header; a PDF middle dot is read as ・
+        ("3億円", "支払限度額(1請求‧保険期間中)", "per_claim_and_period"),
+        # a bare header 1請求
+        ("3億円", "支払限度額(1請求)", "per_claim"),
+        # nothing said
+        ("3億円", "", None),
+    ],
+)
+def test_figure_basis(text: str, header: str, expected: str | None) -> None:
+    figure = text_to_figures(text, CUES)[-1]
+    assert figure_basis(text, figure, CUES, header) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "cell", "expected"),
+    [
+        # a sentence's condition, as printed
+        ("調査の結果、不正アクセスがなかった場合は、支払限度額は200万円となります。", False,
+         "調査の結果、不正アクセスがなかった場合"),
+        # in a cell a sub-label before the condition is not part of it
+        ("うち、見舞金費用 被害者が個人の場合:500円(1名)", True, "被害者が個人の場合"),
+        # no condition
+        ("支払限度額は500万円です。", False, None),
+    ],
+)  # fmt: skip
+def test_figure_condition(text: str, cell: bool, expected: str | None) -> None:
+    figure = text_to_figures(text, CUES)[-1]
+    assert figure_condition(text, figure, CUES, cell=cell) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # the subject of 支払限度額, not the ratio's base in parentheses
+        ("危機管理実行費用特約の支払限度額は基本契約(個人情報漏洩特約)の10%または5,000万円のいずれか低い金額",
+         "expense.response_costs"),
+        # a term that is the base of a ratio (…特約の20%) is not the subject either
+        ("危機管理実行費用特約の支払限度額を2倍(個人情報漏洩特約の20%または1億円のいずれか低い金額)に増額",
+         "expense.response_costs"),
+        # the item named before an after-cue
+        ("「見舞金・見舞品費用」は、1被害者につき 500円を限度にお支払いします。", "expense.condolence"),
+        # a whole-section limit
+        ("各種費用の支払限度額は、費用全体での支払限度額(最大3,000万円)の内枠で適用されます。", "expense"),
+        # no term at all: none
+        ("支払限度額は200万円となります。", None),
+    ],
+)  # fmt: skip
+def test_sentence_coverage(sentence: str, expected: str | None) -> None:
+    figure = text_to_figures(sentence, CUES)[-1]
+    assert sentence_coverage(sentence, figure, NO_CONTEXT, CUES) == expected
+
+
+def test_heading_gives_coverage_when_sentence_names_none() -> None:
+    # a time window stated under the heading of the cost it applies to
+    doc = doc_from_text("危機管理コンサルティング費用補償\n発覚後180日以内に要した費用を補償します。")
+    (row,) = document_to_limits(doc, "t")
+    assert (row.coverage_id, row.limit_type, row.days) == (
+        "expense.crisis_consulting",
+        "time_window_days",
+        180,
+    )
+
+
+def test_rider_applies_after_set_cue() -> None:
+    # the figure after この特約をセットすることで applies under the rider whose block it is in
+    doc = doc_from_text(
+        "オプション特約\n危機管理コンサルティング費用倍額支払特約\n"
+        "危機管理コンサルティング費用特約の支払限度額は500万円ですが、この特約をセットすることで支払限度額を1,000万円に増額できます。"
+    )
+    rows = {r.amount_jpy: r.rider for r in document_to_limits(doc, "t")}
+    assert rows == {5_000_000: None, 10_000_000: "危機管理コンサルティング費用倍額支払特約"}
+
+
+def test_quote_conditions_are_not_limits() -> None:
+    # 試算条件 describes a premium quote, not the product's limits
+    doc = doc_from_text("試算条件\n支払限度額:賠償:1億円・費用:3,000万円、自己負担額10万円")
+    assert document_to_limits(doc, "t") == []
+
+
+# ---------------------------------------------------------------- seeds
+
+
+@pytest.mark.parametrize("form", forms("001"))
+def test_seed_001_whichever_lower(form: str) -> None:
+    rows = seed_limits("001", form)
+    # 10% or 5,000万円: one row with both values, no rider
+    (base,) = only(rows, coverage_id="expense.response_costs", limit_type="limit", amount_jpy=50_000_000)
+    assert base.ratio == pytest.approx(0.1)
+    assert base.rider is None
+    # doubled under the 倍額支払特約: 20% or 1億円
+    (doubled,) = only(rows, coverage_id="expense.response_costs", limit_type="limit", amount_jpy=100_000_000)
+    assert doubled.ratio == pytest.approx(0.2)
+    assert doubled.rider is not None and "倍額支払特約" in doubled.rider
+
+
+@pytest.mark.parametrize("form", forms("001"))
+def test_seed_001_ratios_windows_and_caps(form: str) -> None:
+    rows = seed_limits("001", form)
+    ratios = {
+        (round(r.ratio or 0, 4), r.rider is not None) for r in only(rows, limit_type="self_retention_ratio")
+    }
+    # 自己負担割合10%, and 0% under the 不適用特約
+    assert ratios == {(0.1, False), (0.0, True)}
+    windows = {r.coverage_id for r in only(rows, limit_type="time_window_days", days=180)}
+    assert windows == {"expense.crisis_consulting", "expense.response_costs"}
+    (cap,) = only(rows, coverage_id="expense.condolence", amount_jpy=500)
+    assert cap.basis == "per_person"
+
+
+@pytest.mark.parametrize("form", forms("002"))
+def test_seed_002_table(form: str) -> None:
+    rows = seed_limits("002", form)
+    # the liability row of the table
+    assert only(rows, coverage_id="liability", limit_type="limit", amount_jpy=300_000_000)
+    # ①–④ share one 3,000万円 line: one row per item
+    for cid in (
+        "expense.incident_response",
+        "expense.forensics",
+        "expense.legal",
+        "expense.data_restoration",
+    ):
+        assert only(rows, coverage_id=cid, amount_jpy=30_000_000, basis="per_claim_and_period")
+    # the inner caps of ⑤'s condolence money, per person and per corporation
+    assert only(rows, coverage_id="expense.condolence", amount_jpy=500, basis="per_person")
+    assert only(rows, coverage_id="expense.condolence", amount_jpy=50_000, basis="per_corporation")
+    # the expense aggregate of the 内枠 footnote
+    assert only(rows, coverage_id="expense", amount_jpy=30_000_000)
+    # ⑥ names two items
+    assert {r.coverage_id for r in only(rows, amount_jpy=100_000)} == {
+        "expense.prevention",
+        "expense.malware_removal",
+    }
+
+
+@pytest.mark.parametrize("form", forms("002"))
+def test_seed_002_reduced_payment(form: str) -> None:
+    rows = seed_limits("002", form)
+    # 縮小支払割合90% and 200万円 when no unauthorised access is found, with that condition
+    (ratio, *_) = only(rows, limit_type="payout_ratio")
+    assert ratio.ratio == pytest.approx(0.9)
+    assert ratio.condition is not None and "不正アクセス" in ratio.condition
+    assert only(rows, limit_type="limit", amount_jpy=2_000_000)
+
+
+@pytest.mark.parametrize(
+    ("lead", "form"), [(lead, form) for lead in ("000", "003", "004") for form in forms(lead)]
+)
+def test_seeds_without_limits(lead: str, form: str) -> None:
+    # loss scenarios (見舞金支払い(1名500円) 5,000万円), case costs and quote conditions are not limits
+    assert seed_limits(lead, form) == ()
+
+
+@pytest.mark.parametrize(("lead", "form"), [(lead, form) for lead in ("001", "002") for form in forms(lead)])
+def test_seed_rows_are_well_formed(lead: str, form: str) -> None:
+    # one value per type, verbatim evidence, known basis
+    for row in seed_limits(lead, form):
+        if row.limit_type in ("limit", "deductible"):
+            assert row.amount_jpy is not None and row.days is None
+        elif row.limit_type == "time_window_days":
+            assert row.days is not None and row.amount_jpy is None
+        else:
+            assert row.ratio is not None and 0 <= row.ratio <= 1 and row.amount_jpy is None
+        assert row.basis in (None, "per_claim", "per_period", "per_claim_and_period", "per_person",
+                             "per_corporation", "per_incident")  # fmt: skip
+        assert row.evidence.strip()
+
+
+# ---------------------------------------------------------------- a synthetic brochure of another layout
+
+SYNTHETIC = """\
+# CyberGuard Pro サイバー保険
+## お支払いする保険金 (単位:万円)
+| 補償項目 | 支払限度額(1事故) | 免責金額 |
+|---|---|---|
+| 損害賠償金 (Damages)※1 | 10,000 | 10 |
+| Data Restoration / データ復旧費用 | 1,000 | 5 |
+| 身代金 (Extortion) | 対象外 | - |
+※1 法律上の損害賠償金に限ります。
+※2 通知費用は、1名につき1,000円を限度とします。
+## 事故例
+コールセンター委託費用:約300万円
+"""
+
+
+def test_synthetic_limits_table() -> None:
+    doc = doc_from_text(SYNTHETIC.replace("## お支払いする保険金 (単位:万円)\n", "## お支払いする保険金\n"))
+    # no unit in the header: bare numbers are not amounts, so the table gives nothing but the footnote
+    assert {(r.coverage_id, r.amount_jpy) for r in document_to_limits(doc, "t")} == {
+        ("expense.notification", 1000)
+    }
+
+
+def test_synthetic_limits_table_with_unit_header() -> None:
+    # a (単位:万円) header in the table's first row scales bare numbers
+    text = SYNTHETIC.replace(
+        "| 補償項目 | 支払限度額(1事故) | 免責金額 |",
+        "| 補償項目 | 支払限度額(1事故)(万円) | 免責金額(万円) |",
+    )
+    rows = document_to_limits(doc_from_text(text), "t")
+    got = {(r.coverage_id, r.limit_type, r.amount_jpy, r.basis) for r in rows}
+    assert ("liability.damages", "limit", 100_000_000, "per_incident") in got
+    assert ("liability.damages", "deductible", 100_000, None) in got
+    assert ("expense.data_restoration", "limit", 10_000_000, "per_incident") in got
+    assert ("expense.data_restoration", "deductible", 50_000, None) in got
+    # the 1名 cap of the footnote; the example's approximate cost is no limit
+    assert ("expense.notification", "limit", 1000, "per_person") in got
+    assert not [r for r in rows if r.amount_jpy == 3_000_000]

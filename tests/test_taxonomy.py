@@ -1,0 +1,163 @@
+"""The coverage taxonomy as data: completeness against the spec, and term matching."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from extractors import taxonomy
+from extractors.taxonomy import Term, expand_variants, mapping_to_taxonomy
+
+SPEC = Path(__file__).resolve().parents[2] / "shared" / "spec" / "coverage-taxonomy.md"
+
+
+def spec_ids() -> set[str]:
+    """Given the spec file, return every id its tables name (`liability`, `expense.forensics` …)."""
+    text = SPEC.read_text(encoding="utf-8")
+    return set(re.findall(r"^\| `([a-z_]+(?:\.[a-z_]+)?)` \|", text, flags=re.MULTILINE))
+
+
+def test_every_spec_id_is_in_the_yaml() -> None:
+    # the YAML is the spec as data: no id may be missing, none invented
+    wanted = spec_ids()
+    assert len(wanted) > 30
+    assert taxonomy.coverage_ids() == wanted
+
+
+@pytest.mark.parametrize("coverage_id", sorted(taxonomy.coverage_ids()))
+def test_section_is_the_id_prefix(coverage_id: str) -> None:
+    # each id belongs to the section its prefix names, and every id has at least one term
+    assert taxonomy.section_of(coverage_id) == coverage_id.split(".")[0]
+    assert any(t.coverage_id == coverage_id for t in taxonomy.load_taxonomy().terms)
+
+
+def test_unknown_id_has_no_section() -> None:
+    # an id the taxonomy does not hold is an error, not a silent default
+    with pytest.raises(KeyError):
+        taxonomy.section_of("expense.teleportation")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the longest term wins: 企業情報漏洩 over 情報漏洩
+        ("企業情報漏洩特約", "liability.corporate_info"),
+        # spelling variants: 漏えい is matched by the 漏洩 term
+        ("個人情報漏えい", "liability.privacy"),
+        # PDF text puts spaces between CJK characters
+        ("個 人 情 報 漏 洩", "liability.privacy"),
+        # full-width and Kangxi-radical forms are NFKC-normalised (⽀, ⽤)
+        ("再発防⽌費⽤", "expense.prevention"),
+        # a PDF middle dot (U+2027) stands for ・
+        ("原因‧被害調査", "expense.forensics"),
+        # 收 is a variant of 収 that NFKC leaves alone: a variant group maps it
+        ("事態の收拾", "expense.response_costs"),
+        # context rule: 弁護士費用 next to 相談 is legal advice ...
+        ("相談費用 弁護士費用", "expense.legal"),
+        # ... and defence costs otherwise
+        ("争訟費用(弁護士費用等)", "liability.defense"),
+        # the longer 弁護士相談費用 needs no context rule
+        ("弁護士相談費用", "expense.legal"),
+        # whole-label term: サイバー攻撃 alone is the liability item ...
+        ("① サイバー攻撃", "liability.network_security"),
+        # ... inside a sentence it is only a cause
+        ("サイバー攻撃を受けていた!", None),
+        # a weak term counts when nothing else matched ...
+        ("不正アクセス", "expense.incident_response"),
+        # ... and yields to a strong term
+        ("不正アクセスによるデータ復旧", "expense.data_restoration"),
+        # English labels in mixed brochures
+        ("Data Restoration", "expense.data_restoration"),
+        # a section-level term
+        ("各種費用に関する補償", "expense"),
+        # nothing matches: no forced id
+        ("保険料の払込方法", None),
+    ],
+)
+def test_match_coverage(text: str, expected: str | None) -> None:
+    assert taxonomy.match_coverage(text) == expected
+
+
+def test_match_all_is_ordered_and_non_overlapping() -> None:
+    # a list of items yields one match per item, in text order, never overlapping
+    found = taxonomy.match_all("コールセンターの設置、記者会見、見舞金支払い等")
+    assert [m.coverage_id for m in found] == [
+        "expense.call_center",
+        "expense.public_relations",
+        "expense.condolence",
+    ]
+    spans = [(m.start, m.end) for m in found]
+    assert all(a[1] <= b[0] for a, b in itertools.pairwise(spans))
+
+
+def test_match_all_without_weak_terms() -> None:
+    # weak=False drops weak terms even when nothing else matched
+    assert taxonomy.match_all("不正アクセス", weak=False) == []
+    assert taxonomy.match_all("不正アクセス")[0].weak
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # label and description run together in PDF cells: only the opening term counts
+        ("③相談費⽤弁護⼠費⽤、コンサルティング費⽤を補償します。", ["expense.legal"]),
+        # terms joined by a middle dot are one label naming two items
+        (
+            "⑥再発防止費用・不正プログラム除去費用 事故の再発防止に係る費用",
+            ["expense.prevention", "expense.malware_removal"],
+        ),
+        # a label that does not open with a term has no leading ids
+        ("被保険者が法律上の損害賠償責任を負担することによる損害", []),
+    ],
+)
+def test_leading_ids(text: str, expected: list[str]) -> None:
+    assert taxonomy.leading_ids(text) == expected
+
+
+def test_variants_expand_each_spelling() -> None:
+    # every member of a group is put in place of the one the term holds
+    terms = expand_variants(Term("個人情報漏洩", "liability.privacy"), [("漏洩", "漏えい")])
+    assert sorted(t.text for t in terms) == ["個人情報漏えい", "個人情報漏洩"]
+
+
+def test_inconsistent_section_is_rejected() -> None:
+    # an id filed under another section's prefix is a data error
+    data = {
+        "sections": {"liability": {"terms": ["賠償責任"]}, "expense": {"terms": ["費用全体"]}},
+        "coverages": {"expense.legal": {"section": "liability", "terms": ["相談費用"]}},
+    }
+    with pytest.raises(ValueError, match=r"expense\.legal"):
+        mapping_to_taxonomy(data)
+
+
+def test_taxonomy_extends_without_code(tmp_path: Path) -> None:
+    # a new id and term in YAML are read without a code change
+    data = yaml.safe_load(taxonomy.TAXONOMY_PATH.read_text(encoding="utf-8"))
+    data["coverages"]["expense.crypto_recovery"] = {
+        "section": "expense",
+        "meaning": "recovering stolen crypto assets",
+        "terms": ["暗号資産回復費用"],
+    }
+    path = tmp_path / "taxonomy.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    loaded = taxonomy.load_taxonomy(path)
+    assert "expense.crypto_recovery" in loaded.ids
+    assert any(t.text == "暗号資産回復費用" for t in loaded.terms)
+
+
+@pytest.mark.parametrize(
+    "cue",
+    [
+        # the exclusion cues the brochures use, as data
+        "含みません",
+        "対象外",
+        "補償しません",
+        "お支払いできません",
+    ],
+)
+def test_exclusion_cues_are_data(cue: str) -> None:
+    assert cue in taxonomy.exclusion_cues()
