@@ -1,13 +1,323 @@
-"""PLACEHOLDER: replaced by the html reader."""
+"""The HTML reader: a brochure web page → one-page Document (lxml).
+
+The page is rendered to text the way a reader sees it: block elements start new lines,
+inline elements run together without inserted spaces (Japanese has none between words),
+<br> breaks a line, each <li> is a line, and each data table becomes a Table plus one line
+per row (cells joined by CELL_SEPARATOR) at the table's place. Navigation, scripts and
+styles are dropped; headers and footers are kept because the insurer's name and contact
+details usually live there.
+
+`render_markup` is also used by the text reader for HTML fragments inside plain text.
+"""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from extractors.document import Document
+import lxml.etree
+import lxml.html
+
+from extractors.document import CELL_SEPARATOR, Cell, Document, Line, Page, Table
 from extractors.errors import BrochureError
+from extractors.readers._bytes import decode_text, describe_bytes, looks_binary, read_bytes
+
+#: elements whose content is never shown as page text
+DROPPED_TAGS = frozenset(
+    {"script", "style", "noscript", "template", "svg", "math", "iframe", "nav", "object", "embed", "canvas"}
+    | {"select", "datalist", "head", "button"}
+)
+
+#: elements that start and end a line (everything else runs inline)
+BLOCK_TAGS = frozenset(
+    {"address", "article", "aside", "blockquote", "body", "center", "dd", "details", "dialog", "div"}
+    | {"dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5"}
+    | {"h6", "header", "hgroup", "hr", "html", "legend", "li", "main", "menu", "ol", "p", "pre"}
+    | {"section", "summary", "ul", "caption", "tr", "td", "th", "thead", "tbody", "tfoot", "table"}
+    | {"option", "label", "output", "noframes", "frameset", "frame"}
+)
+
+HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+
+#: a span larger than this is a typo or an attack, not a layout
+_MAX_SPAN = 64
+
+_ASCII_SPACE = re.compile(r"[ \t\n\r\f\v]+")
+_META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([A-Za-z0-9_\-:.]+)", re.IGNORECASE)
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """Rendered text of some markup: lines in reading order (table rows included) and the tables."""
+
+    lines: tuple[str, ...]
+    tables: tuple[tuple[tuple[str, ...], ...], ...]
+
+
+@dataclass
+class _Sink:
+    """Mutable collector used while walking one tree; never leaves this module."""
+
+    lines: list[str] = field(default_factory=list)
+    tables: list[tuple[tuple[str, ...], ...]] = field(default_factory=list)
+    buffer: list[str] = field(default_factory=list)
+    preformatted: int = 0
+
+    def text(self, value: str | None) -> None:
+        """Given a text node's content, append it to the current line (splitting lines inside <pre>)."""
+        if not value:
+            return
+        if not self.preformatted:
+            self.buffer.append(value)
+            return
+        first, *rest = value.split("\n")
+        self.buffer.append(first)
+        for piece in rest:
+            self.flush()
+            self.buffer.append(piece)
+
+    def flush(self) -> None:
+        """Given nothing, end the current line (dropped if empty)."""
+        line = self._current()
+        self.buffer.clear()
+        if line:
+            self.lines.append(line)
+
+    def add_table_line(self, line: str) -> None:
+        """Given a table row rendered as one line, end the current line and add the row after it."""
+        self.flush()
+        if line:
+            self.lines.append(line)
+
+    def _current(self) -> str:
+        """Given nothing, return the current line's text, whitespace collapsed (kept inside <pre>)."""
+        raw = "".join(self.buffer)
+        if self.preformatted:
+            return raw.replace("\t", " ").strip()
+        return collapse_space(raw)
+
+
+def collapse_space(text: str) -> str:
+    """Given raw markup text, return it with runs of ASCII whitespace made one space, ends stripped."""
+    return _ASCII_SPACE.sub(" ", text).strip()
+
+
+def _tag(element: lxml.etree._Element) -> str | None:
+    """Given a tree node, return its lower-case tag name, or None for comments and instructions."""
+    tag = element.tag
+    if not isinstance(tag, str):
+        return None
+    return tag.rsplit("}", 1)[-1].lower()
+
+
+def _is_hidden(element: lxml.etree._Element) -> bool:
+    """Given an element, return whether the author hid it (hidden attribute or display:none)."""
+    if element.get("hidden") is not None or element.get("aria-hidden") == "true":
+        return True
+    return bool(_HIDDEN_STYLE.search(element.get("style") or ""))
+
+
+def _walk(element: lxml.etree._Element, sink: _Sink) -> None:
+    """Given an element and a sink, render the element's content (not its tail) into the sink."""
+    tag = _tag(element)
+    if tag is None or tag in DROPPED_TAGS or _is_hidden(element):
+        return
+    if tag == "br":
+        sink.flush()
+        return
+    if tag == "table":
+        sink.flush()
+        _render_table(element, sink)
+        sink.flush()
+        return
+    block = tag in BLOCK_TAGS
+    if block:
+        sink.flush()
+    if tag == "pre":
+        sink.preformatted += 1
+    sink.text(element.text)
+    for child in element:
+        _walk(child, sink)
+        sink.text(child.tail)
+    if tag == "pre":
+        sink.preformatted -= 1
+    if block:
+        sink.flush()
+
+
+def _own_rows(table: lxml.etree._Element) -> Iterator[lxml.etree._Element]:
+    """Given a <table>, return its own <tr> elements in order, skipping rows of nested tables."""
+    for row in table.iter("tr"):
+        if next(row.iterancestors("table"), None) is table:
+            yield row
+
+
+def _span(cell: lxml.etree._Element, name: str) -> int:
+    """Given a cell and "colspan"/"rowspan", return the span as a sane positive int (1 if absent)."""
+    match = re.match(r"\s*(\d+)", cell.get(name) or "")
+    return min(max(int(match.group(1)), 1), _MAX_SPAN) if match else 1
+
+
+def _has_nested_table(table: lxml.etree._Element) -> bool:
+    """Given a <table>, return whether another table sits inside it."""
+    return next(table.iterdescendants("table"), None) is not None
+
+
+def _render_cell(cell: lxml.etree._Element) -> str:
+    """Given a <td>/<th>, return its rendered text on one line (its blocks joined by a space)."""
+    sub = _Sink()
+    sub.text(cell.text)
+    for child in cell:
+        _walk(child, sub)
+        sub.text(child.tail)
+    sub.flush()
+    return " ".join(sub.lines)
+
+
+def _cell_grid(rows: list[lxml.etree._Element]) -> list[list[str]]:
+    """Given <tr> elements, return the text grid with colspans and rowspans expanded to empty cells."""
+    grid: list[list[str]] = []
+    carried: dict[int, int] = {}  # column → how many more rows a rowspan still covers
+    for row in rows:
+        out: list[str] = []
+        column = 0
+        for cell in row.iterchildren("td", "th"):
+            while carried.get(column, 0) > 0:
+                carried[column] -= 1
+                out.append("")
+                column += 1
+            colspan, rowspan = _span(cell, "colspan"), _span(cell, "rowspan")
+            out.append(_render_cell(cell))
+            out.extend([""] * (colspan - 1))
+            for offset in range(colspan):
+                if rowspan > 1:
+                    carried[column + offset] = rowspan - 1
+            column += colspan
+        while carried.get(column, 0) > 0:
+            carried[column] -= 1
+            out.append("")
+            column += 1
+        grid.append(out)
+    return grid
+
+
+def _render_table(table: lxml.etree._Element, sink: _Sink) -> None:
+    """Given a <table>, render it into the sink: as a Table plus row lines, or as blocks if layout."""
+    rows = list(_own_rows(table))
+    grid = [row for row in _cell_grid(rows) if any(row)]
+    width = max((len(row) for row in grid), default=0)
+    if width < 2 or _has_nested_table(table):
+        # a one-column table or a table holding tables is page layout, not data: read it as blocks
+        for child in table:
+            _walk(child, sink)
+            sink.text(child.tail)
+        return
+    for caption in table.iterchildren("caption"):
+        _walk(caption, sink)
+    sink.tables.append(tuple(tuple(row) for row in grid))
+    for row in grid:
+        sink.add_table_line(CELL_SEPARATOR.join(text for text in row if text))
+
+
+def render_element(root: lxml.etree._Element) -> Rendered:
+    """Given a parsed HTML element, return its rendered lines and tables."""
+    sink = _Sink()
+    _walk(root, sink)
+    sink.flush()
+    return Rendered(lines=tuple(sink.lines), tables=tuple(sink.tables))
+
+
+def render_markup(markup: str) -> Rendered:
+    """Given an HTML fragment or document as str, return its rendered lines and tables."""
+    if not markup.strip():
+        return Rendered(lines=(), tables=())
+    root = lxml.html.fragment_fromstring(_XML_DECLARATION.sub("", markup), create_parent="div")
+    return render_element(root)
+
+
+def declared_charset(data: bytes) -> str | None:
+    """Given HTML bytes, return the charset its <meta> declares in the first 4 KiB, if any."""
+    match = _META_CHARSET.search(data[:4096])
+    return match.group(1).decode("ascii") if match else None
+
+
+def _decode(data: bytes, source: str) -> str:
+    """Given HTML bytes, return the page as str (BOM, <meta charset>, then sniffing), or raise."""
+    if looks_binary(data):
+        raise BrochureError(
+            f"not an HTML page (the file holds {describe_bytes(data)}); convert it or remove it",
+            stage="read",
+            source=source,
+        )
+    text = decode_text(data, declared_charset(data))
+    if text is None:
+        raise BrochureError(
+            "the page's encoding is not UTF-8, Shift_JIS/CP932 or EUC-JP; re-save it as UTF-8",
+            stage="read",
+            source=source,
+        )
+    return _XML_DECLARATION.sub("", text)
+
+
+def _parse(text: str, source: str) -> lxml.html.HtmlElement:
+    """Given HTML text, return the parsed document root, or raise BrochureError."""
+    if not text.strip():
+        raise BrochureError(
+            "the page has no visible text (the file holds only whitespace); re-download or re-save it",
+            stage="read",
+            source=source,
+        )
+    try:
+        return lxml.html.document_fromstring(text)
+    except (lxml.etree.ParserError, ValueError) as exc:
+        raise BrochureError(
+            f"the page cannot be parsed as HTML ({exc}); re-download or re-save it",
+            stage="read",
+            source=source,
+        ) from None
+
+
+def document_title(root: lxml.etree._Element) -> str | None:
+    """Given a parsed page, return its <title>, else its first heading, else None."""
+    for path in (".//title", *(f".//{tag}" for tag in HEADING_TAGS)):
+        for element in root.iterfind(path):
+            text = " ".join(render_element(element).lines) if _tag(element) != "title" else ""
+            text = text or collapse_space(element.text or "")
+            if text:
+                return text
+    return None
+
+
+def rendered_to_page(rendered: Rendered, number: int = 1) -> Page:
+    """Given rendered lines and tables, return a Page without geometry."""
+    tables = tuple(
+        Table(page=number, rows=tuple(tuple(Cell(text) for text in row) for row in grid))
+        for grid in rendered.tables
+    )
+    lines = tuple(Line(text=text, page=number) for text in rendered.lines)
+    return Page(number=number, lines=lines, tables=tables)
 
 
 def read(path: Path) -> Document:
-    """Given a html file, return its Document."""
-    raise BrochureError("the html reader is not written yet", stage="read", source=str(path))
+    """Given an HTML file, return its one-page Document, or raise BrochureError if it has no text."""
+    source = str(path)
+    data = read_bytes(path)
+    root = _parse(_decode(data, source), source)
+    rendered = render_element(root.find("body") if root.find("body") is not None else root)
+    if not rendered.lines:
+        raise BrochureError(
+            "the page has no visible text (only markup, scripts or images?); "
+            "save the brochure's text or PDF instead",
+            stage="read",
+            source=source,
+        )
+    return Document(
+        source=source,
+        source_format="html",
+        pages=(rendered_to_page(rendered),),
+        title=document_title(root),
+    )

@@ -1,13 +1,1084 @@
-"""PLACEHOLDER: replaced by the pdf reader."""
+"""The PDF reader: a brochure PDF → Document (pdfplumber; its dicts never leave this module).
+
+Per page:
+
+1. chars are de-duplicated (`dedupe_chars`: fake-bold PDFs print every glyph twice) and
+   `(cid:N)` glyphs (fonts without a Unicode map) are counted and dropped; a page that is
+   mostly `(cid:N)` or has no chars at all is reported, not read;
+2. ruled tables are found with pdfplumber's lines strategy; a grid with fewer than two
+   text columns (a box around a paragraph) is ignored;
+3. vertically set text (tategaki, rotated labels) is gathered into vertical lines, read
+   top to bottom and right to left;
+4. the remaining glyphs become visual rows, cut into segments at wide gaps; spaces come
+   from space glyphs, and are inferred from gaps only beside non-CJK glyphs, so Japanese
+   is never broken by spaces;
+5. where a run of rows leaves a vertical gutter free and both sides read as text columns,
+   that band is read left column then right column; everything else top to bottom;
+6. within each flow, rows whose segments line up in columns become borderless tables.
+
+Everything ends up as Lines (one per visual line, table text included) and Tables.
+"""
 
 from __future__ import annotations
 
+import logging
+import math
+import re
+import statistics
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Literal
 
-from extractors.document import Document
+import pdfplumber
+from pdfplumber.utils.exceptions import PdfminerException
+
+from extractors.document import BBox, Cell, Document, Line, Page, Table, TextLayer
 from extractors.errors import BrochureError
+from extractors.readers._bytes import describe_bytes, read_bytes
+
+TableStrategy = Literal["lines", "text"]
 
 
-def read(path: Path) -> Document:
-    """Given a pdf file, return its Document."""
-    raise BrochureError("the pdf reader is not written yet", stage="read", source=str(path))
+@dataclass(frozen=True)
+class PdfSettings:
+    """How the PDF reader reads; lengths ending in `_ratio` are multiples of the local font size."""
+
+    #: glyphs with the same text closer than this (pt) are one fake-bold glyph printed twice
+    dedupe_tolerance: float = 1.0
+    #: glyph attributes that must also match for two glyphs to count as duplicates
+    dedupe_extra_attrs: tuple[str, ...] = ("fontname", "size")
+    #: a gap wider than this between two non-CJK glyphs is a word space
+    x_tolerance_ratio: float = 0.15
+    #: a gap wider than this between a CJK and a non-CJK glyph is a space (CJK–CJK never is)
+    cjk_space_ratio: float = 0.6
+    #: glyphs whose vertical extents overlap by this share of the smaller one sit on one row
+    y_overlap_ratio: float = 0.5
+    #: a gap wider than this cuts a row into separate segments (table cells, columns)
+    segment_gap_ratio: float = 0.8
+    #: which table finders run: "lines" (ruling lines) and "text" (aligned segments)
+    table_strategies: tuple[TableStrategy, ...] = ("lines", "text")
+    #: pdfplumber TableSettings for the lines strategy (points)
+    snap_tolerance: float = 3.0
+    join_tolerance: float = 3.0
+    intersection_tolerance: float = 3.0
+    edge_min_length: float = 3.0
+    #: a table needs this many columns holding text, else it is junk (a box around a paragraph)
+    min_table_columns: int = 2
+    #: a borderless (text-strategy) table needs this many rows of 2+ cells (one aligned row is prose)
+    min_table_rows: int = 2
+    #: text-strategy rows further apart than this end the table
+    table_row_gap_ratio: float = 2.0
+    #: a page whose glyphs are at least this share of `(cid:N)` has no usable text layer
+    cid_threshold: float = 0.5
+    #: a column gutter is at least this wide
+    gutter_min_ratio: float = 0.8
+    #: each side of a gutter needs this many items to be a column
+    min_column_lines: int = 3
+    #: a text column is at least this share of its band's width (a table's label column is not)
+    column_min_width_ratio: float = 0.25
+    #: a line of running text has at least this many characters (table cells are shorter)
+    column_line_chars: int = 10
+    #: at least this share of a text column's characters sit in such lines
+    column_text_share: float = 0.5
+    #: glyphs stacked closer than this, with no horizontal neighbour, are vertical text
+    vertical_gap_ratio: float = 0.2
+    #: a run of at least this many stacked glyphs is a vertical line
+    vertical_min_run: int = 3
+    #: how deep column splitting recurses (2 → up to four columns)
+    max_column_depth: int = 2
+
+
+DEFAULT_SETTINGS = PdfSettings()
+
+_CID = re.compile(r"^\(cid:\d+\)$")
+
+#: code-point ranges of characters set without spaces between them (CJK scripts and punctuation)
+_CJK_RANGES: tuple[tuple[int, int], ...] = (
+    (0x2E80, 0x2FDF),  # CJK radicals supplement, Kangxi radicals
+    (0x3000, 0x303F),  # CJK symbols and punctuation
+    (0x3040, 0x30FF),  # hiragana, katakana
+    (0x3100, 0x31FF),  # bopomofo, kanbun, katakana phonetic extensions
+    (0x3200, 0x33FF),  # enclosed CJK, CJK compatibility (㈱, ㎡)
+    (0x3400, 0x4DBF),  # CJK extension A
+    (0x4E00, 0x9FFF),  # CJK unified ideographs
+    (0xF900, 0xFAFF),  # CJK compatibility ideographs
+    (0xFE30, 0xFE4F),  # CJK compatibility forms
+    (0xFF00, 0xFFEF),  # half-width and full-width forms
+    (0x20000, 0x3FFFF),  # CJK extensions B and later
+)
+
+
+def is_cjk(char: str) -> bool:
+    """Given one character, return whether it belongs to a script written without word spaces."""
+    code = ord(char)
+    return any(low <= code <= high for low, high in _CJK_RANGES)
+
+
+def needs_space(left: str, right: str, gap: float, em: float, settings: PdfSettings) -> bool:
+    """Given the glyphs either side of a gap (pt) and the font size, return whether a space is read there."""
+    if is_cjk(left[-1]) and is_cjk(right[0]):
+        return False
+    if is_cjk(left[-1]) or is_cjk(right[0]):
+        return gap > settings.cjk_space_ratio * em
+    return gap > settings.x_tolerance_ratio * em
+
+
+def join_wrapped(parts: Iterable[str]) -> str:
+    """Given the lines of one wrapped paragraph or cell, return them joined (no space inside CJK)."""
+    out = ""
+    for part in parts:
+        if not part:
+            continue
+        if out and not is_cjk(out[-1]) and not is_cjk(part[0]):
+            out += " "
+        out += part
+    return out
+
+
+# --- geometry -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Glyph:
+    """One char of the page; `ascending` marks rotated text that reads bottom to top."""
+
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    upright: bool = True
+    ascending: bool = False
+
+    @property
+    def em(self) -> float:
+        """Given nothing, return the glyph's size across its line (its height, or width if rotated)."""
+        return max(self.bottom - self.top if self.upright else self.x1 - self.x0, 1.0)
+
+    @property
+    def blank(self) -> bool:
+        """Given nothing, return whether the glyph is a space (the ideographic space is kept as text)."""
+        return not self.text.strip() and "\u3000" not in self.text
+
+
+@dataclass(frozen=True)
+class _Segment:
+    """A run of glyphs read as one piece of text, horizontal or vertical."""
+
+    text: str
+    bbox: BBox
+    em: float
+    vertical: bool = False
+    ascending: bool = False  # a rotated line read bottom to top; such lines stack left to right
+
+
+@dataclass(frozen=True)
+class _Block:
+    """Finished output for one region of the page: its lines and tables in reading order."""
+
+    bbox: BBox
+    lines: tuple[Line, ...]
+    tables: tuple[Table, ...] = ()
+
+
+_Item = _Segment | _Block
+_Interval = tuple[float, float]  # an x-range on the page
+
+
+def union_bbox(boxes: Iterable[BBox]) -> BBox:
+    """Given boxes, return the smallest box holding them all."""
+    items = list(boxes)
+    return BBox(
+        x0=min(b.x0 for b in items),
+        top=min(b.top for b in items),
+        x1=max(b.x1 for b in items),
+        bottom=max(b.bottom for b in items),
+    )
+
+
+def _glyph_box(glyphs: Sequence[_Glyph]) -> BBox:
+    """Given glyphs, return their union box."""
+    return BBox(
+        x0=min(g.x0 for g in glyphs),
+        top=min(g.top for g in glyphs),
+        x1=max(g.x1 for g in glyphs),
+        bottom=max(g.bottom for g in glyphs),
+    )
+
+
+def _overlap(a0: float, a1: float, b0: float, b1: float) -> float:
+    """Given two intervals, return the length they share (0 if disjoint)."""
+    return max(0.0, min(a1, b1) - max(a0, b0))
+
+
+def _same_row(top: float, bottom: float, other_top: float, other_bottom: float, ratio: float) -> bool:
+    """Given two vertical extents, return whether they overlap enough to sit on one row."""
+    smaller = max(min(bottom - top, other_bottom - other_top), 0.5)
+    return _overlap(top, bottom, other_top, other_bottom) > ratio * smaller
+
+
+def _median(values: Iterable[float], default: float) -> float:
+    """Given numbers, return their median, or `default` when there are none."""
+    items = list(values)
+    return statistics.median(items) if items else default
+
+
+# --- glyphs → rows → segments --------------------------------------------------------------
+
+
+def char_to_glyph(char: dict[str, Any]) -> _Glyph:
+    """Given a pdfplumber char dict, return the glyph this module works with."""
+    a, b = (float(v) for v in (char.get("matrix") or (1.0, 0.0))[:2])
+    # the text matrix, not pdfplumber's `upright` flag, tells which way a rotated glyph runs
+    upright = abs(a) >= abs(b)
+    return _Glyph(
+        text=str(char["text"]),
+        x0=float(char["x0"]),
+        x1=float(char["x1"]),
+        top=float(char["top"]),
+        bottom=float(char["bottom"]),
+        upright=upright,
+        ascending=not upright and b > 0,
+    )
+
+
+def glyphs_to_rows(glyphs: Iterable[_Glyph], settings: PdfSettings) -> list[list[_Glyph]]:
+    """Given glyphs, return rows of glyphs (top to bottom) that share a baseline, each sorted by x."""
+    rows: list[list[_Glyph]] = []
+    extents: list[_Interval] = []  # running mean top/bottom of each row
+    for glyph in sorted(glyphs, key=lambda g: (g.top, g.x0)):
+        best = -1
+        for index in range(len(rows) - 1, max(len(rows) - 4, -1), -1):
+            top, bottom = extents[index]
+            if _same_row(top, bottom, glyph.top, glyph.bottom, settings.y_overlap_ratio):
+                best = index
+                break
+        if best < 0:
+            rows.append([glyph])
+            extents.append((glyph.top, glyph.bottom))
+            continue
+        row = rows[best]
+        row.append(glyph)
+        top, bottom = extents[best]
+        count = len(row)
+        extents[best] = (top + (glyph.top - top) / count, bottom + (glyph.bottom - bottom) / count)
+    ordered = sorted(zip(extents, rows, strict=True), key=lambda pair: pair[0][0])
+    return [sorted(row, key=lambda g: g.x0) for _, row in ordered]
+
+
+def _row_text(glyphs: Sequence[_Glyph], settings: PdfSettings) -> str:
+    """Given the glyphs of one segment sorted by x, return their text with real and inferred spaces."""
+    parts: list[str] = []
+    previous: _Glyph | None = None
+    pending_space = False
+    for glyph in glyphs:
+        if glyph.blank:
+            pending_space = previous is not None
+            continue
+        if previous is not None:
+            gap = glyph.x0 - previous.x1
+            em = max(glyph.em, previous.em)
+            if pending_space or needs_space(previous.text, glyph.text, gap, em, settings):
+                parts.append(" ")
+        parts.append(glyph.text)
+        previous = glyph
+        pending_space = False
+    return "".join(parts).strip()
+
+
+def row_to_segments(row: Sequence[_Glyph], settings: PdfSettings) -> list[tuple[_Glyph, ...]]:
+    """Given one row of glyphs sorted by x, return its segments: runs separated by wide gaps."""
+    segments: list[list[_Glyph]] = []
+    last: _Glyph | None = None
+    for glyph in row:
+        if glyph.blank:
+            if segments:
+                segments[-1].append(glyph)
+            continue
+        if last is None or glyph.x0 - last.x1 > settings.segment_gap_ratio * max(glyph.em, last.em):
+            segments.append([])
+        segments[-1].append(glyph)
+        last = glyph
+    return [tuple(segment) for segment in segments]
+
+
+def _make_segment(glyphs: Sequence[_Glyph], settings: PdfSettings) -> _Segment | None:
+    """Given a horizontal run of glyphs, return it as a segment (None if it holds only blanks)."""
+    inked = [g for g in glyphs if not g.blank]
+    text = _row_text(glyphs, settings)
+    if not inked or not text:
+        return None
+    return _Segment(text=text, bbox=_glyph_box(inked), em=_median((g.em for g in inked), 10.0))
+
+
+def _vertical_segment(glyphs: Sequence[_Glyph]) -> _Segment:
+    """Given glyphs stacked in one column, return them as a vertical segment read along the column."""
+    ascending = all(g.ascending for g in glyphs)
+    ordered = sorted(glyphs, key=lambda g: g.top, reverse=ascending)
+    return _Segment(
+        text="".join(g.text for g in ordered).strip(),
+        bbox=_glyph_box(glyphs),
+        em=_median(((g.x1 - g.x0) for g in glyphs), 10.0),
+        vertical=True,
+        ascending=ascending,
+    )
+
+
+def _stacks_under(upper: _Glyph, glyph: _Glyph, settings: PdfSettings) -> bool:
+    """Given two glyphs, return whether the second sits right under the first in one column."""
+    width = max(min(upper.x1 - upper.x0, glyph.x1 - glyph.x0), 0.5)
+    gap = glyph.top - upper.bottom
+    aligned = _overlap(upper.x0, upper.x1, glyph.x0, glyph.x1) >= 0.5 * width
+    return aligned and -0.5 * upper.em <= gap <= settings.vertical_gap_ratio * max(upper.em, glyph.em)
+
+
+def split_vertical(lone: Sequence[_Glyph], settings: PdfSettings) -> tuple[list[_Segment], list[_Glyph]]:
+    """Given candidate glyphs, return vertical segments and the glyphs left over.
+
+    Glyphs stacked one under the other (overlapping in x, gaps below `vertical_gap_ratio`)
+    form columns; columns of at least `vertical_min_run` glyphs are vertical text.
+    """
+    columns: list[list[_Glyph]] = []
+    for glyph in sorted(lone, key=lambda g: (g.top, g.x0)):
+        for column in reversed(columns[-64:]):
+            if _stacks_under(column[-1], glyph, settings):
+                column.append(glyph)
+                break
+        else:
+            columns.append([glyph])
+    vertical: list[_Segment] = []
+    leftover: list[_Glyph] = []
+    for column in columns:
+        if len([g for g in column if not g.blank]) >= settings.vertical_min_run:
+            segment = _vertical_segment(column)
+            if segment.text:
+                vertical.append(segment)
+        else:
+            leftover.extend(column)
+    return vertical, leftover
+
+
+def glyphs_to_columns(glyphs: Iterable[_Glyph], settings: PdfSettings) -> list[list[_Glyph]]:
+    """Given glyphs, return columns of glyphs stacked one above another, each sorted top to bottom."""
+    originals = list(glyphs)
+    # a column is a row of the page turned on its side: swap the axes, group rows, swap back
+    turned = [_Glyph(text=g.text, x0=g.top, x1=g.bottom, top=g.x0, bottom=g.x1) for g in originals]
+    back = {id(t): g for t, g in zip(turned, originals, strict=True)}
+    return [[back[id(t)] for t in column] for column in glyphs_to_rows(turned, settings)]
+
+
+def _neighbour_gaps(lines: Iterable[Sequence[_Glyph]], vertical: bool) -> dict[int, float]:
+    """Given rows (or columns) of glyphs in order, return each glyph's gap to its nearest neighbour."""
+    gaps: dict[int, float] = {}
+    for line in lines:
+        inked = [g for g in line if not g.blank]
+        for index, glyph in enumerate(inked):
+            nearest = math.inf
+            for other in inked[max(index - 1, 0) : index + 2]:
+                if other is glyph:
+                    continue
+                if vertical:
+                    gap = max(other.top - glyph.bottom, glyph.top - other.bottom)
+                    size = min(glyph.bottom - glyph.top, other.bottom - other.top)
+                else:
+                    gap = max(other.x0 - glyph.x1, glyph.x0 - other.x1)
+                    size = min(glyph.x1 - glyph.x0, other.x1 - other.x0)
+                if gap < -0.5 * size:
+                    continue  # mostly on top of each other: stacked across the line, not along it
+                nearest = min(nearest, max(gap, 0.0))  # overlap (kerning, tight leading) counts as touching
+            gaps[id(glyph)] = nearest
+    return gaps
+
+
+def vertical_candidates(glyphs: Sequence[_Glyph], settings: PdfSettings) -> set[int]:
+    """Given glyphs, return ids of those touching a glyph above/below but none beside them (tategaki)."""
+    horizontal = _neighbour_gaps(glyphs_to_rows(glyphs, settings), vertical=False)
+    vertical = _neighbour_gaps(glyphs_to_columns(glyphs, settings), vertical=True)
+    chosen: set[int] = set()
+    for glyph in glyphs:
+        if glyph.blank:
+            continue
+        v_gap, h_gap = vertical.get(id(glyph), math.inf), horizontal.get(id(glyph), math.inf)
+        if v_gap <= settings.vertical_gap_ratio * glyph.em and v_gap + 0.25 * glyph.em < h_gap:
+            chosen.add(id(glyph))
+    return chosen
+
+
+def _horizontal_segments(glyphs: Sequence[_Glyph], settings: PdfSettings) -> list[_Segment]:
+    """Given glyphs set horizontally, return their segments."""
+    segments = []
+    for row in glyphs_to_rows(glyphs, settings):
+        for run in row_to_segments(row, settings):
+            segment = _make_segment(run, settings)
+            if segment is not None:
+                segments.append(segment)
+    return segments
+
+
+def glyphs_to_segments(glyphs: Sequence[_Glyph], settings: PdfSettings) -> list[_Segment]:
+    """Given free glyphs (not in ruled tables), return horizontal and vertical segments.
+
+    On a page set mostly vertically every stacked glyph may join a vertical line; on a
+    horizontal page only glyphs with no horizontal neighbour may (rotated labels, tategaki
+    headings), so a column of bullets never turns into a vertical line.
+    """
+    inked = [g for g in glyphs if not g.blank]
+    candidates = vertical_candidates(glyphs, settings)
+    if len(candidates) < 0.5 * len(inked):
+        lone: set[int] = set()
+        for row in glyphs_to_rows(glyphs, settings):
+            for run in row_to_segments(row, settings):
+                solid = [g for g in run if not g.blank]
+                if len(solid) == 1:
+                    lone.add(id(solid[0]))
+        candidates &= lone
+    vertical, leftover = split_vertical([g for g in inked if id(g) in candidates], settings)
+    taken = candidates - {id(g) for g in leftover}
+    rest = [g for g in glyphs if id(g) not in taken]
+    return _horizontal_segments(rest, settings) + vertical
+
+
+def glyphs_to_text(glyphs: Sequence[_Glyph], settings: PdfSettings) -> str:
+    """Given the glyphs of one cell, return its text: visual lines joined, no spaces inside CJK."""
+    lines = []
+    for row in glyphs_to_rows(glyphs, settings):
+        pieces = [_row_text(run, settings) for run in row_to_segments(row, settings)]
+        lines.append(" ".join(piece for piece in pieces if piece))
+    return join_wrapped(lines)
+
+
+# --- segments → rows → lines and borderless tables ------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Row:
+    """Segments sharing one visual line, sorted left to right."""
+
+    segments: tuple[_Segment, ...]
+    bbox: BBox
+
+    @property
+    def em(self) -> float:
+        """Given nothing, return the largest font size on the row."""
+        return max(s.em for s in self.segments)
+
+
+def segments_to_rows(segments: Iterable[_Segment], settings: PdfSettings) -> list[_Row]:
+    """Given horizontal segments of one flow, return them grouped into visual rows, top to bottom."""
+    groups: list[list[_Segment]] = []
+    for segment in sorted(segments, key=lambda s: (s.bbox.top, s.bbox.x0)):
+        for group in reversed(groups[-3:]):
+            box = union_bbox(s.bbox for s in group)
+            if _same_row(
+                box.top, box.bottom, segment.bbox.top, segment.bbox.bottom, settings.y_overlap_ratio
+            ):
+                group.append(segment)
+                break
+        else:
+            groups.append([segment])
+    rows = [
+        _Row(segments=tuple(sorted(g, key=lambda s: s.bbox.x0)), bbox=union_bbox(s.bbox for s in g))
+        for g in groups
+    ]
+    return sorted(rows, key=lambda r: (r.bbox.top, r.bbox.x0))
+
+
+def _row_line(row: _Row, page: int) -> Line:
+    """Given a visual row, return it as one Line (segments joined by a space)."""
+    return Line(text=" ".join(s.text for s in row.segments), page=page, bbox=row.bbox)
+
+
+def _merge_intervals(intervals: Iterable[_Interval], slack: float) -> list[_Interval]:
+    """Given x-intervals, return their union as sorted disjoint intervals (gaps ≤ slack closed)."""
+    merged: list[_Interval] = []
+    for start, end in sorted(intervals):
+        if merged and start <= merged[-1][1] + slack:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _row_intervals(row: _Row) -> list[_Interval]:
+    """Given a row, return the x-interval of each of its segments."""
+    return [(s.bbox.x0, s.bbox.x1) for s in row.segments]
+
+
+def _table_run_end(rows: Sequence[_Row], start: int, settings: PdfSettings) -> tuple[int, list[_Interval]]:
+    """Given rows and a start row with 2+ segments, return the end of its aligned run and its columns."""
+    slack = 0.3 * rows[start].em
+    columns = _merge_intervals(_row_intervals(rows[start]), slack)
+    end = start + 1
+    while end < len(rows):
+        gap = rows[end].bbox.top - rows[end - 1].bbox.bottom
+        if gap > settings.table_row_gap_ratio * max(rows[end].em, rows[end - 1].em):
+            break
+        widened = _merge_intervals(columns + _row_intervals(rows[end]), slack)
+        if len(widened) < settings.min_table_columns:
+            break
+        columns = widened
+        end += 1
+    # a trailing one-segment row in the first column is prose after the table, not a cell
+    while end - start > 1 and len(rows[end - 1].segments) == 1:
+        first = rows[end - 1].segments[0]
+        if _column_of(first, columns) != 0:
+            break
+        end -= 1
+    return end, columns
+
+
+def _column_of(segment: _Segment, columns: Sequence[_Interval]) -> int:
+    """Given a segment and column intervals, return the index of the column it overlaps most."""
+    shares = [_overlap(segment.bbox.x0, segment.bbox.x1, a, b) for a, b in columns]
+    return max(range(len(columns)), key=lambda i: shares[i])
+
+
+def _rows_to_grid(rows: Sequence[_Row], columns: Sequence[_Interval]) -> list[list[str]]:
+    """Given aligned rows and their columns, return the cell grid (wrapped cell lines merged)."""
+    grid: list[list[str]] = []
+    previous: _Row | None = None
+    for row in rows:
+        cells: list[list[str]] = [[] for _ in columns]
+        for segment in row.segments:
+            cells[_column_of(segment, columns)].append(segment.text)
+        texts = [" ".join(parts) for parts in cells]
+        filled = [t for t in texts if t]
+        continuation = (
+            grid
+            and previous is not None
+            and not texts[0]
+            and len(filled) == 1
+            and row.bbox.top - previous.bbox.bottom <= 0.7 * row.em
+        )
+        if continuation:
+            grid[-1] = [join_wrapped([old, new]) for old, new in zip(grid[-1], texts, strict=True)]
+        else:
+            grid.append(texts)
+        previous = row
+    return grid
+
+
+def rows_to_blocks(rows: Sequence[_Row], page: int, settings: PdfSettings) -> list[_Block]:
+    """Given consecutive rows of one flow, return blocks: plain lines and borderless tables."""
+    blocks: list[_Block] = []
+    index = 0
+    find_tables = "text" in settings.table_strategies
+    while index < len(rows):
+        row = rows[index]
+        if find_tables and len(row.segments) >= 2:
+            end, columns = _table_run_end(rows, index, settings)
+            run = rows[index:end]
+            multi = sum(1 for r in run if len(r.segments) >= 2)
+            grid = _rows_to_grid(run, columns)
+            used_columns = sum(1 for c in range(len(columns)) if any(r[c] for r in grid))
+            if multi >= settings.min_table_rows and used_columns >= settings.min_table_columns:
+                bbox = union_bbox(r.bbox for r in run)
+                table = Table(page=page, rows=tuple(tuple(Cell(t) for t in r) for r in grid), bbox=bbox)
+                lines = tuple(_row_line(r, page) for r in run)
+                blocks.append(_Block(bbox=bbox, lines=lines, tables=(table,)))
+                index = end
+                continue
+        blocks.append(_Block(bbox=row.bbox, lines=(_row_line(row, page),)))
+        index += 1
+    return blocks
+
+
+def _vertical_blocks(segments: Sequence[_Segment], page: int) -> list[_Block]:
+    """Given vertical segments, return tiers of them, each read right to left (tategaki) as one block."""
+    tiers: list[list[_Segment]] = []
+    for segment in sorted(segments, key=lambda s: s.bbox.top):
+        if tiers and segment.bbox.top < max(s.bbox.bottom for s in tiers[-1]):
+            tiers[-1].append(segment)
+        else:
+            tiers.append([segment])
+    blocks = []
+    for tier in tiers:
+        left_to_right = all(s.ascending for s in tier)
+        ordered = sorted(tier, key=lambda s: s.bbox.x0 if left_to_right else -s.bbox.x1)
+        lines = tuple(Line(text=s.text, page=page, bbox=s.bbox) for s in ordered)
+        blocks.append(_Block(bbox=union_bbox(s.bbox for s in tier), lines=lines))
+    return blocks
+
+
+# --- reading order: columns ---------------------------------------------------------------
+
+
+def _box(item: _Item) -> BBox:
+    """Given a segment or block, return its box."""
+    return item.bbox
+
+
+def _y_groups(items: Iterable[_Item]) -> list[list[_Item]]:
+    """Given items, return groups whose vertical extents chain-overlap, top to bottom."""
+    groups: list[list[_Item]] = []
+    bottom = -math.inf
+    for item in sorted(items, key=lambda i: (_box(i).top, _box(i).x0)):
+        box = _box(item)
+        if groups and box.top < bottom - 0.5:
+            groups[-1].append(item)
+            bottom = max(bottom, box.bottom)
+        else:
+            groups.append([item])
+            bottom = box.bottom
+    return groups
+
+
+def _free_intervals(group: Sequence[_Item], left: float, right: float) -> list[_Interval]:
+    """Given a group of items and the region's x-extent, return the x-intervals no item covers."""
+    free: list[_Interval] = []
+    cursor = left
+    for start, end in _merge_intervals(((_box(i).x0, _box(i).x1) for i in group), slack=0.0):
+        if start > cursor:
+            free.append((cursor, start))
+        cursor = max(cursor, end)
+    if cursor < right:
+        free.append((cursor, right))
+    return free
+
+
+def _intersect(first: Sequence[_Interval], second: Sequence[_Interval], min_width: float) -> list[_Interval]:
+    """Given two sorted interval lists, return their intersections at least `min_width` wide."""
+    out: list[_Interval] = []
+    for a0, a1 in first:
+        for b0, b1 in second:
+            start, end = max(a0, b0), min(a1, b1)
+            if end - start >= min_width:
+                out.append((start, end))
+    return out
+
+
+def _side_is_column(side: Sequence[_Item], band_width: float, settings: PdfSettings) -> bool:
+    """Given the items on one side of a gutter, return whether they read as running text.
+
+    Running text is wide and most of its characters sit in long lines; a table's label or
+    amount column is narrow or made of short cells, so a gap beside it is not a gutter.
+    """
+    if len(side) < settings.min_column_lines:
+        return False
+    box = union_bbox(_box(i) for i in side)
+    if box.x1 - box.x0 < settings.column_min_width_ratio * band_width:
+        return False
+    lengths = [len(i.text) for i in side if isinstance(i, _Segment) and not i.vertical]
+    if not lengths:
+        return True  # only blocks (tables, vertical text) beside the other side
+    long_text = sum(n for n in lengths if n >= settings.column_line_chars)
+    return long_text >= settings.column_text_share * sum(lengths)
+
+
+def _column_band(
+    groups: Sequence[Sequence[_Item]], start: int, extent: _Interval, em: float, settings: PdfSettings
+) -> tuple[int, _Interval] | None:
+    """Given y-groups, a start index and the region's x-extent, return (end, gutter) of the
+    two-column band starting there, if any."""
+    min_width = settings.gutter_min_ratio * em
+    # only gaps with text on both sides can be gutters; the margins beside a short line cannot
+    current = [
+        (a, b)
+        for a, b in _free_intervals(groups[start], *extent)
+        if b - a >= min_width and a > extent[0] + 0.5 and b < extent[1] - 0.5
+    ]
+    end = start + 1
+    while current and end < len(groups):
+        narrowed = _intersect(current, _free_intervals(groups[end], *extent), min_width)
+        if not narrowed:
+            break
+        current = narrowed
+        end += 1
+    band = [i for g in groups[start:end] for i in g]
+    band_box = union_bbox(_box(i) for i in band)
+    for gap_start, gap_end in sorted(current, key=lambda iv: iv[0] - iv[1]):
+        left = [i for i in band if _box(i).x1 <= gap_start + 0.5]
+        right = [i for i in band if _box(i).x0 >= gap_end - 0.5]
+        width = band_box.x1 - band_box.x0
+        if _side_is_column(left, width, settings) and _side_is_column(right, width, settings):
+            return end, (gap_start, gap_end)
+    return None
+
+
+def order_items(
+    items: Sequence[_Item], em: float, settings: PdfSettings, depth: int = 0
+) -> list[list[_Item]]:
+    """Given a region's items, return its flows in reading order.
+
+    The region is read top to bottom; where a run of its rows leaves a vertical gutter
+    free and both sides read as text columns, that band is read left column, then right
+    column (each split again for deeper column layouts).
+    """
+    groups = _y_groups(items)
+    if not groups:
+        return []
+    extent = (min(_box(i).x0 for i in items), max(_box(i).x1 for i in items))
+    flows: list[list[_Item]] = []
+    pending: list[Sequence[_Item]] = []  # groups read top to bottom, not (yet) part of a band
+    index = 0
+    while index < len(groups):
+        deep_enough = depth >= settings.max_column_depth
+        band = None if deep_enough else _column_band(groups, index, extent, em, settings)
+        if band is None:
+            pending.append(groups[index])
+            index += 1
+            continue
+        end, (gap_start, gap_end) = band
+        members = [i for g in groups[index:end] for i in g]
+        # a column whose first line sits higher than the other column's starts before the band
+        while pending and not any(_box(i).x0 < gap_end and _box(i).x1 > gap_start for i in pending[-1]):
+            members = [*pending.pop(), *members]
+        if pending:
+            flows.append([i for g in pending for i in g])
+            pending = []
+        middle = (gap_start + gap_end) / 2
+        for side in (
+            [i for i in members if (_box(i).x0 + _box(i).x1) / 2 < middle],
+            [i for i in members if (_box(i).x0 + _box(i).x1) / 2 >= middle],
+        ):
+            flows.extend(order_items(side, em, settings, depth + 1))
+        index = end
+    if pending:
+        flows.append([i for g in pending for i in g])
+    return flows
+
+
+def flow_to_blocks(items: Sequence[_Item], page: int, settings: PdfSettings) -> list[_Block]:
+    """Given the items of one flow, return its blocks top to bottom (rows become lines and tables)."""
+    rows = segments_to_rows((i for i in items if isinstance(i, _Segment)), settings)
+    entries: list[_Row | _Block] = [*rows, *(i for i in items if isinstance(i, _Block))]
+    entries.sort(key=lambda e: (e.bbox.top, e.bbox.x0))
+    blocks: list[_Block] = []
+    pending: list[_Row] = []
+    for entry in entries:
+        if isinstance(entry, _Row):
+            pending.append(entry)
+            continue
+        blocks.extend(rows_to_blocks(pending, page, settings))
+        pending = []
+        blocks.append(entry)
+    blocks.extend(rows_to_blocks(pending, page, settings))
+    return blocks
+
+
+# --- ruled tables ---------------------------------------------------------------------------
+
+
+_Box4 = tuple[float, float, float, float]
+
+
+@dataclass(frozen=True)
+class _RuledGrid:
+    """A grid pdfplumber found from ruling lines: its box and its rows of cell boxes (None = merged)."""
+
+    bbox: _Box4
+    cells: tuple[tuple[_Box4 | None, ...], ...]
+
+
+def _lines_table_settings(settings: PdfSettings) -> dict[str, Any]:
+    """Given reader settings, return pdfplumber TableSettings for ruling-line tables."""
+    return {
+        "vertical_strategy": "lines",
+        "horizontal_strategy": "lines",
+        "snap_tolerance": settings.snap_tolerance,
+        "join_tolerance": settings.join_tolerance,
+        "intersection_tolerance": settings.intersection_tolerance,
+        "edge_min_length": settings.edge_min_length,
+    }
+
+
+def _inside(glyph: _Glyph, box: _Box4) -> bool:
+    """Given a glyph and a pdfplumber bbox (x0, top, x1, bottom), return whether its centre is inside."""
+    cx = (glyph.x0 + glyph.x1) / 2
+    cy = (glyph.top + glyph.bottom) / 2
+    return box[0] <= cx <= box[2] and box[1] <= cy <= box[3]
+
+
+def _drop_empty(grid: list[list[str]]) -> list[list[str]]:
+    """Given a cell grid, return it without all-empty rows and all-empty columns."""
+    rows = [row for row in grid if any(row)]
+    width = max((len(row) for row in rows), default=0)
+    keep = [c for c in range(width) if any(c < len(row) and row[c] for row in rows)]
+    return [[row[c] if c < len(row) else "" for c in keep] for row in rows]
+
+
+def _ruled_table_block(
+    found: _RuledGrid, glyphs: Sequence[_Glyph], page: int, settings: PdfSettings
+) -> _Block | None:
+    """Given a ruled grid and the glyphs inside it, return its block, or None if it is junk.
+
+    Junk is a grid with fewer than two columns holding text (a box around a paragraph).
+    A one-row grid is a row of panels: its lines are read cell by cell, not across cells.
+    """
+    grid: list[list[str]] = []
+    cell_segments: list[list[_Segment]] = []
+    for cells in found.cells:
+        texts: list[str] = []
+        for box in cells:
+            if box is None:
+                texts.append("")  # merged cell: the text lives in the first cell of the span
+                continue
+            inside = [g for g in glyphs if _inside(g, box)]
+            texts.append(glyphs_to_text(inside, settings))
+            cell_segments.append(_horizontal_segments(inside, settings))
+        grid.append(texts)
+    grid = _drop_empty(grid)
+    if not grid or len(grid[0]) < settings.min_table_columns:
+        return None
+    if len(grid) == 1:
+        rows = [r for segments in cell_segments for r in segments_to_rows(segments, settings)]
+    else:
+        rows = segments_to_rows((s for segments in cell_segments for s in segments), settings)
+    bbox = BBox(x0=found.bbox[0], top=found.bbox[1], x1=found.bbox[2], bottom=found.bbox[3])
+    table = Table(page=page, rows=tuple(tuple(Cell(t) for t in r) for r in grid), bbox=bbox)
+    return _Block(bbox=bbox, lines=tuple(_row_line(r, page) for r in rows), tables=(table,))
+
+
+def ruled_tables(
+    found: Sequence[_RuledGrid], glyphs: Sequence[_Glyph], number: int, settings: PdfSettings
+) -> tuple[list[_Block], list[_Glyph]]:
+    """Given the ruled grids of a page and its glyphs, return table blocks and the glyphs outside them."""
+    blocks: list[_Block] = []
+    free = list(glyphs)
+    for grid in found:
+        inside = [g for g in free if _inside(g, grid.bbox)]
+        block = _ruled_table_block(grid, inside, number, settings)
+        if block is None:
+            continue
+        blocks.append(block)
+        taken = {id(g) for g in inside}
+        free = [g for g in free if id(g) not in taken]
+    return blocks, free
+
+
+# --- pages ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _RawPage:
+    """Everything this reader needs from one pdfplumber page, taken out of pdfplumber's dicts."""
+
+    number: int
+    width: float
+    height: float
+    glyphs: tuple[_Glyph, ...]
+    cids: int
+    images: int
+    grids: tuple[_RuledGrid, ...]
+
+
+@dataclass(frozen=True)
+class _PageResult:
+    """What one page yields: the model Page, warnings for a person, and a title candidate."""
+
+    page: Page
+    warnings: tuple[str, ...]
+    title: str | None
+
+
+def load_page(page: Any, number: int, settings: PdfSettings) -> _RawPage:
+    """Given a pdfplumber page, return its glyphs, images and ruled grids (all pdfminer work is here)."""
+    deduped = page.dedupe_chars(tolerance=settings.dedupe_tolerance, extra_attrs=settings.dedupe_extra_attrs)
+    glyphs = [char_to_glyph(c) for c in deduped.chars]
+    grids: list[_RuledGrid] = []
+    if "lines" in settings.table_strategies and glyphs:
+        for found in deduped.find_tables(_lines_table_settings(settings)):
+            rows = tuple(tuple(row.cells) for row in found.rows)
+            grids.append(_RuledGrid(bbox=tuple(found.bbox), cells=rows))
+    return _RawPage(
+        number=number,
+        width=float(page.width),
+        height=float(page.height),
+        glyphs=tuple(g for g in glyphs if not _CID.match(g.text)),
+        cids=sum(1 for g in glyphs if _CID.match(g.text)),
+        images=len(page.images),
+        grids=tuple(grids),
+    )
+
+
+def _text_layer(inked: int, cids: int, settings: PdfSettings) -> TextLayer:
+    """Given counts of real and `(cid:N)` glyphs, return the page's text layer verdict."""
+    if inked + cids == 0:
+        return "none"
+    if cids / (inked + cids) >= settings.cid_threshold:
+        return "cid"
+    return "ok"
+
+
+def _layer_warning(number: int, layer: TextLayer, cids: int, images: int) -> str | None:
+    """Given a page's layer verdict, return the warning a person should read, or None."""
+    if layer == "none":
+        what = f"only {images} image(s): a scan?" if images else "the page is blank"
+        return f"page {number} has no text layer ({what}); if it should have text, run OCR on the PDF"
+    if layer == "cid":
+        return (
+            f"page {number}: {cids} glyphs have no Unicode mapping ((cid:N)); its text is missing — "
+            "re-export the PDF with embedded Unicode fonts or run OCR on it"
+        )
+    if cids:
+        return f"page {number}: {cids} glyphs without a Unicode mapping ((cid:N)) were dropped"
+    return None
+
+
+def raw_to_page(raw: _RawPage, settings: PdfSettings) -> _PageResult:
+    """Given a loaded page, return the model Page, its warnings and a title candidate."""
+    number = raw.number
+    inked = [g for g in raw.glyphs if not g.blank]
+    layer = _text_layer(len(inked), raw.cids, settings)
+    warning = _layer_warning(number, layer, raw.cids, raw.images)
+    warnings = (warning,) if warning else ()
+    if layer != "ok":
+        # what survives on a (cid:N) page is mojibake that would only produce false matches
+        empty = Page(number=number, lines=(), text_layer=layer, width=raw.width, height=raw.height)
+        return _PageResult(page=empty, warnings=warnings, title=None)
+    table_blocks, free = ruled_tables(raw.grids, raw.glyphs, number, settings)
+    segments = glyphs_to_segments(free, settings)
+    vertical = [s for s in segments if s.vertical]
+    horizontal = [s for s in segments if not s.vertical]
+    em = _median((s.em for s in horizontal), _median((g.em for g in inked), 10.0))
+    items: list[_Item] = [*horizontal, *table_blocks, *_vertical_blocks(vertical, number)]
+    blocks = [b for flow in order_items(items, em, settings) for b in flow_to_blocks(flow, number, settings)]
+    result = Page(
+        number=number,
+        lines=tuple(line for b in blocks for line in b.lines if line.text),
+        tables=tuple(t for b in blocks for t in b.tables),
+        text_layer=layer,
+        width=raw.width,
+        height=raw.height,
+    )
+    return _PageResult(page=result, warnings=warnings, title=_heading(horizontal, em))
+
+
+def _heading(segments: Sequence[_Segment], em: float) -> str | None:
+    """Given a page's horizontal segments, return the topmost text set clearly larger than the body."""
+    large = [s for s in segments if s.em >= 1.3 * em and len(s.text) >= 2]
+    if not large:
+        return None
+    biggest = max(s.em for s in large)
+    top = min((s for s in large if s.em >= 0.9 * biggest), key=lambda s: (s.bbox.top, s.bbox.x0))
+    return top.text
+
+
+# --- documents and errors ---------------------------------------------------------------------
+
+
+def _error(message: str, path: Path) -> BrochureError:
+    """Given a message and the file, return the read-stage BrochureError for it."""
+    return BrochureError(message, stage="read", source=str(path))
+
+
+def _open_error(exc: BaseException, path: Path) -> BrochureError:
+    """Given the exception pdfplumber/pdfminer raised while opening, return an actionable error."""
+    cause = exc.args[0] if isinstance(exc, PdfminerException) and exc.args else exc
+    kind = type(cause).__name__
+    if "Password" in kind or "Encrypt" in kind:
+        return _error(
+            "the PDF is password-protected; save an unprotected copy "
+            "(e.g. qpdf --decrypt --password=… in.pdf out.pdf) and drop that in raw/",
+            path,
+        )
+    detail = str(cause) or kind
+    return _error(f"PDF is damaged: {kind}: {detail}; re-download or re-export it", path)
+
+
+def _check_magic(data: bytes, path: Path) -> None:
+    """Given the file's bytes, raise BrochureError unless they are a PDF."""
+    if b"%PDF-" in data[:1024]:
+        return
+    raise _error(f"not a PDF (the file holds {describe_bytes(data)}); convert it or remove it", path)
+
+
+def _metadata_title(metadata: dict[str, Any]) -> str | None:
+    """Given PDF metadata, return a human title, skipping empty ones and file names."""
+    title = metadata.get("Title")
+    if not isinstance(title, str):
+        return None
+    title = title.strip()
+    if not title or re.search(r"\.(pdf|docx?|xlsx?|pptx?|html?|indd|ai)$", title, re.IGNORECASE):
+        return None
+    if title.lower().startswith(("microsoft word", "untitled", "http://", "https://", "file:")):
+        return None
+    return title
+
+
+def _no_text_error(results: Sequence[_PageResult], damaged: Sequence[str], path: Path) -> BrochureError:
+    """Given the pages read and the damage found, return the error explaining why nothing is usable."""
+    if damaged:
+        return _error(f"PDF is damaged: {damaged[0]}; re-download or re-export it", path)
+    layers = {r.page.text_layer for r in results}
+    if layers == {"cid"}:
+        return _error(
+            "no page has usable text: the fonts carry no Unicode map (only (cid:N) glyphs); "
+            "run OCR first (e.g. ocrmypdf -l jpn --force-ocr in.pdf out.pdf) and drop the OCR'd PDF in raw/",
+            path,
+        )
+    return _error(
+        f"no page has a text layer ({len(results)} page(s) of scanned images or blank pages); "
+        "run OCR first (e.g. ocrmypdf -l jpn in.pdf out.pdf) and drop the OCR'd PDF in raw/",
+        path,
+    )
+
+
+class _BenignFontNotes(logging.Filter):
+    """Drops pdfminer's per-font note about Type3 fonts without a FontBBox (every Chromium PDF)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Given a log record, return False for the benign FontBBox note, True for anything else."""
+        return "Could not get FontBBox" not in record.getMessage()
+
+
+@contextmanager
+def _quiet_font_notes() -> Iterator[None]:
+    """Given nothing, silence the benign FontBBox note while a PDF is read (other pdfminer logs stay)."""
+    logger = logging.getLogger("pdfminer.pdffont")
+    note_filter = _BenignFontNotes()
+    logger.addFilter(note_filter)
+    try:
+        yield
+    finally:
+        logger.removeFilter(note_filter)
+
+
+def read(path: Path, settings: PdfSettings = DEFAULT_SETTINGS) -> Document:
+    """Given a PDF file, return its Document, or raise BrochureError saying what to do about it."""
+    with _quiet_font_notes():
+        return _read(path, settings)
+
+
+def _read(path: Path, settings: PdfSettings) -> Document:
+    """Given a PDF file and settings, return its Document (see `read`)."""
+    data = read_bytes(path)
+    _check_magic(data, path)
+    try:
+        pdf = pdfplumber.open(path)
+    except Exception as exc:  # pdfminer raises anything from struct.error to its own PSEOF
+        raise _open_error(exc, path) from None
+    with pdf:
+        try:
+            pages = pdf.pages
+        except Exception as exc:
+            raise _open_error(exc, path) from None
+        if not pages:
+            raise _error("the PDF has no pages (damaged or truncated?); re-download or re-export it", path)
+        results: list[_PageResult] = []
+        damaged: list[str] = []
+        for number, page in enumerate(pages, start=1):
+            try:
+                raw = load_page(page, number, settings)
+            except Exception as exc:  # one unparsable content stream must not lose the other pages
+                detail = f"{type(exc).__name__}: {exc}"
+                damaged.append(f"page {number}: {detail}")
+                empty = Page(number=number, lines=(), text_layer="none")
+                note = f"page {number} could not be parsed ({detail}); its text is missing"
+                results.append(_PageResult(page=empty, warnings=(note,), title=None))
+                continue
+            results.append(raw_to_page(raw, settings))
+        metadata_title = _metadata_title(pdf.metadata)
+    if not any(r.page.text_layer == "ok" for r in results):
+        raise _no_text_error(results, damaged, path)
+    first_heading = next((r.title for r in results if r.title), None)
+    first_line = next((line.text for r in results for line in r.page.lines), None)
+    return Document(
+        source=str(path),
+        source_format="pdf",
+        pages=tuple(r.page for r in results),
+        title=metadata_title or first_heading or first_line,
+        warnings=tuple(w for r in results for w in r.warnings),
+    )

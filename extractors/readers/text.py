@@ -1,13 +1,183 @@
-"""PLACEHOLDER: replaced by the text reader."""
+"""The text reader: plain text or markdown → one-page Document.
+
+Lines are kept verbatim (stripped), one per non-empty source line, because evidence must be
+found in the document text. Three structures are recognised:
+
+- markdown pipe tables (a row, a `---|---` separator, more rows) → a Table;
+- tab-separated rows (2+ consecutive lines with tabs, or one line with 2+ tabs) → a Table;
+- HTML fragments pasted into the text (`<h2>…</h2> <p>…</p> <table>…`) → rendered with the
+  HTML reader's machinery: their blocks become lines and their <table>s become Tables.
+
+Table rows appear in `lines` as their non-empty cells joined by CELL_SEPARATOR.
+"""
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from pathlib import Path
 
-from extractors.document import Document
+from extractors.document import CELL_SEPARATOR, Document
 from extractors.errors import BrochureError
+from extractors.readers._bytes import decode_text, describe_bytes, looks_binary, read_bytes
+from extractors.readers.html import Rendered, render_markup, rendered_to_page
+
+#: tags whose presence makes a line an HTML fragment; a closed list so that `<https://…>`
+#: (a markdown autolink) or `<注>` stays plain text
+HTML_FRAGMENT_TAGS = (
+    "a|abbr|b|blockquote|br|caption|center|dd|div|dl|dt|em|font|h[1-6]|hr|i|img|li|ol|p|pre|section"
+    "|small|span|strong|sub|sup|table|tbody|td|tfoot|th|thead|tr|u|ul"
+)
+_HTML_TAG = re.compile(rf"</?(?:{HTML_FRAGMENT_TAGS})(?:\s[^<>]*)?/?>", re.IGNORECASE)
+_PIPE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
+_HEADING_MARK = re.compile(r"^\s{0,3}#{1,6}\s+")
+_EMPHASIS_MARK = re.compile(r"(\*\*|__)")
+
+
+@dataclass(frozen=True)
+class _Block:
+    """A run of source lines read as one unit: lines of text and the tables among them."""
+
+    lines: tuple[str, ...]
+    tables: tuple[tuple[tuple[str, ...], ...], ...] = ()
+
+
+def _decode(data: bytes, source: str) -> str:
+    """Given file bytes, return the text (UTF-8, Shift_JIS/CP932 or EUC-JP), or raise BrochureError."""
+    if looks_binary(data):
+        raise BrochureError(
+            f"not a text file (it holds {describe_bytes(data)}); convert it or remove it",
+            stage="read",
+            source=source,
+        )
+    text = decode_text(data)
+    if text is None:
+        raise BrochureError(
+            "the text is not UTF-8, Shift_JIS/CP932 or EUC-JP; re-save it as UTF-8",
+            stage="read",
+            source=source,
+        )
+    return text
+
+
+def is_html_fragment(line: str) -> bool:
+    """Given a source line, return whether it carries HTML markup to be rendered."""
+    return _HTML_TAG.search(line) is not None
+
+
+def is_pipe_separator(line: str) -> bool:
+    """Given a source line, return whether it is a markdown table separator such as `---|---|`."""
+    return "|" in line and _PIPE_SEPARATOR.match(line) is not None
+
+
+def pipe_cells(line: str) -> tuple[str, ...]:
+    """Given a markdown table row, return its cells (outer pipes optional, cells stripped)."""
+    body = line.strip()
+    if body.startswith("|"):
+        body = body[1:]
+    if body.endswith("|") and not body.endswith("\\|"):
+        body = body[:-1]
+    return tuple(cell.strip() for cell in body.split("|"))
+
+
+def tab_cells(line: str) -> tuple[str, ...]:
+    """Given a tab-separated source line, return its cells stripped (leading empty cells kept)."""
+    return tuple(cell.strip() for cell in line.rstrip("\r\n").split("\t"))
+
+
+def _row_line(cells: tuple[str, ...]) -> str:
+    """Given a table row's cells, return the row as one line of its non-empty cells."""
+    return CELL_SEPARATOR.join(cell for cell in cells if cell)
+
+
+def _table_block(rows: list[tuple[str, ...]]) -> _Block:
+    """Given table rows, return the block holding the Table and one line per non-empty row."""
+    kept = tuple(row for row in rows if any(row))
+    return _Block(lines=tuple(_row_line(row) for row in kept), tables=(kept,) if kept else ())
+
+
+def _pipe_table_end(lines: list[str], start: int) -> int:
+    """Given source lines and the index of a header row followed by a separator, return the end index."""
+    end = start + 2
+    while end < len(lines) and "|" in lines[end] and lines[end].strip():
+        end += 1
+    return end
+
+
+def _tab_table_end(lines: list[str], start: int) -> int:
+    """Given source lines and an index, return the end of the tab-table starting there (start if none)."""
+    end = start
+    while end < len(lines) and "\t" in lines[end].strip("\r\n") and not is_html_fragment(lines[end]):
+        end += 1
+    if end - start >= 2 or (end - start == 1 and lines[start].strip("\r\n").count("\t") >= 2):
+        return end
+    return start
+
+
+def _fragment_block(line: str) -> _Block:
+    """Given a line with HTML markup (possibly tab-separated parts), return its rendered block."""
+    lines: list[str] = []
+    tables: list[tuple[tuple[str, ...], ...]] = []
+    for part in line.split("\t"):
+        rendered: Rendered = render_markup(part) if is_html_fragment(part) else Rendered((part.strip(),), ())
+        lines.extend(text for text in rendered.lines if text)
+        tables.extend(rendered.tables)
+    return _Block(lines=tuple(lines), tables=tuple(tables))
+
+
+def text_to_blocks(text: str) -> list[_Block]:
+    """Given the whole decoded text, return its blocks in order (plain lines, tables, fragments)."""
+    lines = text.splitlines()
+    blocks: list[_Block] = []
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        if index + 1 < len(lines) and "|" in line and is_pipe_separator(lines[index + 1]):
+            end = _pipe_table_end(lines, index)
+            rows = [pipe_cells(line)] + [pipe_cells(row) for row in lines[index + 2 : end]]
+            blocks.append(_table_block(rows))
+            index = end
+            continue
+        end = _tab_table_end(lines, index)
+        if end > index:
+            blocks.append(_table_block([tab_cells(row) for row in lines[index:end]]))
+            index = end
+            continue
+        if is_html_fragment(line):
+            blocks.append(_fragment_block(line))
+        elif line.strip():
+            blocks.append(_Block(lines=(line.strip(),)))
+        index += 1
+    return blocks
+
+
+def text_title(lines: tuple[str, ...]) -> str | None:
+    """Given the document's lines, return the title: the first line, without heading/emphasis marks."""
+    for line in lines:
+        title = _EMPHASIS_MARK.sub("", _HEADING_MARK.sub("", line)).strip()
+        if title:
+            return title
+    return None
 
 
 def read(path: Path) -> Document:
-    """Given a text file, return its Document."""
-    raise BrochureError("the text reader is not written yet", stage="read", source=str(path))
+    """Given a text or markdown file, return its one-page Document, or raise BrochureError."""
+    source = str(path)
+    text = _decode(read_bytes(path), source)
+    blocks = text_to_blocks(text)
+    rendered = Rendered(
+        lines=tuple(line for block in blocks for line in block.lines),
+        tables=tuple(table for block in blocks for table in block.tables),
+    )
+    if not rendered.lines:
+        raise BrochureError(
+            "the file has no text (only whitespace); re-export the brochure text",
+            stage="read",
+            source=source,
+        )
+    return Document(
+        source=source,
+        source_format="text",
+        pages=(rendered_to_page(rendered),),
+        title=text_title(rendered.lines),
+    )

@@ -1,0 +1,165 @@
+"""What a file's bytes look like, and how to turn text bytes into str, for every reader.
+
+Brochures arrive from many producers: UTF-8 with or without BOM, Shift_JIS/CP932 (old Windows
+pages and exports), EUC-JP (old Unix sites). Files are also misnamed (a PNG saved as .pdf),
+so a reader names what a file really is before it refuses it.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from pathlib import Path
+
+from extractors.errors import BrochureError
+
+#: leading bytes → what a person would call such a file
+_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"%PDF-", "PDF data"),
+    (b"\x89PNG\r\n\x1a\n", "PNG image data"),
+    (b"\xff\xd8\xff", "JPEG image data"),
+    (b"GIF87a", "GIF image data"),
+    (b"GIF89a", "GIF image data"),
+    (b"II*\x00", "TIFF image data"),
+    (b"MM\x00*", "TIFF image data"),
+    (b"PK\x03\x04", "a ZIP archive (e.g. .docx, .xlsx or .zip)"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Microsoft Office file (.doc/.xls/.ppt)"),
+    (b"{\\rtf", "RTF text"),
+    (b"%!PS", "PostScript"),
+    (b"\x1f\x8b", "gzip-compressed data"),
+)
+
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+#: tried in this order when nothing declares an encoding; the most Japanese-looking result wins
+CANDIDATE_ENCODINGS: tuple[str, ...] = ("utf-8", "cp932", "euc_jp")
+
+#: declared labels that mean a superset we decode with instead (Windows pages labelled
+#: Shift_JIS routinely hold CP932-only characters such as ① or ㈱)
+_ENCODING_ALIASES: dict[str, str] = {
+    "shift_jis": "cp932",
+    "shift-jis": "cp932",
+    "sjis": "cp932",
+    "x-sjis": "cp932",
+    "windows-31j": "cp932",
+    "ms_kanji": "cp932",
+    "csshiftjis": "cp932",
+    "x-euc-jp": "euc_jp",
+}
+
+_HTML_START = re.compile(rb"^\s*(<!doctype\s+html|<html|<head|<body|<meta|<title)", re.IGNORECASE)
+_XML_START = re.compile(rb"^\s*<\?xml", re.IGNORECASE)
+
+
+def read_bytes(path: Path) -> bytes:
+    """Given a path, return its bytes, or raise BrochureError when it is missing, unreadable or empty."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise BrochureError(
+            "the file does not exist; check the path", stage="read", source=str(path)
+        ) from None
+    except IsADirectoryError:
+        raise BrochureError(
+            "this is a directory, not a file; put the brochure file itself in raw/",
+            stage="read",
+            source=str(path),
+        ) from None
+    except OSError as exc:
+        raise BrochureError(
+            f"the file cannot be read ({exc.strerror or exc}); check its permissions",
+            stage="read",
+            source=str(path),
+        ) from None
+    if not data:
+        raise BrochureError(
+            "the file is empty (0 bytes); re-download or re-export it", stage="read", source=str(path)
+        )
+    return data
+
+
+def describe_bytes(data: bytes) -> str:
+    """Given a file's leading bytes, return what the file looks like in words (e.g. "PNG image data")."""
+    for magic, name in _MAGIC:
+        if data.startswith(magic):
+            return name
+    head = data[:4096].lstrip(codecs.BOM_UTF8)
+    if _HTML_START.match(head):
+        return "an HTML page"
+    if _XML_START.match(head):
+        return "XML data"
+    if looks_binary(data):
+        shown = " ".join(f"{b:02x}" for b in data[:8])
+        return f"binary data of an unknown kind (first bytes: {shown})"
+    return "plain text"
+
+
+def looks_binary(data: bytes) -> bool:
+    """Given bytes, return whether they are binary rather than text (NUL bytes or control garbage)."""
+    sample = data[:8192]
+    if any(sample.startswith(bom) for bom, name in _BOMS if name == "utf-16"):
+        return False
+    if b"\x00" in sample:
+        return True
+    controls = sum(1 for b in sample if b < 0x20 and b not in b"\t\n\r\f\x0b\x1b")
+    return controls > max(2, len(sample) // 100)
+
+
+def normalise_encoding_label(label: str) -> str | None:
+    """Given an encoding label from a file (e.g. "Shift_JIS"), return a Python codec name or None."""
+    label = label.strip().strip("\"'").lower()
+    label = _ENCODING_ALIASES.get(label, label)
+    try:
+        return codecs.lookup(label).name
+    except LookupError:
+        return None
+
+
+def _japanese_score(text: str) -> int:
+    """Given decoded text, return how Japanese it looks (kana and kanji up, mojibake signs down)."""
+    score = 0
+    for ch in text:
+        code = ord(ch)
+        if 0x3040 <= code <= 0x30FF or 0x4E00 <= code <= 0x9FFF or 0x3000 <= code <= 0x303F:
+            score += 2
+        elif 0xFF61 <= code <= 0xFF9F or 0xE000 <= code <= 0xF8FF or code == 0xFFFD:
+            score -= 3  # half-width katakana and private use: what a wrong codec produces
+    return score
+
+
+def decode_text(data: bytes, declared: str | None = None) -> str | None:
+    """Given text bytes and an optional declared encoding, return the decoded str, or None if none fits.
+
+    A BOM wins; then strict UTF-8 (bytes that decode as UTF-8 almost never are anything
+    else, and pages wrongly declared as Latin-1 or Shift_JIS are common); then the
+    declaration if the bytes really decode with it; then the strict candidate decode that
+    looks most Japanese.
+    """
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(name)
+            except UnicodeDecodeError:
+                return None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    codec = normalise_encoding_label(declared) if declared else None
+    if codec is not None:
+        try:
+            return data.decode(codec)
+        except UnicodeDecodeError:
+            pass  # a wrong declaration is common; fall through to sniffing
+    decoded: list[tuple[int, int, str]] = []
+    for rank, name in enumerate(CANDIDATE_ENCODINGS):
+        try:
+            text = data.decode(name)
+        except UnicodeDecodeError:
+            continue
+        decoded.append((_japanese_score(text), -rank, text))
+    return max(decoded)[2] if decoded else None

@@ -1,0 +1,414 @@
+"""The PDF reader: reading order, CJK spacing, tables, text layers and actionable errors.
+
+Fixtures under tests/fixtures/pdfs/ are committed PDFs: Chromium prints of small pages
+(regenerate with make_fixtures.py there) and real CJK PDFs made by others (real/).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from extractors.document import Document, nfkc
+from extractors.errors import BrochureError
+from extractors.readers import pdf
+from extractors.readers import read as read_any
+
+PDFS = Path(__file__).parent / "fixtures" / "pdfs"
+REAL = PDFS / "real"
+
+#: a CJK character, a space, a CJK character: what a reader must never produce inside a line
+CJK_SPACE_CJK = re.compile(
+    r"[\u3040-\u30ff\u4e00-\u9fff\u2f00-\u2fdf\u3000-\u303f] [\u3040-\u30ff\u4e00-\u9fff]"
+)
+
+
+def _fixture_source() -> ModuleType:
+    """Given nothing, return the fixture generator module (it holds the texts the PDFs were made from)."""
+    spec = importlib.util.spec_from_file_location("make_fixtures", PDFS / "make_fixtures.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _norm_lines(document: Document) -> list[str]:
+    """Given a document, return its lines in NFKC form (Chromium emits Kangxi radicals)."""
+    return [nfkc(line.text) for line in document.iter_lines()]
+
+
+def _index(lines: list[str], needle: str) -> int:
+    """Given lines and a substring, return the index of the first line holding it."""
+    return next(i for i, line in enumerate(lines) if needle in line)
+
+
+# --- pure helpers ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("char", "expected"),
+    [
+        ("あ", True),  # hiragana
+        ("ア", True),  # katakana
+        ("漢", True),  # CJK ideograph
+        ("⽇", True),  # Kangxi radical, as Chromium PDFs carry for 日
+        ("、", True),  # CJK punctuation
+        ("１", True),  # full-width digit
+        ("A", False),  # Latin letter
+        ("1", False),  # ASCII digit
+        ("-", False),  # ASCII punctuation
+    ],
+)
+def test_is_cjk(char: str, expected: bool) -> None:
+    assert pdf.is_cjk(char) is expected
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "gap", "expected"),
+    [
+        ("漢", "字", 5.0, False),  # CJK–CJK: never a space, however wide the justified gap
+        ("a", "b", 3.0, True),  # Latin–Latin with a word-sized gap (0.3 em)
+        ("a", "b", 0.5, False),  # Latin–Latin with kerning-sized gap
+        ("円", "A", 3.0, False),  # CJK–Latin, small gap: Japanese sets no space there
+        ("円", "A", 8.0, True),  # CJK–Latin, gap well over half an em
+        ("1", "億", 0.2, False),  # digits run into 億 without a space
+    ],
+)
+def test_needs_space(left: str, right: str, gap: float, expected: bool) -> None:
+    assert pdf.needs_space(left, right, gap, 10.0, pdf.DEFAULT_SETTINGS) is expected
+
+
+@pytest.mark.parametrize(
+    ("parts", "joined"),
+    [
+        (["損害賠償責任を負担", "することによる損害"], "損害賠償責任を負担することによる損害"),  # CJK wrap
+        (["covers", "incident response"], "covers incident response"),  # Latin wrap keeps a space
+        (["3,000万円", "うち見舞金"], "3,000万円うち見舞金"),  # CJK on either side: no space
+        (["", "a", ""], "a"),  # empty pieces vanish
+    ],
+)
+def test_join_wrapped(parts: list[str], joined: str) -> None:
+    assert pdf.join_wrapped(parts) == joined
+
+
+# --- reading order and spacing ----------------------------------------------------------------
+
+
+def test_two_column_page_reads_left_column_then_right_column() -> None:
+    source = _fixture_source()
+    document = pdf.read(PDFS / "two_column.pdf")
+    lines = _norm_lines(document)
+    # the full-width heading comes first and the full-width footer last
+    assert lines[0] == "サイバー保険のご案内 Cyber Insurance"
+    assert lines[-1].startswith("本ページの最後の行です")
+    # no visual line mixes the two columns
+    assert not any("左段" in line and "右段" in line for line in lines)
+    # the columns, re-joined as wrapped text, are exactly the source paragraphs in order
+    body = pdf.join_wrapped(lines[1:-1])
+    assert body == nfkc("".join(source.LEFT_COLUMN + source.RIGHT_COLUMN))
+
+
+def test_three_columns_then_two_columns_with_a_table_inside_one() -> None:
+    source = _fixture_source()
+    document = pdf.read(PDFS / "columns.pdf")
+    lines = _norm_lines(document)
+    assert lines[0] == "補償内容"  # letter-spaced heading: no spaces inserted between its CJK glyphs
+    # the three columns, each starting at a different height, read as one text in order
+    two = _index(lines, "左の段です")
+    assert pdf.join_wrapped(lines[1:two]) == nfkc("".join(source.THREE_COLUMNS))
+    # the small table inside the left column is a table, and the right column comes after it all
+    [table] = document.iter_tables()
+    assert [tuple(nfkc(t) for t in row) for row in table.texts()] == source.COLUMN_TABLE
+    assert (
+        two
+        < _index(lines, "事故対応費用 1,000万円")
+        < _index(lines, "表の後の左段")
+        < _index(lines, "右の段です")
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "texts"),
+    [
+        ("two_column.pdf", "lines"),  # justified Japanese in narrow columns
+        ("plain.pdf", "lines"),  # plain single-column prose
+        ("columns.pdf", "lines"),  # letter-spaced heading, three justified columns
+        ("ruled_table.pdf", "cells"),  # wrapped cell text joined across visual lines
+        ("borderless_table.pdf", "cells"),  # cells (a row's line joins cells by a space, on purpose)
+    ],
+)
+def test_no_space_is_inserted_between_cjk_characters(name: str, texts: str) -> None:
+    document = pdf.read(PDFS / name)
+    if texts == "lines":
+        found = _norm_lines(document)
+    else:
+        found = [cell.norm for table in document.iter_tables() for row in table.rows for cell in row]
+    assert found
+    assert [text for text in found if CJK_SPACE_CJK.search(text)] == []
+
+
+def test_spaces_between_latin_words_survive() -> None:
+    lines = _norm_lines(pdf.read(PDFS / "two_column.pdf"))
+    assert any("Cyber Insurance covers" in line for line in lines)
+    assert any("The policy limit is JPY 300" in line for line in lines)
+
+
+# --- tables -----------------------------------------------------------------------------------
+
+
+def test_ruled_table_becomes_a_grid_with_wrapped_and_merged_cells() -> None:
+    document = pdf.read(PDFS / "ruled_table.pdf")
+    table = document.pages[0].tables[0]
+    grid = [[nfkc(text) for text in row] for row in table.texts()]
+    assert grid == [
+        ["補償の種類", "内容", "支払限度額"],
+        [
+            "損害賠償責任",
+            "被保険者が法律上の損害賠償責任を負担することによって被る損害を補償します。争訟費用も含みます。",
+            "3億円",
+        ],
+        # the space between Latin words survives, none appears between CJK and Latin
+        ["事故対応費用", "原因調査費用、Data Recovery費用、コールセンター設置費用", "3,000万円"],
+        ["合計(1請求あたり)", "", "3億3,000万円"],  # colspan: the spanned cell is empty
+    ]
+    assert table.bbox is not None and table.page == 1
+
+
+def test_ruled_table_text_is_in_the_lines_at_the_tables_place() -> None:
+    lines = _norm_lines(pdf.read(PDFS / "ruled_table.pdf"))
+    before, after = _index(lines, "表の前の段落"), _index(lines, "表の後の段落")
+    assert before < _index(lines, "3億円") < _index(lines, "3,000万円") < after
+
+
+def test_one_row_ruled_table_is_a_row_of_panels_read_cell_by_cell() -> None:
+    source = _fixture_source()
+    document = pdf.read(PDFS / "ruled_table.pdf")
+    assert len(document.pages[0].tables) == 2
+    panels = document.pages[0].tables[1]
+    assert [[nfkc(text) for text in row] for row in panels.texts()] == [[nfkc(p) for p in source.PANELS]]
+    # each panel's lines come together, left panel first, not interleaved row by row
+    lines = _norm_lines(document)
+    start, end = _index(lines, "左のパネル"), _index(lines, "表の後の段落")
+    assert pdf.join_wrapped(lines[start:end]) == nfkc("".join(source.PANELS))
+
+
+def test_borderless_table_is_found_from_aligned_rows() -> None:
+    document = pdf.read(PDFS / "borderless_table.pdf")
+    grids = [[[nfkc(text) for text in row] for row in t.texts()] for t in document.iter_tables()]
+    assert grids == [
+        [
+            ["プラン", "年間保険料", "支払限度額"],
+            ["ライト", "12,000円", "1,000万円"],
+            ["スタンダード", "28,000円", "5,000万円"],
+            ["プレミアム", "54,000円", "1億円"],
+        ]
+    ]
+    lines = _norm_lines(document)
+    # one line per visual row, in place between the paragraphs around the table
+    assert lines.index("ライト 12,000円 1,000万円") == _index(lines, "表の前にある説明文") + 2
+
+
+def test_text_strategy_can_be_switched_off_by_settings() -> None:
+    settings = pdf.PdfSettings(table_strategies=("lines",))
+    document = pdf.read(PDFS / "borderless_table.pdf", settings)
+    assert list(document.iter_tables()) == []
+    assert "ライト 12,000円 1,000万円" in _norm_lines(document)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "two_column.pdf",  # aligned column lines are not a two-column table
+        "plain.pdf",  # a heading and short paragraphs are not a table
+        "vertical.pdf",  # vertical lines are not table columns
+    ],
+)
+def test_running_text_yields_no_junk_tables(name: str) -> None:
+    assert list(pdf.read(PDFS / name).iter_tables()) == []
+
+
+# --- text layers ------------------------------------------------------------------------------
+
+
+def test_image_only_page_is_reported_not_silently_empty() -> None:
+    document = pdf.read(PDFS / "image_page.pdf")
+    assert [page.text_layer for page in document.pages] == ["ok", "none"]
+    assert document.pages[1].lines == ()
+    assert len(document.warnings) == 1 and "page 2" in document.warnings[0]
+    assert "OCR" in document.warnings[0]
+
+
+def test_cid_page_is_reported_and_its_mojibake_dropped() -> None:
+    document = pdf.read(PDFS / "cid_page.pdf")
+    assert [page.text_layer for page in document.pages] == ["cid", "ok"]
+    assert document.pages[0].lines == ()
+    assert any("page 1" in w and "(cid:N)" in w for w in document.warnings)
+    assert "支払限度額は1億円です。" in _norm_lines(document)
+
+
+@pytest.mark.parametrize(
+    ("name", "says"),
+    [
+        ("image_only.pdf", "no page has a text layer"),  # scanned: images only
+        ("blank.pdf", "no page has a text layer"),  # nothing at all
+        ("cid.pdf", "(cid:N)"),  # fonts without a Unicode map
+    ],
+)
+def test_pdf_without_any_usable_text_layer_asks_for_ocr(name: str, says: str) -> None:
+    with pytest.raises(BrochureError) as caught:
+        pdf.read(PDFS / name)
+    assert says in caught.value.message
+    assert "OCR" in caught.value.message
+    assert caught.value.stage == "read"
+
+
+# --- real CJK PDFs made by others ---------------------------------------------------------------
+
+
+def test_tategaki_is_read_top_to_bottom_right_to_left() -> None:
+    document = pdf.read(REAL / "jo.pdf")
+    lines = [line.text for line in document.iter_lines()]
+    assert document.page_count == 1
+    assert lines[0] == "序"
+    assert lines[1] == "わたくしといふ現象は"
+    assert lines.index("わたくしといふ現象は") < lines.index("假定された有機交流電燈の")
+    assert "大正十三年一月廿日" in lines[-1]
+
+
+def test_rotated_latin_lines_are_read_along_their_direction() -> None:
+    lines = [line.text for line in pdf.read(REAL / "issue-449-vertical.pdf").iter_lines()]
+    assert lines == ["Test", "Vertical", "Layout"]
+
+
+def test_mixed_horizontal_and_vertical_glyphs_are_all_kept() -> None:
+    text = pdf.read(REAL / "simple3.pdf").text
+    assert text.count("Hello") == 2
+    assert text.count("World") == 2
+    assert [text.count(kana) for kana in "あいうえお"] == [2, 2, 2, 2, 2]
+    assert "あいうえお" in text
+
+
+def test_chromium_vertical_writing_mode_reads_in_order() -> None:
+    lines = _norm_lines(pdf.read(PDFS / "vertical.pdf"))
+    assert lines == ["縦書きの一行目です。", "二行目も縦に読みます。", "三行目で終わります。"]
+
+
+def test_fake_bold_doubled_characters_are_deduplicated() -> None:
+    document = pdf.read(REAL / "issue-71-duplicate-chars.pdf")
+    text = document.text
+    assert document.page_count == 2
+    assert "项目描述" in text and "语言能力" in text
+    assert "项项" not in text and "描描" not in text and "语语" not in text
+    assert any(line.text == "2020.01 - 2020.05" for line in document.iter_lines())
+
+
+def test_without_dedupe_tolerance_the_fake_bold_doubles_show() -> None:
+    # the control for the test above: the doubling is really in the file
+    settings = pdf.PdfSettings(dedupe_tolerance=0.0)
+    assert "项项" in pdf.read(REAL / "issue-71-duplicate-chars.pdf", settings).text
+
+
+# --- the document as a whole --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "title"),
+    [
+        ("two_column.pdf", "二段組のテスト"),  # the PDF's metadata title (from <title>)
+        (
+            "image_page.pdf",
+            "一ページ目には文字があります。二ページ目は画像だけです。",
+        ),  # no metadata: first line
+        ("jo.pdf", "序"),  # no metadata title: the first line
+    ],
+)
+def test_title(name: str, title: str) -> None:
+    path = REAL / name if (REAL / name).exists() else PDFS / name
+    document = pdf.read(path)
+    assert document.title is not None and nfkc(document.title) == title
+
+
+@pytest.mark.parametrize(
+    "path",
+    [*sorted(PDFS.glob("*.pdf")), *sorted(REAL.glob("*.pdf"))],
+    ids=lambda p: p.name,
+)
+def test_every_fixture_reads_or_fails_with_a_brochure_error(path: Path) -> None:
+    try:
+        document = pdf.read(path)
+    except BrochureError as error:
+        assert error.stage == "read" and error.source == str(path)
+        return
+    assert document.source_format == "pdf" and document.source == str(path)
+    for page_number, page in enumerate(document.pages, start=1):
+        assert page.number == page_number
+        assert all(
+            line.page == page_number and line.text == line.text.strip() and line.text for line in page.lines
+        )
+        assert all(table.page == page_number for table in page.tables)
+        # a usable page is never silently empty
+        assert page.text_layer != "ok" or page.lines
+
+
+def test_the_dispatcher_reads_pdfs_with_default_settings() -> None:
+    assert read_any(PDFS / "plain.pdf") == pdf.read(PDFS / "plain.pdf")
+
+
+# --- bad input ----------------------------------------------------------------------------------
+
+
+def _encrypted_pdf() -> bytes:
+    """Given nothing, return a PDF whose standard security handler wants a user password."""
+    return (
+        b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
+        b"2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n"
+        b"3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >> endobj\n"
+        b"4 0 obj << /Filter /Standard /V 1 /R 2 /O <"
+        + b"00" * 32
+        + b"> /U <"
+        + b"11" * 32
+        + b"> /P -4 >> endobj\n"
+        b"trailer << /Root 1 0 R /Encrypt 4 0 R /Size 5 "
+        b"/ID [<0123456789abcdef0123456789abcdef> <0123456789abcdef0123456789abcdef>] >>\n%%EOF\n"
+    )
+
+
+def _half_of_plain_pdf() -> bytes:
+    """Given nothing, return the first half of a good PDF (a broken download)."""
+    data = (PDFS / "plain.pdf").read_bytes()
+    return data[: len(data) // 2]
+
+
+@pytest.mark.parametrize(
+    ("content", "says"),
+    [
+        (b"", "the file is empty (0 bytes)"),  # empty file
+        (_fixture_source().png_bytes(2, 2), "not a PDF (the file holds PNG image data)"),  # PNG renamed
+        (b"\xff\xd8\xff\xe0\x00\x10JFIF", "JPEG image data"),  # a JPEG renamed to .pdf
+        (b"PK\x03\x04\x14\x00\x06\x00", "ZIP archive"),  # a .docx renamed to .pdf
+        (b"<!DOCTYPE html><html><body>x</body></html>", "an HTML page"),  # a saved web page
+        ("保険のご案内".encode(), "plain text"),  # a text file
+        (_half_of_plain_pdf(), "PDF is damaged"),  # truncated download
+        (b"%PDF-1.7\n" + bytes(range(256)) * 8, "PDF is damaged"),  # PDF header, garbage body
+        (_encrypted_pdf(), "password-protected"),  # needs a password to open
+    ],
+)
+def test_bad_files_raise_an_actionable_brochure_error(tmp_path: Path, content: bytes, says: str) -> None:
+    path = tmp_path / "brochure.pdf"
+    path.write_bytes(content)
+    with pytest.raises(BrochureError) as caught:
+        pdf.read(path)
+    assert says in caught.value.message
+    assert caught.value.stage == "read"
+    assert caught.value.source == str(path)
+    # every message says what to do, not only what is wrong
+    assert re.search(r"re-download|re-export|convert|OCR|unprotected|remove", caught.value.message)
+
+
+def test_missing_file_raises_a_brochure_error(tmp_path: Path) -> None:
+    with pytest.raises(BrochureError, match="does not exist"):
+        pdf.read(tmp_path / "nowhere.pdf")
