@@ -11,6 +11,8 @@ WAREHOUSE ?= warehouse
 
 # this repository's dagster.yaml is the instance config: storage under .dagster_home/, telemetry off
 export DAGSTER_HOME := $(CURDIR)
+# dagster resolves relative paths in dagster.yaml against the CWD, so storage is named absolutely
+export DAGSTER_STORAGE := $(CURDIR)/.dagster_home
 export DAGSTER_DISABLE_TELEMETRY := 1
 export UV_PYTHON := $(PYTHON)
 

@@ -1,0 +1,236 @@
+"""The assets: one brochure read into rows, then every warehouse table, with their checks.
+
+Assets are thin: they declare, call `pipelines.brochures`/`pipelines.publish`/`schemas`, and
+report metadata. Both are partitioned by brochure file and run all the partitions of a run in
+one step (`BackfillPolicy.single_run()`): the tables are validated once per run, not once per
+file.
+"""
+
+import dataclasses
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+import dagster as dg
+import polars as pl
+from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
+
+from extractors.records import IngestErrorRecord
+from pipelines.brochures import Result, UnexpectedError, brochure_to_result, partition_key_to_source_file
+from pipelines.io_managers import PartitionFrames
+from pipelines.publish import DATA_TABLES, Publication, outcome_line, results_to_publication
+from pipelines.resources import BrochureSettings
+from schemas.models import TABLES
+
+PARTITIONS = "brochures"
+BROCHURES = dg.DynamicPartitionsDefinition(name=PARTITIONS)
+VALID_ROWS = "valid_rows"
+#: how many failure cases or rows a metadata sample shows
+SAMPLE_ROWS = 20
+
+TABLE_DESCRIPTIONS = {
+    "documents": "One row per published brochure: insurer, product, date, pages.",
+    "coverages": "One row per coverage item a brochure offers.",
+    "limits": "One row per limit, deductible, ratio or time window.",
+    "premiums": "One row per quoted premium.",
+    "loss_scenarios": "Cost breakdowns of the brochures' example incidents.",
+    "ingest_errors": "Every brochure that could not be published in its latest version, and why.",
+    "quarantine": "Rows that failed validation in the latest run of their brochure, with the reason.",
+}
+
+
+def partition_range_tags(keys: Sequence[str]) -> dict[str, str]:
+    """Given the partition keys in registry order, return run tags targeting all of them in one run."""
+    return {ASSET_PARTITION_RANGE_START_TAG: keys[0], ASSET_PARTITION_RANGE_END_TAG: keys[-1]}
+
+
+def _cell(value: object, width: int) -> str:
+    text = "" if value is None else str(value).replace("|", "\\|").replace("\n", " ")
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def frame_to_markdown(frame: pl.DataFrame, rows: int = SAMPLE_ROWS, width: int = 80) -> str:
+    """Given a frame, return its first rows as a markdown table (long texts cut to `width`)."""
+    lines = ["| " + " | ".join(frame.columns) + " |", "|" + "---|" * len(frame.columns)]
+    lines += ["| " + " | ".join(_cell(v, width) for v in row) + " |" for row in frame.head(rows).iter_rows()]
+    if frame.height > rows:
+        lines.append(f"\n… and {frame.height - rows} more rows")
+    return "\n".join(lines)
+
+
+@dg.asset(
+    partitions_def=BROCHURES,
+    backfill_policy=dg.BackfillPolicy.single_run(),
+    group_name="extract",
+    io_manager_key="extraction_io_manager",
+    dagster_type=dg.Any,  # dagster cannot type-check a dict of a union; mypy does
+    kinds={"python"},
+    description=(
+        "Each brochure file read and extracted: its Extraction (the rows it publishes) or the "
+        "IngestErrorRecord saying why it cannot be read. A bad file never stops the others."
+    ),
+)
+def extraction(context: dg.AssetExecutionContext, settings: BrochureSettings) -> dict[str, Result]:
+    raw_dir = settings.raw_path()
+    keys = context.partition_keys
+    results: dict[str, Result] = {}
+    for i, key in enumerate(keys, 1):
+        result = brochure_to_result(raw_dir, key)
+        if isinstance(result, UnexpectedError):
+            context.log.error(
+                f"{partition_key_to_source_file(key)}: the extractor crashed\n{result.traceback}"
+            )
+            result = result.record
+        results[key] = result
+        if isinstance(result, IngestErrorRecord):
+            context.log.warning(
+                f"[{i}/{len(keys)}] {result.source_file}: {result.stage} failed: {result.error}"
+            )
+        else:
+            context.log.info(f"[{i}/{len(keys)}] {result.document.source_file}: read")
+    errors = [r for r in results.values() if isinstance(r, IngestErrorRecord)]
+    context.add_output_metadata(
+        {
+            "brochures": len(keys),
+            "errors": len(errors),
+            "error_sample": dg.MetadataValue.md(
+                frame_to_markdown(pl.DataFrame([dataclasses.asdict(e) for e in errors]))
+                if errors
+                else "no errors"
+            ),
+        }
+    )
+    return results
+
+
+def _table_metadata(table: str, publication: Publication) -> dict[str, Any]:
+    frames = [f for f in publication.frames[table].values() if f.height]
+    published = pl.concat(frames, how="vertical") if frames else None
+    failed = len(publication.failed) if table in DATA_TABLES else 0
+    return {
+        "rows_published": published.height if published is not None else 0,
+        "partitions": len(publication.frames[table]),
+        "partitions_failed": failed,
+        "preview": dg.MetadataValue.md(
+            frame_to_markdown(published, 5) if published is not None else "no rows"
+        ),
+    }
+
+
+def _check_result(table: str, publication: Publication) -> dg.AssetCheckResult:
+    quarantine = pl.concat(list(publication.frames["quarantine"].values()), how="vertical")
+    if table == "quarantine":
+        # a quarantine row failing its own model would have made the publication broken
+        return dg.AssetCheckResult(
+            asset_key=table,
+            check_name=VALID_ROWS,
+            passed=True,
+            description=f"{quarantine.height} quarantined rows, all well-formed",
+            metadata={
+                "rows_quarantined": quarantine.height,
+                "by_table": dg.MetadataValue.json(
+                    dict(quarantine.group_by("table").len().sort("table").iter_rows())
+                ),
+            },
+        )
+    cases = publication.failure_cases[table]
+    quarantined = quarantine.filter(pl.col("table") == table)
+    return dg.AssetCheckResult(
+        asset_key=table,
+        check_name=VALID_ROWS,
+        passed=quarantined.height == 0,
+        severity=dg.AssetCheckSeverity.WARN,
+        description=(
+            f"{quarantined.height} rows failed validation and went to quarantine"
+            if quarantined.height
+            else "every row is valid"
+        ),
+        metadata={
+            "rows_quarantined": quarantined.height,
+            "failures_by_check": dg.MetadataValue.json(
+                {
+                    f"{column} {check}": n
+                    for column, check, n in cases.group_by("column", "check")
+                    .len()
+                    .sort("column", "check")
+                    .iter_rows()
+                }
+            ),
+            "failure_cases": dg.MetadataValue.md(frame_to_markdown(cases) if cases.height else "none"),
+            "quarantined_rows": dg.MetadataValue.md(
+                frame_to_markdown(quarantined) if quarantined.height else "none"
+            ),
+        },
+    )
+
+
+def _broken_result(table: str, publication: Publication) -> dg.AssetCheckResult:
+    cases = publication.broken.get(table)
+    reason = (
+        f"{table} as a whole failed validation (a bug in the code, not in a brochure)"
+        if cases is not None
+        else f"not published because {', '.join(sorted(publication.broken))} failed as a whole"
+    )
+    return dg.AssetCheckResult(
+        asset_key=table,
+        check_name=VALID_ROWS,
+        passed=False,
+        severity=dg.AssetCheckSeverity.ERROR,
+        description=f"{reason}; nothing was published, the warehouse keeps its previous files",
+        metadata={
+            "failure_cases": dg.MetadataValue.md(frame_to_markdown(cases) if cases is not None else "none")
+        },
+    )
+
+
+@dg.multi_asset(
+    outs={
+        table: dg.AssetOut(
+            io_manager_key="warehouse_io_manager",
+            is_required=False,
+            group_name="warehouse",
+            kinds={"parquet", "polars"},
+            description=TABLE_DESCRIPTIONS[table],
+        )
+        for table in TABLES
+    },
+    ins={"extraction": dg.AssetIn(dagster_type=dg.Any)},
+    partitions_def=BROCHURES,
+    backfill_policy=dg.BackfillPolicy.single_run(),
+    can_subset=True,
+    check_specs=[
+        dg.AssetCheckSpec(
+            VALID_ROWS,
+            asset=table,
+            blocking=True,
+            description=(
+                "Every row passes the table's pandera model. Rows that fail are quarantined, not "
+                "published (WARN); a failure of the table as a whole blocks publishing (ERROR)."
+            ),
+        )
+        for table in TABLES
+    ],
+)
+def warehouse_tables(
+    context: dg.AssetExecutionContext, extraction: dict[str, Result]
+) -> Iterator[dg.Output[PartitionFrames] | dg.AssetCheckResult]:
+    """Every warehouse table of the run's brochures, validated together, published per brochure."""
+    publication = results_to_publication({key: extraction[key] for key in context.partition_keys})
+    for i, outcome in enumerate(publication.outcomes.values(), 1):
+        context.log.info(f"[{i}/{len(publication.outcomes)}] {outcome_line(outcome)}")
+    selected = [t for t in TABLES if dg.AssetKey(t) in context.selected_asset_keys]
+    checks = context.selected_asset_check_keys
+    if publication.broken:
+        # nothing is yielded: no file of any table is touched, and the failed blocking checks fail the step
+        for table in selected:
+            if dg.AssetCheckKey(dg.AssetKey(table), VALID_ROWS) in checks:
+                yield _broken_result(table, publication)
+        return
+    for table in selected:
+        keep = publication.failed if table in DATA_TABLES else frozenset()
+        yield dg.Output(
+            PartitionFrames(frames=publication.frames[table], keep_published=keep),
+            output_name=table,
+            metadata=_table_metadata(table, publication),
+        )
+        if dg.AssetCheckKey(dg.AssetKey(table), VALID_ROWS) in checks:
+            yield _check_result(table, publication)

@@ -1,0 +1,116 @@
+"""Jobs, the raw-folder sensor and the daily schedule.
+
+- `ingest`: the extraction and every warehouse table (with their checks) for the partitions
+  of a run: one brochure when the sensor sees a new or changed file, all of them when the
+  schedule or the CLI runs.
+- `prune_warehouse`: deletes the warehouse files of partitions whose brochure is gone. The
+  sensor removes a deleted file's partition and requests this job, so the deletion happens in
+  a run, with its own log of every file removed, instead of as a side effect of a sensor tick.
+"""
+
+import hashlib
+import json
+
+import dagster as dg
+
+from pipelines.assets import BROCHURES, PARTITIONS, extraction, partition_range_tags, warehouse_tables
+from pipelines.brochures import fingerprints, list_brochures
+from pipelines.io_managers import ParquetIOManager
+from pipelines.resources import BrochureSettings
+from schemas.models import TABLES
+
+ingest_job = dg.define_asset_job(
+    "ingest",
+    selection=dg.AssetSelection.assets(extraction, warehouse_tables),
+    partitions_def=BROCHURES,
+    # a run is a handful of short steps: one process is faster than one per step
+    executor_def=dg.in_process_executor,
+    description="Read the run's brochures and publish every warehouse table for them, with their checks.",
+)
+
+
+@dg.op(description="Delete warehouse files of brochures that are neither registered nor in the raw folder.")
+def remove_deleted_brochures(
+    context: dg.OpExecutionContext,
+    settings: BrochureSettings,
+    warehouse_io_manager: dg.ResourceParam[ParquetIOManager],
+) -> None:
+    raw_dir = settings.raw_path()
+    if not raw_dir.is_dir():
+        # an unmounted or mistyped raw folder must not look like "every brochure was deleted"
+        raise dg.Failure(f"the raw folder {raw_dir} does not exist; refusing to prune the warehouse")
+    keep = set(context.instance.get_dynamic_partitions(PARTITIONS)) | set(list_brochures(raw_dir))
+    removed = warehouse_io_manager.warehouse().prune(TABLES, keep)
+    for path in removed:
+        context.log.info(f"removed {path}")
+    context.log.info(f"removed {len(removed)} files; {len(keep)} brochures kept")
+
+
+@dg.job(
+    name="prune_warehouse",
+    description="Remove the rows of deleted brochures from the warehouse.",
+    executor_def=dg.in_process_executor,
+)
+def prune_warehouse_job() -> None:
+    remove_deleted_brochures()
+
+
+def _digest(items: dict[str, str]) -> str:
+    return hashlib.sha256(json.dumps(items, sort_keys=True).encode()).hexdigest()[:16]
+
+
+@dg.sensor(
+    name="raw_files",
+    jobs=[ingest_job, prune_warehouse_job],
+    minimum_interval_seconds=30,
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    description=(
+        "Watches the raw folder: registers a partition for each new brochure and runs it, runs a "
+        "brochure again when its size or modification time changes, and unregisters deleted "
+        "brochures and prunes their rows from the warehouse."
+    ),
+)
+def raw_files(
+    context: dg.SensorEvaluationContext, settings: BrochureSettings
+) -> dg.SensorResult | dg.SkipReason:
+    raw_dir = settings.raw_path()
+    if not raw_dir.is_dir():
+        return dg.SkipReason(f"the raw folder {raw_dir} does not exist; nothing registered or removed")
+    current = fingerprints(list_brochures(raw_dir))
+    # cursor: {partition key: fingerprint} as of the last tick
+    seen: dict[str, str] = json.loads(context.cursor) if context.cursor else {}
+    registered = set(context.instance.get_dynamic_partitions(PARTITIONS))
+    added = [k for k in current if k not in registered]
+    deleted = sorted(registered - set(current))
+    runs = [
+        # the fingerprint in the run key makes a changed file run again and an unchanged one not
+        dg.RunRequest(job_name=ingest_job.name, partition_key=key, run_key=f"{key}@{fp}")
+        for key, fp in current.items()
+        if key not in registered or seen.get(key) != fp
+    ]
+    if deleted:
+        gone = {k: seen.get(k, "") for k in deleted}
+        runs.append(dg.RunRequest(job_name=prune_warehouse_job.name, run_key=f"prune:{_digest(gone)}"))
+    requests: list[dg.AddDynamicPartitionsRequest | dg.DeleteDynamicPartitionsRequest] = []
+    if added:
+        requests.append(BROCHURES.build_add_request(added))
+    if deleted:
+        requests.append(BROCHURES.build_delete_request(deleted))
+    return dg.SensorResult(
+        run_requests=runs, dynamic_partitions_requests=requests, cursor=json.dumps(current, sort_keys=True)
+    )
+
+
+@dg.schedule(
+    name="daily_reingest",
+    job=ingest_job,
+    cron_schedule="0 3 * * *",
+    execution_timezone="Asia/Tokyo",
+    default_status=dg.DefaultScheduleStatus.RUNNING,
+    description="Every night at 03:00 JST, re-ingest every registered brochure in one run.",
+)
+def daily_reingest(context: dg.ScheduleEvaluationContext) -> dg.RunRequest | dg.SkipReason:
+    keys = context.instance.get_dynamic_partitions(PARTITIONS)
+    if not keys:
+        return dg.SkipReason("no brochure is registered yet (the raw_files sensor registers them)")
+    return dg.RunRequest(tags=partition_range_tags(keys))

@@ -1,0 +1,214 @@
+"""`brochures`: ingest a folder of brochures into a warehouse, or summarise a warehouse.
+
+    brochures ingest RAW_DIR --warehouse DIR [--verbose]
+    brochures summary --warehouse DIR
+
+`ingest` materialises the same Dagster job the schedule runs (`ingest`, every brochure in one
+run) in this process, on a throw-away Dagster instance, then runs `prune_warehouse` so that
+the warehouse holds exactly the brochures now under RAW_DIR. Paths are taken relative to the
+current directory. Exit codes: 0 every brochure was published or recorded in ingest_errors;
+1 the run itself broke; 2 bad arguments (RAW_DIR missing, warehouse not writable).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+import warnings
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+import polars as pl
+
+from extractors.readers import SUPPORTED_SUFFIXES
+from extractors.records import IngestErrorRecord
+from pipelines.brochures import list_brochures, list_unsupported, partition_key_to_source_file
+from pipelines.publish import Outcome, outcome_line
+from pipelines.storage import Warehouse, location_to_upath, partition_file_stem
+from schemas.models import TABLES
+
+if TYPE_CHECKING:
+    import dagster as dg
+
+EXIT_OK, EXIT_RUN_BROKE, EXIT_USAGE = 0, 1, 2
+
+
+#: {table: {partition file stem: rows}}: the whole warehouse, one frame per file
+Snapshot = dict[str, dict[str, pl.DataFrame]]
+
+
+def read_snapshot(warehouse: Warehouse) -> Snapshot:
+    """Given a warehouse, return every table's partition files read."""
+    return {table: warehouse.partition_frames(table) for table in TABLES}
+
+
+def _partition_outcome(snapshot: Snapshot, stem: str) -> Outcome:
+    """Given the warehouse and a partition file stem, return what became of that brochure."""
+    frames = {t: snapshot[t][stem] for t in TABLES if stem in snapshot[t]}
+    errors, documents = frames.get("ingest_errors"), frames.get("documents")
+    error = IngestErrorRecord(**errors.row(0, named=True)) if errors is not None and errors.height else None
+    if error is not None:
+        source = error.source_file
+    elif documents is not None and documents.height:
+        source = documents.get_column("source_file")[0]
+    else:
+        source = partition_key_to_source_file(stem)
+    rows = {t: f.height for t, f in frames.items()}
+    return Outcome(source_file=source, error=error, rows=rows, quarantined=rows.get("quarantine", 0))
+
+
+def warehouse_outcomes(snapshot: Snapshot, stems: Sequence[str] | None = None) -> list[Outcome]:
+    """Given the warehouse (and the partition file stems to report, in order), return each brochure's outcome.
+
+    By default every brochure, by source file: every ingested brochure has an ingest_errors
+    file (empty when it was published), so those files say which brochures the warehouse holds.
+    """
+    if stems is not None:
+        return [_partition_outcome(snapshot, s) for s in stems]
+    outcomes = [_partition_outcome(snapshot, s) for s in snapshot["ingest_errors"]]
+    return sorted(outcomes, key=lambda o: o.source_file)
+
+
+def summary_lines(warehouse: Warehouse, snapshot: Snapshot, outcomes: Sequence[Outcome]) -> list[str]:
+    """Given the warehouse and its brochures' outcomes, return the closing summary."""
+    failed = sum(o.error is not None for o in outcomes)
+    rows = {t: sum(f.height for f in snapshot[t].values()) for t in TABLES}
+    return [
+        f"{len(outcomes)} brochures: {len(outcomes) - failed} published, {failed} in ingest_errors",
+        "rows: " + ", ".join(f"{t} {n}" for t, n in rows.items()),
+        f"warehouse: {warehouse.base}  (one folder per table; read <table>/**/*.parquet)",
+    ]
+
+
+def _quiet_run_config(verbose: bool) -> dict[str, object]:
+    return {"loggers": {"console": {"config": {"log_level": "DEBUG" if verbose else "CRITICAL"}}}}
+
+
+def _run_failure(result: dg.ExecuteInProcessResult) -> str:
+    """Given a failed in-process run, return what broke, for a person."""
+    messages = []
+    for event in result.all_events:
+        error = getattr(event.event_specific_data, "error", None)
+        while (
+            error is not None and error.cause is not None
+        ):  # the user code's exception, not Dagster's wrapper
+            error = error.cause
+        if event.is_step_failure and error is not None:
+            messages.append(f"step {event.step_key}: {error.message.strip()}")
+    for evaluation in result.get_asset_check_evaluations():
+        if not evaluation.passed and evaluation.description:
+            check = f"{evaluation.asset_key.to_user_string()}/{evaluation.check_name}"
+            messages.append(f"check {check}: {evaluation.description}")
+    return "\n".join(messages) or "the Dagster run failed without an error message"
+
+
+def ingest(raw: Path, warehouse_location: str, *, verbose: bool, out: TextIO, err: TextIO) -> int:
+    """Given RAW_DIR and the warehouse location, ingest every brochure; return the exit code."""
+    started = time.perf_counter()
+    if not raw.is_dir():
+        print(f"brochures: RAW_DIR {raw} does not exist or is not a folder", file=err)
+        return EXIT_USAGE
+    warehouse = Warehouse(location_to_upath(warehouse_location, root=Path.cwd()))
+    try:
+        warehouse.base.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        print(f"brochures: cannot create the warehouse {warehouse.base}: {e}", file=err)
+        return EXIT_USAGE
+
+    import dagster as dg
+
+    from pipelines.assets import PARTITIONS, partition_range_tags
+    from pipelines.definitions import build_defs
+
+    files = list_brochures(raw.resolve())
+    keys = list(files)
+    for name in list_unsupported(raw):
+        print(f"skipped {name}: not a brochure type ({', '.join(sorted(SUPPORTED_SUFFIXES))})", file=out)
+    if not keys:
+        print(f"no brochures under {raw}", file=out)
+    defs = build_defs(raw_dir=str(raw.resolve()), warehouse=str(warehouse.base))
+    config = _quiet_run_config(verbose)
+    with tempfile.TemporaryDirectory(prefix="brochures-dagster-") as home:
+        instance = dg.DagsterInstance.ephemeral(tempdir=home)
+        instance.add_dynamic_partitions(PARTITIONS, keys)
+        if keys:
+            result = defs.resolve_job_def("ingest").execute_in_process(
+                instance=instance, tags=partition_range_tags(keys), run_config=config, raise_on_error=False
+            )
+            if not result.success:
+                print(f"brochures: the ingest run broke\n{_run_failure(result)}", file=err)
+                return EXIT_RUN_BROKE
+        pruned = defs.resolve_job_def("prune_warehouse").execute_in_process(
+            instance=instance, run_config=config, raise_on_error=False
+        )
+        if not pruned.success:
+            print(f"brochures: pruning the warehouse broke\n{_run_failure(pruned)}", file=err)
+            return EXIT_RUN_BROKE
+
+    snapshot = read_snapshot(warehouse)
+    outcomes = warehouse_outcomes(snapshot, [partition_file_stem(k) for k in keys])
+    for i, outcome in enumerate(outcomes, 1):
+        print(f"[{i}/{len(outcomes)}] {outcome_line(outcome)}", file=out)
+    for line in summary_lines(warehouse, snapshot, outcomes):
+        print(line, file=out)
+    print(f"took {time.perf_counter() - started:.1f} s", file=out)
+    unaccounted = [o.source_file for o in outcomes if o.error is None and not o.rows.get("documents")]
+    if unaccounted:
+        print(f"brochures: neither published nor in ingest_errors: {', '.join(unaccounted)}", file=err)
+        return EXIT_RUN_BROKE
+    return EXIT_OK
+
+
+def summary(warehouse_location: str, *, out: TextIO, err: TextIO) -> int:
+    """Given a warehouse location, print its brochures and row counts; return the exit code."""
+    warehouse = Warehouse(location_to_upath(warehouse_location, root=Path.cwd()))
+    if not warehouse.base.is_dir():
+        print(f"brochures: no warehouse at {warehouse.base}", file=err)
+        return EXIT_USAGE
+    snapshot = read_snapshot(warehouse)
+    outcomes = warehouse_outcomes(snapshot)
+    for outcome in outcomes:
+        print(outcome_line(outcome), file=out)
+    for line in summary_lines(warehouse, snapshot, outcomes):
+        print(line, file=out)
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="brochures", description="Cyber-insurance brochures → Parquet warehouse."
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    ingest_parser = commands.add_parser(
+        "ingest", help="ingest every brochure under RAW_DIR into the warehouse"
+    )
+    ingest_parser.add_argument(
+        "raw_dir", metavar="RAW_DIR", type=Path, help="folder of brochures (any depth)"
+    )
+    ingest_parser.add_argument(
+        "--warehouse", default="warehouse", help="warehouse folder or URL (default: warehouse)"
+    )
+    ingest_parser.add_argument("--verbose", action="store_true", help="show Dagster's log")
+    summary_parser = commands.add_parser("summary", help="summarise an existing warehouse")
+    summary_parser.add_argument(
+        "--warehouse", default="warehouse", help="warehouse folder or URL (default: warehouse)"
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Given command-line arguments (default: sys.argv), run the command; return the exit code."""
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as e:  # argparse has printed the usage; --help exits 0, bad arguments 2
+        return e.code if isinstance(e.code, int) else EXIT_USAGE
+    if not getattr(args, "verbose", False):
+        # Dagster announces beta and preview APIs on import; the progress lines are the output
+        warnings.filterwarnings("ignore", module=r"dagster(\.|$)")
+        warnings.filterwarnings("ignore", message=r".*is currently in (beta|preview)")
+    if args.command == "ingest":
+        return ingest(args.raw_dir, args.warehouse, verbose=args.verbose, out=sys.stdout, err=sys.stderr)
+    return summary(args.warehouse, out=sys.stdout, err=sys.stderr)

@@ -1,0 +1,31 @@
+"""The Dagster definitions: `dagster dev -m pipelines.definitions` loads `defs`."""
+
+import dagster as dg
+
+from pipelines.assets import extraction, warehouse_tables
+from pipelines.automation import daily_reingest, ingest_job, prune_warehouse_job, raw_files
+from pipelines.checks import cross_table_checks
+from pipelines.io_managers import ParquetIOManager, PickleIOManager
+from pipelines.resources import BrochureSettings
+
+
+def build_defs(raw_dir: str = "raw", warehouse: str = "warehouse") -> dg.Definitions:
+    """Given the raw folder and the warehouse location, return the definitions reading and writing there.
+
+    Relative paths are taken under the repository root; the warehouse may be an object-store URL.
+    """
+    return dg.Definitions(
+        assets=[extraction, warehouse_tables],
+        asset_checks=[cross_table_checks],
+        jobs=[ingest_job, prune_warehouse_job],
+        sensors=[raw_files],
+        schedules=[daily_reingest],
+        resources={
+            "settings": BrochureSettings(raw_dir=raw_dir),
+            "warehouse_io_manager": ParquetIOManager(base_path=warehouse),
+            "extraction_io_manager": PickleIOManager(),
+        },
+    )
+
+
+defs = build_defs()

@@ -1,0 +1,126 @@
+"""IO managers: published tables as Parquet, intermediate extractions as pickles, both on UPath."""
+
+import functools
+import pickle
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import dagster as dg
+import polars as pl
+from pydantic import Field
+
+from pipelines.storage import PartitionedFiles, Warehouse, location_to_upath, write_atomically
+
+
+@dataclass(frozen=True)
+class PartitionFrames:
+    """A partitioned table's output: rows per partition key.
+
+    For a key in `keep_published` the published file is left as it is, and the given rows are
+    written only when there is none yet (see `Warehouse.write_unless_published`).
+    """
+
+    frames: Mapping[str, pl.DataFrame]
+    keep_published: frozenset[str] = field(default_factory=frozenset)
+
+
+def _partition_keys(context: dg.OutputContext | dg.InputContext) -> list[str | None]:
+    if not context.has_asset_partitions:
+        return [None]
+    return list(sorted(context.asset_partition_keys))
+
+
+class ParquetIOManager(dg.ConfigurableIOManager):
+    """Writes each partition of a table to `<base_path>/<table>/<partition>.parquet`, atomically.
+
+    Accepts a polars DataFrame (one partition, or an unpartitioned asset) or a PartitionFrames
+    (any number of partitions, as in a single-run backfill). Loads a frame: the requested
+    partitions concatenated in key order.
+    """
+
+    base_path: str = Field(
+        default="warehouse",
+        description="Folder or object-store URL of the warehouse; relative: under the repository root.",
+    )
+
+    def warehouse(self) -> Warehouse:
+        return Warehouse.at(self.base_path)
+
+    def handle_output(self, context: dg.OutputContext, obj: PartitionFrames | pl.DataFrame) -> None:
+        table = context.asset_key.path[-1]
+        keys = _partition_keys(context)
+        if isinstance(obj, pl.DataFrame):
+            if len(keys) != 1:
+                raise TypeError(f"{table}: an output for {len(keys)} partitions must be a PartitionFrames")
+            frames: Mapping[str | None, pl.DataFrame] = {keys[0]: obj}
+            keep: frozenset[str] = frozenset()
+        else:
+            frames, keep = {k: f for k, f in obj.frames.items()}, obj.keep_published
+            if set(frames) != set(keys):
+                missing, extra = set(keys) - set(frames), set(frames) - set(keys)
+                raise ValueError(f"{table}: output lacks partitions {missing} and holds unrequested {extra}")
+        warehouse = self.warehouse()
+        written = kept = 0
+        for key in keys:
+            if key is not None and key in keep:
+                if warehouse.write_unless_published(table, key, frames[key]):
+                    written += 1
+                else:
+                    kept += 1
+            else:
+                warehouse.write(table, key, frames[key])
+                written += 1
+        context.add_output_metadata(
+            {
+                "path": dg.MetadataValue.path(str(warehouse.table_dir(table))),
+                "files_written": written,
+                "partitions_kept_as_published": kept,
+            }
+        )
+
+    def load_input(self, context: dg.InputContext) -> pl.DataFrame:
+        table = context.asset_key.path[-1]
+        warehouse = self.warehouse()
+        frames = [warehouse.read(table, key) for key in _partition_keys(context)]
+        return pl.concat(frames, how="vertical")
+
+
+class PickleIOManager(dg.ConfigurableIOManager):
+    """Keeps intermediate Python objects, one pickle per partition, under the Dagster instance's storage.
+
+    A partitioned output is a mapping {partition key: object} covering the run's partitions
+    (one key in a one-partition run); loading returns the same mapping for the requested keys.
+    """
+
+    base_path: str | None = Field(
+        default=None,
+        description="Folder or URL for the pickles; default: the Dagster instance's storage folder.",
+    )
+
+    def _files(self, context: dg.OutputContext | dg.InputContext) -> PartitionedFiles:
+        instance = (
+            context.step_context.instance if isinstance(context, dg.OutputContext) else context.instance
+        )
+        base = self.base_path or instance.storage_directory()
+        return PartitionedFiles(location_to_upath(base), ".pickle")
+
+    def handle_output(self, context: dg.OutputContext, obj: Mapping[str, Any]) -> None:
+        name = "/".join(context.asset_key.path)
+        keys = set(context.asset_partition_keys) if context.has_asset_partitions else set()
+        if set(obj) != keys:
+            raise ValueError(
+                f"{name}: output holds partitions {sorted(obj)} but the run targets {sorted(keys)}"
+            )
+        files = self._files(context)
+        for key, value in obj.items():
+            write_atomically(files.path(name, key), functools.partial(pickle.dump, value))
+
+    def load_input(self, context: dg.InputContext) -> dict[str, Any]:
+        name = "/".join(context.asset_key.path)
+        files = self._files(context)
+        loaded = {}
+        for key in sorted(context.asset_partition_keys):
+            with files.path(name, key).open("rb") as f:
+                loaded[key] = pickle.load(f)
+        return loaded

@@ -1,0 +1,215 @@
+"""Turn the read brochures of one run into the per-partition frames every table publishes.
+
+Plain Python (no dagster). Rules, in order:
+
+- a brochure that could not be read gives one ingest_errors row and no other rows;
+- each table is validated once for the whole run; a row that fails goes to quarantine with
+  its reason, the brochure's other rows are published;
+- a brochure whose documents row fails is not published at all: its other rows go to
+  quarantine too and it gets an ingest_errors row (stage `validate`);
+- a failed brochure is marked so that the data tables keep its last good version, if one was
+  published (`Publication.failed`); ingest_errors and quarantine always describe the latest
+  attempt;
+- a failure of a whole table (a missing column, a wrong dtype: a bug, not bad input) is
+  reported in `Publication.broken`, and then nothing at all may be published.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import polars as pl
+
+from extractors.records import Extraction, IngestErrorRecord
+from pipelines.brochures import Result, partition_key_to_source_file
+from schemas import frames
+from schemas.models import TABLE_MODELS, IngestErrorsModel, QuarantineModel
+
+DATA_TABLES = ("documents", "coverages", "limits", "premiums", "loss_scenarios")
+CHILD_TABLES = DATA_TABLES[1:]
+#: helper column naming the partition a row came from; never published
+PARTITION = "__partition"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one brochure in this run."""
+
+    source_file: str
+    error: IngestErrorRecord | None
+    rows: Mapping[str, int]  # rows published per table
+    quarantined: int
+
+
+def outcome_line(outcome: Outcome) -> str:
+    """Given what became of a brochure, return it as one line (as the run log and the CLI show it)."""
+    if outcome.error is not None:
+        kept = "; its last good version stays published" if outcome.rows.get("documents") else ""
+        return f"{outcome.source_file}: ERROR {outcome.error.stage}: {outcome.error.error}{kept}"
+    counts = ", ".join(f"{outcome.rows.get(t, 0)} {t}" for t in CHILD_TABLES)
+    quarantined = f", {outcome.quarantined} rows quarantined" if outcome.quarantined else ""
+    return f"{outcome.source_file}: published ({counts}{quarantined})"
+
+
+@dataclass(frozen=True)
+class Publication:
+    """Everything one run publishes, per table and partition key."""
+
+    frames: Mapping[str, Mapping[str, pl.DataFrame]]
+    failed: frozenset[str]
+    outcomes: Mapping[str, Outcome]
+    failure_cases: Mapping[str, pl.DataFrame] = field(default_factory=dict)
+    broken: Mapping[str, pl.DataFrame] = field(default_factory=dict)
+
+
+def extraction_to_frames(extraction: Extraction) -> dict[str, pl.DataFrame]:
+    """Given one brochure's Extraction, return its rows as a typed frame per data table.
+
+    Child tables carry an extra `source_file` column so that quarantined rows can name their
+    file. Raises TypeError when a record holds a value of the wrong type.
+    """
+    document = extraction.document
+    records: dict[str, tuple[object, ...]] = {
+        "documents": (document,),
+        "coverages": extraction.coverages,
+        "limits": extraction.limits,
+        "premiums": extraction.premiums,
+        "loss_scenarios": extraction.loss_scenarios,
+    }
+    out = {}
+    for table, rows in records.items():
+        frame = frames.records_to_frame(rows, TABLE_MODELS[table])
+        if "source_file" not in frame.columns:
+            frame = frame.with_columns(source_file=pl.lit(document.source_file, dtype=pl.String))
+        out[table] = frame
+    return out
+
+
+def _with_partition(frame: pl.DataFrame, key: str) -> pl.DataFrame:
+    return frame.with_columns(pl.lit(key, dtype=pl.String).alias(PARTITION))
+
+
+def _empty(table: str) -> pl.DataFrame:
+    frame = frames.empty_frame(TABLE_MODELS[table])
+    if "source_file" not in frame.columns:
+        frame = frame.with_columns(source_file=pl.lit(None, dtype=pl.String))
+    return _with_partition(frame, "")
+
+
+def _concat(parts: list[pl.DataFrame], empty: pl.DataFrame) -> pl.DataFrame:
+    return pl.concat(parts, how="vertical") if parts else empty
+
+
+def _split_by_partition(frame: pl.DataFrame, keys: list[str], columns: list[str]) -> dict[str, pl.DataFrame]:
+    """Given a frame with a PARTITION column, return {key: its rows with `columns`} for every key."""
+    groups = {k[0]: g for k, g in frame.partition_by(PARTITION, as_dict=True, maintain_order=True).items()}
+    empty = frame.clear().select(columns)
+    return {key: groups[key].select(columns) if key in groups else empty for key in keys}
+
+
+def _results_to_frames(
+    results: Mapping[str, Result],
+) -> tuple[dict[str, list[pl.DataFrame]], dict[str, IngestErrorRecord]]:
+    """Given the run's results, return each data table's frames (one per brochure) and the errors by key."""
+    parts: dict[str, list[pl.DataFrame]] = {t: [] for t in DATA_TABLES}
+    errors: dict[str, IngestErrorRecord] = {}
+    for key, result in results.items():
+        if isinstance(result, IngestErrorRecord):
+            errors[key] = result
+            continue
+        try:
+            per_table = extraction_to_frames(result)
+        except TypeError as e:
+            errors[key] = IngestErrorRecord(
+                source_file=partition_key_to_source_file(key),
+                doc_id=result.document.doc_id,
+                stage="validate",
+                error=f"the extractor produced a value of the wrong type ({e}); a bug in the code: report it",
+            )
+            continue
+        for table, frame in per_table.items():
+            parts[table].append(_with_partition(frame, key))
+    return parts, errors
+
+
+def _document_error(row: Mapping[str, Any]) -> IngestErrorRecord:
+    """Given the quarantine row of an invalid documents row, return its brochure's error."""
+    return IngestErrorRecord(
+        source_file=partition_key_to_source_file(row[PARTITION]),
+        doc_id=row["doc_id"],
+        stage="validate",
+        error=f"the document's own row is invalid ({row['reason']}); nothing of it was published, "
+        "see the quarantine table",
+    )
+
+
+def results_to_publication(results: Mapping[str, Result]) -> Publication:
+    """Given {partition key: Extraction or IngestErrorRecord} of one run, return what to publish."""
+    keys = list(results)
+    parts, errors = _results_to_frames(results)
+    valid: dict[str, pl.DataFrame] = {}
+    quarantined: list[pl.DataFrame] = []
+    failure_cases: dict[str, pl.DataFrame] = {}
+
+    def validate(table: str, frame: pl.DataFrame) -> pl.DataFrame:
+        valid[table], bad, failure_cases[table] = frames.split_valid(frame, TABLE_MODELS[table])
+        quarantined.append(bad)
+        return bad
+
+    # a brochure whose documents row is invalid cannot be published: it becomes an error
+    for row in validate("documents", _concat(parts["documents"], _empty("documents"))).iter_rows(named=True):
+        errors[row[PARTITION]] = _document_error(row)
+    rejected = [k for k in keys if k in errors]
+    for table in CHILD_TABLES:
+        validate(table, _concat(parts[table], _empty(table)))
+        orphans = valid[table].with_row_index("__row").filter(pl.col(PARTITION).is_in(rejected))
+        if orphans.height:
+            reason = "not published: the documents row of this brochure is invalid"
+            rows = dict.fromkeys(orphans.get_column("__row").to_list(), reason)
+            quarantined.append(
+                frames.quarantine_rows(valid[table], TABLE_MODELS[table], rows, carry=[PARTITION])
+            )
+            valid[table] = valid[table].filter(~pl.col(PARTITION).is_in(rejected))
+    error_keys = [k for k in keys if k in errors]
+    validate(
+        "ingest_errors",
+        frames.records_to_frame([errors[k] for k in error_keys], IngestErrorsModel).with_columns(
+            pl.Series(PARTITION, error_keys, dtype=pl.String)
+        ),
+    )
+    quarantine = pl.concat(
+        [q.select([*frames.model_schema(QuarantineModel), PARTITION]) for q in quarantined], how="vertical"
+    )
+    valid["quarantine"], _, failure_cases["quarantine"] = frames.split_valid(quarantine, QuarantineModel)
+
+    broken = {t: frames.frame_level(c) for t, c in failure_cases.items() if frames.frame_level(c).height}
+    if failure_cases["quarantine"].height:
+        # a quarantine row that fails its own model cannot be quarantined anywhere: stop
+        broken["quarantine"] = failure_cases["quarantine"]
+    if broken:
+        return Publication(
+            frames={}, failed=frozenset(errors), outcomes={}, failure_cases=failure_cases, broken=broken
+        )
+    published = {
+        table: _split_by_partition(valid[table], keys, list(frames.model_schema(TABLE_MODELS[table])))
+        for table in TABLE_MODELS
+    }
+    quarantined_per_key = dict(quarantine.group_by(PARTITION).len().iter_rows())
+    outcomes = {
+        key: Outcome(
+            source_file=partition_key_to_source_file(key),
+            error=errors.get(key),
+            rows={t: published[t][key].height for t in TABLE_MODELS},
+            quarantined=quarantined_per_key.get(key, 0),
+        )
+        for key in keys
+    }
+    return Publication(
+        frames=published,
+        failed=frozenset(errors),
+        outcomes=outcomes,
+        failure_cases=failure_cases,
+        broken=broken,
+    )

@@ -1,0 +1,346 @@
+"""The pipeline end to end: one materialize() over a temporary raw folder, the definitions, the CLI."""
+
+import dataclasses
+import datetime as dt
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+import duckdb
+import polars as pl
+import pytest
+from conftest import BAD_FILES, SEEDS, make_raw_dir
+
+from extractors.records import DocumentRecord, Extraction, IngestErrorRecord, LimitRecord
+from pipelines import brochures, cli, publish
+from pipelines.assets import BROCHURES, PARTITIONS, extraction, partition_range_tags, warehouse_tables
+from pipelines.brochures import list_brochures
+from pipelines.checks import cross_table_checks
+from pipelines.definitions import defs
+from pipelines.io_managers import ParquetIOManager, PickleIOManager
+from pipelines.resources import BrochureSettings
+from pipelines.storage import Warehouse
+from schemas import TABLES
+
+SEED_NAMES = sorted(p.name for p in SEEDS.glob("*.txt"))
+
+
+def _materialize(raw: Path, warehouse: Path, instance: dg.DagsterInstance) -> dg.ExecuteInProcessResult:
+    keys = list(list_brochures(raw))
+    instance.add_dynamic_partitions(PARTITIONS, keys)
+    return dg.materialize(
+        [extraction, warehouse_tables, cross_table_checks],
+        instance=instance,
+        resources={
+            "settings": BrochureSettings(raw_dir=str(raw)),
+            "warehouse_io_manager": ParquetIOManager(base_path=str(warehouse)),
+            "extraction_io_manager": PickleIOManager(),
+        },
+        tags=partition_range_tags(keys),
+    )
+
+
+@pytest.fixture(scope="module")
+def materialized(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[dg.ExecuteInProcessResult, Path]]:
+    root = tmp_path_factory.mktemp("pipeline")
+    raw = make_raw_dir(root / "raw")
+    instance = dg.DagsterInstance.ephemeral(tempdir=str(root / "dagster"))
+    yield _materialize(raw, root / "warehouse", instance), root / "warehouse"
+
+
+def _table(warehouse: Path, table: str) -> pl.DataFrame:
+    return pl.read_parquet(str(warehouse / table / "**" / "*.parquet"), hive_partitioning=True)
+
+
+def test_good_brochures_are_published_bad_ones_recorded(materialized: tuple[Any, Path]) -> None:
+    result, warehouse = materialized
+    assert result.success
+    documents = _table(warehouse, "documents")
+    assert sorted(documents.get_column("source_file").to_list()) == SEED_NAMES
+    assert set(documents.get_column("source_format").to_list()) == {"text"}
+    errors = _table(warehouse, "ingest_errors")
+    assert sorted(errors.get_column("source_file").to_list()) == sorted(BAD_FILES)
+    assert set(errors.get_column("stage").to_list()) == {"read"}
+    for message in errors.get_column("error").to_list():
+        # a person can act on it: it says what is wrong, not a traceback or a placeholder
+        assert 10 < len(message) < 300
+        assert "Traceback" not in message and "not written yet" not in message
+    assert errors.get_column("doc_id").null_count() == 0
+
+
+def test_every_table_has_one_file_per_brochure(materialized: tuple[Any, Path]) -> None:
+    _, warehouse = materialized
+    n = len(SEED_NAMES) + len(BAD_FILES)
+    for table in TABLES:
+        files = list((warehouse / table).glob("*.parquet"))
+        assert len(files) == n, table
+        glob = f"{warehouse}/{table}/**/*.parquet"
+        counted = duckdb.execute(
+            f"select count(*) from read_parquet('{glob}', hive_partitioning = true)"
+        ).fetchall()
+        assert counted == [(_table(warehouse, table).height,)]
+    assert not list(warehouse.rglob(".*.tmp"))
+
+
+def test_checks_ran_and_passed(materialized: tuple[Any, Path]) -> None:
+    result, _ = materialized
+    evaluations = {
+        (e.asset_key.to_user_string(), e.check_name): e for e in result.get_asset_check_evaluations()
+    }
+    assert {("documents", "one_document_per_brochure"), ("limits", "doc_id_in_documents")} <= set(evaluations)
+    assert {t for t, name in evaluations if name == "valid_rows"} == set(TABLES)
+    assert all(e.passed for e in evaluations.values()), [k for k, e in evaluations.items() if not e.passed]
+
+
+def test_the_definitions_load_with_everything() -> None:
+    dg.Definitions.validate_loadable(defs)
+    graph = defs.resolve_asset_graph()
+    assert {k.to_user_string() for k in graph.get_all_asset_keys()} == {"extraction", *TABLES}
+    checks = {(k.asset_key.to_user_string(), k.name) for k in graph.asset_check_keys}
+    assert {(t, "valid_rows") for t in TABLES} <= checks
+    assert ("documents", "one_document_per_brochure") in checks
+    assert defs.resolve_sensor_def("raw_files")
+    schedule = defs.resolve_schedule_def("daily_reingest")
+    assert schedule.execution_timezone == "Asia/Tokyo"
+    assert {defs.resolve_job_def("ingest").name, defs.resolve_job_def("prune_warehouse").name}
+    for key in graph.get_all_asset_keys():
+        assert graph.get(key).partitions_def == BROCHURES
+
+
+def _tables(warehouse: Path) -> dict[str, pl.DataFrame]:
+    return {t: Warehouse.at(str(warehouse)).read_table(t) for t in TABLES}
+
+
+def test_ingesting_twice_changes_nothing(
+    tmp_path: Path, raw_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    warehouse = tmp_path / "warehouse"
+    assert cli.main(["ingest", str(raw_dir), "--warehouse", str(warehouse)]) == 0
+    first, first_files = _tables(warehouse), sorted(p.relative_to(warehouse) for p in warehouse.rglob("*"))
+    assert cli.main(["ingest", str(raw_dir), "--warehouse", str(warehouse)]) == 0
+    second, second_files = _tables(warehouse), sorted(p.relative_to(warehouse) for p in warehouse.rglob("*"))
+    assert first_files == second_files
+    for table in TABLES:
+        assert first[table].equals(second[table]), table
+    out = capsys.readouterr().out
+    assert f"[{len(SEED_NAMES) + len(BAD_FILES)}/{len(SEED_NAMES) + len(BAD_FILES)}]" in out
+    assert "empty.txt: ERROR read:" in out
+    assert f"{SEED_NAMES[0]}: published (" in out
+
+
+def test_ingest_after_deleting_a_file_holds_exactly_the_current_set(tmp_path: Path, raw_dir: Path) -> None:
+    warehouse = tmp_path / "warehouse"
+    assert cli.main(["ingest", str(raw_dir), "--warehouse", str(warehouse)]) == 0
+    (raw_dir / SEED_NAMES[0]).unlink()
+    (raw_dir / "scan.pdf").unlink()
+    assert cli.main(["ingest", str(raw_dir), "--warehouse", str(warehouse)]) == 0
+    tables = _tables(warehouse)
+    assert sorted(tables["documents"].get_column("source_file").to_list()) == SEED_NAMES[1:]
+    assert "scan.pdf" not in tables["ingest_errors"].get_column("source_file").to_list()
+    for table in TABLES:
+        assert len(list((warehouse / table).glob("*.parquet"))) == len(SEED_NAMES) - 1 + len(BAD_FILES) - 1
+
+
+def test_a_file_replaced_by_a_broken_one_keeps_its_last_good_version(tmp_path: Path, raw_dir: Path) -> None:
+    warehouse = tmp_path / "warehouse"
+    assert cli.main(["ingest", str(raw_dir), "--warehouse", str(warehouse)]) == 0
+    before = _tables(warehouse)["documents"].filter(pl.col("source_file") == SEED_NAMES[0])
+    (raw_dir / SEED_NAMES[0]).write_bytes(b"\x00\x01\x02 binary junk \xff\xfe")
+    assert cli.main(["ingest", str(raw_dir), "--warehouse", str(warehouse)]) == 0
+    after = _tables(warehouse)
+    assert after["documents"].filter(pl.col("source_file") == SEED_NAMES[0]).equals(before)
+    errors = after["ingest_errors"].filter(pl.col("source_file") == SEED_NAMES[0])
+    assert errors.height == 1 and errors.get_column("doc_id")[0] != before.get_column("doc_id")[0]
+    # once it is fixed, the new version replaces the kept one
+    shutil.copy(SEEDS / SEED_NAMES[1], raw_dir / SEED_NAMES[0])
+    assert cli.main(["ingest", str(raw_dir), "--warehouse", str(warehouse)]) == 0
+    fixed = _tables(warehouse)
+    assert SEED_NAMES[0] not in fixed["ingest_errors"].get_column("source_file").to_list()
+    assert fixed["documents"].filter(pl.col("source_file") == SEED_NAMES[0]).height == 1
+
+
+@pytest.fixture
+def bad_limit_extractor(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make every extraction carry one good limit and one whose ratio is a percentage (90, not 0.9)."""
+    real = brochures.file_to_extraction
+
+    def with_a_bad_limit(path: Path, raw: Path) -> Extraction:
+        found = real(path, raw)
+        bad = LimitRecord(
+            found.document.doc_id,
+            "liability",
+            "支払限度額",
+            "limit",
+            100_000_000,
+            90.0,
+            None,
+            None,
+            None,
+            None,
+            1,
+            "90%",
+        )
+        return dataclasses.replace(
+            found, limits=(dataclasses.replace(bad, ratio=None, evidence="1億円"), bad)
+        )
+
+    monkeypatch.setattr(brochures, "file_to_extraction", with_a_bad_limit)
+
+
+def test_an_invalid_row_is_quarantined_and_the_rest_published(
+    tmp_path: Path, raw_dir: Path, bad_limit_extractor: None
+) -> None:
+    result = _materialize(raw_dir, tmp_path / "warehouse", dg.DagsterInstance.ephemeral())
+    assert result.success
+    limits = _table(tmp_path / "warehouse", "limits")
+    assert limits.height == len(SEED_NAMES)
+    assert limits.get_column("ratio").null_count() == len(SEED_NAMES)
+    quarantine = _table(tmp_path / "warehouse", "quarantine")
+    assert quarantine.height == len(SEED_NAMES)
+    assert set(quarantine.get_column("table").to_list()) == {"limits"}
+    assert all("ratio" in r for r in quarantine.get_column("reason").to_list())
+    check = next(
+        e
+        for e in result.get_asset_check_evaluations()
+        if e.asset_key == dg.AssetKey("limits") and e.check_name == "valid_rows"
+    )
+    assert not check.passed
+    assert check.severity == dg.AssetCheckSeverity.WARN
+    assert check.metadata["rows_quarantined"].value == len(SEED_NAMES)
+    assert "less_than_or_equal_to" in str(check.metadata["failure_cases"].value)
+
+
+def _document(doc_id: str, source_file: str, **changes: Any) -> Extraction:
+    record = DocumentRecord(doc_id, source_file, "pdf", "aig", None, None, dt.date(2024, 4, 1), 2)
+    return Extraction(document=dataclasses.replace(record, **changes))
+
+
+def test_a_brochure_whose_document_row_is_invalid_is_not_published() -> None:
+    good = _document("d1", "a.pdf")
+    bad = _document("d2", "b.pdf", page_count=0)
+    limit = LimitRecord(
+        "d2", "expense", "費用", "limit", 30_000_000, None, None, None, None, None, 1, "3,000万円"
+    )
+    bad = dataclasses.replace(bad, limits=(limit,))
+    publication = publish.results_to_publication({"a.pdf": good, "b.pdf": bad})
+    assert publication.failed == {"b.pdf"}
+    assert publication.frames["documents"]["b.pdf"].is_empty()
+    assert publication.frames["limits"]["b.pdf"].is_empty()
+    assert publication.frames["documents"]["a.pdf"].height == 1
+    error = publication.frames["ingest_errors"]["b.pdf"].row(0, named=True)
+    assert error["stage"] == "validate" and "page_count" in error["error"]
+    quarantined = publication.frames["quarantine"]["b.pdf"]
+    assert sorted(quarantined.get_column("table").to_list()) == ["documents", "limits"]
+    assert publication.outcomes["b.pdf"].error is not None
+    assert not publication.broken
+
+
+def test_a_value_of_the_wrong_type_makes_its_brochure_an_error() -> None:
+    bad = _document("d1", "a.pdf", page_count="2")
+    publication = publish.results_to_publication({"a.pdf": bad, "b.pdf": _document("d2", "b.pdf")})
+    error = publication.frames["ingest_errors"]["a.pdf"].row(0, named=True)
+    assert error["stage"] == "validate" and "wrong type" in error["error"]
+    assert publication.frames["documents"]["b.pdf"].height == 1
+
+
+def test_a_read_error_gives_one_error_row_and_empty_tables() -> None:
+    error = IngestErrorRecord("x.pdf", "abc", "read", "not a PDF (the file holds PNG image data)")
+    publication = publish.results_to_publication({"x.pdf": error})
+    assert publication.frames["ingest_errors"]["x.pdf"].height == 1
+    for table in ("documents", "coverages", "limits", "premiums", "loss_scenarios", "quarantine"):
+        assert publication.frames[table]["x.pdf"].is_empty()
+    assert publication.failed == {"x.pdf"}
+
+
+def _snapshot(warehouse: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(warehouse)): p.read_bytes() for p in sorted(warehouse.rglob("*")) if p.is_file()
+    }
+
+
+def test_a_table_broken_as_a_whole_publishes_nothing_and_fails_the_run(
+    tmp_path: Path, raw_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    warehouse = tmp_path / "warehouse"
+    assert cli.main(["ingest", str(raw_dir), "--warehouse", str(warehouse)]) == 0
+    before = _snapshot(warehouse)
+    real = publish.extraction_to_frames
+
+    def without_evidence(found: Extraction) -> dict[str, pl.DataFrame]:
+        frames = real(found)
+        return frames | {"coverages": frames["coverages"].drop("evidence")}  # a code bug, not bad input
+
+    monkeypatch.setattr(publish, "extraction_to_frames", without_evidence)
+    (raw_dir / "new.txt").write_text("サイバー保険のご案内", encoding="utf-8")
+    assert cli.main(["ingest", str(raw_dir), "--warehouse", str(warehouse)]) == cli.EXIT_RUN_BROKE
+    assert "coverages" in capsys.readouterr().err
+    assert _snapshot(warehouse) == before
+
+
+@pytest.mark.parametrize(
+    ("argv", "code", "message"),
+    [
+        # RAW_DIR missing
+        (["ingest", "no/such/folder"], 2, "does not exist"),
+        # no command
+        ([], 2, "usage"),
+        # an unknown option
+        (["ingest", ".", "--frobnicate"], 2, "unrecognized"),
+        # a warehouse that is not there to summarise
+        (["summary", "--warehouse", "no/such/warehouse"], 2, "no warehouse"),
+    ],
+)
+def test_cli_usage_errors_exit_2(
+    argv: list[str],
+    code: int,
+    message: str,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(argv) == code
+    assert message in capsys.readouterr().err
+    assert not (tmp_path / "warehouse").exists()
+
+
+def test_cli_help_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["ingest", "--help"]) == 0
+    assert "RAW_DIR" in capsys.readouterr().out
+
+
+def test_cli_summary_of_an_ingested_warehouse(
+    tmp_path: Path, raw_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    warehouse = tmp_path / "warehouse"
+    assert cli.main(["ingest", str(raw_dir), "--warehouse", str(warehouse)]) == 0
+    capsys.readouterr()
+    assert cli.main(["summary", "--warehouse", str(warehouse)]) == 0
+    out = capsys.readouterr().out
+    n = len(SEED_NAMES) + len(BAD_FILES)
+    assert f"{n} brochures: {len(SEED_NAMES)} published, {len(BAD_FILES)} in ingest_errors" in out
+    assert "broken/corrupt.pdf: ERROR read:" in out
+
+
+def test_cli_reports_a_broken_run_with_exit_1(
+    tmp_path: Path, raw_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def crash(results: object) -> None:
+        raise RuntimeError("out of memory")
+
+    monkeypatch.setattr("pipelines.assets.results_to_publication", crash)
+    assert cli.main(["ingest", str(raw_dir), "--warehouse", str(tmp_path / "warehouse")]) == 1
+    assert "out of memory" in capsys.readouterr().err
+
+
+def test_cli_paths_are_relative_to_the_current_directory(
+    tmp_path: Path, raw_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["ingest", os.path.relpath(raw_dir, tmp_path), "--warehouse", "wh"]) == 0
+    assert (tmp_path / "wh" / "documents").is_dir()
