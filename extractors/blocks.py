@@ -18,6 +18,9 @@ from extractors.document import CELL_SEPARATOR, BBox, Document, Line, Page, Tabl
 HEADING_MAX_CHARS = 40
 
 BULLET_CHARS = "・•●⚫◆◇■□▶►▷◉○◎★☆✓✔-–—*＊>"
+#: bullet marks that also open section headings (■ 補償内容, ◆ご注意): a short line opened by
+#: one of these, with no sentence in it, is a heading
+HEADING_MARKS = "■□◆◇"
 _BULLET = re.compile(rf"^\s*(?:[{re.escape(BULLET_CHARS)}]\ufe0e?\ufe0f?)+\s*")
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 _ENUMERATOR = re.compile(
@@ -95,7 +98,7 @@ def is_heading(text: str) -> bool:
     norm = nfkc(text).strip()
     if not norm or len(norm) > HEADING_MAX_CHARS or starts_with_footnote(norm):
         return False
-    if starts_with_bullet(norm) and not _ENUMERATOR.match(norm):
+    if starts_with_bullet(norm) and not _ENUMERATOR.match(norm) and norm[0] not in HEADING_MARKS:
         return False
     return "。" not in norm
 
@@ -191,8 +194,46 @@ def _line_table(line: Line, tables: tuple[Table, ...], keys: list[set[str]]) -> 
     return None
 
 
-def _wraps_into(previous: Line, line: Line, right_edge: float) -> bool:
-    """Given two consecutive PDF lines, return whether the second continues the first's sentence."""
+#: a line at least this many line heights wide can fill a column narrower than the page
+#: (a card, one column of two); shorter lines (list entries) never count as filling one
+COLUMN_MIN_WIDTH_LINES = 12
+#: lines within this many line heights above or below a line are its column neighbours
+COLUMN_WINDOW_LINES = 3
+
+
+def column_right_edge(line: Line, lines: tuple[Line, ...]) -> float:
+    """Given a PDF line and its page's lines, return the right edge of the column it is in: the
+    furthest right end of the lines just above and below it that start where it starts."""
+    box = line.bbox
+    if box is None:
+        return 0.0
+    height = max(box.bottom - box.top, 1.0)
+    ends = [
+        other.bbox.x1
+        for other in lines
+        if other.bbox is not None
+        and abs(other.bbox.x0 - box.x0) <= height * 1.5
+        and abs(other.bbox.top - box.top) <= height * COLUMN_WINDOW_LINES
+    ]
+    return max(ends, default=box.x1)
+
+
+def _fills(previous: Line, right_edge: float, lines: tuple[Line, ...]) -> bool:
+    """Given a PDF line, the page's right edge and the page's lines, return whether the line runs
+    to the end of its column: the page's text edge, or, for a wide enough line, its own column's."""
+    box = previous.bbox
+    if box is None:
+        return False
+    height = max(box.bottom - box.top, 1.0)
+    if box.x1 >= right_edge - height * 2:
+        return True
+    wide = box.x1 - box.x0 >= height * COLUMN_MIN_WIDTH_LINES
+    return wide and box.x1 >= column_right_edge(previous, lines) - height * 2
+
+
+def _wraps_into(previous: Line, line: Line, right_edge: float, lines: tuple[Line, ...] = ()) -> bool:
+    """Given two consecutive PDF lines (and the page's lines), return whether the second continues
+    the first's sentence."""
     if previous.bbox is None or line.bbox is None or previous.page != line.page:
         return False
     height = max(previous.bbox.bottom - previous.bbox.top, 1.0)
@@ -206,7 +247,7 @@ def _wraps_into(previous: Line, line: Line, right_edge: float) -> bool:
         return False
     if starts_with_bullet(line.text) or starts_with_footnote(line.text):
         return False
-    return previous.bbox.x1 >= right_edge - height * 2
+    return _fills(previous, right_edge, lines)
 
 
 def page_to_units(page: Page) -> list[Unit]:
@@ -233,7 +274,7 @@ def page_to_units(page: Page) -> list[Unit]:
         if not line.text.strip():
             flush()
             continue
-        if paragraph and not _wraps_into(paragraph[-1], line, right_edge):
+        if paragraph and not _wraps_into(paragraph[-1], line, right_edge, page.lines):
             flush()
         paragraph.append(line)
     flush()

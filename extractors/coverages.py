@@ -2,15 +2,17 @@
 
 A brochure mixes what the policy offers with marketing (risks, statistics, case stories,
 premiums, FAQ). A walk over the reading-order units keeps a scope: headings with a coverage
-cue open a coverage block, headings with a stop cue (事例, 出典, 試算 …) close it, and
-questions are marketing. Items are then read from
+cue open a coverage block, headings with a stop cue (事例, 出典, 試算 …) or an exclusion cue
+(保険金をお支払いできない主な場合) close it, and questions are marketing. Items are then read from
 - rider names (…特約, …追加条項) in headings and rider-list lines,
-- headings, bullets and enumerated items inside coverage blocks,
+- headings, bullets, enumerated items and 、-separated lists of item labels inside coverage blocks,
 - sentences that offer cover (…を補償します, …お支払いします), with exclusion clauses
   (…は含みません, …対象外) dropped,
-- every cell of a table in a coverage block or holding a coverage/limit column.
-An item is optional when it sits under an option heading (オプション) or its rider is
-described with a set cue (この特約をセットすることで …). All cue words are YAML data.
+- every cell of a table in a coverage block or holding a coverage/limit column (an unmapped
+  cell only when it is label-short and no header).
+An item is optional when it sits under an option heading (オプション), in a table row whose
+label is marked オプション, or its rider is described with a set cue (この特約をセットすることで …).
+All cue words are YAML data.
 """
 
 from __future__ import annotations
@@ -32,11 +34,12 @@ from extractors.blocks import (
     is_heading,
     is_question,
     split_enumerated,
+    split_list_items,
     starts_with_bullet,
     starts_with_footnote,
     strip_label_marks,
 )
-from extractors.document import Document, nfkc
+from extractors.document import Cell, Document, Table, nfkc
 from extractors.records import CoverageRecord
 from extractors.taxonomy import TaxonomyMatch
 
@@ -51,6 +54,7 @@ class CoverageCues:
 
     coverage_heading: tuple[str, ...]
     stop_heading: tuple[str, ...]
+    exclusion_heading: tuple[str, ...]
     weak_stop_heading: tuple[str, ...]
     stop_line: tuple[str, ...]
     offer: tuple[str, ...]
@@ -65,6 +69,7 @@ class CoverageCues:
     policy_suffixes: tuple[str, ...]
     item_suffixes: tuple[str, ...]
     label_max_chars: int
+    list_item_max_chars: int
     section_hints: tuple[tuple[str, tuple[str, ...]], ...]
     default_section: str
 
@@ -80,6 +85,7 @@ def mapping_to_cues(data: Mapping[str, Any]) -> CoverageCues:
     return CoverageCues(
         coverage_heading=_words(data, "coverage_heading_cues"),
         stop_heading=_words(data, "stop_heading_cues"),
+        exclusion_heading=_words(data, "exclusion_heading_cues"),
         weak_stop_heading=_words(data, "weak_stop_heading_cues"),
         stop_line=_words(data, "stop_line_cues"),
         offer=_words(data, "offer_cues"),
@@ -94,6 +100,7 @@ def mapping_to_cues(data: Mapping[str, Any]) -> CoverageCues:
         policy_suffixes=_words(data, "policy_suffixes"),
         item_suffixes=_words(data, "item_suffixes"),
         label_max_chars=int(data.get("label_max_chars", 40)),
+        list_item_max_chars=int(data.get("list_item_max_chars", 20)),
         section_hints=tuple(
             (section, tuple(nfkc(str(w)) for w in words))
             for section, words in hints.items()
@@ -200,6 +207,16 @@ def _lookahead_text(units: list[Unit], index: int, count: int) -> str:
     return "\n".join(texts)
 
 
+def _description_ids(units: list[Unit], index: int) -> tuple[str, ...]:
+    """Given units and a heading's index, return the strong coverage ids of the paragraph under it."""
+    for unit in units[index + 1 : index + 2]:
+        text = plain(unit.norm)
+        if unit.is_table or is_heading(text):
+            return ()
+        return tuple(taxonomy.distinct_ids(taxonomy.match_all(text, weak=False)))
+    return ()
+
+
 def _next_rider(units: list[Unit], index: int, count: int, cues: CoverageCues) -> str | None:
     """Given units and an index, return the first rider name in the next `count` headings."""
     for unit in units[index + 1 : index + 1 + count]:
@@ -242,10 +259,14 @@ def _heading_state(
     """Given the scope before a heading and the heading, return the scope it opens."""
     ids = tuple(taxonomy.distinct_ids(taxonomy.match_all(text, weak=False)))
     riders = rider_names(text, cues)
-    covers = has_any(text, cues.coverage_heading)
-    stops = not covers and (
-        has_any(text, cues.stop_heading) or (not ids and has_any(text, cues.weak_stop_heading))
-    )
+    excludes = has_any(text, cues.exclusion_heading)
+    if excludes:
+        ids = ()  # 身代金は補償されません names what is not offered
+    covers = not excludes and has_any(text, cues.coverage_heading)
+    # a weak stop cue (被害) does not stop a heading that names an item (被害者対応費用)
+    item_like = strip_label_marks(text).endswith(cues.item_suffixes)
+    weak_stop = not ids and not item_like and has_any(text, cues.weak_stop_heading)
+    stops = excludes or (not covers and (has_any(text, cues.stop_heading) or weak_stop))
     scope: Scope = state.scope
     if covers:
         scope = "coverage"
@@ -271,6 +292,9 @@ def _heading_state(
         heading_ids = ids
     elif covers or stops:
         heading_ids = ()
+    elif item_like:
+        # an item the taxonomy does not know (被害者対応費用): what its description names
+        heading_ids = _description_ids(units, index)
     stop_heading = state.stop_heading
     if stops:
         stop_heading = text
@@ -401,6 +425,38 @@ def _is_item_line(text: str) -> bool:
     return is_heading(norm) or (starts_with_bullet(norm) and len(body) <= 40)
 
 
+#: a list line needs at least this many items (two could be a phrase: A、B)
+LIST_MIN_ITEMS = 3
+
+
+def list_items(text: str, cues: CoverageCues | None = None) -> list[str]:
+    """Given a line, return its items when it only lists item labels (原因調査費用、見舞金、…), else [].
+
+    Every piece between 、 must be label-short and end like an item (…費用) or with a coverage
+    term (見舞金); a line holding a sentence end is running text, not a list.
+    """
+    cues = cues or load_cues()
+    norm = plain(text)
+    body = strip_label_marks(norm)
+    if not body or "。" in norm:
+        return []
+    pieces = [strip_label_marks(p) for p in split_list_items(body)]
+    if len(pieces) < LIST_MIN_ITEMS:
+        return []
+    for piece in pieces:
+        if not piece or len(piece) > cues.list_item_max_chars:
+            return []
+        if not piece.endswith(cues.item_suffixes) and not _ends_with_term(piece):
+            return []
+    return pieces
+
+
+def _ends_with_term(label: str) -> bool:
+    """Given a label, return whether it ends with a coverage term (見舞金, データ復元), 等 aside."""
+    core = label.rstrip("等など")
+    return any(m.end == len(core) for m in taxonomy.match_all(core))
+
+
 def context_to_items(ctx: UnitContext, cues: CoverageCues | None = None) -> list[Item]:
     """Given a unit in its scope, return the coverage items it offers."""
     cues = cues or load_cues()
@@ -424,6 +480,12 @@ def context_to_items(ctx: UnitContext, cues: CoverageCues | None = None) -> list
                 text_to_items(
                     piece, optional=optional, rider=ctx.rider, weak=True, unmapped=bullet, cues=cues
                 )
+            )
+        return items
+    if ctx.scope == "coverage" and not starts_with_footnote(text) and (pieces := list_items(text, cues)):
+        for piece in pieces:
+            items.extend(
+                text_to_items(piece, optional=optional, rider=ctx.rider, weak=True, unmapped=True, cues=cues)
             )
         return items
     return sentence_to_items(text, optional=optional, rider=ctx.rider, cues=cues)
@@ -453,20 +515,61 @@ def table_to_items(ctx: UnitContext, cues: CoverageCues | None = None) -> list[I
     if table is None or not is_coverage_table(ctx, cues):
         return []
     optional = ctx.rider_optional if ctx.rider else ctx.option is not None
+    block_rider = ctx.rider
+    if (ctx.rider is None or ctx.rider == ctx.option) and len(_table_sections(table)) > 1:
+        # a table naming several sections sums up the policy: it is not inside the option above it
+        optional, block_rider = False, None
     items: list[Item] = []
     for row in table.rows:
         if any(_is_exclusion_mark(cell.text) for cell in row):
             continue  # 身代金 | 対象外: the row names an exclusion
-        for cell in row:
+        option_at, row_rider = _row_option(row, cues)
+        for index, cell in enumerate(row):
             if not cell.text.strip():
                 continue
+            # cells from an option-marked label rightwards (its description) share its option
+            in_option = row_rider is not None and index >= option_at
+            rider = block_rider or (row_rider if in_option else None)
+            # an unmapped cell is an item only when it is label-short and not a header
+            unmapped = len(strip_label_marks(plain(cell.text))) <= cues.list_item_max_chars and not has_any(
+                cell.text, cues.table
+            )
             for piece in split_enumerated(cell.text):
                 items.extend(
                     text_to_items(
-                        piece, optional=optional, rider=ctx.rider, weak=False, unmapped=True, cues=cues
+                        piece,
+                        optional=optional or in_option,
+                        rider=rider,
+                        weak=False,
+                        unmapped=unmapped,
+                        cues=cues,
                     )
                 )
     return items
+
+
+def _table_sections(table: Table) -> set[str]:
+    """Given a table, return the sections its cells name terms of."""
+    return {
+        m.section
+        for row in table.rows
+        for cell in row
+        if cell.text.strip()
+        for m in taxonomy.match_all(cell.text)
+    }
+
+
+def _row_option(row: tuple[Cell, ...], cues: CoverageCues) -> tuple[int, str | None]:
+    """Given a table row, return the index of the cell that marks an option (喪失利益（オプション）)
+    and the option's name, or (0, None).
+
+    The cells from it rightwards (its description) are optional too.
+    """
+    for index, cell in enumerate(row):
+        norm = plain(cell.text)
+        if has_any(norm, cues.option) and len(strip_label_marks(norm)) <= cues.label_max_chars:
+            return index, strip_label_marks(re.split(r"[(（]?オプション", norm)[0] + "(オプション)")
+    return 0, None
 
 
 def _evidence(ctx: UnitContext, item: Item) -> tuple[str, int]:

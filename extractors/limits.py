@@ -1,11 +1,18 @@
 """Limits, deductibles, ratios and time windows → LimitRecord rows.
 
-Tables first: a figure cell's type comes from a cue in the cell, its column header or its row
-(支払限度額 | 免責金額 …); its coverage from the nearest label cell to its left (one row per
-enumerated item ①②… of that label) or from a sub-label inside the cell (うち、見舞金費用 …).
+Tables first: a figure cell's type comes from a cue in the cell, its row when the row only names
+a type (免責金額（1事故につき）), its column's header rows (a colspan header such as 保険金額（万円）
+covers every plan column under it), its row label, or the table's caption (【補償プランと保険金額】).
+Bare numbers are read in the unit their column header, the header rows or a （単位：千円） caption
+declare. A figure's coverage comes from its row's cell in the item column (the column whose
+cells read as item labels, not descriptions; one row per enumerated item ①②… of that label),
+from the column header when the row only names a type (a table of types × sections), or from a
+sub-label inside the cell (うち、見舞金費用 …).
 Then running text: a sentence's figure counts when a type cue governs it (支払限度額は200万円,
 500円を限度に, 自己負担割合10%, 発覚後180日以内); its coverage is the taxonomy term that is
-the subject of that cue (危機管理実行費用特約の支払限度額は…), else the heading's coverage.
+the subject of that cue (危機管理実行費用特約の支払限度額は…), else the section the sentence's
+topic names (いずれの費用も…), else the heading's coverage. Time windows are N日/週間/年/か月以内,
+…を経過するまで, 最長N日.
 "X% … or ¥Y, whichever is lower" is one row with ratio X and amount Y. A figure after a set
 cue (この特約をセットすることで …) applies under the rider whose block it is in.
 Amounts that are examples (approximate, × counts) and blocks of quote assumptions or case
@@ -18,6 +25,7 @@ import functools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -46,13 +54,23 @@ class LimitCues:
     or_words: tuple[str, ...]
     lower_words: tuple[str, ...]
     lower_window: int
-    days_pattern: re.Pattern[str]
+    days_patterns: tuple[re.Pattern[str], ...]
+    window_units: Mapping[str, Fraction]
+    topic_sections: tuple[tuple[str, str], ...]  # (topic word, section id), longest word first
     basis: tuple[tuple[str, str], ...]  # (word, basis), most specific first
     per_unit_basis: Mapping[str, str]
     condition_ends: tuple[str, ...]
     example_words: tuple[str, ...]
     skip_heading: tuple[str, ...]
     inner_words: tuple[str, ...]
+    label_headers: tuple[str, ...]
+    description_headers: tuple[str, ...]
+    empty_values: frozenset[str]
+
+
+def _as_list(value: object) -> list[object]:
+    """Given a YAML value that may be one item or a list, return it as a list."""
+    return list(value) if isinstance(value, list) else [value]
 
 
 def _pairs(types: Mapping[str, Any], key: str) -> tuple[tuple[str, str], ...]:
@@ -72,13 +90,27 @@ def mapping_to_limit_cues(data: Mapping[str, Any]) -> LimitCues:
         or_words=words("or_words"),
         lower_words=words("lower_words"),
         lower_window=int(data.get("lower_window", 40)),
-        days_pattern=re.compile(str(data["days_pattern"])),
+        days_patterns=tuple(re.compile(str(p)) for p in _as_list(data["days_patterns"])),
+        window_units={nfkc(str(k)): Fraction(str(v)) for k, v in data.get("window_units", {"日": 1}).items()},
+        topic_sections=tuple(
+            sorted(
+                (
+                    (nfkc(str(w)), str(section))
+                    for section, ws in data.get("topic_sections", {}).items()
+                    for w in ws
+                ),
+                key=lambda p: -len(p[0]),
+            )
+        ),
         basis=tuple((nfkc(str(w)), b) for b, ws in data["basis"].items() for w in ws),
         per_unit_basis={nfkc(str(k)): str(v) for k, v in data.get("per_unit_basis", {}).items()},
         condition_ends=words("condition_ends"),
         example_words=words("example_words"),
         skip_heading=words("skip_heading_cues"),
         inner_words=words("inner_words"),
+        label_headers=words("label_column_headers"),
+        description_headers=words("description_column_headers"),
+        empty_values=frozenset(re.sub(r"\s+", "", w) for w in words("empty_values")),
     )
 
 
@@ -128,9 +160,24 @@ def text_to_figures(norm: str, cues: LimitCues, default_unit: str | None = None)
         figures.append(
             Figure(a.start, a.end, amount_jpy=a.amount.yen, per_unit=a.amount.per_unit, example=example)
         )
-    for m in cues.days_pattern.finditer(norm):
-        figures.append(Figure(m.start(), m.end(), days=int(m.group(1))))
+    taken: list[tuple[int, int]] = []
+    for pattern in cues.days_patterns:
+        for m in pattern.finditer(norm):
+            if any(m.start() < end and start < m.end() for start, end in taken):
+                continue  # 最長30日以内 is one window, whichever pattern reads it
+            if (days := window_days(m, cues)) is not None:
+                taken.append((m.start(), m.end()))
+                figures.append(Figure(m.start(), m.end(), days=days))
     return sorted(figures, key=lambda f: f.start)
+
+
+def window_days(match: re.Match[str], cues: LimitCues) -> int | None:
+    """Given a days pattern's match (number, unit), return the window in days (1年 = 365, 6か月 = 183)."""
+    unit = nfkc(match.group(2)) if match.re.groups >= 2 and match.group(2) else "日"
+    per_unit = cues.window_units.get(unit)
+    if per_unit is None:
+        return None
+    return int(int(match.group(1)) * per_unit + Fraction(1, 2))  # half up: 6か月 = 182.5 → 183
 
 
 def _is_or_gap(gap: str, cues: LimitCues) -> bool:
@@ -139,8 +186,20 @@ def _is_or_gap(gap: str, cues: LimitCues) -> bool:
     return squeezed in cues.or_words
 
 
+def _fits(figure: Figure, kind: str) -> bool:
+    """Given a figure and a limit type, return whether the figure's value can be of that type."""
+    if figure.amount_jpy is None and kind not in RATIO_TYPES:
+        return False  # a bare percentage under a limit cue ("支払限度額の10%") gives no yen
+    return not (figure.amount_jpy is not None and figure.ratio is None and kind in RATIO_TYPES)
+
+
 def figure_type(norm: str, figure: Figure, cues: LimitCues, default: str | None = None) -> str | None:
-    """Given text and a figure in it, return the limit type its governing cue gives (or default)."""
+    """Given text and a figure in it, return the limit type its governing cue gives (or default).
+
+    The nearest cue before the figure governs it; when that cue's type does not fit the figure
+    (縮小支払割合80%を適用し、1,000万円を限度に: a ratio cue before an amount), a cue right after
+    it (を限度) does.
+    """
     if figure.days is not None:
         return "time_window_days"
     before = norm[max(0, figure.start - cues.max_cue_distance) : figure.start]
@@ -151,18 +210,14 @@ def figure_type(norm: str, figure: Figure, cues: LimitCues, default: str | None 
         if at != -1 and (best is None or at > best[0]):
             best = (at, cue_kind)
     kind: str | None = best[1] if best else None
-    if kind is None:
+    if kind is None or not _fits(figure, kind):
         after = re.sub(r"\s+", "", norm[figure.end : figure.end + cues.max_after_distance + 6])
         for after_cue, after_kind in cues.after:
             if after.find(after_cue) != -1 and after.find(after_cue) <= cues.max_after_distance:
                 kind = after_kind
                 break
     kind = kind or default
-    if kind is None:
-        return None
-    if figure.amount_jpy is None and kind not in RATIO_TYPES:
-        return None  # a bare percentage under a limit cue ("支払限度額の10%") gives no yen
-    if figure.amount_jpy is not None and figure.ratio is None and kind in RATIO_TYPES:
+    if kind is None or not _fits(figure, kind):
         return None
     return kind
 
@@ -232,17 +287,22 @@ def _paren_depths(norm: str) -> list[int]:
     return depths
 
 
+#: what follows a term that is the base of a percentage: の10%, or の保険金額の10%
+_RATIO_BASE = re.compile(r"\s*の\s*(?:[^\s、。,()（）]{1,8}?の\s*)?\d+(?:\.\d+)?\s*%")
+
+
 def _subject_matches(norm: str, upto: int) -> list[TaxonomyMatch]:
     """Given a sentence and a position, return strong terms before it that can be a subject.
 
-    Terms in parentheses and terms that are the base of a ratio (個人情報漏洩特約の20%) are not.
+    Terms in parentheses and terms that are the base of a ratio (個人情報漏洩特約の20%,
+    …対応費用の保険金額の10%) are not.
     """
     depths = _paren_depths(norm)
     found: list[TaxonomyMatch] = []
     for m in taxonomy.match_all(norm[:upto], weak=False):
         if depths[m.start] > 0:
             continue
-        if re.match(r"\s*の\s*\d+(?:\.\d+)?\s*%", norm[m.end :]):
+        if _RATIO_BASE.match(norm[m.end :]):
             continue
         found.append(m)
     return found
@@ -257,13 +317,45 @@ def _governing_cue(norm: str, figure: Figure, cues: LimitCues) -> int:
     return best if best != -1 else figure.start
 
 
+#: the longest topic phrase (before its は/も) read as a sentence's topic
+TOPIC_MAX_CHARS = 40
+_TOPIC = re.compile(rf"^(.{{1,{TOPIC_MAX_CHARS}}}?)(?:については|について|には|は|も)")
+
+
+def topic_section(norm: str, cues: LimitCues) -> str | None:
+    """Given a sentence, return the section its topic names, or None.
+
+    The topic is the phrase before the sentence's first は/も/には (parentheses dropped); it
+    names a section when it ends with a topic word (…費用は、 いずれの費用も、 各費用には) and
+    holds no coverage term of its own (調査費用は is forensics' business, not the section's).
+    """
+    opening = re.sub(r"\s+", "", strip_label_marks(norm))
+    opening = re.sub(r"[(（][^()（）]*[)）]", "", opening)
+    m = _TOPIC.match(opening)
+    if m is None:
+        return None
+    topic = m.group(1)
+    for word, section in cues.topic_sections:
+        if topic.endswith(word):
+            head = len(topic) - len(word)
+            if all(term.start >= head for term in taxonomy.find_terms(topic)):
+                return section
+    return None
+
+
 def sentence_coverage(norm: str, figure: Figure, ctx: UnitContext, cues: LimitCues) -> str | None:
-    """Given a sentence, a figure and the unit's context, return the coverage id the figure is for."""
+    """Given a sentence, a figure and the unit's context, return the coverage id the figure is for.
+
+    The subject term of the governing cue first, then any term before the figure, then the
+    section the sentence's topic names (いずれの費用も …), then the heading's coverage.
+    """
     cue_at = _governing_cue(norm, figure, cues)
     for upto in (cue_at, figure.start):
         subjects = _subject_matches(norm, upto)
         if subjects:
             return subjects[-1].coverage_id
+    if (section := topic_section(norm, cues)) is not None:
+        return section
     if ctx.heading_ids:
         return ctx.heading_ids[0]
     weak = [m for m in taxonomy.match_all(norm[: figure.start]) if m.weak]
@@ -393,9 +485,51 @@ def _has_figure(text: str, cues: LimitCues, default_unit: str | None) -> bool:
     return bool(text_to_figures(plain(text), cues, default_unit))
 
 
-def column_header(table: Table, row: int, col: int) -> str:
-    """Given a table cell position, return the text of the cells above it in its column."""
-    return " ".join(table.rows[r][col].text for r in range(row) if col < len(table.rows[r]))
+def _cell_text(table: Table, row: int, col: int) -> str:
+    """Given a table and a position, return the cell's verbatim text ("" past a short row's end)."""
+    cells = table.rows[row]
+    return cells[col].text if col < len(cells) else ""
+
+
+def _is_header_row(table: Table, row: int, cues: LimitCues) -> bool:
+    """Given a table row, return whether it is a header row: no cell holds a figure or a bare number."""
+    for cell in table.rows[row]:
+        text = plain(cell.text).strip()
+        if re.fullmatch(r"[\d,.\s]+", text) or _has_figure(text, cues, None):
+            return False
+    return True
+
+
+def header_row_count(table: Table, cues: LimitCues) -> int:
+    """Given a table, return how many of its leading rows are header rows."""
+    count = 0
+    while count < len(table.rows) and _is_header_row(table, count, cues):
+        count += 1
+    return count
+
+
+def _spanned_text(table: Table, row: int, col: int) -> str:
+    """Given a header cell position, return its text, or that of the cell spanning it from the left.
+
+    Readers leave the cells a colspan covers empty (保険金額（万円） over two plan columns), so an
+    empty header cell takes the nearest non-empty cell to its left in the same header row.
+    """
+    for c in range(col, -1, -1):
+        text = _cell_text(table, row, c)
+        if text.strip():
+            return text
+    return ""
+
+
+def column_header(table: Table, row: int, col: int, header_rows: int | None = None) -> str:
+    """Given a table cell position, return the header text of its column.
+
+    With `header_rows`, that is the text of the column's header rows (a spanning header
+    carried over the columns it spans); without, the text of every cell above.
+    """
+    if header_rows is None:
+        return " ".join(_cell_text(table, r, col) for r in range(row))
+    return " ".join(t for r in range(min(row, header_rows)) if (t := _spanned_text(table, r, col)))
 
 
 def _type_cue(text: str, cues: LimitCues) -> str | None:
@@ -427,27 +561,155 @@ def label_ids(label: str, ctx: UnitContext) -> list[tuple[str | None, str]]:
     return out
 
 
-def _row_label(table: Table, row: int, col: int, cues: LimitCues, default_unit: str | None) -> str:
-    """Given a figure cell, return the nearest non-empty cell to its left that holds no figure."""
-    for c in range(col - 1, -1, -1):
-        text = table.rows[row][c].text
-        if text.strip() and not _has_figure(text, cues, default_unit):
-            return text
-    return ""
+def _is_label_text(text: str, cues: LimitCues, default_unit: str | None) -> bool:
+    """Given a cell, return whether it can label a figure: words that are not a placeholder
+    (なし, 対象外), and no figure of its own."""
+    norm = plain(text)
+    if not re.search(r"\w", norm) or re.sub(r"\s+", "", norm) in cues.empty_values:
+        return False
+    return not _has_figure(norm, cues, default_unit)
+
+
+#: an item label is at most this long; a longer cell is a description
+ITEM_LABEL_MAX_CHARS = 20
+
+
+def _is_item_label(text: str) -> bool:
+    """Given a cell, return whether it reads as an item label: it opens with a coverage term and
+    is short, without the 、 or 。 of a description."""
+    label = strip_label_marks(plain(text))
+    if len(label) > ITEM_LABEL_MAX_CHARS or "、" in label or "。" in label:
+        return False
+    return bool(taxonomy.leading_ids(label))
+
+
+def _is_type_label(text: str, cues: LimitCues) -> bool:
+    """Given a cell, return whether it only names a figure type (支払限度額, 免責金額（1事故）)."""
+    return _type_cue(text, cues) is not None and not taxonomy.match_all(plain(text), weak=False)
+
+
+def label_column_scores(table: Table, cues: LimitCues, layout: TableLayout) -> dict[int, tuple[int, int]]:
+    """Given a table, return per column how strongly it is the item column, as comparable tuples.
+
+    First how many body rows the column labels (a cell of words, not a figure or なし): a
+    diagram column beside the items is sparse. Then how many of its cells read as item labels
+    (short, opening with a coverage term) or, in a table whose rows are types and columns
+    coverages, only name a type: a description column is as full as the item column but its
+    cells are sentences. A header naming the item column (補償項目) outranks both; a header
+    naming a description column (内容) ranks last.
+    """
+    width = max((len(row) for row in table.rows), default=0)
+    labelled = dict.fromkeys(range(width), 0)
+    items = dict.fromkeys(range(width), 0)
+    for r, row in enumerate(table.rows):
+        for c, cell in enumerate(row):
+            if not _is_label_text(cell.text, cues, layout.unit(c)):
+                continue
+            if r >= layout.header_rows:
+                labelled[c] += 1
+            if _is_item_label(cell.text) or (r >= layout.header_rows and _is_type_label(cell.text, cues)):
+                items[c] += 1
+    scores: dict[int, tuple[int, int]] = {}
+    for c in range(width):
+        header = " ".join(_cell_text(table, r, c) for r in range(layout.header_rows))
+        if has_any(header, cues.label_headers):
+            scores[c] = (len(table.rows) + labelled[c], items[c])
+        elif has_any(header, cues.description_headers):
+            scores[c] = (0, 0)
+        else:
+            scores[c] = (labelled[c], items[c])
+    return scores
+
+
+def _row_label(table: Table, row: int, col: int, cues: LimitCues, layout: TableLayout) -> str:
+    """Given a figure cell, return the label of its row: the item column's cell left of it, else
+    the nearest non-empty cell to its left that holds no figure."""
+    candidates = [
+        c for c in range(col - 1, -1, -1) if _is_label_text(_cell_text(table, row, c), cues, layout.unit(c))
+    ]
+    if not candidates:
+        return ""
+    best = max(candidates, key=lambda c: (*layout.label_scores.get(c, (0, 0)), c))
+    return _cell_text(table, row, best)
+
+
+@dataclass(frozen=True)
+class Caption:
+    """What the lines around a table say about it: the unit of its bare numbers, a limit type."""
+
+    unit: str | None = None
+    kind: str | None = None
+
+
+@dataclass(frozen=True)
+class TableLayout:
+    """What a table's header rows (and caption) say: how many header rows there are, each
+    column's unit, the item column, the type of figures nothing else types."""
+
+    header_rows: int
+    units: tuple[str | None, ...]
+    table_unit: str | None
+    label_scores: Mapping[int, tuple[int, int]]
+    caption_kind: str | None = None
+
+    def unit(self, col: int) -> str | None:
+        """Given a column, return the unit its bare numbers are in (its header's, else the table's)."""
+        own = self.units[col] if col < len(self.units) else None
+        return own or self.table_unit
+
+
+def table_to_layout(table: Table, cues: LimitCues, caption: Caption | None = None) -> TableLayout:
+    """Given a table (and what its caption says), return its layout.
+
+    A column's unit is declared in its header (支払限度額（万円）); a unit declared anywhere in the
+    header rows, or in the caption, holds for the columns that declare none.
+    """
+    header_rows = header_row_count(table, cues)
+    width = max((len(row) for row in table.rows), default=0)
+    units = tuple(
+        text_to_default_unit(plain(column_header(table, header_rows, c, header_rows))) for c in range(width)
+    )
+    first = " ".join(cell.text for cell in table.rows[0]) if table.rows else ""
+    header_text = " ".join(cell.text for r in range(header_rows) for cell in table.rows[r]) or first
+    caption = caption or Caption()
+    table_unit = text_to_default_unit(plain(header_text)) or caption.unit
+    layout = TableLayout(header_rows, units, table_unit, {})
+    scores = label_column_scores(table, cues, layout)
+    return TableLayout(header_rows, units, table_unit, scores, caption.kind)
+
+
+def _row_targets(
+    row_label: str, header: str, ctx: UnitContext, cues: LimitCues
+) -> tuple[list[tuple[str | None, str]], bool]:
+    """Given a figure's row label and column header, return the items it is for, and whether the
+    row label only names a figure type (支払限度額 | 免責金額 rows of a table with coverage columns)."""
+    if not row_label:
+        return [(ctx.heading_ids[0] if ctx.heading_ids else None, "")], False
+    type_row = _is_type_label(row_label, cues)
+    if type_row:
+        header_ids = taxonomy.distinct_ids(taxonomy.match_all(plain(header), weak=False))
+        if header_ids:
+            return [(i, _label_for(i, header)) for i in header_ids], True
+        return [(ctx.heading_ids[0] if ctx.heading_ids else None, "")], True
+    return label_ids(row_label, ctx), False
 
 
 def cell_to_found(
-    table: Table, row: int, col: int, ctx: UnitContext, cues: LimitCues, default_unit: str | None
+    table: Table, row: int, col: int, ctx: UnitContext, cues: LimitCues, layout: TableLayout | None = None
 ) -> list[Found]:
     """Given a figure cell of a table, return the limits it states."""
+    layout = layout or table_to_layout(table, cues)
     cell = plain(table.rows[row][col].text)
-    header = column_header(table, row, col)
-    row_label = _row_label(table, row, col, cues, default_unit)
-    column_type = _type_cue(header, cues) or _type_cue(row_label, cues)
-    found: list[Found] = []
-    targets = (
-        label_ids(row_label, ctx) if row_label else [(ctx.heading_ids[0] if ctx.heading_ids else None, "")]
+    default_unit = layout.unit(col)
+    header = column_header(table, row, col, layout.header_rows)
+    row_label = _row_label(table, row, col, cues, layout)
+    targets, type_row = _row_targets(row_label, header, ctx, cues)
+    # a row that only names a type (免責金額（1事故につき）) overrides its column's type (保険金額)
+    row_type = _type_cue(row_label, cues)
+    column_type = (
+        (row_type if type_row else None) or _type_cue(header, cues) or row_type or layout.caption_kind
     )
+    found: list[Found] = []
     previous_end = 0
     for figure in text_to_figures(cell, cues, default_unit):
         if figure.example:
@@ -465,10 +727,10 @@ def cell_to_found(
             found.append(
                 Found(
                     coverage_id=coverage_id,
-                    label=label or _label_for(coverage_id, cell),
+                    label=label or _label_for(coverage_id, row_label if type_row else cell),
                     limit_type=kind,
                     figure=figure,
-                    basis=figure_basis(cell, figure, cues, header),
+                    basis=figure_basis(cell, figure, cues, f"{header} {row_label if type_row else ''}"),
                     rider=None,
                     condition=figure_condition(cell, figure, cues, since=since, cell=True),
                     page=table.page,
@@ -478,18 +740,17 @@ def cell_to_found(
     return found
 
 
-def table_to_found(ctx: UnitContext, cues: LimitCues) -> list[Found]:
-    """Given a table unit in its context, return the limits its cells state."""
+def table_to_found(ctx: UnitContext, cues: LimitCues, caption: Caption | None = None) -> list[Found]:
+    """Given a table unit in its context (and what its caption says), return the limits its cells state."""
     table = ctx.unit.table
-    if table is None:
+    if table is None or not table.rows:
         return []
-    header_text = " ".join(table.rows[0][c].text for c in range(len(table.rows[0]))) if table.rows else ""
-    default_unit = text_to_default_unit(plain(header_text))
+    layout = table_to_layout(table, cues, caption)
     found: list[Found] = []
     for r, row in enumerate(table.rows):
         for c, cell in enumerate(row):
-            if cell.text.strip() and _has_figure(cell.text, cues, default_unit):
-                found.extend(cell_to_found(table, r, c, ctx, cues, default_unit))
+            if cell.text.strip() and _has_figure(cell.text, cues, layout.unit(c)):
+                found.extend(cell_to_found(table, r, c, ctx, cues, layout))
     return found
 
 
@@ -517,11 +778,56 @@ def _dedupe(found: Iterable[Found], doc_id: str) -> list[LimitRecord]:
     return records
 
 
+#: a caption line longer than this is running text, not a table's heading or unit note
+CAPTION_MAX_CHARS = 40
+
+
+def _edge_line(ctx: UnitContext, last: bool) -> str | None:
+    """Given a text unit, return its last (or first) line when it is caption-short, else None."""
+    if ctx.unit.is_table or not ctx.unit.lines:
+        return None
+    line = ctx.unit.lines[-1 if last else 0].norm.strip()
+    return line if len(line) <= CAPTION_MAX_CHARS else None
+
+
+def table_caption(contexts: list[UnitContext], index: int) -> Caption:
+    """Given units in their scope and a table's index, return what the table's caption says.
+
+    The caption is the short line just before the table (and the heading before that, when
+    that line is a unit note such as （単位：千円）), and the short line just after it. A unit is
+    read only from a line that says 単位; a type only from the lines before the table
+    (【補償プランと保険金額】 over a plan table whose columns are Aプラン | Bプラン).
+    """
+    before: list[str] = []
+    for back in (1, 2):
+        if index - back < 0 or (line := _edge_line(contexts[index - back], last=True)) is None:
+            break
+        before.append(line)
+        if "単位" not in line:
+            break
+    after = _edge_line(contexts[index + 1], last=False) if index + 1 < len(contexts) else None
+    unit = next(
+        (
+            u
+            for line in [*before, *([after] if after else [])]
+            if "単位" in line and (u := text_to_default_unit(line))
+        ),
+        None,
+    )
+    kind = next((k for line in before if (k := _type_cue(line, load_limit_cues())) is not None), None)
+    return Caption(unit=unit, kind=kind)
+
+
 def contexts_to_limits(contexts: list[UnitContext], doc_id: str) -> list[LimitRecord]:
     """Given units in their scope, return the LimitRecords they state (tables first, then text)."""
     cues = load_limit_cues()
     kept = [ctx for ctx in contexts if not _is_skipped(ctx, cues)]
-    tables = [f for ctx in kept if ctx.unit.is_table for f in table_to_found(ctx, cues)]
+    tables = [
+        f
+        for index, ctx in enumerate(contexts)
+        if ctx.unit.is_table and not _is_skipped(ctx, cues)
+        for f in table_to_found(ctx, cues, table_caption(contexts, index))
+    ]
     texts = [f for ctx in kept if not ctx.unit.is_table for f in text_unit_to_found(ctx, cues)]
     return _dedupe([*tables, *texts], doc_id)
 

@@ -1,7 +1,8 @@
 """The canonical coverage taxonomy, read from `data/taxonomy.yaml`, and term matching on it.
 
 Matching works on NFKC text, ignores whitespace between characters (PDF text puts spaces
-between CJK characters) and is case-blind for Latin letters. Where terms overlap the longest
+between CJK characters) and an `insertable` word inside a term (サイバー攻撃等対応費用), and is
+case-blind for Latin letters. Where terms overlap the longest
 one wins; a `weak` term counts only when no ordinary term matched; context rules
 (`requires`/`excludes`, `whole_label`) are data in the YAML, not code.
 """
@@ -68,6 +69,7 @@ class Taxonomy:
     ids: Mapping[str, CoverageId]
     terms: tuple[Term, ...]
     exclusion_cues: tuple[str, ...]
+    insertable: tuple[str, ...] = ()
 
 
 def _term_from_entry(entry: str | dict[str, Any], coverage_id: str) -> Term:
@@ -116,7 +118,8 @@ def mapping_to_taxonomy(data: Mapping[str, Any]) -> Taxonomy:
         for entry in body.get("terms", ()):
             terms.extend(expand_variants(_term_from_entry(entry, coverage_id), groups))
     cues = tuple(nfkc(str(c)) for c in data.get("exclusion_cues", ()))
-    return Taxonomy(ids=ids, terms=tuple(terms), exclusion_cues=cues)
+    insertable = tuple(nfkc(str(w)) for w in data.get("insertable", ()))
+    return Taxonomy(ids=ids, terms=tuple(terms), exclusion_cues=cues, insertable=insertable)
 
 
 @functools.cache
@@ -130,10 +133,14 @@ def load_taxonomy(path: Path = TAXONOMY_PATH) -> Taxonomy:
 MIDDLE_DOTS = "・·‧∙•･"
 
 
-def term_pattern(text: str) -> re.Pattern[str]:
-    """Given a term, return a case-blind regex allowing whitespace between characters and any middle dot."""
+def term_pattern(text: str, insertable: Iterable[str] = ()) -> re.Pattern[str]:
+    """Given a term (and words brochures insert inside terms, such as 等), return a case-blind regex
+    allowing whitespace between characters, any middle dot, and one inserted word between two
+    characters of the term."""
     chars = [f"[{MIDDLE_DOTS}]" if c in MIDDLE_DOTS else re.escape(c) for c in text if not c.isspace()]
-    return re.compile(r"\s*".join(chars), re.IGNORECASE)
+    words = "|".join(re.escape(w) for w in insertable if w)
+    gap = rf"\s*(?:(?:{words})\s*)?" if words else r"\s*"
+    return re.compile(gap.join(chars), re.IGNORECASE)
 
 
 @functools.cache
@@ -141,7 +148,7 @@ def _compiled(path: Path = TAXONOMY_PATH) -> tuple[tuple[Term, re.Pattern[str]],
     """Given the taxonomy path, return every term with its compiled pattern, longest first."""
     taxonomy = load_taxonomy(path)
     ordered = sorted(taxonomy.terms, key=lambda t: -len(t.text))
-    return tuple((t, term_pattern(t.text)) for t in ordered)
+    return tuple((t, term_pattern(t.text, taxonomy.insertable)) for t in ordered)
 
 
 def coverage_ids() -> frozenset[str]:

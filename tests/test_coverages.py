@@ -12,6 +12,7 @@ from extractors.blocks import document_to_units
 from extractors.coverages import (
     document_to_coverages,
     is_rider_line,
+    list_items,
     offered_clauses,
     rider_names,
     units_to_contexts,
@@ -235,6 +236,96 @@ def test_unmapped_item_keeps_its_label() -> None:
     rows = document_to_coverages(doc_from_text("お支払いする主な費用\n・社内説明会開催費用"), "t")
     assert [(r.coverage_id, r.coverage_label) for r in rows] == [(None, "社内説明会開催費用")]
     assert rows[0].section == "expense"
+
+
+@pytest.mark.parametrize(
+    ("text", "present", "absent"),
+    [
+        # a heading listing what is not paid closes the coverage block although it says 保険金
+        (
+            "■ 補償内容\n・損害賠償金\n■ 保険金をお支払いできない主な場合\n・身代金の支払い",
+            {"liability.damages"},
+            {"expense.extortion"},
+        ),
+        # an exclusion heading that names a term opens no coverage either
+        ("補償内容\n身代金は補償されません\n・身代金の支払い", set(), {"expense.extortion"}),
+        # a heading naming an item the taxonomy does not know (被害者対応費用) keeps the block open
+        # although it says 被害: the cards after it are still read
+        ("補償内容\n被害者対応費用\nデータ復元費用\n・再発防止費用", {"expense.data_restoration",
+                                                               "expense.prevention"}, set()),
+        # a line listing item labels separated by 、 in a coverage block is a list of items
+        (
+            "【対象となる費用】\n原因調査費用、被害拡大防止費用、お詫び状送付費用、コールセンター費用",
+            {"expense.forensics", "expense.incident_response", "expense.notification", "expense.call_center"},
+            set(),
+        ),
+        # the same list under a case story is not
+        ("事故例\n原因調査費用、お詫び状送付費用、コールセンター費用", set(), {"expense.forensics"}),
+    ],
+)  # fmt: skip
+def test_generalised_scope(text: str, present: set[str], absent: set[str]) -> None:
+    found = ids_of(document_to_coverages(doc_from_text(text), "t"))
+    assert present <= found
+    assert not (absent & found)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # labels separated by 、: each is an item
+        ("原因調査費用、見舞金、コールセンター費用", ["原因調査費用", "見舞金", "コールセンター費用"]),
+        # a sentence (it ends with 。) is running text, not a list
+        ("原因調査費用、見舞金、コールセンター費用をお支払いします。", []),
+        # two pieces can be a phrase: a list needs three
+        ("原因調査費用、見舞金", []),
+        # a piece that is neither a term nor item-shaped (…費用) makes it prose
+        ("保険料は安く、手続きは簡単、補償は充実", []),
+        # a piece longer than an item label is a description
+        ("原因調査費用、被害者への連絡に要した各種の費用のうち当社が認めたもの、見舞金", []),
+    ],
+)
+def test_list_items(text: str, expected: list[str]) -> None:
+    assert list_items(text) == expected
+
+
+def test_table_row_option_covers_its_description() -> None:
+    # an option-marked label makes the items its description cell names optional too; a row
+    # without the mark is base cover
+    text = (
+        "補償内容\n"
+        "| 補償項目 | 内容 | 支払限度額 |\n|---|---|---|\n"
+        "| データ等復旧費用 | 消失したデータを復旧する費用 | 1,000万円 |\n"
+        "| 喪失利益・営業継続費用（オプション） | 中断時の喪失利益および営業継続費用 | 5,000万円 |\n"
+    )
+    rows = {(r.coverage_id, r.is_optional) for r in document_to_coverages(doc_from_text(text), "t")}
+    assert ("expense.data_restoration", False) in rows
+    assert ("business_interruption.lost_profit", True) in rows
+    assert ("business_interruption.lost_profit", False) not in rows
+
+
+def test_table_unmapped_cells_must_be_labels() -> None:
+    # an unmapped description cell or header cell is no item; an unmapped short label is
+    text = (
+        "| 補償項目 | 保険金をお支払いする主な場合 |\n|---|---|\n"
+        "| 社内説明会開催費用 | 従業員への説明会を開催し、再び起きないよう周知するための費用 |\n"
+    )
+    labels = {
+        r.coverage_label for r in document_to_coverages(doc_from_text(text), "t") if r.coverage_id is None
+    }
+    assert labels == {"社内説明会開催費用"}
+
+
+def test_summary_table_is_not_inside_the_option_above_it() -> None:
+    # a table naming several sections sums up the policy, even when it follows an option heading
+    text = (
+        "3. 事業中断に関する補償（オプション）\n喪失利益を補償します。\n支払限度額\n"
+        "| | 損害賠償に関する補償 | 事業中断に関する補償 |\n|---|---|---|\n"
+        "| 支払限度額 | 1億円 | 1,000万円 |\n"
+    )
+    rows = {(r.coverage_id, r.is_optional) for r in document_to_coverages(doc_from_text(text), "t")}
+    assert ("business_interruption.lost_profit", True) in rows
+    assert ("liability", False) in rows
+    assert ("liability", True) not in rows
 
 
 # ---------------------------------------------------------------- seeds

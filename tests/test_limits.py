@@ -12,13 +12,16 @@ from extractors.blocks import Unit
 from extractors.coverages import UnitContext
 from extractors.document import CELL_SEPARATOR, Cell, Document, Line, Page, Table
 from extractors.limits import (
+    column_header,
     document_to_limits,
     figure_basis,
     figure_condition,
     figure_type,
+    header_row_count,
     load_limit_cues,
     sentence_coverage,
     text_to_figures,
+    topic_section,
 )
 from extractors.records import LimitRecord
 
@@ -337,3 +340,200 @@ def test_synthetic_limits_table_with_unit_header() -> None:
     # the 1名 cap of the footnote; the example's approximate cost is no limit
     assert ("expense.notification", "limit", 1000, "per_person") in got
     assert not [r for r in rows if r.amount_jpy == 3_000_000]
+
+
+# ---------------------------------------------------------------- generalised mechanisms
+
+
+def rows_of(text: str) -> set[tuple[str | None, str, int | float | None]]:
+    """Given brochure text, return its limits as (coverage id, type, value) like the scorer."""
+    out: set[tuple[str | None, str, int | float | None]] = set()
+    for r in document_to_limits(doc_from_text(text), "t"):
+        value = (
+            r.ratio if r.limit_type in ("self_retention_ratio", "payout_ratio") else r.days or r.amount_jpy
+        )
+        out.add((r.coverage_id, r.limit_type, value))
+    return out
+
+
+@pytest.mark.parametrize(
+    ("text", "days"),
+    [
+        # days, as before
+        ("発覚後180日以内に要した費用", 180),
+        ("発見後 90 日間以内", 90),
+        # a year is 365 days
+        ("事故発生日から1年以内に要したもの", 365),
+        # 1年を経過するまで is the same window
+        ("事故を発見した日から1年を経過するまでに要したもの", 365),
+        # a month is a twelfth of a year, rounded half up (6か月 = 182.5 → 183; 12か月 = 365)
+        ("発見後6か月以内", 183),
+        ("発見後12ヶ月以内", 365),
+        # weeks
+        ("2週間以内", 14),
+        # an indemnity period written as a maximum, or as a limit in days
+        ("てん補期間:最長30日", 30),
+        ("30日間を限度とします", 30),
+        # one window even when two patterns read it
+        ("最長30日以内", 30),
+        # a policy period is not a time window
+        ("保険期間1年", None),
+    ],
+)
+def test_time_windows(text: str, days: int | None) -> None:
+    got = [f.days for f in text_to_figures(text, CUES) if f.days is not None]
+    assert got == ([days] if days is not None else [])
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # the topic is the costs as a whole
+        ("費用は、事故発生日から1年以内に要したものに限ります。", "expense"),
+        ("いずれの費用も、1回の事故につき自己負担額5万円を差し引いてお支払いします。", "expense"),
+        # parentheses are dropped before the topic is read
+        ("各費用(賠償損害を除きます)には、1事故につき自己負担額3万円が適用されます。", "expense"),
+        # a qualified cost phrase that names no item is still the costs as a whole
+        ("サイバー攻撃のおそれの段階で要した費用は、縮小支払割合80%を適用します。", "expense"),
+        # a topic holding a term of its own belongs to that term, not the section
+        ("調査費用は、1,000万円が限度です。", None),
+        # a topic that is no cost word
+        ("支払限度額は200万円となります。", None),
+    ],
+)
+def test_topic_section(sentence: str, expected: str | None) -> None:
+    assert topic_section(sentence, CUES) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # the topic section is used when the sentence names no item
+        ("費用は、事故発生日から1年以内に要したものに限ります。", "expense"),
+        # a term that is the base of a percentage through its limit (…費用の保険金額の10%) is no subject
+        ("見舞金の総額は、サイバー攻撃等対応費用の保険金額の10%または300万円のいずれか低い額を限度とします。",
+         "expense.condolence"),
+    ],
+)  # fmt: skip
+def test_sentence_coverage_generalised(sentence: str, expected: str | None) -> None:
+    figure = text_to_figures(sentence, CUES)[-1]
+    assert sentence_coverage(sentence, figure, NO_CONTEXT, CUES) == expected
+
+
+def test_ratio_cue_does_not_swallow_the_amount_after_it() -> None:
+    # 縮小支払割合80%を適用し、1,000万円を限度に: the ratio cue governs 80%, を限度 governs the amount
+    text = "縮小支払割合80%を適用し、1,000万円を限度にお支払いします。"
+    kinds = [figure_type(text, f, CUES) for f in text_to_figures(text, CUES)]
+    assert kinds == ["payout_ratio", "limit"]
+
+
+ITEM_AND_DESCRIPTION = """| 補償項目 | 内容 | 支払限度額 | 免責金額 |
+|---|---|---|---|
+| フォレンジック調査費用 | お詫び状の送付など、事故の原因を調べる費用 | 1,000万円 | 10万円 |
+| 法律相談費用 | 弁護士への相談に要した費用 | 300万円 | なし |
+"""
+
+
+def test_label_column_is_the_item_column() -> None:
+    # the figure belongs to the 補償項目 cell, not to the term its description opens with (お詫び状)
+    assert rows_of(ITEM_AND_DESCRIPTION) == {
+        ("expense.forensics", "limit", 10_000_000),
+        ("expense.forensics", "deductible", 100_000),
+        ("expense.legal", "limit", 3_000_000),
+    }
+
+
+def test_label_column_without_header_words() -> None:
+    # with neutral headers, the column whose cells open with terms is the item column
+    text = ITEM_AND_DESCRIPTION.replace("補償項目", "区分").replace("| 内容 |", "| 備考 |")
+    assert ("expense.forensics", "limit", 10_000_000) in rows_of(text)
+    assert not [r for r in rows_of(text) if r[0] == "expense.notification"]
+
+
+PLAN_TABLE = """補償内容
+| 補償項目 | 保険金をお支払いする主な場合 | 保険金額（万円） | |
+|---|---|---|---|
+| | | スタンダード | ワイド |
+| 原因調査費用 | 事故の原因を調査する費用 | 500 | 1,000 |
+| 免責金額（1事故につき） | ― | 10 | 10 |
+"""
+
+
+def test_spanning_header_types_every_plan_column() -> None:
+    # 保険金額（万円） spans both plan columns: both are limits in 万円
+    got = rows_of(PLAN_TABLE)
+    assert ("expense.forensics", "limit", 5_000_000) in got
+    assert ("expense.forensics", "limit", 10_000_000) in got
+
+
+def test_type_row_overrides_the_column_type() -> None:
+    # a row that only names a type (免責金額) in a 保険金額 column is a deductible, for no one item
+    assert (None, "deductible", 100_000) in rows_of(PLAN_TABLE)
+    assert (None, "limit", 100_000) not in rows_of(PLAN_TABLE)
+
+
+def test_transposed_table_takes_coverage_from_the_column() -> None:
+    # rows are types, columns are sections: the column header names the coverage; なし is no label
+    text = (
+        "| | 損害賠償に関する補償 | 事故対応費用に関する補償 | 事業中断に関する補償 |\n"
+        "|---|---|---|---|\n"
+        "| 支払限度額 | 1億円 | 5,000万円 | 1,000万円 |\n"
+        "| 免責金額 | なし | なし | 10万円 |\n"
+    )
+    assert rows_of(text) == {
+        ("liability", "limit", 100_000_000),
+        ("expense", "limit", 50_000_000),
+        ("business_interruption", "limit", 10_000_000),
+        ("business_interruption", "deductible", 100_000),
+    }
+
+
+@pytest.mark.parametrize(
+    ("caption", "expected"),
+    [
+        # the heading says what the figures are and the unit note what they are in
+        ("【補償プランと保険金額】\n（単位：千円）", {("liability", "limit", 30_000_000),
+                                                 ("liability", "limit", 50_000_000)}),
+        # without a unit note the bare numbers are no amounts
+        ("【補償プランと保険金額】", set()),
+        # without a typing heading the plan columns say nothing about the type
+        ("【補償プラン】\n（単位：千円）", set()),
+    ],
+)  # fmt: skip
+def test_caption_types_and_scales_a_plan_table(caption: str, expected: set[tuple[object, ...]]) -> None:
+    text = f"{caption}\n補償内容\tAプラン\tBプラン\n賠償責任\t30,000\t50,000\n"
+    assert rows_of(text) == expected
+
+
+def test_column_units_win_over_the_table_unit() -> None:
+    # 支払限度額 in 万円, 免責金額 in 円, declared per column
+    text = (
+        "| 補償項目 | 支払限度額(万円) | 免責金額(円) |\n|---|---|---|\n| データ復旧費用 | 1,000 | 50,000 |\n"
+    )
+    assert rows_of(text) == {
+        ("expense.data_restoration", "limit", 10_000_000),
+        ("expense.data_restoration", "deductible", 50_000),
+    }
+
+
+def test_header_rows_and_column_header() -> None:
+    # rows without figures or bare numbers lead the table; a colspan's empty cell takes its left text
+    doc = doc_from_text(PLAN_TABLE)
+    (table,) = doc.pages[0].tables
+    assert header_row_count(table, CUES) == 2
+    assert column_header(table, 3, 3, 2) == "保険金額（万円） ワイド"
+    # without header rows (the old reading) it is every cell above
+    assert column_header(table, 3, 3) == " ワイド 1,000"
+
+
+def test_unknown_item_heading_takes_its_description_ids() -> None:
+    # a card whose heading the taxonomy does not know: the limit belongs to what its text names,
+    # not to the previous card's item
+    text = (
+        "補償内容\n原因・被害範囲調査費用\n事故の原因を調査する費用を補償します。\n支払限度額 1,000万円\n"
+        "被害者対応費用\nお詫び状の送付に要した費用を補償します。\n支払限度額 500万円\n"
+    )
+    assert rows_of(text) == {
+        ("expense.forensics", "limit", 10_000_000),
+        ("expense.notification", "limit", 5_000_000),
+    }

@@ -161,3 +161,65 @@ def test_taxonomy_extends_without_code(tmp_path: Path) -> None:
 )
 def test_exclusion_cues_are_data(cue: str) -> None:
     assert cue in taxonomy.exclusion_cues()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # synonyms other insurers print for the same items (data in taxonomy.yaml)
+        ("情報漏えい対応費用", "expense.response_costs"),
+        ("事故対応特別費用", "expense.response_costs"),
+        ("お詫び広告の掲載費用", "expense.public_relations"),
+        ("広告宣伝活動費用", "expense.public_relations"),
+        ("クレジット情報モニタリング費用", "expense.credit_monitoring"),
+        ("公的調査対応費用", "liability.regulatory"),
+        ("被害の拡大を防止するための費用", "expense.incident_response"),
+        ("事故の原因および被害の範囲を調査するための費用", "expense.forensics"),
+        ("損害賠償に関する補償", "liability"),
+        ("他人の業務を阻害した", "liability.network_security"),
+        ("弁護士相談の費用", "expense.legal"),
+        ("サイバー攻撃の有無を判断するための調査費用", "expense.incident_response"),
+        # an inserted 等 does not change the term: サイバー攻撃等対応費用 is サイバー攻撃対応費用
+        ("サイバー攻撃等対応費用", "expense.incident_response"),
+        ("コンピュータシステム等復旧費用", "expense.data_restoration"),
+        # ... and a term that already holds 等 still matches itself
+        ("不正アクセス等対応費用", "expense.incident_response"),
+        # context rule: ネットワークセキュリティ names the liability cover only beside 賠償 ...
+        ("ネットワークセキュリティ賠償責任", "liability.network_security"),
+        # ... a security vendor is not a coverage
+        ("ネットワークセキュリティ運用管理会社から通報を受けた", None),
+        # context rule: the insured's own right of recourse (求償権) is not a client's recourse claim
+        ("他人に対する求償権の保全・行使に必要な手続費用", None),
+        ("委託元からの損害賠償請求(求償)", "liability.indemnity"),
+    ],
+)
+def test_synonyms_and_context(text: str, expected: str | None) -> None:
+    assert taxonomy.match_coverage(text) == expected
+
+
+def test_combined_label_names_both_items() -> None:
+    # a label joining two covers with a middle dot names both (Network Security & Privacy Liability)
+    assert taxonomy.leading_ids("ネットワークセキュリティ・プライバシー賠償責任※1") == [
+        "liability.network_security",
+        "liability.privacy",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("insertable", "text", "matches"),
+    [
+        # with 等 insertable, one 等 may stand between two characters of the term
+        (("等",), "データ等復元", True),
+        # without it, the term must be contiguous
+        ((), "データ等復元", False),
+        # only one word is inserted at a gap, not any text
+        (("等",), "データの復元", False),
+    ],
+)
+def test_term_pattern_insertable(insertable: tuple[str, ...], text: str, matches: bool) -> None:
+    assert bool(taxonomy.term_pattern("データ復元", insertable).search(text)) is matches
+
+
+def test_insertable_words_are_data() -> None:
+    # the words a term may hold inside are read from the YAML
+    assert "等" in taxonomy.load_taxonomy().insertable

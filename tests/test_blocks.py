@@ -1,0 +1,86 @@
+"""Reading-order units: heading shapes and the joining of wrapped PDF lines."""
+
+from __future__ import annotations
+
+import pytest
+
+from extractors.blocks import column_right_edge, is_heading, page_to_units
+from extractors.document import BBox, Line, Page
+
+#: a line height in points, as pdfplumber gives for 10pt text
+H = 10.0
+
+
+def pdf_line(text: str, x0: float, top: float, chars: int | None = None) -> Line:
+    """Given text, its left edge and top, return a PDF line one em per character wide."""
+    width = (chars if chars is not None else len(text)) * H
+    return Line(text, page=1, bbox=BBox(x0, top, x0 + width, top + H))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a section heading opened by ■ is a heading ...
+        ("■ 補償内容", True),
+        ("◆ 保険金をお支払いできない主な場合", True),
+        # ... a bullet item is not
+        ("・身代金や脅迫に応じて支払った金銭", False),
+        ("● コールセンター設置費用", False),
+        # a ■ line holding a sentence is running text
+        ("■ 上記は想定の金額であり、実際の損害額は異なります。", False),
+        # enumerated headings stay headings
+        ("１．損害賠償責任補償", True),
+    ],
+)
+def test_is_heading(text: str, expected: bool) -> None:
+    assert is_heading(text) is expected
+
+
+def two_column_page() -> Page:
+    """Given nothing, return a page with a full-width intro and two card columns of wrapped text."""
+    lines = (
+        # a full-width paragraph at the top runs to the page's right edge (x1 = 40 + 50 em)
+        pdf_line(
+            "サイバー事故が起きたとき、損害賠償から事故対応の費用までをまとめて補償します。", 40, 100, 50
+        ),
+        # left card: a heading, a sentence wrapped at the card's edge (22 em), a limit line
+        pdf_line("被害者対応費用", 40, 140),
+        pdf_line("お詫び状の送付やコールセンターの設置など、被害", 40, 156, 22),
+        pdf_line("者への対応に要した費用を補償します。", 40, 168),
+        pdf_line("支払限度額 500万円", 40, 186),
+        # right card, same rows
+        pdf_line("初動対応費用", 300, 140),
+        pdf_line("サイバー攻撃の疑いがある場合の調査や、ネットワ", 300, 156, 22),
+        pdf_line("ーク遮断などに要した費用を補償します。", 300, 168),
+    )
+    return Page(1, lines)
+
+
+def test_wrapped_lines_in_a_column_join() -> None:
+    # a line that fills its card (not the page) continues on the next line: one paragraph
+    texts = [u.norm for u in page_to_units(two_column_page())]
+    assert "お詫び状の送付やコールセンターの設置など、被害者への対応に要した費用を補償します。" in texts
+    assert "サイバー攻撃の疑いがある場合の調査や、ネットワーク遮断などに要した費用を補償します。" in texts
+    # a heading and the limit line under a sentence end stay apart
+    assert "被害者対応費用" in texts
+    assert "支払限度額 500万円" in texts
+
+
+def test_column_right_edge_is_local() -> None:
+    # the card's edge comes from the lines just around it, not from the page's widest line
+    page = two_column_page()
+    wrapped = page.lines[2]
+    assert column_right_edge(wrapped, page.lines) == pytest.approx(40 + 22 * H)
+
+
+def test_short_list_lines_do_not_join() -> None:
+    # a list of short labels (each the longest of its neighbours) is not one wrapped sentence
+    lines = (
+        pdf_line(
+            "お支払いする保険金の種類は次のとおりです。対象となるのは法律上の損害賠償責任です。", 40, 60, 50
+        ),
+        pdf_line("損害賠償金", 40, 100),
+        pdf_line("争訟費用", 40, 112),
+        pdf_line("協力費用", 40, 124),
+    )
+    assert [u.norm for u in page_to_units(Page(1, lines))][1:] == ["損害賠償金", "争訟費用", "協力費用"]
