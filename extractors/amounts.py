@@ -77,9 +77,11 @@ _PER_COUNTER_BEFORE = re.compile(r"(?:1|一)\s?([名人件台社回個枚通口]
 _PER_AFTER = re.compile(r"\s?(?:[/]\s?(?:1\s?)?([名人件台社回個枚通口])|\(\s?(?:1|一)\s?([^)\d]{1,4})\s?\))")
 _COUNT_AFTER = re.compile(r"\s?[×xX*]\s?(\d+)\s?(か所|ヶ所|箇所|[台名人件社回個枚本通日口])?")
 _RANGE_AFTER = re.compile(r"\s?[~〜\-–]\s?")
-_UNIT_HINT = re.compile(
-    r"単位\s?[:]?\s?(千万円|百万円|億円|万円|千円|円)|[(\[【]\s?(千万円|百万円|億円|万円|千円|円)\s?[)\]】]"
-)
+_UNIT_NAMES = r"(千万円|百万円|億円|万円|千円|円)"
+_UNIT_HINT = re.compile(rf"単位\s?[:]?\s?{_UNIT_NAMES}")
+# a bracket whose words include a unit on its own: (円), (年額・円), (百万円/税込)
+_BRACKETED = re.compile(r"[(\[【]([^()\[\]【】]{1,20})[)\]】]")
+_BRACKET_WORD_BREAK = re.compile(r"[・、,/:;\s]+")
 _PERCENT = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s?(?:%|パーセント)")
 _WARI = re.compile(
     r"(?<![\d一二三四五六七八九十])(\d+|[一二三四五六七八九十])\s?割(?:\s?(\d|[一二三四五六七八九])\s?分)?"
@@ -390,9 +392,19 @@ def parse_amount(text: str, *, default_unit: str | None = None) -> Amount:
 
 
 def text_to_default_unit(text: str) -> str | None:
-    """Given a header or caption such as `保険料(円)` or `(単位:千円)`, return the unit it declares."""
-    match = _UNIT_HINT.search(unicodedata.normalize("NFKC", text))
-    return (match.group(1) or match.group(2)) if match else None
+    """Given a header or caption (`保険料(円)`, `(年額・円)`, `(単位:千円)`), return the unit it declares.
+
+    A unit counts when 単位 names it or when it stands as a word of its own in brackets;
+    `(1億円)` is an amount, not a unit.
+    """
+    norm = unicodedata.normalize("NFKC", text)
+    if match := _UNIT_HINT.search(norm):
+        return match.group(1)
+    for bracket in _BRACKETED.finditer(norm):
+        for word in _BRACKET_WORD_BREAK.split(bracket.group(1)):
+            if word in YEN_UNITS:
+                return word
+    return None
 
 
 def _kanji_or_arabic(text: str) -> int:

@@ -20,6 +20,7 @@ import yaml
 
 from extractors.dates import parts_to_date, text_to_dates
 from extractors.document import Document, nfkc
+from extractors.text_utils import unspace
 
 CueKind = Literal["underwriter", "insurer", "lead", "not_lead", "non_insurer"]
 CUE_KINDS: tuple[CueKind, ...] = ("underwriter", "insurer", "lead", "not_lead", "non_insurer")
@@ -28,7 +29,6 @@ NameForm = Literal["bracketed", "standalone", "heading", "running"]
 OPENING_BRACKETS = "([{〈《「『【〔<“"
 CLOSING_BRACKETS = ")]}〉》」』】〕>”"
 _ASCII_WORD = re.compile(r"[A-Za-z0-9]")
-_CJK_SPACES = re.compile(r"(?<=[^\x00-\x7f])\s+(?=[^\x00-\x7f])")
 
 
 @dataclass(frozen=True)
@@ -280,15 +280,7 @@ def line_to_match_text(norm: str, rules: FieldRules) -> str:
     norm = norm.translate(rules.equivalent_chars)
     for pattern in rules.markup:
         norm = pattern.sub("", norm)
-    if is_letter_spaced(norm):
-        norm = _CJK_SPACES.sub("", norm)
-    return norm.strip()
-
-
-def is_letter_spaced(text: str) -> bool:
-    """Given a line, return whether it is spaced out one character at a time (a PDF artefact)."""
-    tokens = text.split()
-    return len(tokens) >= 4 and sum(len(t) == 1 for t in tokens) / len(tokens) >= 0.6
+    return unspace(norm).strip()
 
 
 def document_to_match_lines(document: Document, rules: FieldRules) -> list[str]:
@@ -747,6 +739,16 @@ def line_to_form_code_date(text: str, rules: DateRules) -> dt.date | None:
     return parts_to_date(int(m.group("year")), int(m.group("month")), None) if m else None
 
 
+def with_cue_line(lines: Sequence[str], index: int, rules: DateRules, punctuation: frozenset[str]) -> str:
+    """Given lines and an index, return that line joined to the next when the next is only a cue.
+
+    A footer may set its cue under the date (2024年4月 / 改定), as a PDF reads it.
+    """
+    line = lines[index]
+    following = lines[index + 1].strip("".join(punctuation)) if index + 1 < len(lines) else ""
+    return f"{line} {following}" if following and following in rules.cues_after else line
+
+
 def lines_to_document_date(
     lines: Sequence[str],
     rules: DateRules,
@@ -758,7 +760,11 @@ def lines_to_document_date(
     The latest cued date wins (作成 then 改定); only without one is a form number in the
     last lines read.
     """
-    dates = [d for line in lines for d in line_to_cued_dates(line, rules, punctuation, settings)]
+    dates = [
+        d
+        for i, line in enumerate(lines)
+        for d in line_to_cued_dates(with_cue_line(lines, i, rules, punctuation), rules, punctuation, settings)
+    ]
     if dates:
         return max(dates)
     if settings.read_form_code:

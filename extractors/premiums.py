@@ -7,7 +7,16 @@ word or amount), so that one reading covers the three common shapes:
 - a matrix: a header of revenues (業種＼売上高 | 1億円 | 5億円), then rows `industry | premium …`;
 - bands: a revenue heading (売上高5億円の場合), then `industry premium` pairs, in rows or
   all on one line;
-- a transposed matrix: a header of industries, then rows `revenue | premium …`.
+- a transposed matrix: a header of industries, then rows `revenue | premium …`;
+- options under a band: a revenue heading, then a header of limit options
+  (業種 | 支払限度額 1,000万円 | 5,000万円), then rows `industry | premium …`: every column
+  quotes the band's revenue, each with its own limit (or deductible).
+
+A revenue printed as a range (1億円超5億円以下, 1億円～5億円) is published at its upper
+bound, the most revenue the premium applies to; an open band (10億円超) at its one bound.
+A cell that quotes nothing (個別見積, 対象外, —) keeps its column. A premium cue holds for
+the grids that follow it until prose ends the section, so that a second table under one
+heading (売上高10億円の場合) counts too.
 
 A grid counts only where a premium cue (保険料, …) is printed in it or just above it; a
 document without one publishes no premium rows. Cue words are data (`data/premiums.yaml`).
@@ -19,16 +28,26 @@ import datetime as dt
 import itertools
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Literal
 
-from extractors.amounts import Amount, AmountMatch, find_amounts, text_to_default_unit
-from extractors.dates import text_to_date
+from extractors.amounts import Amount, AmountMatch, find_amounts, nfkc_with_offsets, text_to_default_unit
+from extractors.dates import text_to_date, text_to_dates
 from extractors.document import Document, Line, Table, nfkc
 from extractors.industries import is_industry_label, label_to_jsic
 from extractors.records import PremiumRecord
-from extractors.text_utils import clean_label, contains_any, load_data, squeeze, table_anchor, words
+from extractors.text_utils import (
+    clean_label,
+    contains_any,
+    load_data,
+    squeeze,
+    table_anchor,
+    table_caption,
+    table_lines,
+    unspace,
+    words,
+)
 
 #: rows above a grid's header in which its premium cue may stand (a title over the table)
 CUE_LOOKBACK_ROWS = 3
@@ -36,8 +55,9 @@ CUE_LOOKBACK_ROWS = 3
 CAPTION_LINES = 3
 #: lines above a line in which a unit declaration such as (単位:円) still applies (prose ends it sooner)
 UNIT_LOOKBACK_LINES = 40
-#: lines after a condition cue (試算条件) that hold the conditions
-CONDITION_LINES = 3
+#: at most this many lines after a condition cue (試算条件) hold the conditions; a heading,
+#: a prose sentence or a long line ends them sooner
+CONDITION_LINES = 8
 #: how far (in lines) a condition block may stand from the grid it qualifies
 CONDITION_MAX_DISTANCE = 40
 #: a line longer than this ends a condition block (it is prose)
@@ -46,12 +66,16 @@ CONDITION_LINE_MAX_CHARS = 120
 MAX_ROW_LABEL_CHARS = 16
 #: a premium is at most this share of the revenue it is quoted for (a sanity bound)
 MAX_PREMIUM_SHARE = 0.1
+#: a cell of a grid row that quotes nothing (個別見積, お見積りします) is at most this long
+MAX_PLACEHOLDER_CHARS = 12
 
 Period = Literal["monthly", "annual", "lump_sum"]
+OptionKind = Literal["limit", "deductible"]
 DEFAULT_PERIOD: Period = "annual"
 _BLANK = re.compile(r"^[\-–—―‐ー－/・\s]*$")
 _INSTALLMENTS = re.compile(r"(\d+)\s?(?:回分割|分割|回払)")
 _CLAUSE_BREAK = re.compile(r"[、。,;\n]")
+_ASIDE = re.compile(r"[(（][^)）]*[)）]")
 
 
 @dataclass(frozen=True)
@@ -63,12 +87,16 @@ class PremiumCues:
     industry_axis: tuple[str, ...]
     periods: tuple[tuple[Period, tuple[str, ...]], ...]
     conditions: tuple[str, ...]
+    placeholder: tuple[str, ...]
+    limit: tuple[str, ...]
     deductible: tuple[str, ...]
     liability: tuple[str, ...]
     expense: tuple[str, ...]
     lump_sum_payment: tuple[str, ...]
     monthly_payment: tuple[str, ...]
     start: tuple[str, ...]
+    start_after_date: tuple[str, ...]
+    block_breaks: tuple[str, ...]
     range_joiners: tuple[str, ...]
     bound_words: tuple[str, ...]
     prose_min_chars: int
@@ -104,6 +132,8 @@ class Quote:
     premium_jpy: int
     period: Period | None
     row: Row
+    option_kind: OptionKind | None = None  # the column's quote condition, under a header of options
+    option_jpy: int | None = None
 
 
 @dataclass(frozen=True)
@@ -124,6 +154,8 @@ class _Grid:
 
     revenues: list[Token] = field(default_factory=list)
     industries: list[Token] = field(default_factory=list)
+    options: list[Token] = field(default_factory=list)  # limit or deductible columns under a band
+    option_kind: OptionKind | None = None
     band: Token | None = None
     start_row: int = 0
     cue_row: int | None = None
@@ -143,12 +175,16 @@ def load_cues() -> PremiumCues:
             (name, tuple(nfkc(w) for w in periods[name])) for name in ("monthly", "annual", "lump_sum")
         ),
         conditions=words(data, "condition_cues"),
+        placeholder=words(data, "placeholder_cues"),
+        limit=words(data, "limit_cues"),
         deductible=words(data, "deductible_cues"),
         liability=words(data, "liability_cues"),
         expense=words(data, "expense_cues"),
         lump_sum_payment=words(data, "lump_sum_payment"),
         monthly_payment=words(data, "monthly_payment"),
         start=words(data, "start_cues"),
+        start_after_date=words(data, "start_after_date"),
+        block_breaks=words(data, "condition_block_breaks"),
         range_joiners=words(data, "range_joiners"),
         bound_words=words(data, "range_joiners") + words(data, "bound_words"),
         prose_min_chars=int(data.get("prose_min_chars", 40)),
@@ -196,14 +232,54 @@ def cell_to_tokens(text: str, row: int, split_words: bool, default_unit: str | N
     return tokens
 
 
+@cache
+def _revenue_unit_pattern() -> re.Pattern[str]:
+    """Given nothing, return the pattern of a revenue cue with a bracketed unit (売上高（百万円）)."""
+    cues = "|".join(re.escape(cue) for cue in sorted(load_cues().revenue, key=len, reverse=True))
+    return re.compile(rf"(?:{cues})[^()\s|]{{0,4}}\s?(\([^()]{{1,20}}\))")
+
+
+def revenue_unit(text: str) -> tuple[int, str] | None:
+    """Given a cell or line, return (end in text, unit) of a unit declared for revenues only, or None.
+
+    `売上高（百万円） | 100 | 500` states its revenues in 百万円 while the premiums keep their
+    own unit (or 円 printed in each cell).
+    """
+    norm, origin = nfkc_with_offsets(text)
+    for match in _revenue_unit_pattern().finditer(norm):
+        if unit := text_to_default_unit(match.group(1)):
+            return origin[match.end() - 1] + 1, unit
+    return None
+
+
+def premium_unit(text: str) -> str | None:
+    """Given a caption or line, return the unit it declares for the grid's values (not a revenue unit)."""
+    declared = revenue_unit(text)
+    if declared is not None:
+        end, _ = declared
+        text = text[end:]
+    return text_to_default_unit(text)
+
+
 def rows_to_tokens(rows: list[Row]) -> list[Token]:
-    """Given the rows of a grid, return all their tokens in reading order."""
-    return [
-        token
-        for index, row in enumerate(rows)
-        for cell in row.cells
-        for token in cell_to_tokens(cell, index, row.split_words, row.default_unit)
-    ]
+    """Given the rows of a grid, return all their tokens in reading order.
+
+    A revenue unit declared in a row (売上高（百万円）) holds for the rest of that row.
+    """
+    tokens: list[Token] = []
+    for index, row in enumerate(rows):
+        unit = row.default_unit
+        for cell in row.cells:
+            declared = revenue_unit(cell)
+            if declared is None:
+                tokens += cell_to_tokens(cell, index, row.split_words, unit)
+                continue
+            end, revenue = declared
+            tokens += cell_to_tokens(cell[:end], index, row.split_words, unit)
+            if cell[end:].strip():
+                tokens += cell_to_tokens(cell[end:], index, row.split_words, revenue)
+            unit = revenue
+    return tokens
 
 
 # --- reading a token stream ---------------------------------------------------------------
@@ -223,23 +299,37 @@ def label_to_period(text: str) -> Period | None:
     return min(found)[1] if found else None
 
 
-def _run(tokens: list[Token], start: int, kinds: tuple[str, ...]) -> list[Token]:
-    """Given tokens and a start, return the consecutive tokens from there whose kind is in kinds."""
-    run: list[Token] = []
-    for token in tokens[start:]:
-        if token.kind not in kinds:
-            break
-        run.append(token)
-    return run
+def is_placeholder(text: str) -> bool:
+    """Given a label in a grid row, return whether it stands for a premium not quoted (個別見積)."""
+    cues = load_cues()
+    core = squeeze(clean_label(text))
+    all_cues = (
+        cues.premium + cues.revenue + cues.industry_axis + cues.conditions + cues.limit + cues.deductible
+    )
+    return (
+        0 < len(core) <= MAX_PLACEHOLDER_CHARS
+        and contains_any(core, cues.placeholder)
+        and not any(ch.isdigit() for ch in core)
+        and not is_industry_label(text)
+        and not contains_any(text, all_cues)
+        and label_to_period(text) is None
+    )
 
 
 def _values(tokens: list[Token], start: int, row: int, limit: int) -> list[Token]:
     """Given tokens, a start and the row of the token before it, return the values that token heads.
 
     A row that holds values keeps them to itself; a token that ends its row (a grid read one
-    cell per line) takes at most `limit` values from the rows after it.
+    cell per line) takes at most `limit` values from the rows after it. A placeholder in the
+    row (個別見積) is a blank value: it keeps its column.
     """
-    run = _run(tokens, start, ("amount", "blank"))
+    run: list[Token] = []
+    for token in tokens[start:]:
+        if token.kind == "label":
+            if token.row != row or not is_placeholder(token.text):
+                break
+            token = replace(token, kind="blank")
+        run.append(token)
     same_row = list(itertools.takewhile(lambda token: token.row == row, run))
     return same_row if same_row else run[:limit]
 
@@ -254,8 +344,19 @@ def _industry_run(tokens: list[Token], start: int) -> list[Token]:
     return run
 
 
-def _quote(industry: Token, revenue: Token, premium: Token, grid: _Grid, rows: list[Row]) -> Quote | None:
-    """Given the three tokens of one premium, return its Quote if the grid and the values allow it."""
+def _quote(
+    industry: Token,
+    revenue: Token,
+    premium: Token,
+    grid: _Grid,
+    rows: list[Row],
+    option: Token | None = None,
+) -> Quote | None:
+    """Given the tokens of one premium (and its option column), return its Quote if the grid allows it.
+
+    A quote keeps the section's premium cue alive: the next grid of the section (a second
+    band heading right after this table) is read under the same cue.
+    """
     if premium.kind != "amount" or premium.amount is None or revenue.amount is None:
         return None
     row = rows[premium.row]
@@ -264,7 +365,18 @@ def _quote(industry: Token, revenue: Token, premium: Token, grid: _Grid, rows: l
     revenue_jpy, premium_jpy = revenue.amount.total_yen, premium.amount.total_yen
     if premium.amount.per_unit is not None or not 0 < premium_jpy <= revenue_jpy * MAX_PREMIUM_SHARE:
         return None
-    return Quote(clean_label(industry.text), revenue_jpy, premium_jpy, grid.period, row)
+    grid.cue_row = max(grid.cue_row, premium.row)
+    option_jpy = option.amount.total_yen if option is not None and option.amount is not None else None
+    column_period = label_to_period(option.text) if option is not None and option.kind == "label" else None
+    return Quote(
+        clean_label(industry.text),
+        revenue_jpy,
+        premium_jpy,
+        column_period or grid.period,
+        row,
+        grid.option_kind if option_jpy is not None else None,
+        option_jpy,
+    )
 
 
 def _read_industry(tokens: list[Token], i: int, grid: _Grid, rows: list[Row], out: list[Quote]) -> int:
@@ -274,34 +386,46 @@ def _read_industry(tokens: list[Token], i: int, grid: _Grid, rows: list[Row], ou
         grid.industries, grid.revenues, grid.band = header, [], None
         grid.start_row = tokens[i].row
         return i + len(header)
-    values = _values(tokens, i + 1, tokens[i].row, max(len(grid.revenues), 1))
+    columns = grid.revenues or grid.options
+    values = _values(tokens, i + 1, tokens[i].row, max(len(columns), 1))
+    triples: list[tuple[Token, Token, Token | None]]
     if grid.revenues and len(_trim(values)) <= len(grid.revenues) <= len(values):
-        pairs = list(zip(grid.revenues, values[: len(grid.revenues)], strict=True))
+        triples = [(revenue, value, None) for revenue, value in zip(grid.revenues, values, strict=False)]
+    elif grid.band is not None and grid.options and len(_trim(values)) <= len(grid.options) <= len(values):
+        triples = [(grid.band, value, option) for option, value in zip(grid.options, values, strict=False)]
     elif grid.band is not None and values:
-        pairs = [(grid.band, values[0])]
+        triples = [(grid.band, values[0], None)]
     else:
-        pairs = []
-    for revenue, premium in pairs:
-        if quote := _quote(tokens[i], revenue, premium, grid, rows):
+        triples = []
+    for revenue, premium, option in triples:
+        if quote := _quote(tokens[i], revenue, premium, grid, rows, option):
             out.append(quote)
     return i + 1 + len(values)
 
 
-def _header_values(tokens: list[Token], start: int) -> list[Token]:
-    """Given tokens after an axis cue, return its revenue header: amounts, blanks between them.
+def _header_values(tokens: list[Token], start: int) -> tuple[list[Token], OptionKind | None]:
+    """Given tokens after an axis cue, return its header (amounts, blanks between them) and,
+    where an option word (支払限度額, 免責金額) heads the amounts, the kind of option they are.
 
-    Blanks before the first amount and cue words (売上高 over each column) are passed over,
-    so that a two-row header (業種 | 売上高 / | 1億円 | 5億円) reads as one.
+    Blanks before the first amount and cue words (売上高 over each column, 業種 in a corner
+    a PDF reads after the header above it) are passed over, so that a two-row header
+    (業種 | 売上高 / | 1億円 | 5億円) reads as one.
     """
     header: list[Token] = []
+    option: OptionKind | None = None
     for token in tokens[start:]:
-        if token.kind == "label" and not _is_revenue_word(token.text):
-            break
+        if token.kind == "label":
+            kind = option_word_kind(token.text)
+            if kind is not None:  # over the amounts, or repeated over each column
+                option = option or kind
+                continue
+            if not _is_header_word(token.text):
+                break
         if header and token.row != header[-1].row and sum(t.row == header[-1].row for t in header) > 1:
             break  # a row of several revenues ends the header
         if token.kind == "amount" or (token.kind == "blank" and header):
             header.append(token)
-    return header
+    return header, option
 
 
 def _trim(tokens: list[Token]) -> list[Token]:
@@ -312,25 +436,62 @@ def _trim(tokens: list[Token]) -> list[Token]:
     return tokens[:end]
 
 
-def _read_axis(tokens: list[Token], i: int, grid: _Grid, revenue_cued: bool) -> int:
-    """Given a revenue or industry-axis cue at i, read the revenue header or band after it."""
-    header = _trim(_header_values(tokens, i + 1))
+def _read_axis(
+    tokens: list[Token], i: int, grid: _Grid, revenue_cued: bool, option: OptionKind | None
+) -> int:
+    """Given a revenue, industry-axis or option cue at i, read the header or band after it."""
+    header, header_option = _header_values(tokens, i + 1)
+    header = _trim(header)
+    option = None if revenue_cued else option or header_option
     amounts = [token for token in header if token.kind == "amount"]
+    if not amounts and not revenue_cued and not grid.industries:
+        columns = _label_columns(tokens, i)
+        if columns:
+            grid.options, grid.option_kind = columns, None
+        return i + 1
     if grid.industries or not amounts:
         return i + 1
+    if option is not None:
+        if grid.band is None or len(amounts) < 2:
+            return i + 1  # options without a band quote no revenue
+        grid.options, grid.option_kind, grid.revenues = header, option, []
+        return tokens.index(header[-1], i) + 1  # the band's row still starts the grid
     if len(amounts) >= 2:
         grid.revenues, grid.band = header, None  # blanks keep the columns aligned
     elif revenue_cued:
         grid.band, grid.revenues = amounts[0], []
     else:
         return i + 1
+    grid.options, grid.option_kind = [], None
     grid.start_row = tokens[i].row
     return tokens.index(header[-1], i) + 1
 
 
-def _is_revenue_word(text: str) -> bool:
-    """Given a label, return whether it is only a revenue cue (売上高, 年商) over a column."""
-    return squeeze(clean_label(text)) in load_cues().revenue
+def _label_columns(tokens: list[Token], i: int) -> list[Token]:
+    """Given an industry-axis cue at i, return the labels heading the other columns of its row.
+
+    Under a revenue band, `業種 | 月払保険料 | 年払保険料` or `業種 | Aプラン | Bプラン` give
+    one premium per column; fewer than two such labels head no columns.
+    """
+    columns = [t for t in tokens[i + 1 :] if t.row == tokens[i].row]
+    if len(columns) < 2 or any(t.kind != "label" or is_industry_label(t.text) for t in columns):
+        return []
+    return columns
+
+
+def option_word_kind(text: str) -> OptionKind | None:
+    """Given a label, return the option it names alone (支払限度額 → limit, 免責金額 → deductible)."""
+    cues = load_cues()
+    core = squeeze(_ASIDE.sub("", clean_label(text)))  # 支払限度額（1請求・保険期間中）
+    if core in cues.deductible:
+        return "deductible"
+    return "limit" if core in cues.limit else None
+
+
+def _is_header_word(text: str) -> bool:
+    """Given a label, return whether it is only an axis word (売上高, 年商, 業種) over a column."""
+    cues = load_cues()
+    return squeeze(clean_label(text)) in cues.revenue + cues.industry_axis
 
 
 def _is_row_label(tokens: list[Token], i: int) -> bool:
@@ -358,15 +519,17 @@ def _read_label(tokens: list[Token], i: int, grid: _Grid, rows: list[Row], out: 
         return _read_industry(tokens, i, grid, rows, out)
     has_premium = contains_any(token.text, cues.premium)
     revenue_cued = contains_any(token.text, cues.revenue)
-    axis_cued = revenue_cued or contains_any(token.text, cues.industry_axis)
+    option = option_word_kind(token.text)
+    axis_cued = revenue_cued or option is not None or contains_any(token.text, cues.industry_axis)
     if has_premium:
-        grid.cue_row = token.row
+        grid.cue_row = token.row if grid.cue_row is None else max(grid.cue_row, token.row)
     if period := label_to_period(token.text):
         grid.period = period
     if axis_cued:
-        return _read_axis(tokens, i, grid, revenue_cued)
+        return _read_axis(tokens, i, grid, revenue_cued, option)
     if not has_premium and len(squeeze(token.text)) >= cues.prose_min_chars:
         grid.revenues, grid.industries, grid.band, grid.cue_row = [], [], None, None  # prose ends a grid
+        grid.options, grid.option_kind = [], None
     return i + 1
 
 
@@ -404,7 +567,7 @@ def rows_to_quotes(rows: list[Row]) -> list[Quote]:
 def _unit_near(lines: list[Line], index: int) -> str | None:
     """Given lines and an index, return the unit declared on that line or above it, up to a prose line."""
     for line in reversed(lines[max(0, index - UNIT_LOOKBACK_LINES) : index + 1]):
-        if unit := text_to_default_unit(line.text):
+        if unit := premium_unit(line.text):
             return unit
         if "。" in line.text and len(squeeze(line.text)) >= load_cues().prose_min_chars:
             return None
@@ -412,19 +575,19 @@ def _unit_near(lines: list[Line], index: int) -> str | None:
 
 
 def lines_to_rows(lines: list[Line]) -> list[Row]:
-    """Given a document's lines, return one row per line (words split at spaces)."""
+    """Given a document's lines, return one row per line (words split at spaces, letter-spacing undone)."""
     return [
-        Row((line.text,), line.text, line.page, index, default_unit=_unit_near(lines, index))
+        Row((unspace(line.text),), line.text, line.page, index, default_unit=_unit_near(lines, index))
         for index, line in enumerate(lines)
     ]
 
 
-def table_to_rows(lines: list[Line], table: Table) -> list[Row]:
-    """Given the document's lines and a table, return its caption lines and its rows as grid rows."""
+def table_to_rows(lines: list[Line], table: Table, tables: list[Table] | None = None) -> list[Row]:
+    """Given the document's lines, a table (and all tables), return its caption and rows as grid rows."""
     anchor = table_anchor(lines, table)
-    caption = lines[max(0, anchor - CAPTION_LINES) : anchor] if anchor is not None else []
+    caption = table_caption(lines, table, tables or [table], CAPTION_LINES)
     texts = [line.text for line in caption] + [cell.text for row in table.rows for cell in row]
-    unit = next((u for text in texts if (u := text_to_default_unit(text))), None)
+    unit = next((u for text in texts if (u := premium_unit(text))), None)
     rows = [
         Row((line.text,), line.text, line.page, anchor, quotable=False, default_unit=unit) for line in caption
     ]
@@ -458,15 +621,35 @@ def _amount_kind(label: str) -> str | None:
     return None
 
 
+def _sections_named(text: str) -> list[str]:
+    """Given the words after a limit (（賠償損害・費用損害共通）), return the sections they name."""
+    cues = load_cues()
+    return [
+        kind
+        for kind, words in (("liability", cues.liability), ("expense", cues.expense))
+        if contains_any(text, words)
+    ]
+
+
 def _condition_amounts(text: str) -> dict[str, int]:
-    """Given condition text, return the first liability, expense and deductible amount it states."""
+    """Given condition text, return the first liability, expense and deductible amount it states.
+
+    A limit that names no section before it (支払限度額：1億円) applies to the sections its
+    clause names after it (（賠償・費用共通）), or else to every section.
+    """
     found: dict[str, int] = {}
     position = 0
-    for match in find_amounts(text):
+    matches = find_amounts(text)
+    for number, match in enumerate(matches):
         label = _CLAUSE_BREAK.split(text[position : match.start])[-1] or text[position : match.start]
         kind = _amount_kind(label)
-        if kind is not None and kind not in found:
-            found[kind] = match.amount.total_yen
+        kinds = [kind] if kind is not None else []
+        if kind is None and contains_any(label, load_cues().limit):
+            following = matches[number + 1].start if number + 1 < len(matches) else len(text)
+            aside = _CLAUSE_BREAK.split(text[match.end : following])[0]
+            kinds = _sections_named(aside) or ["liability", "expense"]
+        for each in kinds:
+            found.setdefault(each, match.amount.total_yen)
         position = match.end
     cues = load_cues()
     if "deductible" not in found and re.search(
@@ -489,10 +672,18 @@ def _installments(text: str) -> int | None:
 
 
 def _effective_from(text: str) -> dt.date | None:
-    """Given condition text, return the policy start date it states (2025年4月以降保険始期)."""
+    """Given condition text, return the policy start date it states (2025年4月以降保険始期).
+
+    Among the quote conditions a date that policies start on or after is the start: one in
+    a clause with a start cue (始期), or one followed by 以降 (…以降に保険期間が始まる契約).
+    """
+    cues = load_cues()
     for clause in _CLAUSE_BREAK.split(nfkc(text)):
-        if contains_any(clause, load_cues().start) and (date := text_to_date(clause)):
+        if contains_any(clause, cues.start) and (date := text_to_date(clause)):
             return date
+        for mention in text_to_dates(clause):
+            if squeeze(clause[mention.end :]).startswith(cues.start_after_date):
+                return mention.date
     return None
 
 
@@ -505,8 +696,28 @@ def text_to_conditions(text: str) -> Conditions:
         deductible_jpy=amounts.get("deductible"),
         installments=_installments(text),
         effective_from=_effective_from(text),
-        period="lump_sum" if contains_any(text, load_cues().lump_sum_payment) else None,
+        period=_conditions_period(text),
     )
+
+
+def _conditions_period(text: str) -> Period | None:
+    """Given condition text, return the premium period its clauses name (一時払, 月払), or None."""
+    if contains_any(text, load_cues().lump_sum_payment):
+        return "lump_sum"
+    periods = (label_to_period(clause) for clause in _CLAUSE_BREAK.split(nfkc(text)))
+    return next((period for period in periods if period is not None), None)
+
+
+def is_condition_line(text: str) -> bool:
+    """Given a line after a condition cue, return whether it may still state a condition.
+
+    A heading (■…, 【…】) starts what comes next; a sentence or a long line is prose.
+    """
+    cues = load_cues()
+    norm = nfkc(text).strip()
+    if len(norm) > CONDITION_LINE_MAX_CHARS or norm.startswith(cues.block_breaks):
+        return False
+    return not ("。" in norm and len(squeeze(norm)) >= cues.prose_min_chars)
 
 
 def condition_blocks(lines: list[Line]) -> list[tuple[int, str]]:
@@ -517,7 +728,7 @@ def condition_blocks(lines: list[Line]) -> list[tuple[int, str]]:
             continue
         block = [line.text]
         for following in lines[index + 1 : index + 1 + CONDITION_LINES]:
-            if len(nfkc(following.text)) > CONDITION_LINE_MAX_CHARS:
+            if not is_condition_line(following.text):
                 break
             block.append(following.text)
         blocks.append((index, "\n".join(block)))
@@ -535,12 +746,6 @@ def conditions_for(blocks: list[tuple[int, str]], line_index: int | None) -> Con
 
 
 # --- the document ---------------------------------------------------------------------------
-
-
-def _table_lines(lines: list[Line], table: Table) -> set[int]:
-    """Given the document's lines and a table, return the indices of the lines that repeat its rows."""
-    anchor = table_anchor(lines, table)
-    return set(range(anchor, anchor + len(table.rows))) if anchor is not None else set()
 
 
 def _unique(quotes: list[Quote]) -> list[Quote]:
@@ -564,11 +769,12 @@ def document_to_quotes(document: Document) -> list[Quote]:
     lines = list(document.iter_lines())
     quotes: list[Quote] = []
     covered: set[int] = set()
-    for table in document.iter_tables():
-        found = rows_to_quotes(table_to_rows(lines, table))
+    tables = list(document.iter_tables())
+    for table in tables:
+        found = rows_to_quotes(table_to_rows(lines, table, tables))
         if found:
             quotes += found
-            covered |= _table_lines(lines, table)
+            covered |= table_lines(lines, table)
     quotes += [q for q in rows_to_quotes(lines_to_rows(lines)) if q.row.line_index not in covered]
     return _unique(quotes)
 
@@ -577,6 +783,12 @@ def _records(quotes: list[Quote], blocks: list[tuple[int, str]], doc_id: str) ->
     """Given quotes and the condition blocks, yield one PremiumRecord per quote."""
     for quote in quotes:
         conditions = conditions_for(blocks, quote.row.line_index)
+        if quote.option_kind == "limit":  # the column's limit names no section: it is every section's
+            conditions = replace(
+                conditions, liability_limit_jpy=quote.option_jpy, expense_limit_jpy=quote.option_jpy
+            )
+        elif quote.option_kind == "deductible":
+            conditions = replace(conditions, deductible_jpy=quote.option_jpy)
         yield PremiumRecord(
             doc_id=doc_id,
             industry_label=quote.industry_label,

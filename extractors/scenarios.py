@@ -7,7 +7,16 @@ closed by a total (合計/総額). The arithmetic is the evidence for the struct
   (the usual layout), or else a subset of the open items (columns that a PDF reads
   interleaved keep their sums, not their order);
 - a closing line that adds up earlier blocks' closers (総額 = 合計 + 合計) is the grand total,
-  and those closers become subtotals; a block no grand total takes is a scenario of its own.
+  and those closers become subtotals; a block no grand total takes is a scenario of its own;
+- a total that its items do not reach (an item left out, "その他の諸費用を含みます") is still
+  published as printed where the layout proves the block instead: a scenario heading above
+  it, and its items printed one after another right before it;
+- a total printed above its breakdown (損害額合計 約1億円 / 内訳 / …) is closed by the items
+  that follow it once they add up to it.
+
+A table is read like lines, one row at a time, with bare numbers in the unit its caption or
+header declares (金額（千円）); a table with several amount columns (費用項目 | 事例A | 事例B)
+holds one scenario per column. A table headed by a limit or a premium (支払限度額) holds none.
 
 Sentences that merely mention amounts (…1,000万円になります, notes, case lists without a
 total) give no rows. Cue words are data (`data/scenarios.yaml`).
@@ -22,11 +31,22 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Literal
 
-from extractors.amounts import AmountMatch, find_amounts
+from extractors.amounts import AmountMatch, find_amounts, text_to_default_unit
 from extractors.document import CELL_SEPARATOR, Document, Line, Table, nfkc
 from extractors.records import LossScenarioRecord
 from extractors.taxonomy import match_coverage
-from extractors.text_utils import BULLETS, clean_label, contains_any, load_data, squeeze, table_anchor, words
+from extractors.text_utils import (
+    BULLETS,
+    clean_label,
+    contains_any,
+    load_data,
+    squeeze,
+    table_anchor,
+    table_caption,
+    table_lines,
+    unspace,
+    words,
+)
 
 #: lines above a table read with it (the scenario's heading)
 CAPTION_LINES = 3
@@ -59,6 +79,9 @@ class ScenarioCues:
     max_label_chars: int
     max_subset_items: int
     approximate_tolerance: float
+    as_printed_min_share: float
+    as_printed_max_line_gap: int
+    total_first_max_line_gap: int
 
 
 @dataclass(frozen=True)
@@ -109,6 +132,7 @@ class _Stream:
     scenarios: list[Scenario] = field(default_factory=list)
     heading: str = ""
     heading_open: bool = True  # no heading read since the last block closed
+    open_total: Entry | None = None  # a total read before any item: its breakdown may follow
 
 
 @cache
@@ -125,6 +149,9 @@ def load_cues() -> ScenarioCues:
         max_label_chars=int(data.get("max_label_chars", 40)),
         max_subset_items=int(data.get("max_subset_items", 16)),
         approximate_tolerance=float(data.get("approximate_tolerance", 0.05)),
+        as_printed_min_share=float(data.get("as_printed_min_share", 0.5)),
+        as_printed_max_line_gap=int(data.get("as_printed_max_line_gap", 1)),
+        total_first_max_line_gap=int(data.get("total_first_max_line_gap", 3)),
     )
 
 
@@ -205,11 +232,14 @@ def _piece_entry(
     return Entry(kind, label, amount, match.amount.approximate, evidence, page, position)
 
 
-def segment_to_entries(segment: str, page: int, position: int) -> list[Entry]:
+def segment_to_entries(
+    segment: str, page: int, position: int, default_unit: str | None = None
+) -> list[Entry]:
     """Given one bullet item of a line or cell, return its entries (items, closers, or a heading/label)."""
     if _NOTE_START.match(nfkc(segment)):
         return []  # a footnote explains an amount, it is not one
-    matches = [m for m in find_amounts(segment) if not _in_brackets(segment, m.start)]
+    found = find_amounts(segment, default_unit=default_unit)
+    matches = [m for m in found if not _in_brackets(segment, m.start)]
     pieces = _chains(segment, matches)
     entries: list[Entry] = []
     for start, match in pieces:
@@ -253,32 +283,97 @@ def lines_to_entries(lines: list[Line]) -> list[Entry]:
     """Given lines in reading order, return their entries (a bare label may take the next line's amount)."""
     entries: list[Entry] = []
     for index, line in enumerate(lines):
-        segments = text_to_segments(line.text)
+        text = unspace(line.text)
+        segments = text_to_segments(text)
         for number, segment in enumerate(segments):
             found = segment_to_entries(segment, line.page, index)
+            if text != line.text:  # letter-spacing undone: quote the line as printed
+                found = [replace(e, evidence=line.text) for e in found]
             if number + 1 < len(segments):
                 found = [replace(e, ends_source=False) for e in found]
             entries.extend(found)
     return merge_split_entries(entries, "\n")
 
 
-def table_to_entries(lines: list[Line], table: Table) -> list[Entry]:
-    """Given the document's lines and a table, return the entries of its caption and rows."""
+def is_not_cost_table(table: Table) -> bool:
+    """Given a table, return whether its header names limits or premiums (補償 | 支払限度額), not costs."""
+    return bool(table.rows) and contains_any(" ".join(c.text for c in table.rows[0]), load_cues().not_cost)
+
+
+def table_unit(caption: list[Line], table: Table) -> str | None:
+    """Given a table's caption lines and the table, return the unit its caption or header row declares."""
+    texts = [line.text for line in caption] + [cell.text for cell in (table.rows[0] if table.rows else ())]
+    return next((unit for text in texts if (unit := text_to_default_unit(text))), None)
+
+
+def is_amount_cell(text: str, unit: str | None) -> bool:
+    """Given a cell and the table's unit, return whether it holds one amount and nothing else."""
+    matches = find_amounts(text, default_unit=unit)
+    if len(matches) != 1:
+        return False
+    rest = text[: matches[0].start] + text[matches[0].end :]
+    return not clean_label(rest)
+
+
+def amount_columns(table: Table, unit: str | None) -> list[int]:
+    """Given a table and its unit, return the columns in which at least two rows hold a bare amount."""
+    width = max((len(row) for row in table.rows), default=0)
+    return [
+        column
+        for column in range(width)
+        if sum(column < len(row) and is_amount_cell(row[column].text, unit) for row in table.rows) >= 2
+    ]
+
+
+def _row_entries(cells: list[str], evidence: str, page: int, position: int, unit: str | None) -> list[Entry]:
+    """Given a row's cells (as read for one stream), return its entries, each quoting the row."""
+    found = [
+        e
+        for cell in cells
+        for segment in text_to_segments(cell)
+        for e in segment_to_entries(segment, page, position, unit)
+    ]
+    found = merge_split_entries([replace(e, ends_source=True) for e in found], CELL_SEPARATOR)
+    return [replace(e, evidence=evidence) for e in found]
+
+
+def table_to_streams(lines: list[Line], table: Table, tables: list[Table] | None = None) -> list[list[Entry]]:
+    """Given the document's lines, a table (and all tables), return its entry streams: one per
+    amount column where several columns hold amounts (one example each), else one."""
     anchor = table_anchor(lines, table)
     position = anchor if anchor is not None else len(lines)
-    caption = lines[max(0, position - CAPTION_LINES) : position] if anchor is not None else []
-    entries = [e for e in lines_to_entries(caption) if e.kind == "cue"]
-    for row_index, row in enumerate(table.rows):
-        evidence = table.row_text(row_index)
-        found = [
-            e
-            for cell in row
-            for segment in text_to_segments(cell.text)
-            for e in segment_to_entries(segment, table.page, position)
+    caption = table_caption(lines, table, tables or [table], CAPTION_LINES)
+    if is_not_cost_table(table):
+        return []
+    unit = table_unit(caption, table)
+    cues = [e for e in lines_to_entries(caption) if e.kind == "cue"]
+    columns = amount_columns(table, unit)
+    if len(columns) < 2:
+        rows = [
+            _row_entries([c.text for c in row], table.row_text(i), table.page, position, unit)
+            for i, row in enumerate(table.rows)
         ]
-        found = merge_split_entries([replace(e, ends_source=True) for e in found], CELL_SEPARATOR)
-        entries.extend(replace(e, evidence=evidence) for e in found)
-    return entries
+        return [cues + [e for row in rows for e in row]]
+    streams: list[list[Entry]] = []
+    title = " ".join(cue.label for cue in cues)
+    for column in columns:
+        header = table.rows[0][column].text if column < len(table.rows[0]) else ""
+        stream = list(cues)
+        if header.strip() and not is_amount_cell(header, unit):
+            label = f"{title} {clean_label(header)}".strip()[:MAX_SCENARIO_LABEL_CHARS]
+            stream = [Entry("cue", label, None, False, header, table.page, position)]
+        for i, row in enumerate(table.rows):
+            cells = [c.text for k, c in enumerate(row) if k not in columns or k == column]
+            stream += _row_entries(cells, table.row_text(i), table.page, position, unit)
+        streams.append(stream)
+    return streams
+
+
+def table_to_entries(lines: list[Line], table: Table, tables: list[Table] | None = None) -> list[Entry]:
+    """Given the document's lines, a table (and all tables), return the entries of its caption and rows
+    (the first column's, where several columns hold amounts)."""
+    streams = table_to_streams(lines, table, tables)
+    return streams[0] if streams else []
 
 
 # --- blocks and scenarios -------------------------------------------------------------------
@@ -314,6 +409,46 @@ def _subset_sum(pool: list[Entry], total: Entry) -> list[Entry] | None:
             if _close_enough(total, sum(recent[i].amount or 0 for i in combo)):
                 return [recent[i] for i in combo]
     return None
+
+
+def _as_printed(stream: _Stream, total: Entry) -> list[Entry] | None:
+    """Given a closer no arithmetic accounts for, return the open items it closes as printed, if any.
+
+    Only under a scenario heading (read since the last block closed), for at least two items
+    printed one after another right before the total, whose sum stays at or under it and
+    reaches `as_printed_min_share` of it (a total may include costs not itemised, never less).
+    """
+    cues = load_cues()
+    items = stream.pool
+    if stream.heading_open or len(items) < 2:
+        return None
+    positions = [item.position for item in items] + [total.position]
+    if any(not 0 <= b - a <= cues.as_printed_max_line_gap for a, b in itertools.pairwise(positions)):
+        return None
+    amount, value = total.amount or 0, sum(item.amount or 0 for item in items)
+    return list(items) if amount * cues.as_printed_min_share <= value <= amount else None
+
+
+def _close_open_total(stream: _Stream) -> None:
+    """Given a stream whose pool just grew, close a total printed above the items once they add up to it.
+
+    The items must start within `total_first_max_line_gap` lines of the total and follow one
+    another; a sum past the total drops it.
+    """
+    total, cues = stream.open_total, load_cues()
+    if total is None:
+        return
+    positions = [item.position for item in stream.pool]
+    gaps_ok = all(0 <= b - a <= cues.as_printed_max_line_gap for a, b in itertools.pairwise(positions))
+    if not gaps_ok or not 0 <= positions[0] - total.position <= cues.total_first_max_line_gap:
+        stream.open_total = None
+        return
+    value = sum(item.amount or 0 for item in stream.pool)
+    if len(stream.pool) >= 2 and _close_enough(total, value):
+        stream.pending.append(Block(tuple(stream.pool), total, stream.heading))
+        stream.pool, stream.open_total, stream.heading_open = [], None, True
+    elif value > (total.amount or 0) * (1 + cues.approximate_tolerance):
+        stream.open_total = None
 
 
 def _as_scenario(blocks: list[Block], loose: list[Entry], total: Entry | None, heading: str) -> Scenario:
@@ -366,8 +501,10 @@ def _close(stream: _Stream, closer: Entry) -> None:
         stream.scenarios.append(_as_scenario(stream.pending, [], closer, stream.pending[0].heading))
         stream.pending = []
         return
-    items = items or _subset_sum(stream.pool, closer)
+    items = items or _subset_sum(stream.pool, closer) or _as_printed(stream, closer)
     if items is None:
+        if not stream.pool:
+            stream.open_total = closer  # 合計 above its breakdown: the items may follow
         return
     stream.pending.append(Block(tuple(items), closer, stream.heading))
     stream.pool = [e for e in stream.pool if e not in items]
@@ -384,7 +521,9 @@ def entries_to_scenarios(entries: list[Entry]) -> list[Scenario]:
             stream.pool = []
         elif entry.kind == "item":
             stream.pool.append(entry)
+            _close_open_total(stream)
         elif entry.kind == "closer":
+            stream.open_total = None
             _close(stream, entry)
     stream.scenarios += [_as_scenario([block], [], None, block.heading) for block in stream.pending]
     return sorted(stream.scenarios, key=lambda s: s.position)
@@ -403,10 +542,16 @@ def _without_overlaps(scenarios: list[Scenario]) -> list[Scenario]:
 def document_to_scenarios(document: Document) -> list[Scenario]:
     """Given a Document, return its loss scenarios in reading order."""
     lines = list(document.iter_lines())
+    tables = list(document.iter_tables())
     found = [
-        s for table in document.iter_tables() for s in entries_to_scenarios(table_to_entries(lines, table))
+        s
+        for table in tables
+        for stream in table_to_streams(lines, table, tables)
+        for s in entries_to_scenarios(stream)
     ]
-    found += entries_to_scenarios(lines_to_entries(lines))
+    # the lines that repeat a limits or premium table are that table's, not incident costs
+    skipped = set().union(*(table_lines(lines, t) for t in tables if is_not_cost_table(t)))
+    found += entries_to_scenarios([e for e in lines_to_entries(lines) if e.position not in skipped])
     return _without_overlaps(found)
 
 

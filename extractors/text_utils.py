@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from extractors.document import Document, Line, Table, nfkc
+from extractors.document import BBox, Document, Line, Table, nfkc
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -27,6 +27,9 @@ _MARKS = rf"[\s\-–—‐{re.escape(BULLETS)}]*"
 _LEADING_MARKS = re.compile(
     rf"^{_MARKS}(?:[①-⑳]|[(（][\d０-９]+[)）]|[\d０-９]+[.)．）](?![\d０-９]))?{_MARKS}"
 )
+_CJK_SPACES = re.compile(r"(?<=[^\x00-\x7f])\s+(?=[^\x00-\x7f])")
+#: a line is spaced out one character at a time when this share of its words are one character
+LETTER_SPACED_SHARE = 0.6
 _EDGE_PUNCT = " \t\u3000:：=＝、,。|｜-–—・"
 _SPACES = re.compile(r"\s+")
 
@@ -42,6 +45,20 @@ def clean_label(text: str) -> str:
     label = _LEADING_MARKS.sub("", label, count=1)
     label = label.strip(_EDGE_PUNCT)
     return _SPACES.sub(" ", label).strip(_EDGE_PUNCT)
+
+
+def is_letter_spaced(text: str) -> bool:
+    """Given a line, return whether it is spaced out one character at a time (a PDF artefact)."""
+    tokens = text.split()
+    return len(tokens) >= 4 and sum(len(t) == 1 for t in tokens) / len(tokens) >= LETTER_SPACED_SHARE
+
+
+def unspace(text: str) -> str:
+    """Given a line, return it without the spaces a PDF put between its CJK characters, if it has them.
+
+    `小 売 業 52,000 円` becomes `小売業 52,000 円`; a line of words (`小売業 7,920円 製造業`) is kept.
+    """
+    return _CJK_SPACES.sub("", text) if is_letter_spaced(text) else text
 
 
 def squeeze(text: str) -> str:
@@ -81,17 +98,85 @@ def table_anchor(lines: list[Line], table: Table) -> int | None:
     """Given the document's lines and a table, return the index of the line holding its first row.
 
     Where several lines hold that row (two tables with one header), the one followed by the
-    most of the table's other rows wins.
+    most of the table's other rows wins. Where no line holds the first row (a header whose
+    spanned cells a PDF reads onto lines of their own), the first row that a line does hold
+    places the table, counted back by the rows above it.
     """
     keys = [key for row in table.rows if (key := _row_key(tuple(cell.text for cell in row)))]
-    if not keys:
+    for offset, key in enumerate(keys):
+        scored = [
+            (_rows_matched(lines, index, keys[offset:]), -index)
+            for index, line in enumerate(lines)
+            if line.page == table.page and key in squeeze(line.text).replace("|", "")
+        ]
+        if scored:
+            return max(0, -max(scored)[1] - offset)
+    return None
+
+
+def table_lines(lines: list[Line], table: Table) -> set[int]:
+    """Given the document's lines and a table, return the indices of the lines that repeat its rows."""
+    anchor = table_anchor(lines, table)
+    return set(range(anchor, anchor + len(table.rows))) if anchor is not None else set()
+
+
+def _overlaps(a: BBox, b: BBox) -> bool:
+    """Given two boxes, return whether they share some horizontal extent."""
+    return min(a.x1, b.x1) > max(a.x0, b.x0)
+
+
+def _inside(box: BBox, other: BBox) -> bool:
+    """Given two boxes, return whether the first lies within the second (a point of slack)."""
+    return (
+        box.x0 >= other.x0 - 1
+        and box.x1 <= other.x1 + 1
+        and box.top >= other.top - 1
+        and box.bottom <= other.bottom + 1
+    )
+
+
+def _caption_by_geometry(
+    lines: list[Line], table: Table, tables: list[Table], count: int
+) -> list[Line] | None:
+    """Given lines and tables with boxes, return the lines printed just above the table, or None.
+
+    Two-column pages read in the wrong order put other text between a heading and the table
+    under it; on the page the heading is still the nearest text above the table. Text of
+    other tables is passed over, so consecutive tables under one heading share it.
+    """
+    box = table.bbox
+    if box is None or not any(line.bbox for line in lines if line.page == table.page):
         return None
-    scored = [
-        (_rows_matched(lines, index, keys), -index)
-        for index, line in enumerate(lines)
-        if line.page == table.page and keys[0] in squeeze(line.text).replace("|", "")
+    others = [t.bbox for t in tables if t is not table and t.page == table.page and t.bbox is not None]
+    above = [
+        line
+        for line in lines
+        if line.page == table.page
+        and line.bbox is not None
+        and line.bbox.bottom <= box.top + 1
+        and _overlaps(line.bbox, box)
+        and not any(_inside(line.bbox, other) for other in others)
     ]
-    return -max(scored)[1] if scored else None
+    nearest = sorted(above, key=lambda line: -(line.bbox.bottom if line.bbox else 0))[:count]
+    return sorted(nearest, key=lambda line: line.bbox.top if line.bbox else 0)
+
+
+def table_caption(lines: list[Line], table: Table, tables: list[Table], count: int) -> list[Line]:
+    """Given the document's lines, a table and all tables, return up to `count` lines printed above it.
+
+    Pages with geometry (PDF) give the lines nearest above the table on the page; others the
+    lines before its rows in reading order. Either way the rows of other tables are passed
+    over, so that a heading above two consecutive tables captions both.
+    """
+    by_geometry = _caption_by_geometry(lines, table, tables, count)
+    if by_geometry is not None:
+        return by_geometry
+    anchor = table_anchor(lines, table)
+    if anchor is None:
+        return []
+    other_rows = set().union(*(table_lines(lines, t) for t in tables if t is not table))
+    caption = [i for i in range(anchor - 1, -1, -1) if i not in other_rows][:count]
+    return [lines[i] for i in sorted(caption)]
 
 
 @cache

@@ -228,6 +228,12 @@ def test_percent_errors() -> None:
         ("(単位:千円)", "千円"),  # a caption
         ("（単位：万円）", "万円"),  # full-width brackets and colon
         ("年間保険料", None),  # no unit declared
+        ("保険料（年額・円）", "円"),  # the unit as one word among others in the bracket
+        ("（単位：円、税込）", "円"),  # 単位 with a remark after it
+        ("売上高（百万円）", "百万円"),  # a column's unit
+        ("(1億円)", None),  # an amount in brackets declares nothing
+        ("（税込）", None),  # a bracket without a unit
+        ("支払限度額(1億円・費用共通)", None),  # an amount among words is no unit either
     ],
 )
 def test_text_to_default_unit(text: str, unit: str | None) -> None:

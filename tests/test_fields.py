@@ -186,6 +186,26 @@ def test_seed_fields_through_text_reader(
         (["AIGIS security platform"], None),
         # a document that names no company
         (["当社のサイバー保険", "弊社にお問い合わせください。"], None),
+        # only a former name printed: the company that carries it on
+        (["＜引受保険会社＞ 損害保険ジャパン日本興亜株式会社 〒160-8338"], "sompo_japan"),
+        (["AIU損害保険株式会社", "東京都千代田区"], "aig"),
+        # co-insurers under one heading, the lead marked after its name, the other listed below
+        (
+            ["＜共同保険引受会社＞", "共栄火災海上保険株式会社（幹事会社）", "楽天損害保険株式会社"],
+            "kyoei_fire",
+        ),
+        # an association and an agent whose name holds 保険, each under its heading, then the insurer
+        (
+            [
+                "【団体事務局】",
+                "一般社団法人 全国中小企業ＩＴ推進協会",
+                "【取扱代理店】",
+                "株式会社ひかり保険サービス",
+                "【引受保険会社】",
+                "三井住友海上火災保険株式会社",
+            ],
+            "mitsui_sumitomo",
+        ),
     ],
 )
 def test_insurer(lines: list[str], expected: str | None) -> None:
@@ -313,6 +333,15 @@ def test_product_name(lines: list[str], title: str | None, expected: str | None)
         (["0120-362-119-202310"], None),
         # the tail must be a real month
         (["1760-ER04-14027-202313"], None),
+        # dotted year.month with a spaced cue, an era date (the holdout brochures' forms)
+        (["2023.10 現在"], dt.date(2023, 10, 1)),
+        (["（令和6年10月作成）AD24-0172"], dt.date(2024, 10, 1)),
+        # a footer that sets its cue on the line under the date, as a PDF reads it
+        (["2024年4月", "改定"], dt.date(2024, 4, 1)),
+        # a next line that merely starts with a cue word is no cue of this date
+        (["2024年4月", "改定後の保険料は次のとおりです"], None),
+        # nor is a date that ends a sentence before it
+        (["2024年4月以降", "作成"], None),
     ],
 )
 def test_document_date(lines: list[str], expected: dt.date | None) -> None:

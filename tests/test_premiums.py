@@ -10,13 +10,13 @@ import yaml
 
 from extractors import readers
 from extractors.document import Cell, Document, Line, Page, Table
-from extractors.premiums import document_to_premiums, text_to_conditions
+from extractors.premiums import document_to_premiums, label_to_period, text_to_conditions
 from extractors.records import PremiumRecord
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "tests" / "fixtures" / "seeds"
 RAW = ROOT / "raw"
-GOLD = ROOT.parent / "shared" / "gold"
+GOLD = ROOT / "tests" / "fixtures" / "gold"  # a copy of ../shared/gold: tests must not need ../shared
 
 
 def lines_document(text: str, tables: tuple[Table, ...] = ()) -> Document:
@@ -342,4 +342,229 @@ def test_synthetic_markdown_brochure(tmp_path: Path) -> None:
         (r.liability_limit_jpy, r.expense_limit_jpy, r.deductible_jpy, r.installments, r.effective_from)
         for r in records
     } == {(100_000_000, 10_000_000, 0, 1, dt.date(2025, 10, 1))}
+    assert_evidence_in(document, records)
+
+
+# --- generalised shapes (found by the held-out brochures) ---------------------------------------
+
+
+def test_placeholder_cell_keeps_its_column() -> None:
+    # a row with a cell that quotes nothing (個別見積) still quotes its other columns, aligned
+    grid = table(
+        ("業種＼売上高", "1億円", "5億円", "10億円"),
+        ("製造業", "68,200円", "121,900円", "168,300円"),
+        ("情報通信業", "102,300円", "個別見積", "226,000円"),
+    )
+    assert keys(document_to_premiums(table_document("年間保険料", grid), "d")) == {
+        ("製造業", 100_000_000, 68_200, "annual"),
+        ("製造業", 500_000_000, 121_900, "annual"),
+        ("製造業", 1_000_000_000, 168_300, "annual"),
+        ("情報通信業", 100_000_000, 102_300, "annual"),
+        ("情報通信業", 1_000_000_000, 226_000, "annual"),
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a placeholder at the end of a line-only matrix row
+        (
+            "年間保険料\n業種＼売上高 1億円 5億円\n製造業 68,200円 121,900円\n情報通信業 102,300円 個別見積",
+            {
+                ("製造業", 100_000_000, 68_200, "annual"),
+                ("製造業", 500_000_000, 121_900, "annual"),
+                ("情報通信業", 100_000_000, 102_300, "annual"),
+            },
+        ),
+        # words between amounts that are no placeholder (、費用) do not make a row of a sentence
+        (
+            "年間保険料（単位：円）\n業種＼売上高 1億円 5億円 10億円\n小売業 48,000 96,000 143,000\n"
+            "保険料算出の前提\n賠償責任 1億円、費用 1,000万円、免責金額 なし",
+            {
+                ("小売業", 100_000_000, 48_000, "annual"),
+                ("小売業", 500_000_000, 96_000, "annual"),
+                ("小売業", 1_000_000_000, 143_000, "annual"),
+            },
+        ),
+    ],
+)
+def test_placeholders_in_lines(text: str, expected: set[tuple[str, int, int, str]]) -> None:
+    assert keys(document_to_premiums(lines_document(text), "d")) == expected
+
+
+LIMIT_OPTIONS = table(
+    ("業種", "支払限度額", "", ""),
+    ("", "1,000万円", "5,000万円", "1億円"),
+    ("製造業", "24,380円", "39,910円", "52,620円"),
+    ("小売業", "28,150円", "46,080円", "60,750円"),
+)
+
+
+def test_limit_options_under_a_band() -> None:
+    # shape (d): a band heading, a two-row header of limit options; every column quotes the band's
+    # revenue, and its limit (naming no section) becomes the quote's liability and expense limit
+    records = document_to_premiums(table_document("一時払保険料の例\n売上高1億円の場合", LIMIT_OPTIONS), "d")
+    assert {(r.industry_label, r.annual_revenue_jpy, r.premium_jpy, r.premium_period) for r in records} == {
+        (industry, 100_000_000, premium, "lump_sum")
+        for industry, premiums in (("製造業", (24_380, 39_910, 52_620)), ("小売業", (28_150, 46_080, 60_750)))
+        for premium in premiums
+    }
+    by_premium = {r.premium_jpy: r for r in records}
+    assert (by_premium[24_380].liability_limit_jpy, by_premium[24_380].expense_limit_jpy) == (10_000_000,) * 2
+    assert by_premium[60_750].liability_limit_jpy == 100_000_000
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # options as lines: the option word and its amounts on the header line
+        (
+            "一時払保険料\n売上高1億円の場合\n業種 支払限度額1,000万円 5,000万円\n製造業 24,380円 39,910円",
+            {("製造業", 100_000_000, 24_380, "lump_sum"), ("製造業", 100_000_000, 39_910, "lump_sum")},
+        ),
+        # a PDF that reads the spanning option word above the corner cell
+        (
+            "一時払保険料\n売上高1億円の場合\n支払限度額\n業種\n"
+            "1,000万円 5,000万円\n製造業 24,380円 39,910円",
+            {("製造業", 100_000_000, 24_380, "lump_sum"), ("製造業", 100_000_000, 39_910, "lump_sum")},
+        ),
+        # options without a revenue band quote no revenue: nothing
+        ("一時払保険料\n業種 支払限度額1,000万円 5,000万円\n製造業 24,380円 39,910円", set()),
+    ],
+)
+def test_limit_options_as_lines(text: str, expected: set[tuple[str, int, int, str]]) -> None:
+    assert keys(document_to_premiums(lines_document(text), "d")) == expected
+
+
+def test_deductible_options_repeated_over_each_column() -> None:
+    # the option word over every column (免責金額0円 | 免責金額10万円) gives each quote its deductible
+    grid = table(("業種", "免責金額0円", "免責金額10万円"), ("小売業", "50,000円", "42,000円"))
+    records = document_to_premiums(table_document("年間保険料（売上高3億円の場合）", grid), "d")
+    assert {(r.annual_revenue_jpy, r.premium_jpy, r.deductible_jpy) for r in records} == {
+        (300_000_000, 50_000, 0),
+        (300_000_000, 42_000, 100_000),
+    }
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        # one column per period: each quote takes its column's period
+        (("業種", "月払保険料", "年払保険料"), {(4_500, "monthly"), (51_000, "annual")}),
+        # one column per plan: both quote the band's revenue in the caption's period
+        (("業種", "ライトプラン", "スタンダードプラン"), {(4_500, "annual"), (51_000, "annual")}),
+    ],
+)
+def test_label_columns_under_a_band(header: tuple[str, ...], expected: set[tuple[int, str]]) -> None:
+    grid = table(header, ("小売業", "4,500円", "51,000円"))
+    records = document_to_premiums(table_document("保険料例\n売上高1億円の場合", grid), "d")
+    assert {(r.premium_jpy, r.premium_period) for r in records} == expected
+    assert {r.annual_revenue_jpy for r in records} == {100_000_000}
+
+
+def test_revenue_unit_declared_on_the_axis() -> None:
+    # 売上高（百万円） scales the header's bare numbers; the premiums keep the caption's unit
+    grid = table(("業種＼売上高（百万円）", "100", "500"), ("小売業", "52,000", "98,000"))
+    records = document_to_premiums(table_document("年間保険料（単位：円）", grid), "d")
+    assert keys(records) == {
+        ("小売業", 100_000_000, 52_000, "annual"),
+        ("小売業", 500_000_000, 98_000, "annual"),
+    }
+    as_lines = lines_document("年間保険料（単位：円）\n業種＼売上高（百万円） 100 500\n小売業 52,000 98,000")
+    assert keys(document_to_premiums(as_lines, "d")) == keys(records)
+
+
+def test_a_heading_over_two_band_tables_cues_both() -> None:
+    # one premium heading, then two tables each under its own band heading (no cue repeated)
+    first = table(("業種", "保険料"), ("製造業", "24,380円"), ("小売業", "28,150円"))
+    second = table(("業種", "保険料"), ("製造業", "61,240円"), ("小売業", "70,710円"))
+    text = (  # the lines repeat the rows with spaces, as a PDF's text layer does
+        "一時払保険料の例（保険期間1年）\n売上高1億円の場合\n業種 保険料\n製造業 24,380円\n小売業 28,150円\n"
+        "売上高10億円の場合\n業種 保険料\n製造業 61,240円\n小売業 70,710円"
+    )
+    records = document_to_premiums(lines_document(text, (first, second)), "d")
+    assert keys(records) == {
+        ("製造業", 100_000_000, 24_380, "lump_sum"),
+        ("小売業", 100_000_000, 28_150, "lump_sum"),
+        ("製造業", 1_000_000_000, 61_240, "lump_sum"),
+        ("小売業", 1_000_000_000, 70_710, "lump_sum"),
+    }
+    assert all(" | " in r.evidence for r in records)  # both read from their tables
+
+
+def test_prose_ends_a_premium_section() -> None:
+    # a long sentence between the grids ends the first heading's reach: the second band has no cue
+    text = (
+        "年間保険料\n売上高1億円の場合\n製造業 24,380円\n"
+        "このチラシは保険の概要を説明したものです。詳しくは重要事項説明書をよくお読みください。\n"
+        "売上高10億円の場合\n製造業 61,240円"
+    )
+    assert keys(document_to_premiums(lines_document(text), "d")) == {
+        ("製造業", 100_000_000, 24_380, "annual")
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "value"),
+    [
+        # a limit naming no section applies to those its aside names ...
+        ("支払限度額：1億円（賠償損害・費用損害共通）", "liability_limit_jpy", 100_000_000),
+        ("支払限度額：1億円（賠償損害・費用損害共通）", "expense_limit_jpy", 100_000_000),
+        # ... only to those
+        ("支払限度額：1億円（賠償損害のみ）", "expense_limit_jpy", None),
+        # ... or, naming none, to every section
+        ("支払限度額1億円、免責金額なし", "expense_limit_jpy", 100_000_000),
+        # a section's own limit is not overwritten by a later generic one
+        ("賠償責任3億円、支払限度額1億円", "liability_limit_jpy", 300_000_000),
+        # a date followed by 以降 among the conditions is the start of the policies quoted
+        ("2024年7月1日以降に保険期間が始まるご契約", "effective_from", dt.date(2024, 7, 1)),
+        # a period named by a condition (月払) and its payments
+        ("口座振替・月払（12回払）", "period", "monthly"),
+        ("口座振替・月払（12回払）", "installments", 12),
+        ("保険期間1年（年払）", "period", "annual"),
+        # a revenue clause names no period (年間売上高 is not an annual premium)
+        ("年間売上高1億円", "period", None),
+    ],
+)
+def test_text_to_conditions_generalised(text: str, field: str, value: object) -> None:
+    assert getattr(text_to_conditions(text), field) == value
+
+
+def test_conditions_block_runs_over_a_bulleted_list() -> None:
+    # a five-line block: the start date on its last line still counts; a heading ends the block
+    document = lines_document(
+        "年間保険料\n売上高1億円の場合\n製造業 68,200円\n試算条件\n- 支払限度額：1億円\n- 免責金額：なし\n"
+        "- 保険期間：1年（年払）\n- 団体割引20％適用\n- 2024年7月1日以降に保険期間が始まるご契約\n"
+        "■ご注意\n- 2025年1月1日以降始期の契約は保険料が異なります"
+    )
+    [record] = document_to_premiums(document, "d")
+    assert (record.liability_limit_jpy, record.deductible_jpy, record.effective_from) == (
+        100_000_000,
+        0,
+        dt.date(2024, 7, 1),
+    )
+
+
+@pytest.mark.parametrize(
+    ("label", "period"),
+    [
+        ("保険料例（月払）", "monthly"),  # 月払 alone names the monthly premium
+        ("月払い保険料", "monthly"),  # with okurigana
+        ("年払保険料", "annual"),
+        ("一時払保険料の例", "lump_sum"),
+        ("年間売上高", None),  # a revenue, not an annual premium
+    ],
+)
+def test_label_to_period(label: str, period: str | None) -> None:
+    assert label_to_period(label) == period
+
+
+def test_letter_spaced_pdf_lines() -> None:
+    # a PDF text layer that spaces out CJK characters: read as words, quoted as printed
+    document = lines_document("年 間 保 険 料\n業種＼売上高 1億円 5億円\n小 売 業 52,000 円 98,000 円")
+    records = document_to_premiums(document, "d")
+    assert keys(records) == {
+        ("小売業", 100_000_000, 52_000, "annual"),
+        ("小売業", 500_000_000, 98_000, "annual"),
+    }
     assert_evidence_in(document, records)

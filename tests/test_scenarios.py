@@ -17,7 +17,7 @@ from extractors.taxonomy import match_coverage
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "tests" / "fixtures" / "seeds"
 RAW = ROOT / "raw"
-GOLD = ROOT.parent / "shared" / "gold"
+GOLD = ROOT / "tests" / "fixtures" / "gold"  # a copy of ../shared/gold: tests must not need ../shared
 
 Row = tuple[int, int, str]  # (scenario_index, amount, kind)
 
@@ -258,3 +258,152 @@ def test_seed_scenarios_match_gold(stem: str, path: Path) -> None:
         assert record.evidence in document.text
         expected = match_coverage(record.item_label) if record.row_kind == "item" else None
         assert record.coverage_id == expected
+
+
+# --- generalised shapes (found by the held-out brochures) ---------------------------------------
+
+
+def scenario_table(*cells: tuple[str, ...]) -> Table:
+    """Given rows of cell texts, return a Table on page 1."""
+    return Table(1, tuple(tuple(Cell(text) for text in row) for row in cells))
+
+
+def table_lines_document(caption: str, table: Table) -> Document:
+    """Given caption lines and a table, return a Document whose lines repeat the rows (cells spaced)."""
+    rows = "\n".join(" ".join(c.text for c in row if c.text) for row in table.rows)
+    return lines_document(f"{caption}\n{rows}", (table,))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a table-like block under a scenario heading whose items stop short of the printed total
+        "想定事例：ランサムウェア感染\n費用項目 金額\n調査費用 400万円\n復旧費用 650万円\n"
+        "喪失利益 900万円\n合計 2,200万円",
+        # bullets under 事故例, a total that includes costs not itemised
+        "事故例\n・調査費用 300万円\n・お詫び状送付費用 100万円\n合計 500万円",
+    ],
+)
+def test_a_total_its_items_do_not_reach_is_published_as_printed(text: str) -> None:
+    found = rows(lines_document(text))
+    assert [kind for _, _, kind in found] == ["item"] * (len(found) - 1) + ["total"]
+    assert sum(amount for _, amount, kind in found if kind == "item") < found[-1][1]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # no scenario heading: a list and a number that happen to follow one another
+        "調査費用 400万円\n復旧費用 650万円\n合計 2,200万円",
+        # items that exceed the total are not its breakdown
+        "想定事例\n調査費用 400万円\n復旧費用 900万円\n合計 1,000万円",
+        # items that make up too small a share of the total
+        "想定事例\n調査費用 100万円\n復旧費用 100万円\n合計 2,200万円",
+        # a single item
+        "想定事例\n調査費用 400万円\n合計 2,200万円",
+        # prose between the items: not one printed block
+        "想定事例\n調査費用 400万円\n"
+        "当社の調査によると、この種の事故では復旧に長い期間を要することが多く見られます。\n"
+        "復旧費用 500万円\n合計 1,000万円",
+    ],
+)
+def test_a_total_its_items_do_not_reach_needs_the_layout(text: str) -> None:
+    assert rows(lines_document(text)) == []
+
+
+def test_a_total_printed_above_its_breakdown() -> None:
+    # 合計 first, then 内訳 and the items that add up to it (approximately)
+    found = rows(lines_document("損害額合計 約1億円\n内訳\n調査費用 約2,000万円\n損害賠償金 約8,000万円"))
+    assert found == [(1, 20_000_000, "item"), (1, 80_000_000, "item"), (1, 100_000_000, "total")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # items far below the total are not its breakdown
+        "損害額合計 1億円\n当社の調査によると、この種の事故では復旧に長い期間を要することが多く見られます。\n"
+        "a\nb\nc\n調査費用 2,000万円\n損害賠償金 8,000万円",
+        # items that pass the total are not its breakdown
+        "合計 1,000万円\n調査費用 800万円\n損害賠償金 800万円",
+    ],
+)
+def test_a_total_above_needs_items_that_add_up_right_below(text: str) -> None:
+    assert rows(lines_document(text)) == []
+
+
+@pytest.mark.parametrize(
+    ("caption", "header"),
+    [
+        ("損害の内訳", ("費用項目", "金額（円）")),  # the unit in the amount column's header
+        ("損害の内訳（単位：円）", ("費用項目", "金額")),  # the unit in the caption
+    ],
+)
+def test_bare_numbers_in_a_scenario_table_take_its_unit(caption: str, header: tuple[str, str]) -> None:
+    grid = scenario_table(
+        header, ("調査費用", "3,000,000"), ("損害賠償金", "7,000,000"), ("合計", "10,000,000")
+    )
+    assert rows(table_lines_document(caption, grid)) == [
+        (1, 3_000_000, "item"),
+        (1, 7_000_000, "item"),
+        (1, 10_000_000, "total"),
+    ]
+
+
+def test_one_scenario_per_amount_column() -> None:
+    # two examples side by side: each amount column is a scenario, named by its header
+    grid = scenario_table(
+        ("費用項目", "中小企業の例", "大企業の例"),
+        ("調査費用", "300万円", "500万円"),
+        ("損害賠償金", "700万円", "1,500万円"),
+        ("合計", "1,000万円", "2,000万円"),
+    )
+    document = table_lines_document("事故例", grid)
+    records = document_to_loss_scenarios(document, "d")
+    assert [(r.scenario_index, r.amount_jpy, r.row_kind) for r in records] == [
+        (1, 3_000_000, "item"),
+        (1, 7_000_000, "item"),
+        (1, 10_000_000, "total"),
+        (2, 5_000_000, "item"),
+        (2, 15_000_000, "item"),
+        (2, 20_000_000, "total"),
+    ]
+    assert [r.scenario_label for r in records if r.row_kind == "total"] == [
+        "事故例 中小企業の例",
+        "事故例 大企業の例",
+    ]
+    assert all(r.evidence in document.text for r in records)
+
+
+def test_a_limits_table_with_a_sum_row_is_no_scenario() -> None:
+    # headed by 限度額: neither its cells nor the lines repeating them are incident costs
+    grid = scenario_table(
+        ("補償", "支払限度額"), ("賠償", "1億円"), ("費用", "1,000万円"), ("合計", "1億1,000万円")
+    )
+    assert rows(table_lines_document("補償内容", grid)) == []
+
+
+def test_approximate_items_and_a_total_in_oku() -> None:
+    # 約 amounts whose sum is within the tolerance of an approximate 億円 total
+    grid = scenario_table(
+        ("損害の内容", "想定金額"),
+        ("初動対応・調査費用", "約2,500万円"),
+        ("システム復旧費用", "約4,000万円"),
+        ("喪失利益", "約1.2億円"),
+        ("損害賠償金", "約3,000万円"),
+        ("合計", "約2.2億円"),
+    )
+    assert rows(table_lines_document("ランサムウェア被害の想定損害額", grid))[-1] == (1, 220_000_000, "total")
+
+
+def test_letter_spaced_pdf_lines() -> None:
+    # a PDF text layer that spaces out CJK characters: the labels read whole, evidence as printed
+    document = lines_document(
+        "想 定 損 害 額\n調 査 費 用 300 万 円\n損 害 賠 償 金 700 万 円\n合 計 1,000 万 円"
+    )
+    records = document_to_loss_scenarios(document, "d")
+    assert [(r.item_label, r.amount_jpy, r.row_kind) for r in records] == [
+        ("調査費用", 3_000_000, "item"),
+        ("損害賠償金", 7_000_000, "item"),
+        ("合計", 10_000_000, "total"),
+    ]
+    assert all(r.evidence in document.text for r in records)
