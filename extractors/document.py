@@ -31,7 +31,7 @@ def _confusables() -> dict[int, str]:
 
 
 def nfkc(text: str) -> str:
-    """Given verbatim text, return its NFKC form with PDF look-alikes mapped: the form all matching works on."""
+    """Given verbatim text, return its NFKC form with PDF look-alikes mapped (what matching reads)."""
     return unicodedata.normalize("NFKC", text.translate(_confusables()))
 
 
