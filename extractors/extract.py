@@ -6,14 +6,32 @@ import hashlib
 from pathlib import Path
 
 from extractors import coverages, fields, limits, premiums, readers, scenarios
-from extractors.document import Document
+from extractors.document import Document, Page
 from extractors.errors import BrochureError
-from extractors.records import DocumentRecord, Extraction
+from extractors.records import DocumentRecord, Extraction, PageRecord
 
 
 def bytes_to_doc_id(data: bytes) -> str:
     """Given a file's bytes, return its stable id: the first 16 hex digits of SHA-256."""
     return hashlib.sha256(data).hexdigest()[:16]
+
+
+def page_to_text(page: Page) -> str:
+    """Given a page, return its verbatim text: its lines, then its tables' rows, one per line.
+
+    The parts and the way they are joined are those of `Document.text`, so a string without a
+    line break is in `Document.text` exactly when it is in the text of one of its pages.
+    """
+    parts = [line.text for line in page.lines]
+    parts.extend(table.row_text(i) for table in page.tables for i in range(len(table.rows)))
+    return "\n".join(parts)
+
+
+def document_to_pages(document: Document, doc_id: str) -> tuple[PageRecord, ...]:
+    """Given a read Document, return one PageRecord per page, in page order."""
+    return tuple(
+        PageRecord(doc_id=doc_id, page=page.number, text=page_to_text(page)) for page in document.pages
+    )
 
 
 def document_to_extraction(document: Document, *, doc_id: str, source_file: str) -> Extraction:
@@ -37,6 +55,7 @@ def document_to_extraction(document: Document, *, doc_id: str, source_file: str)
         limits=tuple(limits.document_to_limits(document, doc_id)),
         premiums=tuple(premiums.document_to_premiums(document, doc_id)),
         loss_scenarios=tuple(scenarios.document_to_loss_scenarios(document, doc_id)),
+        pages=document_to_pages(document, doc_id),
     )
 
 

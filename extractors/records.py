@@ -27,6 +27,15 @@ class DocumentRecord:
 
 
 @dataclass(frozen=True)
+class PageRecord:
+    """The verbatim text of one page: its lines, then its tables' rows (as `Document.text` joins them)."""
+
+    doc_id: str
+    page: int
+    text: str
+
+
+@dataclass(frozen=True)
 class CoverageRecord:
     doc_id: str
     coverage_id: str | None
@@ -102,3 +111,5 @@ class Extraction:
     premiums: tuple[PremiumRecord, ...] = ()
     loss_scenarios: tuple[LossScenarioRecord, ...] = ()
     notes: tuple[str, ...] = field(default_factory=tuple)
+    #: every page's text: what the evidence of the other rows is checked against
+    pages: tuple[PageRecord, ...] = ()

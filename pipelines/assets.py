@@ -7,6 +7,8 @@ file.
 """
 
 import dataclasses
+import logging
+import time
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -17,7 +19,7 @@ from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PART
 from extractors.records import IngestErrorRecord
 from pipelines.brochures import Result, UnexpectedError, brochure_to_result, partition_key_to_source_file
 from pipelines.io_managers import PartitionFrames
-from pipelines.publish import DATA_TABLES, Publication, outcome_line, results_to_publication
+from pipelines.publish import DATA_TABLES, Publication, outcome_line, result_line, results_to_publication
 from pipelines.resources import BrochureSettings
 from schemas.models import TABLES
 
@@ -26,13 +28,23 @@ BROCHURES = dg.DynamicPartitionsDefinition(name=PARTITIONS)
 VALID_ROWS = "valid_rows"
 #: how many failure cases or rows a metadata sample shows
 SAMPLE_ROWS = 20
+#: the `extra` key of the log message the extraction writes per brochure as it is read: a dict
+#: with index, total, source_file, ok and line (what `brochures ingest` prints as it comes)
+PROGRESS = "brochure_progress"
 
 TABLE_DESCRIPTIONS = {
     "documents": "One row per published brochure: insurer, product, date, pages.",
+    "pages": (
+        "The verbatim text of every page (its lines, then its tables' rows, one per line): read a "
+        "value in context; every evidence of the other tables is a substring of its document's pages."
+    ),
     "coverages": "One row per coverage item a brochure offers.",
     "limits": "One row per limit, deductible, ratio or time window.",
     "premiums": "One row per quoted premium.",
-    "loss_scenarios": "Cost breakdowns of the brochures' example incidents.",
+    "loss_scenarios": (
+        "Cost breakdowns of the brochures' example incidents; `ordinal` is the rows' document order "
+        "(items come before the subtotal or total they add up to)."
+    ),
     "ingest_errors": "Every brochure that could not be published in its latest version, and why.",
     "quarantine": "Rows that failed validation in the latest run of their brochure, with the reason.",
 }
@@ -66,7 +78,8 @@ def frame_to_markdown(frame: pl.DataFrame, rows: int = SAMPLE_ROWS, width: int =
     kinds={"python"},
     description=(
         "Each brochure file read and extracted: its Extraction (the rows it publishes) or the "
-        "IngestErrorRecord saying why it cannot be read. A bad file never stops the others."
+        "IngestErrorRecord saying why it cannot be read. A bad file never stops the others. "
+        "Logs one line per brochure as it is read."
     ),
 )
 def extraction(context: dg.AssetExecutionContext, settings: BrochureSettings) -> dict[str, Result]:
@@ -74,6 +87,7 @@ def extraction(context: dg.AssetExecutionContext, settings: BrochureSettings) ->
     keys = context.partition_keys
     results: dict[str, Result] = {}
     for i, key in enumerate(keys, 1):
+        started = time.perf_counter()
         result = brochure_to_result(raw_dir, key)
         if isinstance(result, UnexpectedError):
             context.log.error(
@@ -81,12 +95,13 @@ def extraction(context: dg.AssetExecutionContext, settings: BrochureSettings) ->
             )
             result = result.record
         results[key] = result
-        if isinstance(result, IngestErrorRecord):
-            context.log.warning(
-                f"[{i}/{len(keys)}] {result.source_file}: {result.stage} failed: {result.error}"
-            )
-        else:
-            context.log.info(f"[{i}/{len(keys)}] {result.document.source_file}: read")
+        line = result_line(result, time.perf_counter() - started)
+        ok = not isinstance(result, IngestErrorRecord)
+        source_file = partition_key_to_source_file(key)
+        progress = {"index": i, "total": len(keys), "source_file": source_file, "ok": ok, "line": line}
+        context.log.log(
+            logging.INFO if ok else logging.WARNING, f"[{i}/{len(keys)}] {line}", extra={PROGRESS: progress}
+        )
     errors = [r for r in results.values() if isinstance(r, IngestErrorRecord)]
     context.add_output_metadata(
         {
@@ -203,8 +218,9 @@ def _broken_result(table: str, publication: Publication) -> dg.AssetCheckResult:
             asset=table,
             blocking=True,
             description=(
-                "Every row passes the table's pandera model. Rows that fail are quarantined, not "
-                "published (WARN); a failure of the table as a whole blocks publishing (ERROR)."
+                "Every row passes the table's pandera model, and a row with evidence quotes its "
+                "brochure verbatim. Rows that fail are quarantined, not published (WARN); a failure "
+                "of the table as a whole blocks publishing (ERROR)."
             ),
         )
         for table in TABLES

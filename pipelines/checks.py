@@ -5,16 +5,18 @@ the run are written. Failing them does not stop a run (not blocking): the data i
 published and the failure is a finding for the data-quality report.
 """
 
+import json
 from collections.abc import Iterator
+from typing import Any
 
 import dagster as dg
 import polars as pl
 
-from pipelines.assets import PARTITIONS, frame_to_markdown
+from pipelines.assets import PARTITIONS, SAMPLE_ROWS, frame_to_markdown
 from pipelines.brochures import partition_key_to_source_file
 from pipelines.io_managers import ParquetIOManager
 from pipelines.storage import Warehouse
-from schemas.checks import RULES, Failure, Rule
+from schemas.checks import RULES, Failure, Rule, Severity
 from schemas.frames import model_schema
 from schemas.models import TABLE_MODELS
 
@@ -33,13 +35,23 @@ def published_brochures(warehouse: Warehouse, registered: list[str]) -> set[str]
     }
 
 
+SEVERITIES: dict[Severity, dg.AssetCheckSeverity] = {
+    "error": dg.AssetCheckSeverity.ERROR,
+    "warn": dg.AssetCheckSeverity.WARN,
+}
+
+
 def _spec(rule: Rule) -> dg.AssetCheckSpec:
     return dg.AssetCheckSpec(
         rule.name,
         asset=rule.table,
         additional_deps=[t for t in rule.reads if t != rule.table],
-        description=rule.description,
+        description=f"{rule.description} Severity: {rule.severity.upper()}.",
     )
+
+
+def _details_text(details: dict[str, Any]) -> str:
+    return ", ".join(f"{k}={v}" for k, v in details.items())
 
 
 def _failures_to_frame(failures: list[Failure]) -> pl.DataFrame:
@@ -48,9 +60,16 @@ def _failures_to_frame(failures: list[Failure]) -> pl.DataFrame:
             "table": [f.table for f in failures],
             "key": [f.key for f in failures],
             "problem": [f.problem for f in failures],
+            "details": [_details_text(dict(f.details)) for f in failures],
         },
-        schema={"table": pl.String, "key": pl.String, "problem": pl.String},
+        schema={"table": pl.String, "key": pl.String, "problem": pl.String, "details": pl.String},
     )
+
+
+def failures_to_json(failures: list[Failure], rows: int = SAMPLE_ROWS) -> list[dict[str, Any]]:
+    """Given a rule's failures, return the first ones as JSON-ready dicts (the figures kept as numbers)."""
+    sample = [{"table": f.table, "key": f.key, "problem": f.problem, **f.details} for f in failures[:rows]]
+    return json.loads(json.dumps(sample, ensure_ascii=False, default=str))
 
 
 @dg.multi_asset_check(specs=[_spec(rule) for rule in RULES], can_subset=True)
@@ -79,6 +98,7 @@ def cross_table_checks(
                 asset_key=rule.table,
                 check_name=rule.name,
                 passed=False,
+                severity=dg.AssetCheckSeverity.ERROR,  # the rule could not be checked at all
                 description=f"cannot read {', '.join(bad)} as one table",
                 metadata={"errors": dg.MetadataValue.json(bad)},
             )
@@ -88,12 +108,14 @@ def cross_table_checks(
             asset_key=rule.table,
             check_name=rule.name,
             passed=not failures,
+            severity=SEVERITIES[rule.severity],
             description=f"{len(failures)} failures" if failures else "holds for every brochure",
             metadata={
                 "failures": len(failures),
                 "brochures_checked": len(brochures),
                 "sample": dg.MetadataValue.md(
-                    frame_to_markdown(_failures_to_frame(failures)) if failures else "none"
+                    frame_to_markdown(_failures_to_frame(failures), width=160) if failures else "none"
                 ),
+                "sample_json": dg.MetadataValue.json(failures_to_json(failures)),
             },
         )

@@ -5,7 +5,10 @@
 
 `ingest` materialises the same Dagster job the schedule runs (`ingest`, every brochure in one
 run) in this process, on a throw-away Dagster instance, then runs `prune_warehouse` so that
-the warehouse holds exactly the brochures now under RAW_DIR. Paths are taken relative to the
+the warehouse holds exactly the brochures now under RAW_DIR. It prints a line per brochure as
+it is read (a Dagster logger of its own picks the extraction's progress messages out of the
+run's log; Dagster's console log stays off unless --verbose), then the brochures that need
+attention, the checks that failed, and a summary. Paths are taken relative to the
 current directory. Exit codes: 0 every brochure was published or recorded in ingest_errors;
 1 the run itself broke; 2 bad arguments (RAW_DIR missing, warehouse not writable).
 """
@@ -13,6 +16,7 @@ current directory. Exit codes: 0 every brochure was published or recorded in ing
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 import tempfile
 import time
@@ -83,8 +87,59 @@ def summary_lines(warehouse: Warehouse, snapshot: Snapshot, outcomes: Sequence[O
     ]
 
 
-def _quiet_run_config(verbose: bool) -> dict[str, object]:
-    return {"loggers": {"console": {"config": {"log_level": "DEBUG" if verbose else "CRITICAL"}}}}
+#: the logger `with_progress` adds to a job
+PROGRESS_LOGGER = "progress"
+
+
+def _quiet_run_config(verbose: bool, *extra_loggers: str) -> dict[str, object]:
+    """Given --verbose and loggers without config to enable, return the run config of a CLI run."""
+    console = {"config": {"log_level": "DEBUG" if verbose else "CRITICAL"}}
+    return {"loggers": {"console": console, **{name: {} for name in extra_loggers}}}
+
+
+class ProgressHandler(logging.Handler):
+    """Prints the line of every log record that carries the extraction's progress (assets.PROGRESS)."""
+
+    def __init__(self, out: TextIO) -> None:
+        super().__init__(logging.DEBUG)
+        self.out = out
+
+    def emit(self, record: logging.LogRecord) -> None:
+        from pipelines.assets import PROGRESS
+
+        progress = getattr(record, PROGRESS, None)
+        if isinstance(progress, dict):
+            print(f"[{progress['index']}/{progress['total']}] {progress['line']}", file=self.out, flush=True)
+
+
+def with_progress(job: dg.JobDefinition, out: TextIO) -> dg.JobDefinition:
+    """Given a job, return it with a PROGRESS_LOGGER printing each brochure's progress to `out`."""
+    import dagster as dg
+
+    @dg.logger(
+        config_schema=None,
+        description="Prints each brochure's progress line as soon as the extraction logs it.",
+    )
+    def progress(_: dg.InitLoggerContext) -> logging.Logger:
+        logger = logging.Logger("brochures.progress", logging.DEBUG)
+        logger.addHandler(ProgressHandler(out))
+        return logger
+
+    return job.with_logger_defs({**job.loggers, PROGRESS_LOGGER: progress})
+
+
+def check_lines(result: dg.ExecuteInProcessResult) -> list[str]:
+    """Given a finished run, return one line per asset check that did not pass, then a count."""
+    evaluations = sorted(
+        result.get_asset_check_evaluations(), key=lambda e: (e.asset_key.to_user_string(), e.check_name)
+    )
+    lines = [
+        f"check {e.asset_key.to_user_string()}/{e.check_name} ({e.severity.value}): {e.description}"
+        for e in evaluations
+        if not e.passed
+    ]
+    passed = sum(e.passed for e in evaluations)
+    return [*lines, f"checks: {passed} passed, {len(evaluations) - passed} failed"]
 
 
 def _run_failure(result: dg.ExecuteInProcessResult) -> str:
@@ -131,16 +186,21 @@ def ingest(raw: Path, warehouse_location: str, *, verbose: bool, out: TextIO, er
         print(f"no brochures under {raw}", file=out)
     defs = build_defs(raw_dir=str(raw.resolve()), warehouse=str(warehouse.base))
     config = _quiet_run_config(verbose)
+    checks: list[str] = []
     with tempfile.TemporaryDirectory(prefix="brochures-dagster-") as home:
         instance = dg.DagsterInstance.ephemeral(tempdir=home)
         instance.add_dynamic_partitions(PARTITIONS, keys)
         if keys:
-            result = defs.resolve_job_def("ingest").execute_in_process(
-                instance=instance, tags=partition_range_tags(keys), run_config=config, raise_on_error=False
+            result = with_progress(defs.resolve_job_def("ingest"), out).execute_in_process(
+                instance=instance,
+                tags=partition_range_tags(keys),
+                run_config=_quiet_run_config(verbose, PROGRESS_LOGGER),
+                raise_on_error=False,
             )
             if not result.success:
                 print(f"brochures: the ingest run broke\n{_run_failure(result)}", file=err)
                 return EXIT_RUN_BROKE
+            checks = check_lines(result)
         pruned = defs.resolve_job_def("prune_warehouse").execute_in_process(
             instance=instance, run_config=config, raise_on_error=False
         )
@@ -150,9 +210,12 @@ def ingest(raw: Path, warehouse_location: str, *, verbose: bool, out: TextIO, er
 
     snapshot = read_snapshot(warehouse)
     outcomes = warehouse_outcomes(snapshot, [partition_file_stem(k) for k in keys])
-    for i, outcome in enumerate(outcomes, 1):
-        print(f"[{i}/{len(outcomes)}] {outcome_line(outcome)}", file=out)
-    for line in summary_lines(warehouse, snapshot, outcomes):
+    attention = [o for o in outcomes if o.error is not None or o.quarantined]
+    if attention:
+        print(f"{len(attention)} brochures need attention:", file=out)
+    for outcome in attention:
+        print(f"  {outcome_line(outcome)}", file=out)
+    for line in [*checks, *summary_lines(warehouse, snapshot, outcomes)]:
         print(line, file=out)
     print(f"took {time.perf_counter() - started:.1f} s", file=out)
     unaccounted = [o.source_file for o in outcomes if o.error is None and not o.rows.get("documents")]

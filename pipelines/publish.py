@@ -5,6 +5,11 @@ Plain Python (no dagster). Rules, in order:
 - a brochure that could not be read gives one ingest_errors row and no other rows;
 - each table is validated once for the whole run; a row that fails goes to quarantine with
   its reason, the brochure's other rows are published;
+- a row whose evidence is not a verbatim part of its brochure's text (its valid `pages` rows)
+  fails like a row that breaks its model: it goes to quarantine with the reason "evidence not
+  found in the document text" (`schemas.checks.evidence_problems`). Provenance is the one
+  thing a published row may not lack, and the page texts are at hand here, so the row is kept
+  out of the warehouse rather than published and flagged;
 - a brochure whose documents row fails is not published at all: its other rows go to
   quarantine too and it gets an ingest_errors row (stage `validate`);
 - a failed brochure is marked so that the data tables keep its last good version, if one was
@@ -25,9 +30,10 @@ import polars as pl
 from extractors.records import Extraction, IngestErrorRecord
 from pipelines.brochures import Result, partition_key_to_source_file
 from schemas import frames
+from schemas.checks import EVIDENCE_TABLES, document_texts, evidence_problems
 from schemas.models import TABLE_MODELS, IngestErrorsModel, QuarantineModel
 
-DATA_TABLES = ("documents", "coverages", "limits", "premiums", "loss_scenarios")
+DATA_TABLES = ("documents", "pages", "coverages", "limits", "premiums", "loss_scenarios")
 CHILD_TABLES = DATA_TABLES[1:]
 #: helper column naming the partition a row came from; never published
 PARTITION = "__partition"
@@ -53,6 +59,14 @@ def outcome_line(outcome: Outcome) -> str:
     return f"{outcome.source_file}: published ({counts}{quarantined})"
 
 
+def result_line(result: Result, seconds: float) -> str:
+    """Given what reading one brochure gave and how long it took, return it as one line (live progress)."""
+    if isinstance(result, IngestErrorRecord):
+        return f"{result.source_file}: ERROR {result.stage}: {result.error}"
+    counts = ", ".join(f"{len(getattr(result, t))} {t}" for t in CHILD_TABLES)
+    return f"{result.document.source_file}: read ({counts}) in {seconds:.1f} s"
+
+
 @dataclass(frozen=True)
 class Publication:
     """Everything one run publishes, per table and partition key."""
@@ -73,6 +87,7 @@ def extraction_to_frames(extraction: Extraction) -> dict[str, pl.DataFrame]:
     document = extraction.document
     records: dict[str, tuple[object, ...]] = {
         "documents": (document,),
+        "pages": extraction.pages,
         "coverages": extraction.coverages,
         "limits": extraction.limits,
         "premiums": extraction.premiums,
@@ -152,9 +167,14 @@ def results_to_publication(results: Mapping[str, Result]) -> Publication:
     valid: dict[str, pl.DataFrame] = {}
     quarantined: list[pl.DataFrame] = []
     failure_cases: dict[str, pl.DataFrame] = {}
+    texts: dict[str, str] = {}  # partition key -> its document's text, once `pages` is validated
 
     def validate(table: str, frame: pl.DataFrame) -> pl.DataFrame:
-        valid[table], bad, failure_cases[table] = frames.split_valid(frame, TABLE_MODELS[table])
+        rule_cases = None
+        if table in EVIDENCE_TABLES and "evidence" in frame.columns:  # a missing column breaks the model
+            problems = evidence_problems(frame, texts, by=PARTITION)
+            rule_cases = frames.rule_failure_cases(frame, "evidence", problems)
+        valid[table], bad, failure_cases[table] = frames.split_valid(frame, TABLE_MODELS[table], rule_cases)
         quarantined.append(bad)
         return bad
 
@@ -162,8 +182,10 @@ def results_to_publication(results: Mapping[str, Result]) -> Publication:
     for row in validate("documents", _concat(parts["documents"], _empty("documents"))).iter_rows(named=True):
         errors[row[PARTITION]] = _document_error(row)
     rejected = [k for k in keys if k in errors]
-    for table in CHILD_TABLES:
+    for table in CHILD_TABLES:  # pages first: the others' evidence is looked up in them
         validate(table, _concat(parts[table], _empty(table)))
+        if table == "pages":
+            texts = document_texts(valid["pages"], by=PARTITION)
         orphans = valid[table].with_row_index("__row").filter(pl.col(PARTITION).is_in(rejected))
         if orphans.height:
             reason = "not published: the documents row of this brochure is invalid"

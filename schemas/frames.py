@@ -13,9 +13,22 @@ import pandera.errors
 import pandera.polars as pa
 import polars as pl
 
-from schemas.models import QuarantineModel, table_name
+from schemas.models import ORDINAL, QuarantineModel, table_name
 
 Model = type[pa.DataFrameModel]
+#: the columns of pandera's failure cases, which failures found by other rules share
+FAILURE_CASES_SCHEMA = pl.Schema(
+    {
+        "failure_case": pl.String,
+        "schema_context": pl.String,
+        "column": pl.String,
+        "check": pl.String,
+        "check_number": pl.Int32,
+        "index": pl.Int32,
+    }
+)
+#: schema_context of a failure found by a rule outside the table's pandera model
+RULE_CONTEXT = "Rule"
 
 
 @functools.cache
@@ -51,13 +64,14 @@ def _accepts(dtype: pl.DataType) -> Callable[[Any], bool]:
 def records_to_frame(records: Iterable[object], model: Model) -> pl.DataFrame:
     """Given frozen-dataclass records of one table, return them as a frame with the model's dtypes.
 
-    Raises ValueError when the record type does not match the model's columns (code drift: no
+    A model column named ORDINAL, which no record carries, is filled with 1, 2, … in the order
+    of the records. Raises ValueError when the record type does not match the model's columns (code drift: no
     brochure can be published) and TypeError when a value has the wrong Python type (that
     brochure's extraction is wrong). The frame is never built by silent conversion.
     """
     rows = list(records)
     schema = model_schema(model)
-    columns = list(schema)
+    columns = [c for c in schema if c != ORDINAL]
     for record_type in {type(r) for r in rows}:
         names = (
             [f.name for f in dataclasses.fields(record_type)] if dataclasses.is_dataclass(record_type) else []
@@ -69,6 +83,9 @@ def records_to_frame(records: Iterable[object], model: Model) -> pl.DataFrame:
             )
     series = []
     for name, dtype in schema.items():
+        if name == ORDINAL:
+            series.append(pl.Series(name, range(1, len(rows) + 1), dtype=dtype))
+            continue
         values = [getattr(r, name) for r in rows]
         accepts = _accepts(dtype)
         wrong = next((v for v in values if v is not None and not accepts(v)), None)
@@ -93,15 +110,27 @@ def validation_failures(frame: pl.DataFrame, model: Model) -> pl.DataFrame:
         model.validate(frame.drop(extra), lazy=True)
     except pandera.errors.SchemaErrors as e:
         return e.failure_cases
+    return pl.DataFrame(schema=FAILURE_CASES_SCHEMA)
+
+
+def rule_failure_cases(frame: pl.DataFrame, column: str, problems: dict[int, str]) -> pl.DataFrame:
+    """Given a frame and {row index: problem with `column`} found by a rule, return them as failure cases.
+
+    They have pandera's columns, so `split_valid` quarantines their rows and reports them like
+    any other: the reason is "<column> <problem>".
+    """
+    rows = sorted(problems)
+    values = frame.get_column(column).cast(pl.String).gather(rows) if rows else pl.Series([], dtype=pl.String)
     return pl.DataFrame(
-        schema={
-            "failure_case": pl.String,
-            "schema_context": pl.String,
-            "column": pl.String,
-            "check": pl.String,
-            "check_number": pl.Int32,
-            "index": pl.Int32,
-        }
+        {
+            "failure_case": values,
+            "schema_context": [RULE_CONTEXT] * len(rows),
+            "column": [column] * len(rows),
+            "check": [problems[i] for i in rows],
+            "check_number": [None] * len(rows),
+            "index": rows,
+        },
+        schema=FAILURE_CASES_SCHEMA,
     )
 
 
@@ -112,6 +141,8 @@ def frame_level(failure_cases: pl.DataFrame) -> pl.DataFrame:
 
 def failure_reason(case: dict[str, Any]) -> str:
     """Given one failure case as a dict, return it as a short sentence."""
+    if case["schema_context"] == RULE_CONTEXT:
+        return f"{case['column']} {case['check']}"
     if case["schema_context"] == "Column":
         return f"{case['column']}: {case['check']} failed for {case['failure_case']}"
     return f"{case['check']} failed"
@@ -153,8 +184,13 @@ def quarantine_rows(
     return pl.DataFrame(records, schema=schema, orient="row")
 
 
-def split_valid(frame: pl.DataFrame, model: Model) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+def split_valid(
+    frame: pl.DataFrame, model: Model, rule_cases: pl.DataFrame | None = None
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """Given a frame and its model, return (valid rows, quarantine rows, failure cases).
+
+    `rule_cases` (see `rule_failure_cases`) are failures of rows found by rules beyond the
+    model; their rows are quarantined too, and they are part of the failure cases returned.
 
     The frame is validated eagerly with lazy=True, so every failure is reported, not just the
     first. Columns of `frame` beyond the model's are not validated; they are kept on the valid
@@ -163,6 +199,10 @@ def split_valid(frame: pl.DataFrame, model: Model) -> tuple[pl.DataFrame, pl.Dat
     quarantine. Valid rows keep their order.
     """
     failure_cases = validation_failures(frame, model)
+    if rule_cases is not None and rule_cases.height:
+        failure_cases = pl.concat(
+            [failure_cases, rule_cases.select(failure_cases.columns)], how="vertical_relaxed"
+        )
     reasons = _reasons_by_row(failure_cases, frame.height)
     carry = [
         c for c in frame.columns if c not in model_schema(model) and c not in model_schema(QuarantineModel)

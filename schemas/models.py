@@ -30,6 +30,9 @@ JSIC_CODES = tuple("ABCDEFGHIJKLMNOPQRST")
 MAX_AMOUNT_JPY = 10**12
 #: brochures state dates of the cyber-insurance era; outside this a 和暦 conversion went wrong
 MIN_DATE, MAX_DATE = dt.date(1990, 1, 1), dt.date(2099, 12, 31)
+#: a column no record carries: the row's 1-based position among its brochure's rows of the table
+#: (document order), filled in when the frame is built so that any reader can restore the order
+ORDINAL = "ordinal"
 #: which column carries the figure of each limit_type
 LIMIT_VALUE_COLUMN = {
     "limit": "amount_jpy",
@@ -87,6 +90,18 @@ class DocumentsModel(_Table):
 
     class Config:
         name = "documents"
+
+
+class PagesModel(_Table):
+    """The verbatim text of every page: a value read in context, and what its evidence is checked against."""
+
+    doc_id: pl.String = _text()
+    page: pl.Int64 = pa.Field(ge=1)
+    # a page without a text layer (a scanned image in a PDF that has text elsewhere) is "", not null
+    text: pl.String
+
+    class Config:
+        name = "pages"
 
 
 class CoveragesModel(_Table):
@@ -178,6 +193,8 @@ class LossScenariosModel(_Table):
     row_kind: pl.String = pa.Field(isin=ROW_KINDS)
     page: pl.Int64 = _page()
     evidence: pl.String = _text()
+    # items add up to the subtotal that follows them: the order is data, so it is a column
+    ordinal: pl.Int64 = pa.Field(ge=1)
 
     class Config:
         name = "loss_scenarios"
@@ -200,6 +217,7 @@ class IngestErrorsModel(_Table):
 #: the tables rows are published to, in the order the pipeline writes them
 PUBLISHED_MODELS: dict[str, type[pa.DataFrameModel]] = {
     "documents": DocumentsModel,
+    "pages": PagesModel,
     "coverages": CoveragesModel,
     "limits": LimitsModel,
     "premiums": PremiumsModel,

@@ -14,7 +14,16 @@ import polars as pl
 import pytest
 from conftest import BAD_FILES, SEEDS, make_raw_dir
 
-from extractors.records import DocumentRecord, Extraction, IngestErrorRecord, LimitRecord
+from extractors.records import (
+    CoverageRecord,
+    DocumentRecord,
+    Extraction,
+    IngestErrorRecord,
+    LimitRecord,
+    LossScenarioRecord,
+    PageRecord,
+    PremiumRecord,
+)
 from pipelines import brochures, cli, publish
 from pipelines.assets import BROCHURES, PARTITIONS, extraction, partition_range_tags, warehouse_tables
 from pipelines.brochures import list_brochures
@@ -24,6 +33,7 @@ from pipelines.io_managers import ParquetIOManager, PickleIOManager
 from pipelines.resources import BrochureSettings
 from pipelines.storage import Warehouse
 from schemas import TABLES
+from schemas.checks import EVIDENCE_TABLES
 
 SEED_NAMES = sorted(p.name for p in SEEDS.glob("*.txt"))
 
@@ -92,9 +102,36 @@ def test_checks_ran_and_passed(materialized: tuple[Any, Path]) -> None:
     evaluations = {
         (e.asset_key.to_user_string(), e.check_name): e for e in result.get_asset_check_evaluations()
     }
-    assert {("documents", "one_document_per_brochure"), ("limits", "doc_id_in_documents")} <= set(evaluations)
+    assert {
+        ("documents", "one_document_per_brochure"),
+        ("limits", "doc_id_in_documents"),
+        ("pages", "doc_id_in_documents"),
+        ("loss_scenarios", "scenario_items_add_up"),
+        ("premiums", "premiums_monotone_in_revenue"),
+    } <= set(evaluations)
+    assert {t for t, name in evaluations if name == "evidence_in_document_text"} == set(EVIDENCE_TABLES)
     assert {t for t, name in evaluations if name == "valid_rows"} == set(TABLES)
     assert all(e.passed for e in evaluations.values()), [k for k, e in evaluations.items() if not e.passed]
+
+
+def test_pages_give_every_value_its_context(materialized: tuple[Any, Path]) -> None:
+    _, warehouse = materialized
+    documents, pages = _table(warehouse, "documents"), _table(warehouse, "pages")
+    per_document = dict(pages.group_by("doc_id").len().iter_rows())
+    assert per_document == dict(documents.select("doc_id", "page_count").iter_rows())
+    # an analyst reads the page a value came from, in SQL
+    glob = f"{warehouse}/{{}}/**/*.parquet"
+    unquoted = duckdb.execute(
+        f"""
+        select count(*) from read_parquet('{glob.format("limits")}') l
+        where not exists (
+            select 1 from read_parquet('{glob.format("pages")}') p
+            where p.doc_id = l.doc_id and p.page = l.page and contains(p.text, l.evidence)
+        )
+        """
+    ).fetchall()
+    assert unquoted == [(0,)]
+    assert _table(warehouse, "limits").height > 0
 
 
 def test_the_definitions_load_with_everything() -> None:
@@ -128,9 +165,35 @@ def test_ingesting_twice_changes_nothing(
     for table in TABLES:
         assert first[table].equals(second[table]), table
     out = capsys.readouterr().out
-    assert f"[{len(SEED_NAMES) + len(BAD_FILES)}/{len(SEED_NAMES) + len(BAD_FILES)}]" in out
+    n = len(SEED_NAMES) + len(BAD_FILES)
+    assert f"[{n}/{n}]" in out
     assert "empty.txt: ERROR read:" in out
-    assert f"{SEED_NAMES[0]}: published (" in out
+    assert f"{SEED_NAMES[0]}: read (1 pages, " in out
+    assert f"{len(BAD_FILES)} brochures need attention:" in out
+    assert ", 0 failed\n" in out
+
+
+def test_ingest_prints_each_brochure_as_it_is_read(
+    tmp_path: Path, raw_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    real = brochures.brochure_to_result
+
+    def announced(raw: Path, key: str) -> object:
+        print(f"reading {key}")
+        return real(raw, key)
+
+    monkeypatch.setattr("pipelines.assets.brochure_to_result", announced)
+    assert cli.main(["ingest", str(raw_dir), "--warehouse", str(tmp_path / "warehouse")]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    reading = [i for i, line in enumerate(lines) if line.startswith("reading ")]
+    progress = [i for i, line in enumerate(lines) if line.startswith("[")]
+    # each brochure's line is printed as soon as it is read, before the next one is read
+    assert len(reading) == len(SEED_NAMES) + len(BAD_FILES)
+    assert progress == [i + 1 for i in reading]
+    summary = next(i for i, line in enumerate(lines) if " brochures: " in line)
+    assert summary > progress[-1]
+    # and nothing of Dagster's own log comes between them
+    assert not [line for line in lines if "dagster" in line.lower() or "STEP_" in line]
 
 
 def test_ingest_after_deleting_a_file_holds_exactly_the_current_set(tmp_path: Path, raw_dir: Path) -> None:
@@ -164,6 +227,11 @@ def test_a_file_replaced_by_a_broken_one_keeps_its_last_good_version(tmp_path: P
     assert fixed["documents"].filter(pl.col("source_file") == SEED_NAMES[0]).height == 1
 
 
+def _a_quote(found: Extraction) -> str:
+    """Given an extraction, return a line of its first page: evidence that its document holds."""
+    return next(line for line in found.pages[0].text.splitlines() if line.strip())
+
+
 @pytest.fixture
 def bad_limit_extractor(monkeypatch: pytest.MonkeyPatch) -> None:
     """Make every extraction carry one good limit and one whose ratio is a percentage (90, not 0.9)."""
@@ -171,6 +239,7 @@ def bad_limit_extractor(monkeypatch: pytest.MonkeyPatch) -> None:
 
     def with_a_bad_limit(path: Path, raw: Path) -> Extraction:
         found = real(path, raw)
+        quote = _a_quote(found)
         bad = LimitRecord(
             found.document.doc_id,
             "liability",
@@ -183,11 +252,9 @@ def bad_limit_extractor(monkeypatch: pytest.MonkeyPatch) -> None:
             None,
             None,
             1,
-            "90%",
+            quote,
         )
-        return dataclasses.replace(
-            found, limits=(dataclasses.replace(bad, ratio=None, evidence="1億円"), bad)
-        )
+        return dataclasses.replace(found, limits=(dataclasses.replace(bad, ratio=None), bad))
 
     monkeypatch.setattr(brochures, "file_to_extraction", with_a_bad_limit)
 
@@ -213,6 +280,153 @@ def test_an_invalid_row_is_quarantined_and_the_rest_published(
     assert check.severity == dg.AssetCheckSeverity.WARN
     assert check.metadata["rows_quarantined"].value == len(SEED_NAMES)
     assert "less_than_or_equal_to" in str(check.metadata["failure_cases"].value)
+
+
+@pytest.fixture
+def questionable_extractor(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make every extraction carry one finding per new rule.
+
+    A coverage quoting words its brochure does not hold; a scenario whose items (1,050万円)
+    miss its total (2,200万円); and a premium that falls as revenue rises.
+    """
+    real = brochures.file_to_extraction
+
+    def with_findings(path: Path, raw: Path) -> Extraction:
+        found = real(path, raw)
+        doc_id, quote = found.document.doc_id, _a_quote(found)
+        invented = CoverageRecord(
+            doc_id, None, "架空の補償", "expense", False, None, 1, "このパンフレットにない文言"
+        )
+        scenario = [
+            LossScenarioRecord(doc_id, 99, "想定事例", label, None, amount, kind, 1, quote)
+            for label, amount, kind in (
+                ("調査費用", 4_000_000, "item"),
+                ("復旧費用", 6_500_000, "item"),
+                ("合計", 22_000_000, "total"),
+            )
+        ]
+        premiums = [
+            PremiumRecord(
+                doc_id, "架空業", None, revenue, premium, "annual", None, None, None, None, None, 1, quote
+            )
+            for revenue, premium in ((100_000_000, 9_000), (500_000_000, 7_000))
+        ]
+        return dataclasses.replace(
+            found,
+            coverages=(*found.coverages, invented),
+            loss_scenarios=(*found.loss_scenarios, *scenario),
+            premiums=(*found.premiums, *premiums),
+        )
+
+    monkeypatch.setattr(brochures, "file_to_extraction", with_findings)
+
+
+def _evaluations(result: dg.ExecuteInProcessResult) -> dict[tuple[str, str], Any]:
+    return {(e.asset_key.to_user_string(), e.check_name): e for e in result.get_asset_check_evaluations()}
+
+
+def test_rule_findings_are_reported_as_asset_checks(
+    tmp_path: Path, raw_dir: Path, questionable_extractor: None
+) -> None:
+    warehouse = tmp_path / "warehouse"
+    result = _materialize(raw_dir, warehouse, dg.DagsterInstance.ephemeral())
+    assert result.success  # findings are a report, not a broken run
+    checks = _evaluations(result)
+    n = len(SEED_NAMES)
+
+    # the invented quote is not published: it is quarantined with its reason, and both checks say so
+    assert "架空の補償" not in _table(warehouse, "coverages").get_column("coverage_label").to_list()
+    quarantine = _table(warehouse, "quarantine")
+    assert quarantine.get_column("reason").to_list() == ["evidence not found in the document text"] * n
+    evidence = checks[("coverages", "evidence_in_document_text")]
+    assert not evidence.passed and evidence.severity == dg.AssetCheckSeverity.ERROR
+    assert evidence.metadata["failures"].value == n
+    assert all(
+        f["problem"].startswith("quarantined: evidence not found")
+        and f["evidence"] == "このパンフレットにない文言"
+        for f in evidence.metadata["sample_json"].value
+    )
+    valid_rows = checks[("coverages", "valid_rows")]
+    assert valid_rows.metadata["failures_by_check"].value == {"evidence not found in the document text": n}
+    for table in ("limits", "premiums", "loss_scenarios"):
+        assert checks[(table, "evidence_in_document_text")].passed, table
+
+    # a scenario that does not add up: a warning with the stated and computed figures
+    scenario = checks[("loss_scenarios", "scenario_items_add_up")]
+    assert not scenario.passed and scenario.severity == dg.AssetCheckSeverity.WARN
+    assert scenario.metadata["failures"].value == n
+    first = scenario.metadata["sample_json"].value[0]
+    assert (first["scenario_index"], first["stated_jpy"], first["computed_jpy"]) == (
+        99,
+        22_000_000,
+        10_500_000,
+    )
+    assert "22,000,000" in scenario.metadata["sample"].value
+
+    # a premium that falls as revenue rises: a warning naming both quotes
+    premiums = checks[("premiums", "premiums_monotone_in_revenue")]
+    assert not premiums.passed and premiums.severity == dg.AssetCheckSeverity.WARN
+    assert premiums.metadata["failures"].value == n
+    first = premiums.metadata["sample_json"].value[0]
+    assert (first["lower_revenue_premium_jpy"], first["premium_jpy"]) == (9_000, 7_000)
+    # the warned rows are published all the same
+    assert _table(warehouse, "premiums").filter(pl.col("industry_label") == "架空業").height == 2 * n
+
+
+def test_cli_lists_the_brochures_and_checks_that_need_attention(
+    tmp_path: Path, raw_dir: Path, questionable_extractor: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli.main(["ingest", str(raw_dir), "--warehouse", str(tmp_path / "warehouse")]) == 0
+    out = capsys.readouterr().out
+    n = len(SEED_NAMES)
+    assert f"{n + len(BAD_FILES)} brochures need attention:" in out
+    assert f"  {SEED_NAMES[0]}: published (" in out and "1 rows quarantined)" in out
+    assert f"check coverages/evidence_in_document_text (ERROR): {n} failures" in out
+    assert f"check loss_scenarios/scenario_items_add_up (WARN): {n} failures" in out
+    assert f"check premiums/premiums_monotone_in_revenue (WARN): {n} failures" in out
+
+
+def _with_pages(extraction: Extraction, *texts: str) -> Extraction:
+    doc_id = extraction.document.doc_id
+    pages = tuple(PageRecord(doc_id, i, t) for i, t in enumerate(texts, 1))
+    return dataclasses.replace(extraction, pages=pages)
+
+
+def test_rows_whose_evidence_is_not_in_their_document_are_quarantined() -> None:
+    limit = LimitRecord(
+        "d1", "expense", "費用", "limit", 30_000_000, None, None, None, None, None, 2, "3,000万円"
+    )
+    quoted = dataclasses.replace(_document("d1", "a.pdf"), limits=(limit,))
+    # the same figure quoted from another brochure's text, and from a brochure without pages
+    elsewhere = dataclasses.replace(
+        _document("d2", "b.pdf"), limits=(dataclasses.replace(limit, doc_id="d2"),)
+    )
+    no_pages = dataclasses.replace(
+        _document("d3", "c.pdf"), limits=(dataclasses.replace(limit, doc_id="d3"),)
+    )
+    publication = publish.results_to_publication(
+        {
+            "a.pdf": _with_pages(quoted, "表紙", "費用 | 3,000万円"),
+            "b.pdf": _with_pages(elsewhere, "費用 | 1億円"),
+            "c.pdf": no_pages,
+        }
+    )
+    assert publication.frames["limits"]["a.pdf"].height == 1
+    assert publication.frames["pages"]["a.pdf"].get_column("page").to_list() == [1, 2]
+    reasons = {
+        k: publication.frames["quarantine"][k].get_column("reason").to_list() for k in ("b.pdf", "c.pdf")
+    }
+    assert reasons == {
+        "b.pdf": ["evidence not found in the document text"],
+        "c.pdf": ["evidence cannot be checked: the document has no pages rows"],
+    }
+    for key in ("b.pdf", "c.pdf"):
+        # the brochure itself is published; only the unquoted row is held back
+        assert publication.frames["limits"][key].is_empty()
+        assert publication.frames["documents"][key].height == 1
+        assert publication.outcomes[key].quarantined == 1
+    assert publication.failure_cases["limits"].get_column("failure_case").to_list() == ["3,000万円"] * 2
+    assert not publication.broken
 
 
 def _document(doc_id: str, source_file: str, **changes: Any) -> Extraction:

@@ -10,23 +10,39 @@ from typing import Any
 import polars as pl
 import pytest
 
+from extractors.document import BBox, Cell, Document, Line, Page, Table
+from extractors.extract import document_to_pages
 from extractors.records import (
     CoverageRecord,
     DocumentRecord,
     IngestErrorRecord,
     LimitRecord,
     LossScenarioRecord,
+    PageRecord,
     PremiumRecord,
 )
 from schemas import TABLE_MODELS, empty_frame, model_schema, records_to_frame, split_valid
-from schemas.checks import RULES, one_document_per_brochure, rows_with_unknown_doc_id
-from schemas.frames import frame_level, validation_failures
+from schemas.checks import (
+    EVIDENCE_NOT_FOUND,
+    NO_DOCUMENT_TEXT,
+    RULES,
+    document_texts,
+    evidence_in_document_text,
+    evidence_problems,
+    one_document_per_brochure,
+    premiums_monotone_in_revenue,
+    rows_with_unknown_doc_id,
+    scenario_items_add_up,
+)
+from schemas.frames import frame_level, rule_failure_cases, validation_failures
 from schemas.models import (
+    ORDINAL,
     CoveragesModel,
     DocumentsModel,
     IngestErrorsModel,
     LimitsModel,
     LossScenariosModel,
+    PagesModel,
     PremiumsModel,
     QuarantineModel,
 )
@@ -45,6 +61,7 @@ GOOD: dict[str, Any] = {
         title="サイバー保険のご案内",
         warnings=("page 3: no text layer",),
     ),
+    "pages": PageRecord(DOC_ID, 2, "原因・被害範囲調査費用\n損害賠償責任 | 1億円"),
     "coverages": CoverageRecord(
         DOC_ID,
         "expense.forensics",
@@ -135,6 +152,8 @@ def test_a_valid_row_passes(table: str) -> None:
         ("premiums", {"annual_revenue_jpy": 999_999_999_999}),
         # an error of a file whose bytes could not even be read has no doc_id
         ("ingest_errors", {"doc_id": None, "stage": "publish"}),
+        # a scanned page in a PDF with text elsewhere has no text: "" is what it says
+        ("pages", {"text": ""}),
     ],
 )
 def test_edge_values_that_are_valid(table: str, changes: dict[str, Any]) -> None:
@@ -211,6 +230,11 @@ def test_edge_values_that_are_valid(table: str, changes: dict[str, Any]) -> None
         ("loss_scenarios", {"scenario_index": 0}, "greater_than_or_equal_to"),
         ("coverages", {"page": 0}, "greater_than_or_equal_to"),
         ("premiums", {"installments": 0}, "greater_than_or_equal_to"),
+        ("pages", {"page": 0}, "greater_than_or_equal_to"),
+        # a page belongs to a document
+        ("pages", {"doc_id": " "}, "str_contains"),
+        # no text is "", never null
+        ("pages", {"text": None}, "not_nullable"),
     ],
 )
 def test_a_bad_value_is_quarantined_with_its_reason(
@@ -246,7 +270,30 @@ def test_no_records_give_an_empty_frame_with_the_table_schema(table: str) -> Non
 
 def test_frame_columns_follow_record_fields() -> None:
     for table, record in GOOD.items():
-        assert list(_frame(table, record).columns) == [f.name for f in dataclasses.fields(record)]
+        ordinal = [ORDINAL] if ORDINAL in model_schema(TABLE_MODELS[table]) else []
+        assert list(_frame(table, record).columns) == [f.name for f in dataclasses.fields(record)] + ordinal
+
+
+def test_the_ordinal_numbers_rows_in_record_order() -> None:
+    rows = [dataclasses.replace(GOOD["loss_scenarios"], item_label=f"費用{i}") for i in range(3)]
+    frame = _frame("loss_scenarios", *rows)
+    assert frame.get_column(ORDINAL).to_list() == [1, 2, 3]
+    assert frame.get_column("item_label").to_list() == ["費用0", "費用1", "費用2"]
+    # an ordinal is a position: 0 is not one
+    _, quarantine, _ = split_valid(
+        frame.with_columns(pl.lit(0, dtype=pl.Int64).alias(ORDINAL)), LossScenariosModel
+    )
+    assert quarantine.height == 3
+
+
+def test_rule_failure_cases_quarantine_their_rows_with_the_reason() -> None:
+    frame = _frame("coverages", GOOD["coverages"], dataclasses.replace(GOOD["coverages"], evidence="作り話"))
+    cases = rule_failure_cases(frame, "evidence", {1: EVIDENCE_NOT_FOUND})
+    valid, quarantine, all_cases = split_valid(frame, CoveragesModel, cases)
+    assert valid.height == 1
+    assert quarantine.get_column("reason").to_list() == ["evidence not found in the document text"]
+    assert all_cases.filter(pl.col("index") == 1).get_column("failure_case").to_list() == ["作り話"]
+    assert frame_level(all_cases).is_empty()
 
 
 def test_amounts_are_int64_ratios_float64_dates_date() -> None:
@@ -306,7 +353,7 @@ def _tables(
     docs = [dataclasses.replace(GOOD["documents"], doc_id=d, source_file=s) for d, s in documents]
     errs = [dataclasses.replace(GOOD["ingest_errors"], source_file=s) for s in errors]
     tables = {"documents": _frame("documents", *docs), "ingest_errors": _frame("ingest_errors", *errs)}
-    for table in ("coverages", "limits", "premiums", "loss_scenarios"):
+    for table in ("pages", "coverages", "limits", "premiums", "loss_scenarios"):
         rows = [dataclasses.replace(GOOD[table], doc_id=d) for d in children.get(table, [])]
         tables[table] = _frame(table, *rows)
     return tables
@@ -336,7 +383,7 @@ def test_one_document_per_brochure(
     assert [f.key for f in failures] == problems
 
 
-@pytest.mark.parametrize("table", ["coverages", "limits", "premiums", "loss_scenarios"])
+@pytest.mark.parametrize("table", ["pages", "coverages", "limits", "premiums", "loss_scenarios"])
 def test_child_rows_need_their_document(table: str) -> None:
     tables = _tables([("d1", "a.pdf")], [], **{table: ["d1", "d1", "d2", "d2", "d2"]})
     failures = rows_with_unknown_doc_id(table)(tables, ["a.pdf"])
@@ -355,3 +402,276 @@ def test_ingest_errors_model_has_the_contract_columns() -> None:
     assert list(model_schema(IngestErrorsModel)) == ["source_file", "doc_id", "stage", "error"]
     assert list(model_schema(QuarantineModel)) == ["table", "doc_id", "source_file", "reason", "row_json"]
     assert set(model_schema(LossScenariosModel)) >= {"scenario_index", "row_kind", "amount_jpy", "evidence"}
+    assert list(model_schema(PagesModel)) == ["doc_id", "page", "text"]
+
+
+def _page(number: int, lines: list[str], rows: list[list[str]]) -> Page:
+    table = Table(number, tuple(tuple(Cell(c) for c in row) for row in rows), BBox(0, 0, 1, 1))
+    return Page(number, tuple(Line(t, number) for t in lines), (table,) if rows else ())
+
+
+def test_pages_hold_the_document_text_page_by_page() -> None:
+    document = Document(
+        "a.pdf",
+        "pdf",
+        (
+            _page(1, ["サイバー保険", "補償内容"], [["費用", "支払限度額"], ["原因調査費用", "1,000万円"]]),
+            _page(2, ["保険料例"], []),
+            _page(3, [], []),  # a scanned page
+        ),
+    )
+    pages = document_to_pages(document, "d1")
+    assert [(p.doc_id, p.page) for p in pages] == [("d1", 1), ("d1", 2), ("d1", 3)]
+    assert pages[0].text == "サイバー保険\n補償内容\n費用 | 支払限度額\n原因調査費用 | 1,000万円"
+    assert pages[2].text == ""
+    # the same parts as Document.text, so a one-line quote is in one exactly when it is in the other
+    parts = [t for p in pages for t in p.text.split("\n") if t]
+    assert sorted(parts) == sorted(document.text.split("\n"))
+
+
+# --- evidence_in_document_text --------------------------------------------------------------
+
+PAGES = {
+    "d1": ["サイバー保険のご案内\n損害賠償責任 1億円", "費用 | 支払限度額\n原因調査費用 | 1,000万円"],
+    "d2": ["別の保険会社のパンフレット\n見舞金費用 500万円"],
+}
+
+
+def _pages(pages: dict[str, list[str]]) -> pl.DataFrame:
+    records = [PageRecord(d, n, text) for d, texts in pages.items() for n, text in enumerate(texts, 1)]
+    return _frame("pages", *reversed(records))  # files may come in any order: pages are sorted by number
+
+
+def test_a_documents_text_is_its_pages_in_order() -> None:
+    texts = document_texts(_pages(PAGES))
+    assert texts["d1"] == "\n".join(PAGES["d1"])
+    assert set(texts) == {"d1", "d2"}
+    # the same brochure ingested under two names: its pages count once
+    doubled = pl.concat([_pages(PAGES), _pages(PAGES)])
+    assert document_texts(doubled) == texts
+
+
+@pytest.mark.parametrize(
+    ("doc_id", "evidence", "problem"),
+    [
+        # a line of page 1, verbatim
+        ("d1", "損害賠償責任 1億円", None),
+        # a table row as Table.row_text writes it, on page 2
+        ("d1", "原因調査費用 | 1,000万円", None),
+        # part of a line
+        ("d1", "1億円", None),
+        # a quote across the page break: the document's text is its pages one after another
+        ("d1", "1億円\n費用 | 支払限度額", None),
+        # the same words normalised (full-width digits) are not verbatim
+        ("d1", "損害賠償責任 １億円", EVIDENCE_NOT_FOUND),
+        # words joined without the space the brochure prints
+        ("d1", "損害賠償責任1億円", EVIDENCE_NOT_FOUND),
+        # text of another brochure
+        ("d1", "見舞金費用 500万円", EVIDENCE_NOT_FOUND),
+        # a document without pages rows cannot vouch for anything
+        ("d9", "損害賠償責任 1億円", NO_DOCUMENT_TEXT),
+        # no evidence at all
+        ("d1", "", "is empty"),
+    ],
+)
+def test_evidence_problems(doc_id: str, evidence: str, problem: str | None) -> None:
+    rows = _frame("limits", dataclasses.replace(GOOD["limits"], doc_id=doc_id, evidence=evidence))
+    found = evidence_problems(rows, document_texts(_pages(PAGES)))
+    assert found == ({} if problem is None else {0: problem})
+
+
+def _evidence_tables(table: str, evidence: list[str], quarantined: list[str]) -> dict[str, pl.DataFrame]:
+    rows = [dataclasses.replace(GOOD[table], doc_id="d1", evidence=e) for e in evidence]
+    quarantine = pl.DataFrame(
+        [
+            {
+                "table": table,
+                "doc_id": "d1",
+                "source_file": "a.pdf",
+                "reason": r,
+                "row_json": '{"evidence": "x"}',
+            }
+            for r in quarantined
+        ],
+        schema=model_schema(QuarantineModel),
+    )
+    return {"pages": _pages(PAGES), table: _frame(table, *rows), "quarantine": quarantine}
+
+
+@pytest.mark.parametrize("table", ["coverages", "limits", "premiums", "loss_scenarios"])
+@pytest.mark.parametrize(
+    ("evidence", "quarantined", "problems"),
+    [
+        # every quote is in the brochure, nothing was quarantined
+        (["サイバー保険のご案内", "原因調査費用 | 1,000万円"], [], []),
+        # a published row whose quote is not in the brochure (a warehouse written by other code)
+        (["サイバー保険のご案内", "2億円"], [], ["published row: evidence not found in the document text"]),
+        # a row quarantined for its evidence in the latest run: the extraction broke the rule
+        (
+            [],
+            ["evidence not found in the document text"],
+            ["quarantined: evidence not found in the document text"],
+        ),
+        # ... also when another reason comes first
+        (
+            [],
+            ["page: greater_than_or_equal_to(1) failed for 0; evidence not found in the document text"],
+            ["quarantined: evidence not found in the document text"],
+        ),
+        # rows quarantined for other reasons are the valid_rows check's business
+        ([], ["ratio: less_than_or_equal_to(1.0) failed for 90.0"], []),
+    ],
+)
+def test_evidence_in_document_text(
+    table: str, evidence: list[str], quarantined: list[str], problems: list[str]
+) -> None:
+    failures = evidence_in_document_text(table)(_evidence_tables(table, evidence, quarantined), [])
+    assert [f.problem for f in failures] == problems
+    assert all(f.key == "d1" and f.table == table and "evidence" in f.details for f in failures)
+
+
+# --- scenario_items_add_up ------------------------------------------------------------------
+
+
+def _scenario(*rows: tuple[str, int], doc_id: str = "d1", index: int = 1) -> list[LossScenarioRecord]:
+    """Given (row_kind, amount in 万円) pairs, return one scenario's rows in document order."""
+    return [
+        dataclasses.replace(
+            GOOD["loss_scenarios"],
+            doc_id=doc_id,
+            scenario_index=index,
+            item_label=f"{kind}{i}",
+            amount_jpy=man * 10_000,
+            row_kind=kind,
+        )
+        for i, (kind, man) in enumerate(rows, 1)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("rows", "failing"),
+    [
+        # items, then their total
+        ([("item", 100), ("item", 200), ("total", 300)], []),
+        # two blocks with subtotals, the total adds the subtotals (the AIG layout)
+        (
+            [
+                ("item", 700),
+                ("item", 460),
+                ("subtotal", 1160),
+                ("item", 1000),
+                ("item", 510),
+                ("subtotal", 1510),
+                ("total", 2670),
+            ],
+            [],
+        ),
+        # the items miss the total (an item left out of the breakdown)
+        (
+            [("item", 400), ("item", 650), ("item", 120), ("item", 900), ("total", 2200)],
+            [("total5", 2200, 2070)],
+        ),
+        # a subtotal its items miss; the total adds up the subtotals as printed
+        (
+            [("item", 100), ("subtotal", 150), ("item", 50), ("subtotal", 50), ("total", 200)],
+            [("subtotal2", 150, 100)],
+        ),
+        # the subtotals are right but the total is not
+        (
+            [("item", 100), ("subtotal", 100), ("item", 50), ("subtotal", 50), ("total", 160)],
+            [("total5", 160, 150)],
+        ),
+        # items after the last subtotal count towards the total too
+        ([("item", 100), ("subtotal", 100), ("item", 50), ("total", 150)], []),
+        # a total printed above its breakdown (損害額合計 … / 内訳)
+        ([("total", 300), ("item", 100), ("item", 200)], []),
+        ([("total", 350), ("item", 100), ("item", 200)], [("total1", 350, 300)]),
+        # subtotals printed without their items: only the total can be checked
+        ([("subtotal", 1160), ("subtotal", 1510), ("total", 2670)], []),
+        # items without a closing row: nothing is stated, nothing to check
+        ([("item", 100), ("item", 200)], []),
+    ],
+)
+def test_scenario_items_add_up(rows: list[tuple[str, int]], failing: list[tuple[str, int, int]]) -> None:
+    tables = {"loss_scenarios": _frame("loss_scenarios", *_scenario(*rows))}
+    failures = scenario_items_add_up(tables, [])
+    got = [(f.details["row"], f.details["stated_jpy"], f.details["computed_jpy"]) for f in failures]
+    assert got == [(row, stated * 10_000, computed * 10_000) for row, stated, computed in failing]
+    assert all(f.key == "d1" and f.details["scenario_index"] == 1 for f in failures)
+
+
+def test_scenario_order_comes_from_the_ordinal_not_the_file() -> None:
+    first = _frame(
+        "loss_scenarios", *_scenario(("item", 100), ("subtotal", 100), ("item", 50), ("total", 150))
+    )
+    second = _frame("loss_scenarios", *_scenario(("item", 10), ("total", 10), doc_id="d2"))
+    # rows read in another order (DuckDB over many files, a sort by amount), and one brochure twice
+    shuffled = pl.concat([second, first, first]).sort("amount_jpy")
+    assert scenario_items_add_up({"loss_scenarios": shuffled}, []) == []
+    # ordinals that put the last item first: 50 + 100 → subtotal 100, then a total of 150 ≠ 100
+    misordered = first.with_columns(pl.Series(ORDINAL, [2, 3, 1, 4]))
+    failures = scenario_items_add_up({"loss_scenarios": misordered}, [])
+    assert [f.details["row"] for f in failures] == ["subtotal2", "total4"]
+
+
+def test_scenarios_are_checked_one_by_one() -> None:
+    rows = _scenario(("item", 100), ("total", 100)) + _scenario(("item", 100), ("total", 300), index=2)
+    failures = scenario_items_add_up({"loss_scenarios": _frame("loss_scenarios", *rows)}, [])
+    assert [(f.key, f.details["scenario_index"]) for f in failures] == [("d1", 2)]
+
+
+# --- premiums_monotone_in_revenue -----------------------------------------------------------
+
+
+def _quotes(*quotes: tuple[int, int], **changes: Any) -> list[PremiumRecord]:
+    """Given (revenue in 億円, premium in yen) pairs, return quotes of one industry and set of conditions."""
+    return [
+        dataclasses.replace(
+            GOOD["premiums"], annual_revenue_jpy=oku * 100_000_000, premium_jpy=yen, **changes
+        )
+        for oku, yen in quotes
+    ]
+
+
+@pytest.mark.parametrize(
+    ("quotes", "failing"),
+    [
+        # dearer as revenue rises
+        (_quotes((1, 5_000), (5, 7_920), (30, 16_090)), []),
+        # the same premium over a revenue band
+        (_quotes((1, 5_000), (5, 5_000)), []),
+        # cheaper at a higher revenue: a misread digit or a column read into the wrong row
+        (_quotes((1, 5_000), (5, 4_800), (30, 16_090)), [(5, 4_800)]),
+        # the fall is measured against the dearest lower revenue, not only the one just below
+        (_quotes((1, 5_000), (5, 9_000), (10, 12_000), (30, 8_000)), [(30, 8_000)]),
+        # several quotes at one revenue are not compared with each other
+        (_quotes((5, 7_920), (5, 5_280)), []),
+        # different deductibles are different products: no comparison across them
+        (_quotes((1, 9_000), deductible_jpy=0) + _quotes((5, 7_000), deductible_jpy=500_000), []),
+        # nor across periods (monthly vs annual) or installments
+        (_quotes((1, 90_000), premium_period="annual") + _quotes((5, 7_920), premium_period="monthly"), []),
+        (_quotes((1, 9_000), installments=None) + _quotes((5, 800), installments=12), []),
+        # nor across industries, or documents
+        (_quotes((1, 9_000), industry_label="物流業") + _quotes((5, 7_000), industry_label="製造業"), []),
+        (_quotes((1, 9_000), doc_id="d1") + _quotes((5, 7_000), doc_id="d2"), []),
+        # unknown conditions (nulls) are the same conditions: compared
+        (_quotes((1, 9_000), (5, 7_000), effective_from=None, liability_limit_jpy=None), [(5, 7_000)]),
+    ],
+)
+def test_premiums_monotone_in_revenue(quotes: list[PremiumRecord], failing: list[tuple[int, int]]) -> None:
+    failures = premiums_monotone_in_revenue({"premiums": _frame("premiums", *reversed(quotes))}, [])
+    got = [(f.details["revenue_jpy"] // 100_000_000, f.details["premium_jpy"]) for f in failures]
+    assert got == failing
+    for f in failures:
+        assert f.details["lower_revenue_premium_jpy"] > f.details["premium_jpy"]
+        assert f.details["lower_revenue_jpy"] < f.details["revenue_jpy"]
+
+
+def test_every_rule_has_a_severity_and_the_warnings_are_the_arithmetic_ones() -> None:
+    severities = {(r.table, r.name): r.severity for r in RULES}
+    assert severities[("loss_scenarios", "scenario_items_add_up")] == "warn"
+    assert severities[("premiums", "premiums_monotone_in_revenue")] == "warn"
+    assert {
+        severities[(t, "evidence_in_document_text")]
+        for t in ("coverages", "limits", "premiums", "loss_scenarios")
+    } == {"error"}

@@ -15,6 +15,7 @@ from pipelines.brochures import list_brochures, partition_key_to_source_file, so
 from pipelines.definitions import build_defs
 from pipelines.resources import BrochureSettings
 from pipelines.storage import Warehouse
+from schemas import TABLES
 
 SEED = sorted(SEEDS.glob("*.txt"))
 
@@ -134,6 +135,7 @@ def test_a_deleted_file_loses_its_partition_and_its_rows(
     assert tables.read_table("documents").get_column("source_file").to_list() == ["keep.txt"]
     for table in (
         "documents",
+        "pages",
         "coverages",
         "limits",
         "premiums",
@@ -144,6 +146,44 @@ def test_a_deleted_file_loses_its_partition_and_its_rows(
         assert len(tables.files(table)) == 1, table
     # the prune is requested once
     assert _runs(daemon.tick(), job="prune_warehouse") == []
+
+
+def test_a_sensor_run_publishes_its_brochure_and_leaves_the_others_alone(raw: Path, tmp_path: Path) -> None:
+    warehouse = tmp_path / "warehouse"
+    daemon = Daemon(raw)
+    job = build_defs(str(raw), str(warehouse)).resolve_job_def("ingest")
+
+    def run(request: dg.RunRequest) -> dg.ExecuteInProcessResult:
+        # what the daemon launches for a sensor's request: one partition of the ingest job
+        assert request.job_name == job.name
+        return job.execute_in_process(
+            instance=daemon.instance, partition_key=request.partition_key, tags=request.tags
+        )
+
+    (first,) = _runs(daemon.tick())
+    assert run(first).success
+    files = Warehouse.at(str(warehouse))
+    written = {str(p): os.stat(p.path).st_ino for t in TABLES for p in files.files(t)}
+    assert len(written) == len(TABLES)
+
+    (raw / "second.txt").write_bytes(SEED[1].read_bytes())
+    (second,) = _runs(daemon.tick())
+    assert second.partition_key == "second.txt"
+    result = run(second)
+    assert result.success
+    # the first brochure's files were not rewritten (same inodes: an atomic write makes a new file)
+    assert {p: os.stat(Path(p)).st_ino for p in written} == written
+    assert sorted(files.read_table("documents").get_column("source_file").to_list()) == [
+        "aig/flyer.txt",
+        "second.txt",
+    ]
+    # a one-brochure run checks the whole warehouse: both brochures, every rule holds
+    evaluations = {
+        (e.asset_key.to_user_string(), e.check_name): e for e in result.get_asset_check_evaluations()
+    }
+    assert evaluations[("documents", "one_document_per_brochure")].metadata["brochures_checked"].value == 2
+    assert ("loss_scenarios", "scenario_items_add_up") in evaluations
+    assert all(e.passed for e in evaluations.values()), [k for k, e in evaluations.items() if not e.passed]
 
 
 def test_prune_keeps_brochures_still_in_the_raw_folder_even_if_unregistered(
