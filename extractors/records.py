@@ -91,6 +91,7 @@ class LossScenarioRecord:
     row_kind: str
     page: int | None
     evidence: str
+    approximate: bool = False  # printed with 約/程度: the figure is rounded, so sums may not match
 
 
 @dataclass(frozen=True)

@@ -570,6 +570,7 @@ def _records(scenarios: list[Scenario], doc_id: str) -> Iterator[LossScenarioRec
                 row_kind=kind,
                 page=entry.page,
                 evidence=entry.evidence,
+                approximate=entry.approximate,
             )
 
 

@@ -198,6 +198,17 @@ def _in_document_order(rows: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+#: how far a sum may miss a figure printed as approximate (約2.2億円 for 2.15億円 of items)
+APPROXIMATE_TOLERANCE = 0.05
+
+
+def _sums_agree(stated: int, computed: int, approximate: bool) -> bool:
+    """Given a stated figure, the sum of its parts and whether any is approximate, return if they agree."""
+    if approximate:
+        return abs(stated - computed) <= stated * APPROXIMATE_TOLERANCE
+    return stated == computed
+
+
 def scenario_to_failures(doc_id: str, rows: list[dict[str, Any]]) -> list[Failure]:
     """Given one scenario's rows in document order, return the subtotals and totals its items miss.
 
@@ -211,8 +222,10 @@ def scenario_to_failures(doc_id: str, rows: list[dict[str, Any]]) -> list[Failur
     found = []
     items = subtotals = 0  # items since the last subtotal; subtotals since the last total
     n_items = 0
+    rough = False  # whether a figure summed since the last total was printed as approximate
     for row in rows:
         amount, kind = row["amount_jpy"], row["row_kind"]
+        rough = rough or bool(row.get("approximate"))
         if kind == "item":
             items += amount
             n_items += 1
@@ -223,7 +236,7 @@ def scenario_to_failures(doc_id: str, rows: list[dict[str, Any]]) -> list[Failur
         else:
             computed, covers = subtotals + items, "its subtotals and the items no subtotal takes"
             subtotals = 0
-        if (kind == "total" or n_items) and computed != amount:
+        if (kind == "total" or n_items) and not _sums_agree(amount, computed, rough):
             details = {
                 "scenario_index": row["scenario_index"],
                 "scenario_label": row["scenario_label"],
@@ -240,6 +253,8 @@ def scenario_to_failures(doc_id: str, rows: list[dict[str, Any]]) -> list[Failur
             )
             found.append(Failure("loss_scenarios", doc_id, problem, details))
         items = n_items = 0
+        if kind == "total":
+            rough = False
     return found
 
 

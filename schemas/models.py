@@ -193,6 +193,7 @@ class LossScenariosModel(_Table):
     row_kind: pl.String = pa.Field(isin=ROW_KINDS)
     page: pl.Int64 = _page()
     evidence: pl.String = _text()
+    approximate: pl.Boolean
     # items add up to the subtotal that follows them: the order is data, so it is a column
     ordinal: pl.Int64 = pa.Field(ge=1)
 

@@ -675,3 +675,24 @@ def test_every_rule_has_a_severity_and_the_warnings_are_the_arithmetic_ones() ->
         severities[(t, "evidence_in_document_text")]
         for t in ("coverages", "limits", "premiums", "loss_scenarios")
     } == {"error"}
+
+
+@pytest.mark.parametrize(
+    ("approximate_row", "total", "fails"),
+    [
+        # 約2.2億円 printed for items of 2.15億円: within the tolerance of a rounded figure
+        (3, 22_000, False),
+        # the same miss with every figure exact is a real miss
+        (None, 22_000, True),
+        # an approximate item does not excuse a total that is far off (2.15億 against 3億)
+        (1, 30_000, True),
+    ],
+)
+def test_scenario_sums_tolerate_approximate_figures(
+    approximate_row: int | None, total: int, fails: bool
+) -> None:
+    rows = _scenario(("item", 15_000), ("item", 6_500), ("total", total))
+    if approximate_row is not None:
+        rows[approximate_row - 1] = dataclasses.replace(rows[approximate_row - 1], approximate=True)
+    failures = scenario_items_add_up({"loss_scenarios": _frame("loss_scenarios", *rows)}, [])
+    assert bool(failures) is fails
