@@ -275,3 +275,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "ingest":
         return ingest(args.raw_dir, args.warehouse, verbose=args.verbose, out=sys.stdout, err=sys.stderr)
     return summary(args.warehouse, out=sys.stdout, err=sys.stderr)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
