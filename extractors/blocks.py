@@ -77,6 +77,41 @@ def strip_label_marks(text: str) -> str:
     return label.rstrip("。、,.!！?？").strip()
 
 
+def drop_list_marks(text: str) -> str:
+    """Given verbatim text, return it without the circled numbers that open its lines (①不正…).
+
+    NFKC turns ① into 1, which then reads as part of the label (1不正アクセス等対応費用), so
+    labels are taken from text whose list marks were dropped before normalising.
+    """
+    return re.sub(rf"(?m)^(\s*)[{_CIRCLED}]\s*", r"\1", _VARIATION_SELECTORS.sub("", text))
+
+
+#: what parts an item's label from its description on one line (データ復旧費用 … 破損した…,
+#: 損害賠償金　　情報の…, 支払限度額：…); a single space only after a label of two characters
+#: or more, since PDF text also puts single spaces between CJK characters (賠 償 責 任)
+_LABEL_SEPARATOR = re.compile(r"\s{2,}|\s*(?:…+|\.{3,}|[:：]|―+|—+)\s*")
+_LABEL_SPACE = re.compile(r"(?<=\S\S)\s(?=\S)")
+#: a bracketed tag before a label (〈オプション〉喪失利益…, 【特約】…): not part of the label
+_LABEL_TAG = re.compile(r"^[〈《【\[(][^〉》】\])]{1,12}[〉》】\])]\s*(?=\S)")
+
+
+def split_label(text: str) -> tuple[str, str]:
+    """Given an item line (label, then maybe a description), return its label without list
+    marks and the description after it ("" when the line is only a label)."""
+    norm = nfkc(drop_list_marks(text)).strip()
+    for _ in range(3):
+        before = norm
+        for pattern in (_MARKDOWN_HEADING, _BULLET, _ENUMERATOR, _LEADING_FOOTNOTE):
+            norm = pattern.sub("", norm)
+        if norm == before:
+            break
+    norm = _LABEL_TAG.sub("", norm)
+    m = _LABEL_SEPARATOR.search(norm) or _LABEL_SPACE.search(norm)
+    if m is None or m.start() == 0:
+        return strip_label_marks(norm), ""
+    return strip_label_marks(norm[: m.start()]), norm[m.end() :].strip()
+
+
 def starts_with_bullet(text: str) -> bool:
     """Given a line, return whether it opens with a bullet mark or an enumerator (①, 1., (1))."""
     norm = nfkc(text)
@@ -307,6 +342,7 @@ __all__ = [
     "Unit",
     "clause_spans",
     "document_to_units",
+    "drop_list_marks",
     "head_of",
     "is_heading",
     "is_question",
@@ -315,6 +351,7 @@ __all__ = [
     "row_evidence",
     "sentence_spans",
     "split_enumerated",
+    "split_label",
     "split_list_items",
     "starts_with_bullet",
     "starts_with_footnote",

@@ -31,12 +31,15 @@ from extractors.amounts import find_amounts
 from extractors.blocks import (
     Unit,
     document_to_units,
+    drop_list_marks,
     is_heading,
     is_question,
     split_enumerated,
+    split_label,
     split_list_items,
     starts_with_bullet,
     starts_with_footnote,
+    starts_with_inline_mark,
     strip_label_marks,
 )
 from extractors.document import Cell, Document, Table, nfkc
@@ -70,6 +73,8 @@ class CoverageCues:
     item_suffixes: tuple[str, ...]
     label_max_chars: int
     list_item_max_chars: int
+    description: tuple[str, ...]
+    description_min_chars: int
     section_hints: tuple[tuple[str, tuple[str, ...]], ...]
     default_section: str
 
@@ -101,6 +106,8 @@ def mapping_to_cues(data: Mapping[str, Any]) -> CoverageCues:
         item_suffixes=_words(data, "item_suffixes"),
         label_max_chars=int(data.get("label_max_chars", 40)),
         list_item_max_chars=int(data.get("list_item_max_chars", 20)),
+        description=_words(data, "description_cues"),
+        description_min_chars=int(data.get("description_min_chars", 21)),
         section_hints=tuple(
             (section, tuple(nfkc(str(w)) for w in words))
             for section, words in hints.items()
@@ -172,6 +179,32 @@ def is_rider_line(text: str, cues: CoverageCues | None = None) -> bool:
 # ---------------------------------------------------------------- the scope walk
 
 
+def is_description(text: str, cues: CoverageCues | None = None) -> bool:
+    """Given a short line, return whether it describes an item (…を復旧するための費用) rather
+    than heading a block: it is longer than a label and holds a predicate word (を, ための).
+
+    HTML <dd> and PDF card text put such descriptions on lines of their own, where they would
+    otherwise pass for headings and reset what the heading above them named.
+    """
+    cues = cues or load_cues()
+    body = re.sub(r"\s+", "", strip_label_marks(plain(text)))
+    return len(body) >= cues.description_min_chars and any(c in body for c in cues.description)
+
+
+def _sub_heading_ids(unit: Unit, text: str, cues: CoverageCues) -> tuple[str, ...]:
+    """Given a list line, return the coverage ids it heads when it labels the items nested under
+    it (- **賠償責任の補償**, - 事業中断補償特約): short, no figure, and emphasised or worded like
+    a coverage heading. Readers drop list indentation, so such a parent is known by its words."""
+    if not starts_with_bullet(text) or find_amounts(text):
+        return ()
+    body = strip_label_marks(text)
+    if not body or "。" in body or len(body) > cues.list_item_max_chars:
+        return ()
+    if "**" not in unit.text and "__" not in unit.text and not has_any(body, cues.coverage_heading):
+        return ()
+    return tuple(taxonomy.distinct_ids(taxonomy.match_all(body, weak=False)))
+
+
 @dataclass(frozen=True)
 class UnitContext:
     """A unit with the scope it was read in.
@@ -211,8 +244,8 @@ def _description_ids(units: list[Unit], index: int) -> tuple[str, ...]:
     """Given units and a heading's index, return the strong coverage ids of the paragraph under it."""
     for unit in units[index + 1 : index + 2]:
         text = plain(unit.norm)
-        if unit.is_table or is_heading(text):
-            return ()
+        if unit.is_table or (is_heading(text) and not is_description(text)) or starts_with_bullet(text):
+            return ()  # a heading, or a list item of its own, is no description
         return tuple(taxonomy.distinct_ids(taxonomy.match_all(text, weak=False)))
     return ()
 
@@ -238,19 +271,37 @@ def units_to_contexts(units: list[Unit], cues: CoverageCues | None = None) -> li
             continue
         text = plain(unit.norm)
         if is_question(text):
-            state = replace(state, scope="stop", heading_ids=(), rider=None, option=None, stop_heading=text)
+            # an FAQ answer restates what its question asks about (見舞金はいくらまで…？)
+            asked = tuple(taxonomy.distinct_ids(taxonomy.match_all(text, weak=False)))
+            state = replace(
+                state, scope="stop", heading_ids=asked, rider=None, option=None, stop_heading=text
+            )
             out.append(replace(state, unit=unit, heading=True))
             continue
-        if not is_heading(text) or find_amounts(text):
+        if not is_heading(text) or find_amounts(text) or is_description(text, cues):
             if has_any(text, cues.stop_line):
                 state = replace(
                     state, scope="stop", heading_ids=(), rider=None, option=None, stop_heading=text
                 )
+            elif state.scope != "stop" and (sub_ids := _sub_heading_ids(unit, text, cues)):
+                state = _sub_heading_state(state, units, index, text, sub_ids, cues)
             out.append(replace(state, unit=unit, heading=False))
             continue
         state = _heading_state(state, units, index, text, cues)
         out.append(replace(state, unit=unit, heading=True))
     return out
+
+
+def _sub_heading_state(
+    state: UnitContext, units: list[Unit], index: int, text: str, ids: tuple[str, ...], cues: CoverageCues
+) -> UnitContext:
+    """Given the scope before a list line that heads nested items, return the scope it opens: its
+    ids for the figures under it, and its rider when it names one."""
+    riders = rider_names(text, cues)
+    if len(riders) != 1:
+        return replace(state, heading_ids=ids)
+    optional = state.option is not None or has_any(_lookahead_text(units, index, 4), cues.set_)
+    return replace(state, heading_ids=ids, rider=riders[0], rider_optional=optional)
 
 
 def _heading_state(
@@ -370,15 +421,18 @@ def text_to_items(
     rider: str | None,
     weak: bool,
     unmapped: bool = False,
+    head_first: bool = False,
     cues: CoverageCues | None = None,
 ) -> list[Item]:
     """Given the text of one item (a label, bullet or cell piece), return its coverage items.
 
-    With `unmapped`, an item that maps to no id but is labelled like one (…費用) is kept
-    with coverage_id None.
+    With `head_first`, a line that opens with a label-short item label (データ復旧費用 … 破損した
+    データを…) is that label's item: the terms it ends with, or, for a label the taxonomy does not
+    know (損害防止費用), the terms of its description. With `unmapped`, an item that maps to no
+    id but is labelled like one (…費用) is kept with coverage_id None.
     """
     cues = cues or load_cues()
-    norm = plain(text)
+    norm = plain(drop_list_marks(text))
     if has_any(norm, taxonomy.exclusion_cues()):
         return []
     own_option = has_any(norm, cues.option)
@@ -386,6 +440,14 @@ def text_to_items(
     item_rider = rider
     if own_option and not rider:
         item_rider = strip_label_marks(re.split(r"[(（]?オプション", norm)[0] + "(オプション)")
+    if head_first and (labelled := label_to_items(norm, cues)) is not None:
+        label, ids = labelled
+        if ids:
+            return [Item(i, label, item_optional, item_rider) for i in ids]
+        # 補償される費用 heads the list under it; it is no item of its own
+        if unmapped and label.endswith(cues.item_suffixes) and not has_any(label, cues.coverage_heading):
+            return [Item(None, label, item_optional, item_rider)]
+        return []
     matches = taxonomy.match_all(norm, weak=weak)
     if not matches:
         label = strip_label_marks(norm)
@@ -397,6 +459,32 @@ def text_to_items(
         label = _label_around(norm, m, cues.label_max_chars)
         items.append(Item(m.coverage_id, label, item_optional, item_rider))
     return items
+
+
+def _is_label(text: str, cues: CoverageCues) -> bool:
+    """Given a piece of a line, return whether it reads as an item label: short, not a clause."""
+    return 0 < len(text) <= cues.list_item_max_chars and not any(c in text for c in "、。,")
+
+
+def label_to_items(norm: str, cues: CoverageCues) -> tuple[str, list[str]] | None:
+    """Given an item line (NFKC), return its label and coverage ids, or None when it does not
+    open with a label (a sentence).
+
+    The ids are those of the terms the label ends with (情報漏えい見舞費用 is a condolence cost);
+    a label naming none takes those of its description (損害防止費用 … ネットワークの遮断); a
+    prefix naming none before a label that does (基本補償2 サイバー…費用) gives way to it.
+    """
+    label, rest = split_label(norm)
+    if not _is_label(label, cues):
+        return None
+    ids = taxonomy.head_ids(label)
+    if ids:
+        return label, ids
+    inner, _ = split_label(rest)
+    prefix = not label.endswith(cues.item_suffixes)  # 基本補償2 is a tag, 損害防止費用 an item
+    if prefix and inner and _is_label(inner, cues) and (inner_ids := taxonomy.head_ids(inner)):
+        return inner, inner_ids
+    return label, taxonomy.distinct_ids(taxonomy.match_all(rest, weak=False))
 
 
 def sentence_to_items(
@@ -416,11 +504,23 @@ def sentence_to_items(
     return items
 
 
-def _is_item_line(text: str) -> bool:
-    """Given a line, return whether it is a label-like item (heading, bullet or enumerated, no sentence)."""
+#: a text-table row: its first field, then the wide gap PDF text keeps between columns
+_ROW_GAP = re.compile(r"^\S+\s{2,}\S")
+
+
+def _is_item_line(text: str, cues: CoverageCues | None = None) -> bool:
+    """Given a line, return whether it is a label-like item: a heading, or a bullet, enumerated or
+    text-table line that is short or opens with a label (データ復旧費用 … 破損したデータを…)."""
+    cues = cues or load_cues()
     norm = plain(text).strip()
     body = strip_label_marks(norm)
-    if not body or "。" in body:
+    if not body:
+        return False
+    label, rest = split_label(norm)
+    # a bullet, or a text-table row (損害賠償金　　情報の漏えい…), that opens with a label
+    if (starts_with_bullet(norm) or _ROW_GAP.match(norm)) and _is_label(label, cues) and rest:
+        return True
+    if "。" in body:
         return False
     return is_heading(norm) or (starts_with_bullet(norm) and len(body) <= 40)
 
@@ -473,22 +573,34 @@ def context_to_items(ctx: UnitContext, cues: CoverageCues | None = None) -> list
             rider_optional = optional if name == ctx.rider else ctx.option is not None
             items.append(Item(taxonomy.match_coverage(name), name, rider_optional, name))
         return items
-    if ctx.scope == "coverage" and _is_item_line(text) and not starts_with_footnote(text):
+    enumerated = starts_with_inline_mark(unit.text)
+    if ctx.scope == "coverage" and (_is_item_line(text) or enumerated) and not starts_with_footnote(text):
         bullet = starts_with_bullet(text)
         for piece in split_enumerated(unit.text):
             items.extend(
                 text_to_items(
-                    piece, optional=optional, rider=ctx.rider, weak=True, unmapped=bullet, cues=cues
+                    piece,
+                    optional=optional,
+                    rider=ctx.rider,
+                    weak=True,
+                    unmapped=bullet,
+                    head_first=True,
+                    cues=cues,
                 )
             )
+        if not items and ctx.heading and strip_label_marks(text).endswith(cues.item_suffixes):
+            # an item heading the taxonomy does not know names what its description names
+            label = split_label(text)[0]
+            items = [Item(i, label, optional, ctx.rider) for i in ctx.heading_ids]
         return items
-    if ctx.scope == "coverage" and not starts_with_footnote(text) and (pieces := list_items(text, cues)):
+    labels = plain("".join(drop_list_marks(line.text).strip() for line in unit.lines))
+    if ctx.scope == "coverage" and not starts_with_footnote(text) and (pieces := list_items(labels, cues)):
         for piece in pieces:
             items.extend(
                 text_to_items(piece, optional=optional, rider=ctx.rider, weak=True, unmapped=True, cues=cues)
             )
         return items
-    return sentence_to_items(text, optional=optional, rider=ctx.rider, cues=cues)
+    return sentence_to_items(labels, optional=optional, rider=ctx.rider, cues=cues)
 
 
 def is_coverage_table(ctx: UnitContext, cues: CoverageCues | None = None) -> bool:

@@ -33,7 +33,13 @@ import yaml
 
 from extractors import taxonomy
 from extractors.amounts import find_amounts, find_percents, text_to_default_unit
-from extractors.blocks import head_of, split_enumerated, starts_with_inline_mark, strip_label_marks
+from extractors.blocks import (
+    drop_list_marks,
+    head_of,
+    split_enumerated,
+    starts_with_inline_mark,
+    strip_label_marks,
+)
 from extractors.coverages import UnitContext, document_to_contexts, has_any, load_cues, plain
 from extractors.document import Document, Table, nfkc
 from extractors.records import LimitRecord
@@ -66,6 +72,8 @@ class LimitCues:
     label_headers: tuple[str, ...]
     description_headers: tuple[str, ...]
     empty_values: frozenset[str]
+    plan: tuple[str, ...] = ()
+    whole_policy: tuple[str, ...] = ()
 
 
 def _as_list(value: object) -> list[object]:
@@ -111,6 +119,8 @@ def mapping_to_limit_cues(data: Mapping[str, Any]) -> LimitCues:
         label_headers=words("label_column_headers"),
         description_headers=words("description_column_headers"),
         empty_values=frozenset(re.sub(r"\s+", "", w) for w in words("empty_values")),
+        plan=words("plan_cues"),
+        whole_policy=words("whole_policy_words"),
     )
 
 
@@ -346,14 +356,17 @@ def topic_section(norm: str, cues: LimitCues) -> str | None:
 def sentence_coverage(norm: str, figure: Figure, ctx: UnitContext, cues: LimitCues) -> str | None:
     """Given a sentence, a figure and the unit's context, return the coverage id the figure is for.
 
-    The subject term of the governing cue first, then any term before the figure, then the
-    section the sentence's topic names (いずれの費用も …), then the heading's coverage.
+    The subject term of the governing cue first, then any term before the figure, then None for
+    a figure of the whole policy (すべての補償を合算して), then the section the sentence's topic
+    names (いずれの費用も …), then the heading's coverage.
     """
     cue_at = _governing_cue(norm, figure, cues)
     for upto in (cue_at, figure.start):
         subjects = _subject_matches(norm, upto)
         if subjects:
             return subjects[-1].coverage_id
+    if has_any(norm[: figure.start], cues.whole_policy):
+        return None  # いずれの補償も…0円, すべての補償を合算して1億円: the whole policy's figure
     if (section := topic_section(norm, cues)) is not None:
         return section
     if ctx.heading_ids:
@@ -387,6 +400,8 @@ def _value_ok(found: Found) -> bool:
         return f.days is not None
     if found.limit_type in RATIO_TYPES:
         return f.ratio is not None and 0.0 <= f.ratio <= 1.0
+    if found.limit_type == "deductible":
+        return f.amount_jpy is not None and f.amount_jpy >= 0  # 免責金額 0円 is a stated figure
     return f.amount_jpy is not None and f.amount_jpy > 0
 
 
@@ -434,23 +449,44 @@ def _rider_for(norm: str, figure: Figure, ctx: UnitContext) -> str | None:
 
 
 def sentence_to_found(
-    sentence: str, ctx: UnitContext, cues: LimitCues, page: int, evidence: str
+    sentence: str,
+    ctx: UnitContext,
+    cues: LimitCues,
+    page: int,
+    evidence: str,
+    columns: TextColumns | None = None,
 ) -> list[Found]:
-    """Given one NFKC sentence in its context, return the limits it states."""
+    """Given one NFKC sentence in its context (and the text table it is a line of), return the
+    limits it states.
+
+    A figure no cue governs takes the type of the figure before it when a coverage term stands
+    between them (免責金額 賠償:0円／費用:1事故につき10万円), or, in a text table, its column's.
+    """
     found: list[Found] = []
     since = 0
+    previous_kind: str | None = None
     for figure in text_to_figures(sentence, cues):
         previous, since = since, figure.end
         if figure.example or has_any(sentence[max(0, figure.start - 8) : figure.start], cues.example_words):
             continue
-        kind = figure_type(sentence, figure, cues)
+        in_column = columns is not None and columns.holds(sentence, figure)
+        default = None
+        if previous_kind is not None and _is_parallel(sentence[previous : figure.start]):
+            default = previous_kind
+        elif in_column and columns is not None:
+            default = columns.kind
+        kind = figure_type(sentence, figure, cues, default=default)
         if kind is None:
             continue
+        previous_kind = kind
         coverage_id = sentence_coverage(sentence, figure, ctx, cues)
+        label = _label_for(coverage_id, sentence)
+        if in_column and columns is not None and columns.row_ids and kind == columns.kind:
+            coverage_id, label = columns.row_ids[0], columns.row_label
         found.append(
             Found(
                 coverage_id=coverage_id,
-                label=_label_for(coverage_id, sentence),
+                label=label,
                 limit_type=kind,
                 figure=figure,
                 basis=figure_basis(sentence, figure, cues),
@@ -463,17 +499,96 @@ def sentence_to_found(
     return found
 
 
+#: what separates the entries of a list of "label: figure" pairs
+_LIST_SEPARATORS = "／/、,;；"
+
+
+def _is_parallel(between: str) -> bool:
+    """Given the text between two figures, return whether it opens the next entry of one list
+    (／サイバー…費用：): a list separator, then a coverage term."""
+    at = max(between.rfind(sep) for sep in _LIST_SEPARATORS)
+    return at != -1 and bool(taxonomy.match_all(between[at:], weak=False))
+
+
+# ---------------------------------------------------------------- text tables
+
+#: the gap between the fields of a text table row (PDF text copied with its layout)
+_FIELD_GAP = re.compile(r"\s{2,}")
+#: what may stand between a column's gap and its figure: a basis (1名あたり), not a label
+COLUMN_TAIL_MAX_CHARS = 10
+
+
+@dataclass
+class TextColumns:
+    """A text table under way: the type its last column's header names and the coverage ids
+    of the row being read (the label in its first field)."""
+
+    kind: str
+    row_ids: tuple[str, ...] = ()
+    row_label: str = ""
+
+    def holds(self, sentence: str, figure: Figure) -> bool:
+        """Given a line and a figure in it, return whether the figure stands in the figure column:
+        after a wide gap, or alone on its line (a row's second figure: １法人あたり５万円)."""
+        before = sentence[: figure.start]
+        gaps = list(_FIELD_GAP.finditer(before))
+        if gaps and before[: gaps[-1].start()].strip():
+            tail = before[gaps[-1].end() :]  # basis words only (1名あたり), no item of its own
+            return len(tail) <= COLUMN_TAIL_MAX_CHARS and not taxonomy.match_all(tail)
+        return not taxonomy.match_all(sentence) and len(_FIELD_GAP.split(sentence.strip())) == 1
+
+    def read_row(self, line: str) -> None:
+        """Given a line, make its first field the current row label when it opens a new row: a
+        label followed by a wide gap and description text (not straight by the figure)."""
+        fields = _FIELD_GAP.split(line.strip())
+        if len(fields) < 2 or find_amounts(fields[1]):
+            return
+        label = strip_label_marks(fields[0])
+        if 0 < len(label) <= ITEM_LABEL_MAX_CHARS:
+            self.row_ids, self.row_label = tuple(taxonomy.head_ids(label)), label
+
+
+def text_header_kind(line: str, cues: LimitCues) -> str | None:
+    """Given a line, return the figure type of its last field when it heads a text table
+    (保険金の種類　　支払われる保険金の内容　　てん補限度額): several fields, no figure."""
+    fields = _FIELD_GAP.split(line.strip())
+    if len(fields) < 2 or find_amounts(line) or taxonomy.match_all(line, weak=False):
+        return None
+    return _type_cue(fields[-1], cues)
+
+
 def _sentences(norm: str) -> list[str]:
     """Given NFKC text, return its sentences."""
     return [s for s in re.split(r"(?<=[。!?！？])|\n", norm) if s.strip()]
 
 
-def text_unit_to_found(ctx: UnitContext, cues: LimitCues) -> list[Found]:
-    """Given a paragraph unit in its context, return the limits its sentences state."""
+def text_unit_to_found(ctx: UnitContext, cues: LimitCues, columns: TextColumns | None = None) -> list[Found]:
+    """Given a paragraph unit in its context (and the text table under way), return the limits
+    its sentences state."""
     unit = ctx.unit
     found: list[Found] = []
     for sentence in _sentences(plain(unit.norm)):
-        found.extend(sentence_to_found(sentence, ctx, cues, unit.page, unit.text))
+        found.extend(sentence_to_found(sentence, ctx, cues, unit.page, unit.text, columns))
+    return found
+
+
+def text_units_to_found(contexts: list[UnitContext], cues: LimitCues) -> list[Found]:
+    """Given the text units in their scope, in reading order, return the limits they state.
+
+    A line heading a text table (fields apart by wide gaps, the last naming a figure type) types
+    the figures of the column under it until the block ends; each row's label gives their coverage.
+    """
+    columns: TextColumns | None = None
+    found: list[Found] = []
+    for ctx in contexts:
+        if ctx.scope == "stop":
+            columns = None
+        for line in ctx.unit.lines:
+            if (kind := text_header_kind(line.norm, cues)) is not None:
+                columns = TextColumns(kind)
+            elif columns is not None:
+                columns.read_row(line.norm)
+        found.extend(text_unit_to_found(ctx, cues, columns))
     return found
 
 
@@ -547,7 +662,7 @@ def label_ids(label: str, ctx: UnitContext) -> list[tuple[str | None, str]]:
     items = pieces[1:] if len(pieces) > 1 and not starts_with_inline_mark(label) else pieces
     out: list[tuple[str | None, str]] = []
     for piece in items:
-        head = strip_label_marks(head_of(plain(piece)))
+        head = strip_label_marks(head_of(plain(drop_list_marks(piece))))
         ids: list[str | None] = [
             *(taxonomy.leading_ids(piece) or taxonomy.distinct_ids(taxonomy.match_all(head, weak=False)))
         ]
@@ -639,6 +754,7 @@ class Caption:
 
     unit: str | None = None
     kind: str | None = None
+    plan: bool = False
 
 
 @dataclass(frozen=True)
@@ -651,6 +767,7 @@ class TableLayout:
     table_unit: str | None
     label_scores: Mapping[int, tuple[int, int]]
     caption_kind: str | None = None
+    plan: bool = False
 
     def unit(self, col: int) -> str | None:
         """Given a column, return the unit its bare numbers are in (its header's, else the table's)."""
@@ -675,7 +792,8 @@ def table_to_layout(table: Table, cues: LimitCues, caption: Caption | None = Non
     table_unit = text_to_default_unit(plain(header_text)) or caption.unit
     layout = TableLayout(header_rows, units, table_unit, {})
     scores = label_column_scores(table, cues, layout)
-    return TableLayout(header_rows, units, table_unit, scores, caption.kind)
+    plan = caption.plan or has_any(header_text, cues.plan)
+    return TableLayout(header_rows, units, table_unit, scores, caption.kind, plan)
 
 
 def _row_targets(
@@ -709,6 +827,9 @@ def cell_to_found(
     column_type = (
         (row_type if type_row else None) or _type_cue(header, cues) or row_type or layout.caption_kind
     )
+    if column_type is None and layout.plan and any(coverage_id for coverage_id, _ in targets):
+        # a plan table (エコノミー | スタンダード | プレミアム) lines up each coverage's limit per plan
+        column_type = "limit"
     found: list[Found] = []
     previous_end = 0
     for figure in text_to_figures(cell, cues, default_unit):
@@ -814,8 +935,9 @@ def table_caption(contexts: list[UnitContext], index: int) -> Caption:
         ),
         None,
     )
-    kind = next((k for line in before if (k := _type_cue(line, load_limit_cues())) is not None), None)
-    return Caption(unit=unit, kind=kind)
+    cues = load_limit_cues()
+    kind = next((k for line in before if (k := _type_cue(line, cues)) is not None), None)
+    return Caption(unit=unit, kind=kind, plan=any(has_any(line, cues.plan) for line in before))
 
 
 def contexts_to_limits(contexts: list[UnitContext], doc_id: str) -> list[LimitRecord]:
@@ -828,7 +950,7 @@ def contexts_to_limits(contexts: list[UnitContext], doc_id: str) -> list[LimitRe
         if ctx.unit.is_table and not _is_skipped(ctx, cues)
         for f in table_to_found(ctx, cues, table_caption(contexts, index))
     ]
-    texts = [f for ctx in kept if not ctx.unit.is_table for f in text_unit_to_found(ctx, cues)]
+    texts = text_units_to_found([ctx for ctx in kept if not ctx.unit.is_table], cues)
     return _dedupe([*tables, *texts], doc_id)
 
 

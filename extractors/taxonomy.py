@@ -4,7 +4,9 @@ Matching works on NFKC text, ignores whitespace between characters (PDF text put
 between CJK characters) and an `insertable` word inside a term (サイバー攻撃等対応費用), and is
 case-blind for Latin letters. Where terms overlap the longest
 one wins; a `weak` term counts only when no ordinary term matched; context rules
-(`requires`/`excludes`, `whole_label`) are data in the YAML, not code.
+(`requires`/`excludes`, `whole_label`) are data in the YAML, not code. Conjuncts that share
+the head noun of the last one (通知・コールセンター費用: 通知費用 and コールセンター費用) are
+matched with that head put back (`shared_heads` in the YAML).
 """
 
 from __future__ import annotations
@@ -70,6 +72,7 @@ class Taxonomy:
     terms: tuple[Term, ...]
     exclusion_cues: tuple[str, ...]
     insertable: tuple[str, ...] = ()
+    shared_heads: tuple[str, ...] = ()
 
 
 def _term_from_entry(entry: str | dict[str, Any], coverage_id: str) -> Term:
@@ -119,7 +122,10 @@ def mapping_to_taxonomy(data: Mapping[str, Any]) -> Taxonomy:
             terms.extend(expand_variants(_term_from_entry(entry, coverage_id), groups))
     cues = tuple(nfkc(str(c)) for c in data.get("exclusion_cues", ()))
     insertable = tuple(nfkc(str(w)) for w in data.get("insertable", ()))
-    return Taxonomy(ids=ids, terms=tuple(terms), exclusion_cues=cues, insertable=insertable)
+    heads = tuple(sorted((nfkc(str(h)) for h in data.get("shared_heads", ())), key=len, reverse=True))
+    return Taxonomy(
+        ids=ids, terms=tuple(terms), exclusion_cues=cues, insertable=insertable, shared_heads=heads
+    )
 
 
 @functools.cache
@@ -187,6 +193,30 @@ def find_terms(text: str) -> list[TaxonomyMatch]:
     return list(_find_terms(nfkc(text)))
 
 
+#: what ends a coordinated compound (A・B費用): whitespace, punctuation, brackets
+_COMPOUND_END = r"\s、。,，;；:：()（）「」『』【】〈〉《》|/／"
+#: a conjunct longer than this is a phrase, not a noun sharing the next one's head
+CONJUNCT_MAX_CHARS = 12
+
+
+def coordinated_conjuncts(norm: str, heads: Iterable[str]) -> list[tuple[int, int, str]]:
+    """Given NFKC text and head nouns (費用), return (start, end, head) of each conjunct that
+    shares the head of the last conjunct of its compound (通知 in 通知・コールセンター費用)."""
+    heads = tuple(heads)
+    out: list[tuple[int, int, str]] = []
+    for m in re.finditer(rf"[^{_COMPOUND_END}]+", norm):
+        parts = re.split(f"[{MIDDLE_DOTS}]", m.group(0))
+        head = next((h for h in heads if parts[-1].endswith(h) and len(parts[-1]) > len(h)), None)
+        if len(parts) < 2 or head is None:
+            continue
+        offset = m.start()
+        for part in parts[:-1]:
+            if part and len(part) <= CONJUNCT_MAX_CHARS and not part.endswith(head):
+                out.append((offset, offset + len(part), head))
+            offset += len(part) + 1
+    return out
+
+
 @functools.lru_cache(maxsize=4096)
 def _find_terms(norm: str) -> tuple[TaxonomyMatch, ...]:
     """Given NFKC text, return its term matches in text order (cached: extractors ask often)."""
@@ -203,6 +233,17 @@ def _find_terms(norm: str) -> tuple[TaxonomyMatch, ...]:
             for i in range(m.start(), m.end()):
                 taken[i] = True
             found.append(TaxonomyMatch(term.coverage_id, term.text, m.start(), m.end(), term.weak))
+    for start, end, head in coordinated_conjuncts(norm, load_taxonomy().shared_heads):
+        if any(taken[start:end]):
+            continue
+        # the conjunct with the shared head put back: a term must reach into the head
+        for inner in _find_terms(norm[start:end] + head):
+            if inner.start < end - start < inner.end:
+                found.append(
+                    TaxonomyMatch(inner.coverage_id, inner.term, start + inner.start, end, inner.weak)
+                )
+                for i in range(start + inner.start, end):
+                    taken[i] = True
     return tuple(sorted(found, key=lambda x: x.start))
 
 
@@ -224,6 +265,10 @@ def match_coverage(text: str) -> str | None:
     return best.coverage_id
 
 
+#: what may stand between two terms of one chain (再発防止費用・不正プログラム除去費用)
+CHAIN_GAPS = (*MIDDLE_DOTS, "および", "及び", "/")
+
+
 def leading_ids(text: str) -> list[str]:
     """Given a label that may run on into its description, return the ids of the terms it opens with.
 
@@ -237,9 +282,41 @@ def leading_ids(text: str) -> list[str]:
     chain = [matches[0]]
     for m in matches[1:]:
         gap = re.sub(r"\s+", "", label[chain[-1].end : m.start])
-        if gap not in (*MIDDLE_DOTS, "および", "及び", "/"):
+        if gap not in CHAIN_GAPS:
             break
         chain.append(m)
+    return distinct_ids(chain)
+
+
+def _outside_brackets(text: str, matches: list[TaxonomyMatch]) -> list[TaxonomyMatch]:
+    """Given a text and term matches in it, return those not inside parentheses."""
+    depth, depths = 0, []
+    for ch in text:
+        if ch in "(（":
+            depth += 1
+        depths.append(depth)
+        if ch in ")）":
+            depth = max(0, depth - 1)
+    return [m for m in matches if depths[m.start] == 0]
+
+
+def head_ids(label: str) -> list[str]:
+    """Given a short item label, return the ids of the terms it ends with (a Japanese compound
+    names what its last noun names: 情報漏えい見舞費用 is a condolence cost, not a leak).
+
+    Terms joined by a middle dot or および (通知・コールセンター費用) all count; terms in
+    parentheses (its gloss) do not; an empty list when the label holds no term.
+    """
+    norm = nfkc(label)
+    matches = _outside_brackets(norm, match_all(norm))
+    if not matches:
+        return []
+    chain = [matches[-1]]
+    for m in reversed(matches[:-1]):
+        gap = re.sub(r"\s+", "", norm[m.end : chain[0].start])
+        if gap not in CHAIN_GAPS:
+            break
+        chain.insert(0, m)
     return distinct_ids(chain)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from extractors.blocks import column_right_edge, is_heading, page_to_units
+from extractors.blocks import column_right_edge, drop_list_marks, is_heading, page_to_units, split_label
 from extractors.document import BBox, Line, Page
 
 #: a line height in points, as pdfplumber gives for 10pt text
@@ -84,3 +84,38 @@ def test_short_list_lines_do_not_join() -> None:
         pdf_line("協力費用", 40, 124),
     )
     assert [u.norm for u in page_to_units(Page(1, lines))][1:] == ["損害賠償金", "争訟費用", "協力費用"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # circled numbers go before NFKC would turn them into digits of the label
+        ("①不正アクセス等対応費用", "不正アクセス等対応費用"),
+        ("③相談費用 弁護士費用\n④データ等復旧費用", "相談費用 弁護士費用\nデータ等復旧費用"),
+        # a digit that belongs to the text stays
+        ("1請求あたり", "1請求あたり"),
+    ],
+)
+def test_drop_list_marks(text: str, expected: str) -> None:
+    assert drop_list_marks(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # label … description
+        ("- 初期対応費用 … 不正アクセスの有無の確認", ("初期対応費用", "不正アクセスの有無の確認")),
+        # a wide gap (full-width spaces) parts the columns of a text table row
+        ("損害賠償金　　情報の漏えいまたは", ("損害賠償金", "情報の漏えいまたは")),
+        # a single space after a label of two characters or more (PDF card text)
+        ("③データ等復旧費用 消失したデータ", ("データ等復旧費用", "消失したデータ")),
+        # spaced CJK (賠 償 責 任) is one label, not a label and its description
+        ("【 賠 償 責 任 】", ("賠 償 責 任", "")),
+        # a bracketed tag before the label is not part of it
+        ("〈オプション〉喪失利益・営業継続費用", ("喪失利益・営業継続費用", "")),
+        # label: value
+        ("支払限度額：1億円", ("支払限度額", "1億円")),
+    ],
+)
+def test_split_label(text: str, expected: tuple[str, str]) -> None:
+    assert split_label(text) == expected

@@ -10,7 +10,9 @@ import pytest
 from extractors import readers
 from extractors.blocks import document_to_units
 from extractors.coverages import (
+    document_to_contexts,
     document_to_coverages,
+    is_description,
     is_rider_line,
     list_items,
     offered_clauses,
@@ -457,3 +459,103 @@ def test_synthetic_brochure() -> None:
     assert any(r.coverage_id == "business_interruption.lost_profit" and r.is_optional for r in rows)
     # excluded row, FAQ and statistics give nothing
     assert not ({"expense.extortion", "liability.media"} & found)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # circled numbers turn into digits under NFKC: the label is the item as printed without them
+        (
+            "補償内容\n①不正アクセス等対応費用\n②原因調査費用",
+            {("expense.incident_response", "不正アクセス等対応費用"), ("expense.forensics", "原因調査費用")},
+        ),
+        # a bullet whose label runs on into a description: the label's item, not the description's
+        (
+            "補償内容\n- データ復旧費用 … 破損したデータを復旧する費用",
+            {("expense.data_restoration", "データ復旧費用")},
+        ),
+        # a compound names what its last noun names: 情報漏えい見舞費用 is a condolence cost
+        (
+            "補償内容\n- 情報漏えい見舞費用 … 被害者への見舞金",
+            {("expense.condolence", "情報漏えい見舞費用")},
+        ),
+        # a label the taxonomy does not know takes the items its description names
+        (
+            "補償内容\n- 損害防止費用 … ネットワークの遮断等の初動対応費用",
+            {("expense.incident_response", "損害防止費用")},
+        ),
+        # enumerated items wrapped into one paragraph (PDF): each piece is an item
+        (
+            "補償内容\n①サイバー攻撃対応費用 ネットワークの遮断、証拠保全など、攻撃直後の初動対応に要する費用"
+            "②コールセンター費用 被害者からの問い合わせに対応する臨時窓口の設置費用",
+            {
+                ("expense.incident_response", "サイバー攻撃対応費用"),
+                ("expense.call_center", "コールセンター費用"),
+            },
+        ),
+        # a text-table row (label, wide gap, description) is an item line
+        (
+            "補償内容\n利益損失保険金　　ネットワークの中断により事業が休止したことによる損失",
+            {("business_interruption.lost_profit", "利益損失保険金")},
+        ),
+        # a bullet that heads the list under it (補償される費用) is no item of its own
+        ("補償内容\n- 補償される費用\n- 通知費用 … お詫び状の送付", {("expense.notification", "通知費用")}),
+    ],
+)
+def test_item_labels_and_ids(text: str, expected: set[tuple[str | None, str]]) -> None:
+    rows = document_to_coverages(doc_from_text(text), "t")
+    assert {(r.coverage_id, r.coverage_label) for r in rows} == expected
+
+
+def test_description_line_is_no_heading() -> None:
+    # an HTML <dl>: <dt> labels on lines of their own, each followed by its <dd> description.
+    # The descriptions are short enough to pass for headings, but they describe: the term and
+    # limit after each belong to the <dt> above, and an unknown <dt> takes its <dd>'s item
+    doc = doc_from_text(
+        "お支払いする保険金\n損害防止費用\n被害の拡大を防止するためのネットワークの遮断に要した費用\n"
+        "再発防止費用\n同種の事故の再発を防止するために実施する対策の費用\n支払限度額：100万円\n"
+    )
+    ids = ids_of(document_to_coverages(doc, "t"))
+    assert {"expense.incident_response", "expense.prevention"} <= ids
+    contexts = document_to_contexts(doc)
+    assert contexts[-1].heading_ids == ("expense.prevention",)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # long, with a predicate (を, ための): a description
+        ("消失・改ざんされたデータやウェブサイトを復旧するための費用", True),
+        # short: a label even with を
+        ("サイバー攻撃を受けた場合の補償", False),
+        # long but without a predicate word: a heading
+        ("サイバー攻撃による利益損害補償特約（オプション）のご案内", False),
+    ],
+)
+def test_is_description(text: str, expected: bool) -> None:
+    assert is_description(text) is expected
+
+
+def test_nested_bullets_head_the_items_under_them() -> None:
+    # markdown readers drop list indentation: an emphasised or coverage-worded bullet heads the
+    # bullets after it, so the limit nested under it is that coverage's and its rider carries over
+    doc = doc_from_text(
+        "## 補償の概要\n- **賠償責任の補償**\n- 法律上の損害賠償金\n- 保険金額：１億円\n"
+        "### オプション\n- **事業中断補償特約**\n- 喪失利益\n- 支払限度額：3,000万円\n"
+    )
+    contexts = document_to_contexts(doc)
+    by_text = {c.unit.text: c for c in contexts}
+    assert by_text["- 法律上の損害賠償金"].heading_ids == ("liability",)
+    assert by_text["- 支払限度額：3,000万円"].heading_ids == ("business_interruption",)
+    rows = {r.coverage_id: r for r in document_to_coverages(doc, "t")}
+    assert rows["business_interruption.lost_profit"].rider == "事業中断補償特約"
+    assert rows["business_interruption.lost_profit"].is_optional is True
+
+
+def test_faq_answer_is_about_its_question() -> None:
+    # an FAQ answer offers nothing, but its figures are about what the question asks
+    contexts = document_to_contexts(
+        doc_from_text("よくあるご質問\nQ. 見舞金はいくらまで支払われますか？\nA. 1名あたり500円です。")
+    )
+    assert contexts[-1].scope == "stop"
+    assert contexts[-1].heading_ids == ("expense.condolence",)

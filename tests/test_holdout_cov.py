@@ -38,6 +38,21 @@ MIN_RECALL = 0.9
 #: of its 8 required limits are lost (5/8 = 0.625). Raise the floor when the reader keeps them.
 FLOORS: dict[tuple[str, str, str], float] = {
     ("h8-aig-cyberedge", "limits", "recall"): 0.6,
+    # h10–h13 were written blind (before the extractor was read) and scored 0.835 F1 on
+    # coverages and 0.379 on limits fresh; the mechanisms generalised on them (dt/dd and
+    # nested-bullet structure, label … description lines, plan tables, text tables, shared
+    # head nouns) bring every table to 1.000, which these floors hold
+    **{
+        (source, table, measure): 1.0
+        for source in (
+            "h10-sbi-sonpo-business-cyber",
+            "h11-mitsui-sumitomo-cyber-plans",
+            "h12-meiji-yasuda-cyber-guide",
+            "h13-daido-fire-cyber-shiori",
+        )
+        for table in ("coverages", "limits")
+        for measure in ("precision", "recall")
+    },
 }
 
 

@@ -496,12 +496,30 @@ def test_transposed_table_takes_coverage_from_the_column() -> None:
                                                  ("liability", "limit", 50_000_000)}),
         # without a unit note the bare numbers are no amounts
         ("【補償プランと保険金額】", set()),
-        # without a typing heading the plan columns say nothing about the type
-        ("【補償プラン】\n（単位：千円）", set()),
+        # a plan table lines up each coverage's limit per plan: a bare figure in a coverage row
+        # is that coverage's limit even without a typing heading
+        ("【補償プラン】\n（単位：千円）", {("liability", "limit", 30_000_000),
+                                         ("liability", "limit", 50_000_000)}),
     ],
 )  # fmt: skip
 def test_caption_types_and_scales_a_plan_table(caption: str, expected: set[tuple[object, ...]]) -> None:
     text = f"{caption}\n補償内容\tAプラン\tBプラン\n賠償責任\t30,000\t50,000\n"
+    assert rows_of(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # plan columns (エコノミー | スタンダード) under a プラン caption: one limit per plan value
+        ("プラン比較表\n（単位：千円）\n補償項目\tエコノミー\tスタンダード\n損害賠償責任\t30,000\t100,000\n",
+         {("liability", "limit", 30_000_000), ("liability", "limit", 100_000_000)}),
+        # a row naming no coverage (年間保険料) is no limit, even in a plan table
+        ("プラン比較表\n補償項目\tエコノミー\tスタンダード\n年間保険料\t62,400円\t118,800円\n", set()),
+        # a table naming no plan (a cost breakdown) gives its bare figures no type
+        ("（単位：千円）\n費用項目\t金額\n損害賠償金\t30,000\n", set()),
+    ],
+)  # fmt: skip
+def test_plan_tables_type_coverage_rows_as_limits(text: str, expected: set[tuple[object, ...]]) -> None:
     assert rows_of(text) == expected
 
 
@@ -537,3 +555,62 @@ def test_unknown_item_heading_takes_its_description_ids() -> None:
         ("expense.forensics", "limit", 10_000_000),
         ("expense.notification", "limit", 5_000_000),
     }
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # 免責金額 0円 is a stated figure, not a missing one
+        ("補償内容\n損害賠償金\n免責金額：0円", {("liability.damages", "deductible", 0)}),
+        # a limit of 0 yen states nothing
+        ("補償内容\n損害賠償金\n支払限度額：0円", set()),
+        # a figure for every cover (いずれの補償も…) is the whole policy's, not the heading's
+        ("補償内容\n損害賠償金\nいずれの補償も自己負担額は0円です。", {(None, "deductible", 0)}),
+        ("行政対応費用\n※すべての補償を合算して1億円が限度です。", {(None, "limit", 100_000_000)}),
+        # an indemnity period stated as such is a time window (1年 = 365日)
+        ("ネットワーク中断補償特約\n支払限度額：2,000万円　てん補期間：1年間",
+         {("business_interruption", "limit", 20_000_000),
+          ("business_interruption", "time_window_days", 365)}),
+        # ... but the policy period is not
+        ("補償内容\n損害賠償金\n保険期間は1年間です。", set()),
+        # one cue over a list of "coverage: figure" entries types each of them
+        ("免責金額　損害賠償金：0円／事故対応費用：1事故につき10万円",
+         {("liability.damages", "deductible", 0), ("expense", "deductible", 100_000)}),
+        # an entry that names no coverage after the cue's reach takes no type from the one before
+        ("免責金額　サイバーセキュリティ事故対応費用：1事故につき10万円／"
+         "なお、ご契約時にお支払いいただく保険料は5万円",
+         {("expense", "deductible", 100_000)}),
+    ],
+)  # fmt: skip
+def test_generalised_text_figures(text: str, expected: set[tuple[object, ...]]) -> None:
+    assert rows_of(text) == expected
+
+
+def test_text_table_column_types_its_figures() -> None:
+    # PDF text copied with its layout: fields apart by wide gaps; the header's last field (てん補
+    # 限度額) types the figures of its column, each row's label gives their coverage, and a row's
+    # second figure alone on its line belongs to the same row
+    text = (
+        "保険金の種類　　支払われる保険金の内容　　　　てん補限度額\n"
+        "損害賠償金　　情報の漏えいに起因して被保険者が法律上\n"
+        "の損害賠償責任を負担することによって被る損害賠償金　　　　１億５，０００万円\n"
+        "行政対応費用保険金　　行政機関からの命令等に対応する\n"
+        "ために支出した弁護士費用等　　　　１，０００万円\n"
+        "見舞費用　　被害者への見舞金・見舞品　　　　１名あたり１，０００円\n"
+        "１法人あたり５万円\n"
+        "■保険金をお支払いできない主な場合\n"
+        "罰金　　科料、過料　　　　１，０００万円\n"
+    )
+    assert rows_of(text) == {
+        ("liability.damages", "limit", 150_000_000),
+        ("liability.regulatory", "limit", 10_000_000),
+        ("expense.condolence", "limit", 1_000),
+        ("expense.condolence", "limit", 50_000),
+    }
+
+
+def test_circled_numbers_do_not_enter_limit_labels() -> None:
+    # a table label ①不正アクセス等対応費用 is printed without its list mark
+    text = "補償項目\t支払限度額\n①不正アクセス等対応費用\t3,000万円\n"
+    labels = {r.coverage_label for r in document_to_limits(doc_from_text(text), "t")}
+    assert labels == {"不正アクセス等対応費用"}

@@ -12,7 +12,7 @@ import yaml
 from extractors import taxonomy
 from extractors.taxonomy import Term, expand_variants, mapping_to_taxonomy
 
-SPEC = Path(__file__).resolve().parents[2] / "shared" / "spec" / "coverage-taxonomy.md"
+SPEC = Path(__file__).resolve().parents[1] / "docs" / "coverage-taxonomy.md"  # a copy of the spec
 
 
 def spec_ids() -> set[str]:
@@ -223,3 +223,55 @@ def test_term_pattern_insertable(insertable: tuple[str, ...], text: str, matches
 def test_insertable_words_are_data() -> None:
     # the words a term may hold inside are read from the YAML
     assert "等" in taxonomy.load_taxonomy().insertable
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # conjuncts share the last one's head noun: 通知・コールセンター費用 is 通知費用 and
+        # コールセンター費用
+        ("通知・コールセンター費用", ["expense.notification", "expense.call_center"]),
+        # a term that is whole in the text wins over the head put back
+        (
+            "利益損失・営業継続費用",
+            ["business_interruption.lost_profit", "business_interruption.extra_expense"],
+        ),
+        # a conjunct that names nothing even with the head back adds nothing (原因費用 is no term)
+        ("事故原因・被害範囲調査費用", ["expense.forensics"]),
+        # without a shared head the conjuncts stand alone
+        ("通知・コールセンター", ["expense.call_center"]),
+    ],
+)
+def test_coordinated_conjuncts_share_the_head(text: str, expected: list[str]) -> None:
+    assert [m.coverage_id for m in taxonomy.match_all(text)] == expected
+
+
+@pytest.mark.parametrize(
+    ("label", "expected"),
+    [
+        # a compound names what its last noun names
+        ("情報漏えい見舞費用", ["expense.condolence"]),
+        # terms chained by a middle dot all count
+        ("再発防止費用・不正プログラム除去費用", ["expense.prevention", "expense.malware_removal"]),
+        # a gloss in parentheses is not the label's head
+        ("争訟費用（弁護士報酬、訴訟費用など）", ["liability.defense"]),
+        ("喪失利益（営業利益の減少分）", ["business_interruption.lost_profit"]),
+        # no term: no ids
+        ("社内説明会開催費用", []),
+    ],
+)
+def test_head_ids(label: str, expected: list[str]) -> None:
+    assert taxonomy.head_ids(label) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # brochure wordings the spec's terms did not cover
+        ("原状回復費用", "expense.data_restoration"),
+        ("利益損失", "business_interruption.lost_profit"),
+        ("ネットワーク中断補償特約", "business_interruption"),
+    ],
+)
+def test_brochure_wordings(text: str, expected: str) -> None:
+    assert taxonomy.match_coverage(text) == expected
