@@ -95,6 +95,42 @@ def test_join_wrapped(parts: list[str], joined: str) -> None:
     assert pdf.join_wrapped(parts) == joined
 
 
+def _glyph(text: str, x0: float, width: float = 10.0) -> pdf._Glyph:
+    """Given a character and where it starts, return a 10 pt upright glyph on one baseline."""
+    return pdf._Glyph(text=text, x0=x0, x1=x0 + width, top=0.0, bottom=10.0)
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "gap", "breaks"),
+    [
+        ("漢", "字", 0.0, True),  # a line may wrap between any two CJK characters
+        ("字", "、", 0.0, False),  # but never before closing punctuation (kinsoku)
+        ("費", "ー", 0.0, False),  # nor before the prolonged sound mark
+        ("（", "N", 0.0, False),  # nor after an opening bracket
+        ("e", "t", 0.5, False),  # nor inside a Latin word
+        ("s", "M", 4.0, True),  # but at a word space
+        ("k", "）", 0.0, False),  # a closing bracket stays with the word before it
+    ],
+)
+def test_breaks_between(left: str, right: str, gap: float, breaks: bool) -> None:
+    first = _glyph(left, 0.0, 5.0)
+    second = _glyph(right, first.x1 + gap, 5.0)
+    assert pdf.breaks_between(first, second, pdf.DEFAULT_SETTINGS) is breaks
+
+
+@pytest.mark.parametrize(
+    ("text", "width"),
+    [
+        ("危機", 10.0),  # CJK: one character
+        ("（Net", 40.0),  # an opening bracket with the word after it
+        ("Net）。", 50.0),  # a word with the closing punctuation after it
+    ],
+)
+def test_leading_run_width(text: str, width: float) -> None:
+    glyphs = [_glyph(ch, 10.0 * i) for i, ch in enumerate(text)]
+    assert pdf.leading_run_width(glyphs, pdf.DEFAULT_SETTINGS) == width
+
+
 # --- reading order and spacing ----------------------------------------------------------------
 
 
@@ -139,6 +175,8 @@ def test_three_columns_then_two_columns_with_a_table_inside_one() -> None:
         ("columns.pdf", "lines"),  # letter-spaced heading, three justified columns
         ("ruled_table.pdf", "cells"),  # wrapped cell text joined across visual lines
         ("borderless_table.pdf", "cells"),  # cells (a row's line joins cells by a space, on purpose)
+        ("wrapped_table.pdf", "cells"),  # wrapped label and description lines joined
+        ("cards.pdf", "lines"),  # a grid of cards
     ],
 )
 def test_no_space_is_inserted_between_cjk_characters(name: str, texts: str) -> None:
@@ -210,6 +248,38 @@ def test_borderless_table_is_found_from_aligned_rows() -> None:
     lines = _norm_lines(document)
     # one line per visual row, in place between the paragraphs around the table
     assert lines.index("ライト 12,000円 1,000万円") == _index(lines, "表の前にある説明文") + 2
+
+
+def test_borderless_table_keeps_rows_whose_label_cells_wrap() -> None:
+    source = _fixture_source()
+    document = pdf.read(PDFS / "wrapped_table.pdf")
+    [table] = document.iter_tables()
+    # each label's second (and third) line joins its own row; the amount stays beside it
+    assert [tuple(cell.norm for cell in row) for row in table.rows] == [
+        tuple(nfkc(text) for text in row) for row in source.WRAPPED_TABLE
+    ]
+    # the notes in prose under the table are lines, not table rows
+    lines = _norm_lines(document)
+    assert lines[-2].startswith("免責金額(Retention)") and lines[-1].startswith("総支払限度額")
+    assert not any("免責金額" in cell.norm for row in table.rows for cell in row)
+
+
+def test_grid_of_cards_is_read_card_by_card_row_by_row() -> None:
+    source = _fixture_source()
+    document = pdf.read(PDFS / "cards.pdf")
+    # cards side by side start together like table cells, but each holds a heading and
+    # paragraphs: they are panels, not a table
+    assert list(document.iter_tables()) == []
+    lines = _norm_lines(document)
+    headings = [_index(lines, nfkc(heading)) for heading, _, _ in source.CARDS]
+    assert headings == sorted(headings)  # in source order: left card, right card, next row
+    for number, (heading, text, limit) in enumerate(source.CARDS):
+        start = headings[number]
+        end = headings[number + 1] if number + 1 < len(headings) else len(lines) - 1
+        # a card's lines come together, not interleaved with its neighbour's
+        assert lines[start:end] == [nfkc(heading), *lines[start + 1 : end - 1], nfkc(limit)]
+        assert pdf.join_wrapped(lines[start + 1 : end - 1]) == nfkc(text)
+    assert lines[-1] == "このチラシは概要を説明したものです。"
 
 
 def test_text_strategy_can_be_switched_off_by_settings() -> None:

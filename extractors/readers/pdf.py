@@ -3,28 +3,35 @@
 Per page:
 
 1. chars are de-duplicated (`dedupe_chars`: fake-bold PDFs print every glyph twice) and
-   `(cid:N)` glyphs (fonts without a Unicode map) are counted and dropped; a page that is
-   mostly `(cid:N)` or has no chars at all is reported, not read;
-2. ruled tables are found with pdfplumber's lines strategy; a grid with fewer than two
-   text columns (a box around a paragraph) is ignored;
+   `(cid:N)` glyphs (fonts without a Unicode map), and glyphs of CID fonts whose text
+   pdfminer can only guess, are counted and dropped; a page that is mostly such glyphs or
+   has no chars at all is reported, not read;
+2. ruled tables are found with pdfplumber's lines strategy (seams between pieces of one
+   painted background are no rules); a grid with fewer than two text columns (a box
+   around a paragraph) is ignored;
 3. vertically set text (tategaki, rotated labels) is gathered into vertical lines, read
    top to bottom and right to left;
 4. the remaining glyphs become visual rows, cut into segments at wide gaps; spaces come
    from space glyphs, and are inferred from gaps only beside non-CJK glyphs, so Japanese
    is never broken by spaces;
 5. where a run of rows leaves a vertical gutter free and both sides read as text columns,
-   that band is read left column then right column; everything else top to bottom;
-6. within each flow, rows whose segments line up in columns become borderless tables.
+   that band is read left column then right column; everything else top to bottom. A band
+   whose two sides start their blocks at the same heights is a grid: a table (read across,
+   row by row) or, when its cells hold headings and paragraphs, panels (cell by cell);
+6. within each flow, rows whose segments line up in columns become borderless tables; the
+   lines of a table row whose cells wrap (or sit vertically centred) make one table row.
 
 Everything ends up as Lines (one per visual line, table text included) and Tables.
 """
 
 from __future__ import annotations
 
+import itertools
 import logging
 import math
 import re
 import statistics
+import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -32,6 +39,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import pdfplumber
+from pdfminer.pdftypes import resolve1
 from pdfplumber.utils.exceptions import PdfminerException
 
 from extractors.document import BBox, Cell, Document, Line, Page, Table, TextLayer
@@ -57,6 +65,8 @@ class PdfSettings:
     y_overlap_ratio: float = 0.5
     #: a gap wider than this cuts a row into separate segments (table cells, columns)
     segment_gap_ratio: float = 0.8
+    #: a list mark opening a row keeps the text up to this far after it (a hanging indent)
+    marker_gap_ratio: float = 4.0
     #: which table finders run: "lines" (ruling lines) and "text" (aligned segments)
     table_strategies: tuple[TableStrategy, ...] = ("lines", "text")
     #: pdfplumber TableSettings for the lines strategy (points)
@@ -70,10 +80,20 @@ class PdfSettings:
     min_table_rows: int = 2
     #: text-strategy rows further apart than this end the table
     table_row_gap_ratio: float = 2.0
+    #: a table line this close under the one above may continue its cells (wrapped cell text)
+    cell_line_gap_ratio: float = 0.7
+    #: table rows are spaced at least this much wider than the lines inside a row (cell padding)
+    row_break_ratio: float = 0.15
+    #: a wrapped cell line above ends at most this far short of its column's right edge,
+    #: beyond the width of the word that went on to the next line (justification, kinsoku)
+    wrap_slack_ratio: float = 1.0
     #: a page whose glyphs are at least this share of `(cid:N)` has no usable text layer
     cid_threshold: float = 0.5
     #: a column gutter is at least this wide
     gutter_min_ratio: float = 0.8
+    #: a gutter between columns whose lines never share a row (offset baselines) is at least this
+    #: wide: no word space can be that gap, as no line spans it
+    offset_gutter_min_ratio: float = 0.3
     #: each side of a gutter needs this many items to be a column
     min_column_lines: int = 3
     #: a text column is at least this share of its band's width (a table's label column is not)
@@ -88,6 +108,18 @@ class PdfSettings:
     vertical_min_run: int = 3
     #: how deep column splitting recurses (2 → up to four columns)
     max_column_depth: int = 2
+    #: a gap this much wider than the tightest line gap starts a new block (paragraph, table row)
+    block_break_ratio: float = 0.5
+    #: tops this close are aligned (cells of one table row start together)
+    row_align_ratio: float = 0.5
+    #: both sides of a gutter need this many blocks before aligned starts can mean a table
+    table_band_min_starts: int = 3
+    #: at least this share of each side's block starts must align with the other side's
+    table_band_share: float = 0.8
+    #: a grid cell with a gap this much wider than the leading holds paragraphs (a panel)
+    paragraph_gap_ratio: float = 0.25
+    #: a grid cell whose tallest line is this many times its shortest has a heading (a panel)
+    panel_size_ratio: float = 1.1
 
 
 DEFAULT_SETTINGS = PdfSettings()
@@ -172,6 +204,9 @@ class _Segment:
     em: float
     vertical: bool = False
     ascending: bool = False  # a rotated line read bottom to top; such lines stack left to right
+    #: width of the leading run that cannot be broken (a word, or one CJK character): had it
+    #: fitted at the end of the line above, a wrapping cell would have put it there
+    lead: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -288,8 +323,20 @@ def _row_text(glyphs: Sequence[_Glyph], settings: PdfSettings) -> str:
     return "".join(parts).strip()
 
 
+def is_marker(text: str) -> bool:
+    """Given a piece of text, return whether it is only a list mark (•, ●, ▶, ※, ・, ■, -)."""
+    marks = [ch for ch in text if not ch.isspace()]
+    return 0 < len(marks) <= 2 and all(
+        unicodedata.category(ch) in {"So", "Sm", "Po", "Pd"} and ch not in "%％¥￥$#＃&＆@＠" for ch in marks
+    )
+
+
 def row_to_segments(row: Sequence[_Glyph], settings: PdfSettings) -> list[tuple[_Glyph, ...]]:
-    """Given one row of glyphs sorted by x, return its segments: runs separated by wide gaps."""
+    """Given one row of glyphs sorted by x, return its segments: runs separated by wide gaps.
+
+    A list mark set apart by a tab (•, ▶, ※ …) stays with the text after it: it opens that
+    item, it is no column of its own.
+    """
     segments: list[list[_Glyph]] = []
     last: _Glyph | None = None
     for glyph in row:
@@ -297,11 +344,54 @@ def row_to_segments(row: Sequence[_Glyph], settings: PdfSettings) -> list[tuple[
             if segments:
                 segments[-1].append(glyph)
             continue
-        if last is None or glyph.x0 - last.x1 > settings.segment_gap_ratio * max(glyph.em, last.em):
+        em = max(glyph.em, last.em) if last is not None else glyph.em
+        gap = glyph.x0 - last.x1 if last is not None else math.inf
+        opens_item = len(segments) == 1 and is_marker("".join(g.text for g in segments[0]))
+        if gap > settings.segment_gap_ratio * em and not (
+            opens_item and gap <= settings.marker_gap_ratio * em
+        ):
             segments.append([])
         segments[-1].append(glyph)
         last = glyph
     return [tuple(segment) for segment in segments]
+
+
+#: characters a Japanese line may not start with (kinsoku) besides closing punctuation:
+#: the prolonged sound mark, iteration marks and small kana
+_NO_LINE_START = frozenset("ーゝゞヽヾ々ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶ")
+
+
+def _opens(text: str) -> bool:
+    """Given a glyph's text, return whether it is opening punctuation (never ends a line)."""
+    return unicodedata.category(text[-1]) in {"Ps", "Pi"}
+
+
+def _closes(text: str) -> bool:
+    """Given a glyph's text, return whether it never starts a line (closing punctuation, small kana)."""
+    return unicodedata.category(text[0]) in {"Pe", "Pf", "Po"} or text[0] in _NO_LINE_START
+
+
+def breaks_between(left: _Glyph, right: _Glyph, settings: PdfSettings) -> bool:
+    """Given two neighbouring glyphs of a line, return whether a line may wrap between them."""
+    if _opens(left.text) or _closes(right.text):
+        return False
+    if is_cjk(left.text[-1]) or is_cjk(right.text[0]):
+        return True
+    return needs_space(left.text, right.text, right.x0 - left.x1, max(left.em, right.em), settings)
+
+
+def leading_run_width(glyphs: Sequence[_Glyph], settings: PdfSettings) -> float:
+    """Given a run of glyphs sorted by x, return the width of its first piece a line cannot break:
+    a Latin word or one CJK character, with the punctuation that kinsoku keeps beside it."""
+    inked = [g for g in glyphs if not g.blank]
+    if not inked:
+        return 0.0
+    last = inked[0]
+    for glyph in inked[1:]:
+        if breaks_between(last, glyph, settings):
+            break
+        last = glyph
+    return last.x1 - inked[0].x0
 
 
 def _make_segment(glyphs: Sequence[_Glyph], settings: PdfSettings) -> _Segment | None:
@@ -310,7 +400,12 @@ def _make_segment(glyphs: Sequence[_Glyph], settings: PdfSettings) -> _Segment |
     text = _row_text(glyphs, settings)
     if not inked or not text:
         return None
-    return _Segment(text=text, bbox=_glyph_box(inked), em=_median((g.em for g in inked), 10.0))
+    return _Segment(
+        text=text,
+        bbox=_glyph_box(inked),
+        em=_median((g.em for g in inked), 10.0),
+        lead=leading_run_width(glyphs, settings),
+    )
 
 
 def _vertical_segment(glyphs: Sequence[_Glyph]) -> _Segment:
@@ -507,7 +602,11 @@ def _row_intervals(row: _Row) -> list[_Interval]:
 
 
 def _table_run_end(rows: Sequence[_Row], start: int, settings: PdfSettings) -> tuple[int, list[_Interval]]:
-    """Given rows and a start row with 2+ segments, return the end of its aligned run and its columns."""
+    """Given rows and a start row with 2+ segments, return the end of its aligned run and its columns.
+
+    The run ends at a wide vertical gap, where the rows stop showing two columns, or at a
+    one-piece row that runs across a gutter (prose after the table).
+    """
     slack = 0.3 * rows[start].em
     columns = _merge_intervals(_row_intervals(rows[start]), slack)
     end = start + 1
@@ -518,14 +617,10 @@ def _table_run_end(rows: Sequence[_Row], start: int, settings: PdfSettings) -> t
         widened = _merge_intervals(columns + _row_intervals(rows[end]), slack)
         if len(widened) < settings.min_table_columns:
             break
+        if len(rows[end].segments) == 1 and len(widened) < len(columns):
+            break
         columns = widened
         end += 1
-    # a trailing one-segment row in the first column is prose after the table, not a cell
-    while end - start > 1 and len(rows[end - 1].segments) == 1:
-        first = rows[end - 1].segments[0]
-        if _column_of(first, columns) != 0:
-            break
-        end -= 1
     return end, columns
 
 
@@ -535,50 +630,144 @@ def _column_of(segment: _Segment, columns: Sequence[_Interval]) -> int:
     return max(range(len(columns)), key=lambda i: shares[i])
 
 
-def _rows_to_grid(rows: Sequence[_Row], columns: Sequence[_Interval]) -> list[list[str]]:
-    """Given aligned rows and their columns, return the cell grid (wrapped cell lines merged)."""
-    grid: list[list[str]] = []
-    previous: _Row | None = None
+def _filled_columns(row: _Row, columns: Sequence[_Interval]) -> set[int]:
+    """Given a row and column intervals, return the indices of the columns it has text in."""
+    return {_column_of(s, columns) for s in row.segments}
+
+
+def _column_edges(rows: Sequence[_Row], columns: Sequence[_Interval], skip: _Row) -> list[float]:
+    """Given a table's lines, its columns and one line to leave out, return each column's right
+    edge as the other lines show it (-inf where none has text): a lone line proves no width."""
+    edges = [-math.inf] * len(columns)
     for row in rows:
-        cells: list[list[str]] = [[] for _ in columns]
+        if row is skip:
+            continue
         for segment in row.segments:
-            cells[_column_of(segment, columns)].append(segment.text)
-        texts = [" ".join(parts) for parts in cells]
-        filled = [t for t in texts if t]
-        continuation = (
-            grid
-            and previous is not None
-            and not texts[0]
-            and len(filled) == 1
-            and row.bbox.top - previous.bbox.bottom <= 0.7 * row.em
-        )
-        if continuation:
-            grid[-1] = [join_wrapped([old, new]) for old, new in zip(grid[-1], texts, strict=True)]
+            column = _column_of(segment, columns)
+            edges[column] = max(edges[column], segment.bbox.x1)
+    return edges
+
+
+def _goes_on(
+    group: Sequence[_Row],
+    below: _Row,
+    rows: Sequence[_Row],
+    columns: Sequence[_Interval],
+    settings: PdfSettings,
+) -> bool:
+    """Given a table row's lines so far, the next line, all the table's lines and its columns,
+    return whether each cell of the next line belongs to that row: it continues the row's last
+    text in its column, which ran out of room (that text plus the cell's first word would not
+    fit the column as the other lines show it), or it fills a column the row has left empty so
+    far (a cell set lower: vertically centred)."""
+    edges = _column_edges(rows, columns, group[-1])
+    for segment in below.segments:
+        column = _column_of(segment, columns)
+        above = [s for line in group for s in line.segments if _column_of(s, columns) == column]
+        if not above:
+            continue
+        reach = above[-1].bbox.x1 + segment.lead + settings.wrap_slack_ratio * segment.em
+        if reach < edges[column]:
+            return False
+    return True
+
+
+def _continues(
+    group: Sequence[_Row],
+    below: _Row,
+    rows: Sequence[_Row],
+    columns: Sequence[_Interval],
+    settings: PdfSettings,
+) -> bool:
+    """Given a table row's lines so far, the next line, all the table's lines and its columns,
+    return whether the next line belongs to the same table row.
+
+    Lines of one row sit closer than the rows do. A close line with a single cell and an empty
+    first column always belongs (a wrapped description); any other close line when the
+    table's rows are spaced clearly wider than this gap and each of its cells goes on with
+    the row (see `_goes_on`); a line that fills every cell of the row only where most of the
+    table's rows are seen to wrap.
+    """
+    gap = below.bbox.top - group[-1].bbox.bottom
+    em = max(group[-1].em, below.em)
+    # rows spaced wider than their lines: the way to tell a wrapped line from a new row
+    gaps = [b.bbox.top - a.bbox.bottom for a, b in itertools.pairwise(rows)]
+    wider = sum(1 for g in gaps if g >= gap + settings.row_break_ratio * em)
+    if gap > settings.cell_line_gap_ratio * em and not wider:
+        return False
+    filled = _filled_columns(below, columns)
+    if 0 not in filled and len(filled) == 1:
+        return True
+    if not wider or not _goes_on(group, below, rows, columns, settings):
+        return False
+    row_filled = set().union(*(_filled_columns(line, columns) for line in group))
+    if not row_filled <= filled:
+        return True
+    # a line filling every cell of the row only wraps them all where rows are seen to wrap: wide
+    # gaps (between rows) at least as many as close ones (inside rows, or between single-line
+    # rows under a header); lines that overlap (cells set vertically centred) are inside rows
+    close = sum(1 for g in gaps if 0 <= g < gap + settings.row_break_ratio * em)
+    return wider >= max(2, close)
+
+
+def _table_rows(
+    rows: Sequence[_Row], columns: Sequence[_Interval], settings: PdfSettings
+) -> list[list[_Row]]:
+    """Given the lines of a borderless table and its columns, return its rows as groups of lines
+    (a row whose cells wrap spans several lines)."""
+    groups: list[list[_Row]] = []
+    for row in rows:
+        if groups and _continues(groups[-1], row, rows, columns, settings):
+            groups[-1].append(row)
         else:
-            grid.append(texts)
-        previous = row
-    return grid
+            groups.append([row])
+    # a trailing one-piece line in the first column is prose after the table, not a cell
+    while len(groups) > 1 and len(groups[-1]) == 1 and len(groups[-1][0].segments) == 1:
+        if _column_of(groups[-1][0].segments[0], columns) != 0:
+            break
+        groups.pop()
+    return groups
+
+
+def _group_to_cells(group: Sequence[_Row], columns: Sequence[_Interval]) -> list[str]:
+    """Given the lines of one table row and the columns, return its cell texts (wrapped lines joined)."""
+    cells: list[list[str]] = [[] for _ in columns]
+    for row in group:
+        line: list[list[str]] = [[] for _ in columns]
+        for segment in row.segments:
+            line[_column_of(segment, columns)].append(segment.text)
+        for column, parts in enumerate(line):
+            if parts:
+                cells[column].append(" ".join(parts))
+    return [join_wrapped(parts) for parts in cells]
 
 
 def rows_to_blocks(rows: Sequence[_Row], page: int, settings: PdfSettings) -> list[_Block]:
     """Given consecutive rows of one flow, return blocks: plain lines and borderless tables."""
     blocks: list[_Block] = []
     index = 0
+    plain = 0  # rows[plain:index] went out as plain lines, one block each
     find_tables = "text" in settings.table_strategies
     while index < len(rows):
         row = rows[index]
         if find_tables and len(row.segments) >= 2:
+            # a cell set higher than the rest of its row (vertically centred) overlaps the row's line
+            start = index
+            while start > plain and rows[start].bbox.top < rows[start - 1].bbox.bottom:
+                start -= 1
             end, columns = _table_run_end(rows, index, settings)
-            run = rows[index:end]
+            groups = _table_rows(rows[start:end], columns, settings)
+            run = [r for g in groups for r in g]
             multi = sum(1 for r in run if len(r.segments) >= 2)
-            grid = _rows_to_grid(run, columns)
+            grid = [_group_to_cells(g, columns) for g in groups]
             used_columns = sum(1 for c in range(len(columns)) if any(r[c] for r in grid))
             if multi >= settings.min_table_rows and used_columns >= settings.min_table_columns:
                 bbox = union_bbox(r.bbox for r in run)
                 table = Table(page=page, rows=tuple(tuple(Cell(t) for t in r) for r in grid), bbox=bbox)
                 lines = tuple(_row_line(r, page) for r in run)
+                del blocks[len(blocks) - (index - start) :]
                 blocks.append(_Block(bbox=bbox, lines=lines, tables=(table,)))
-                index = end
+                index = plain = start + len(run)
                 continue
         blocks.append(_Block(bbox=row.bbox, lines=(_row_line(row, page),)))
         index += 1
@@ -667,34 +856,199 @@ def _side_is_column(side: Sequence[_Item], band_width: float, settings: PdfSetti
     return long_text >= settings.column_text_share * sum(lengths)
 
 
+def _row_boxes(side: Sequence[_Item]) -> list[BBox]:
+    """Given items, return the box of each visual row they form (vertical overlap chains), top to bottom."""
+    return [union_bbox(_box(i) for i in group) for group in _y_groups(side)]
+
+
+def _row_gaps(rows: Sequence[BBox]) -> list[float]:
+    """Given row boxes top to bottom, return the vertical gap between each row and the next."""
+    return [below.top - above.bottom for above, below in itertools.pairwise(rows)]
+
+
+def _blocks_of_rows(
+    rows: Sequence[BBox], leading: float, em: float, settings: PdfSettings
+) -> list[_Interval]:
+    """Given row boxes, the line leading (tightest line gap) and the font size, return the
+    (top, bottom) of each block (paragraph, table cell) the rows form: a block starts at the
+    first row and at every row whose gap to the row above is clearly wider than the leading."""
+    threshold = leading + settings.block_break_ratio * em
+    blocks: list[_Interval] = []
+    for index, row in enumerate(rows):
+        if index and row.top - rows[index - 1].bottom <= threshold:
+            blocks[-1] = (blocks[-1][0], row.bottom)
+        else:
+            blocks.append((row.top, row.bottom))
+    return blocks
+
+
+def _structured(
+    rows: Sequence[BBox], block: _Interval, leading: float, em: float, settings: PdfSettings
+) -> bool:
+    """Given a side's row boxes, one of its blocks, the leading and the font size, return whether
+    the block is a panel: paragraphs (gaps wider than the leading) or lines of different sizes."""
+    inside = [r for r in rows if block[0] - 0.5 <= r.top and r.bottom <= block[1] + 0.5]
+    heights = [r.bottom - r.top for r in inside]
+    if heights and max(heights) > settings.panel_size_ratio * min(heights):
+        return True
+    return any(gap > leading + settings.paragraph_gap_ratio * em for gap in _row_gaps(inside))
+
+
+BandLayout = Literal["columns", "table", "panels"]
+
+
+def _band_layout(
+    left: Sequence[_Item], right: Sequence[_Item], em: float, settings: PdfSettings
+) -> tuple[BandLayout, list[float], float]:
+    """Given the items either side of a gutter, return how the band reads, the tops of its
+    aligned rows and the bottom of the last one (a grid ends there; a column runs on).
+
+    The cells of a table row start together however many lines each holds, so both sides'
+    blocks start at the same heights while some end at different ones; text columns only
+    show aligned starts when each pair of paragraphs has the same number of lines. Such a
+    grid is a table (read across, row by row) when its cells are single blocks of text, and
+    a grid of panels (cards: read one cell after the other, row by row) when they hold
+    headings and paragraphs.
+    """
+    rows = _row_boxes(left), _row_boxes(right)
+    # one leading for both sides: a side whose cells are all one line shows none of its own
+    leading = min((g for side in rows for g in _row_gaps(side)), default=0.0)
+    blocks = [_blocks_of_rows(side, leading, em, settings) for side in rows]
+    if min(len(b) for b in blocks) < settings.table_band_min_starts:
+        return "columns", [], math.inf
+    tolerance = settings.row_align_ratio * em
+    uneven = False
+    aligned: list[float] = []
+    for mine, theirs in (blocks, blocks[::-1]):
+        # what one side holds below the other side's end (a note under one column) aligns with nothing
+        facing = [(top, bottom) for top, bottom in mine if top < theirs[-1][1]]
+        matched = 0
+        for top, bottom in facing:
+            partner = next((b for t, b in theirs if abs(top - t) <= tolerance), None)
+            if partner is not None:
+                matched += 1
+                aligned.append(top)
+                uneven = uneven or abs(bottom - partner) > tolerance
+        if matched < max(settings.table_band_share * len(facing), settings.table_band_min_starts):
+            return "columns", [], math.inf
+    if not uneven:
+        return "columns", [], math.inf
+    structured = sum(
+        _structured(side_rows, block, leading, em, settings)
+        for side_rows, side_blocks in zip(rows, blocks, strict=True)
+        for block in side_blocks
+    )
+    layout: BandLayout = "panels" if structured >= 0.5 * sum(len(b) for b in blocks) else "table"
+    tops = sorted(set(aligned))
+    last = max(aligned)
+    bottom = max(b for side in blocks for t, b in side if abs(t - last) <= tolerance)
+    return layout, [t for i, t in enumerate(tops) if i == 0 or t - tops[i - 1] > tolerance], bottom
+
+
+@dataclass(frozen=True)
+class _Band:
+    """A run of y-groups split by a vertical gutter, and how it reads."""
+
+    end: int  # index of the first y-group after the band
+    gutter: _Interval
+    layout: BandLayout
+    row_tops: tuple[float, ...] = ()  # where the rows of a table or panel grid start
+
+
+def _one_side(items: Sequence[_Item], start: float, end: float) -> int:
+    """Given items and a gap (start, end), return -1 if all lie left of it, 1 if all lie right, else 0."""
+    if all(_box(i).x1 <= start + 0.5 for i in items):
+        return -1
+    if all(_box(i).x0 >= end - 0.5 for i in items):
+        return 1
+    return 0
+
+
+def _trim_tail(
+    groups: Sequence[Sequence[_Item]],
+    start: int,
+    end: int,
+    gutter: _Interval,
+    em: float,
+    settings: PdfSettings,
+) -> int:
+    """Given y-groups, a band's start and end and its gutter, return the end without a tail on
+    one side that stands apart: lines that start under the end of both columns, further below
+    them than any line of the band is below the one before it (a heading or a note after the
+    band). A column that runs on alone past the other keeps its later paragraphs."""
+    sides = [_one_side(g, *gutter) for g in groups[start:end]]
+    # the last group that shows both sides: two-sided itself, or on the other side from the one before
+    last = max(
+        (k for k in range(len(sides)) if sides[k] == 0 or (k and sides[k] == -sides[k - 1])), default=0
+    )
+    if last + 1 >= len(sides):
+        return end
+    tops = [min(_box(i).top for i in g) for g in groups[start:end]]
+    bottoms = [max(_box(i).bottom for i in g) for g in groups[start:end]]
+    gaps = [tops[k] - bottoms[k - 1] for k in range(1, last + 2)]
+    if gaps[-1] > max(gaps[:-1], default=0.0) + settings.block_break_ratio * em:
+        return start + last + 1
+    return end
+
+
 def _column_band(
     groups: Sequence[Sequence[_Item]], start: int, extent: _Interval, em: float, settings: PdfSettings
-) -> tuple[int, _Interval] | None:
-    """Given y-groups, a start index and the region's x-extent, return (end, gutter) of the
-    two-column band starting there, if any."""
+) -> _Band | None:
+    """Given y-groups, a start index and the region's x-extent, return the two-sided band
+    starting there, if any."""
     min_width = settings.gutter_min_ratio * em
-    # only gaps with text on both sides can be gutters; the margins beside a short line cannot
-    current = [
-        (a, b)
-        for a, b in _free_intervals(groups[start], *extent)
-        if b - a >= min_width and a > extent[0] + 0.5 and b < extent[1] - 0.5
-    ]
-    end = start + 1
+
+    def inner_gaps(seed: Sequence[_Item], min_width: float) -> list[_Interval]:
+        """Given items and a width, return the free x-intervals between them (not the margins
+        beside them) at least that wide."""
+        return [
+            (a, b)
+            for a, b in _free_intervals(seed, *extent)
+            if b - a >= min_width and a > extent[0] + 0.5 and b < extent[1] - 0.5
+        ]
+
+    # only gaps with text on both sides can be gutters; the margins beside a short line cannot.
+    # Columns whose baselines are offset never share a row: there a row and the next one, each
+    # wholly on its own side, show the gutter
+    current, end = inner_gaps(groups[start], min_width), start + 1
+    if not current and end < len(groups):
+        min_width = settings.offset_gutter_min_ratio * em
+        current = [
+            (a, b)
+            for a, b in inner_gaps([*groups[start], *groups[end]], min_width)
+            if _one_side(groups[start], a, b) * _one_side(groups[end], a, b) == -1
+        ]
+        end += 1 if current else 0
     while current and end < len(groups):
         narrowed = _intersect(current, _free_intervals(groups[end], *extent), min_width)
         if not narrowed:
             break
         current = narrowed
         end += 1
-    band = [i for g in groups[start:end] for i in g]
-    band_box = union_bbox(_box(i) for i in band)
     for gap_start, gap_end in sorted(current, key=lambda iv: iv[0] - iv[1]):
+        end = _trim_tail(groups, start, end, (gap_start, gap_end), em, settings)
+        band = [i for g in groups[start:end] for i in g]
+        band_box = union_bbox(_box(i) for i in band)
         left = [i for i in band if _box(i).x1 <= gap_start + 0.5]
         right = [i for i in band if _box(i).x0 >= gap_end - 0.5]
         width = band_box.x1 - band_box.x0
         if _side_is_column(left, width, settings) and _side_is_column(right, width, settings):
-            return end, (gap_start, gap_end)
+            layout, tops, bottom = _band_layout(left, right, em, settings)
+            # a grid ends with its last row: what follows under one side only is read after it
+            while end > start + 1 and min(_box(i).top for i in groups[end - 1]) > bottom:
+                end -= 1
+            return _Band(end=end, gutter=(gap_start, gap_end), layout=layout, row_tops=tuple(tops))
     return None
+
+
+def _slabs(members: Sequence[_Item], tops: Sequence[float]) -> list[list[_Item]]:
+    """Given items and the tops where rows start, return the items cut into those rows (an item
+    above the first top joins the first row)."""
+    slabs: list[list[_Item]] = [[] for _ in tops] or [[]]
+    for item in members:
+        index = sum(1 for top in tops[1:] if _box(item).top >= top - 0.5)
+        slabs[index].append(item)
+    return [slab for slab in slabs if slab]
 
 
 def order_items(
@@ -720,8 +1074,12 @@ def order_items(
             pending.append(groups[index])
             index += 1
             continue
-        end, (gap_start, gap_end) = band
-        members = [i for g in groups[index:end] for i in g]
+        if band.layout == "table":  # its rows stay whole, read across the gutter, top to bottom
+            pending.extend(groups[index : band.end])
+            index = band.end
+            continue
+        gap_start, gap_end = band.gutter
+        members = [i for g in groups[index : band.end] for i in g]
         # a column whose first line sits higher than the other column's starts before the band
         while pending and not any(_box(i).x0 < gap_end and _box(i).x1 > gap_start for i in pending[-1]):
             members = [*pending.pop(), *members]
@@ -729,12 +1087,14 @@ def order_items(
             flows.append([i for g in pending for i in g])
             pending = []
         middle = (gap_start + gap_end) / 2
-        for side in (
-            [i for i in members if (_box(i).x0 + _box(i).x1) / 2 < middle],
-            [i for i in members if (_box(i).x0 + _box(i).x1) / 2 >= middle],
-        ):
-            flows.extend(order_items(side, em, settings, depth + 1))
-        index = end
+        # panels are read row by row, each row left cell then right cell; columns all at once
+        for slab in _slabs(members, band.row_tops) if band.layout == "panels" else [members]:
+            for side in (
+                [i for i in slab if (_box(i).x0 + _box(i).x1) / 2 < middle],
+                [i for i in slab if (_box(i).x0 + _box(i).x1) / 2 >= middle],
+            ):
+                flows.extend(order_items(side, em, settings, depth + 1))
+        index = band.end
     if pending:
         flows.append([i for g in pending for i in g])
     return flows
@@ -873,24 +1233,113 @@ class _PageResult:
     title: str | None
 
 
+def _fill_key(rect: dict[str, Any]) -> tuple[Any, ...] | None:
+    """Given a pdfplumber rect, return what its paint looks like if it is a filled area drawn
+    without a stroke (a background, not a rule), else None."""
+    thin = min(float(rect["x1"]) - float(rect["x0"]), float(rect["bottom"]) - float(rect["top"]))
+    if not rect.get("fill") or rect.get("stroke") or thin <= 2.0:
+        return None
+    return (repr(rect.get("non_stroking_color")), repr(rect.get("ncs")))
+
+
+def _abut(a: dict[str, Any], b: dict[str, Any], tolerance: float) -> bool:
+    """Given two rects, return whether they touch edge to edge along most of the shorter side."""
+    ax0, atop, ax1, abottom = (float(a[k]) for k in ("x0", "top", "x1", "bottom"))
+    bx0, btop, bx1, bbottom = (float(b[k]) for k in ("x0", "top", "x1", "bottom"))
+    side_by_side = abs(ax1 - bx0) <= tolerance or abs(bx1 - ax0) <= tolerance
+    shared_y = _overlap(atop, abottom, btop, bbottom) >= 0.5 * min(abottom - atop, bbottom - btop)
+    stacked = abs(abottom - btop) <= tolerance or abs(bbottom - atop) <= tolerance
+    shared_x = _overlap(ax0, ax1, bx0, bx1) >= 0.5 * min(ax1 - ax0, bx1 - bx0)
+    return (side_by_side and shared_y) or (stacked and shared_x)
+
+
+def seamless_fills(rects: Sequence[dict[str, Any]], tolerance: float) -> set[int]:
+    """Given a page's rects, return the indices of filled, unstroked ones that touch another of
+    the same paint: one painted area drawn in pieces (a highlight behind each run of text),
+    whose seams no reader sees, so they are no ruling lines."""
+    keyed = [(i, key) for i, r in enumerate(rects) if (key := _fill_key(r)) is not None]
+    seamless: set[int] = set()
+    for n, (i, key) in enumerate(keyed):
+        for j, other in keyed[n + 1 :]:
+            if other == key and _abut(rects[i], rects[j], tolerance):
+                seamless.update((i, j))
+    return seamless
+
+
+#: character collections whose CIDs pdfminer maps to Unicode by itself (Adobe's CMaps)
+_KNOWN_ORDERINGS = frozenset({"Japan1", "GB1", "CNS1", "Korea1", "KR"})
+
+
+def _name(value: Any) -> str:
+    """Given a PDF name object (or a str, or None), return it as a str ('' for None)."""
+    return str(getattr(value, "name", value) or "")
+
+
+def _guessed_font(font: dict[str, Any]) -> bool:
+    """Given a font dictionary, return whether pdfminer can only guess its text: a CID-keyed font
+    with no ToUnicode map, codes that name no known character collection (Identity), and a
+    CIDToGIDMap that renumbers glyphs, so the embedded font's own character map (pdfminer's
+    fallback) answers for other glyphs than the ones drawn: plausible Japanese, wrong."""
+    if font.get("ToUnicode") is not None or _name(font.get("Subtype")) != "Type0":
+        return False
+    descendants = resolve1(font.get("DescendantFonts")) or []
+    if not descendants:
+        return False
+    descendant = resolve1(descendants[0]) or {}
+    info = resolve1(descendant.get("CIDSystemInfo")) or {}
+    ordering = info.get("Ordering", b"")
+    ordering = ordering.decode("latin-1") if isinstance(ordering, bytes) else str(ordering)
+    mapping = resolve1(descendant.get("CIDToGIDMap"))
+    return ordering not in _KNOWN_ORDERINGS and mapping is not None and _name(mapping) != "Identity"
+
+
+def guessed_fonts(page: Any) -> frozenset[str]:
+    """Given a pdfplumber page, return the names of its fonts whose text pdfminer only guesses."""
+    try:
+        fonts = resolve1(page.page_obj.resources.get("Font")) or {}
+        chosen = set()
+        for ref in fonts.values():
+            font = resolve1(ref) or {}
+            if _guessed_font(font):
+                chosen.add(_name(font.get("BaseFont")))
+        return frozenset(chosen)
+    except Exception:  # a damaged font dictionary leaves the text to pdfminer, as before
+        return frozenset()
+
+
 def load_page(page: Any, number: int, settings: PdfSettings) -> _RawPage:
     """Given a pdfplumber page, return its glyphs, images and ruled grids (all pdfminer work is here)."""
     deduped = page.dedupe_chars(tolerance=settings.dedupe_tolerance, extra_attrs=settings.dedupe_extra_attrs)
     glyphs = [char_to_glyph(c) for c in deduped.chars]
     grids: list[_RuledGrid] = []
     if "lines" in settings.table_strategies and glyphs:
+        rects = deduped.rects
+        seams = {_rect_id(rects[i]) for i in seamless_fills(rects, settings.snap_tolerance / 3)}
+        if seams:
+            deduped = deduped.filter(
+                lambda obj: obj.get("object_type") != "rect" or _rect_id(obj) not in seams
+            )
         for found in deduped.find_tables(_lines_table_settings(settings)):
             rows = tuple(tuple(row.cells) for row in found.rows)
             grids.append(_RuledGrid(bbox=tuple(found.bbox), cells=rows))
+    guessed = guessed_fonts(page)
+    unmapped = [
+        _CID.match(str(c["text"])) is not None or str(c.get("fontname")) in guessed for c in deduped.chars
+    ]
     return _RawPage(
         number=number,
         width=float(page.width),
         height=float(page.height),
-        glyphs=tuple(g for g in glyphs if not _CID.match(g.text)),
-        cids=sum(1 for g in glyphs if _CID.match(g.text)),
+        glyphs=tuple(g for g, bad in zip(glyphs, unmapped, strict=True) if not bad),
+        cids=sum(unmapped),
         images=len(page.images),
         grids=tuple(grids),
     )
+
+
+def _rect_id(rect: dict[str, Any]) -> tuple[float, ...]:
+    """Given a pdfplumber rect, return a key that names it across filtered views of the page."""
+    return tuple(round(float(rect[k]), 3) for k in ("x0", "top", "x1", "bottom"))
 
 
 def _text_layer(inked: int, cids: int, settings: PdfSettings) -> TextLayer:
