@@ -59,10 +59,11 @@ _SPACE = re.compile(r"[ \t\u00a0]?")
 
 # a bare 1万/1億 is money unless a counter or a noun follows (10万人, 1万件, 1億総…)
 _BARE_BIG_FOLLOW = re.compile(
-    r"$|[\s、。,.)\]】」|/~〜\-:;=＝+]|以上|以下|未満|超|程度|前後|まで|の|を|は|が|と|で|に|か"
+    r"$|[\s、。,.)\]】」|/~〜\-:;=＝+※]|以上|以下|未満|超|程度|前後|まで|の|を|は|が|と|で|に|か"
 )
-# a bare number under default_unit stands alone (a cell, or a token between spaces)
-_BARE_FOLLOW = re.compile(r"$|[\s、。)\]】」|;]")
+# a bare number under default_unit stands alone (a cell, or a token between spaces); a
+# footnote mark may follow it (7,930※2: the mark refers to a note, it is not a digit of it)
+_BARE_FOLLOW = re.compile(r"$|[\s、。)\]】」|;※]")
 _BARE_PRECEDE = re.compile(r"(?:^|[\s(\[【「|:=~〜、])$")
 _UNIT_DECLARATION_BEFORE = re.compile(r"(?:[(\[【]|単位\s?[:]?)\s?$")
 _UNIT_DECLARATION_AFTER = re.compile(r"\s?円?\s?[)\]】]")

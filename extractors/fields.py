@@ -95,6 +95,7 @@ class DateRules:
     reject_after: tuple[str, ...]
     exclude_lines: tuple[str, ...]
     form_code: re.Pattern[str]
+    form_code_dated: tuple[re.Pattern[str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -197,6 +198,7 @@ def rules_data_to_rules(data: dict[str, Any]) -> FieldRules:
         reject_after=words_of(d["reject_after"]),
         exclude_lines=words_of(d["exclude_lines"]),
         form_code=re.compile(d["form_code"]),
+        form_code_dated=tuple(re.compile(pattern) for pattern in d.get("form_code_dated") or ()),
     )
     return FieldRules(
         equivalent_chars=str.maketrans(
@@ -734,9 +736,18 @@ def line_to_cued_dates(
 
 
 def line_to_form_code_date(text: str, rules: DateRules) -> dt.date | None:
-    """Given a line, return the month a form number ending in YYYYMM was made, or None."""
-    m = rules.form_code.match(text.strip())
-    return parts_to_date(int(m.group("year")), int(m.group("month")), None) if m else None
+    """Given a line, return the month a form number ending in YYYYMM (or printed beside a date,
+    B24-012345 2024.11) was made, or None."""
+    text = text.strip()
+    if m := rules.form_code.match(text):
+        return parts_to_date(int(m.group("year")), int(m.group("month")), None)
+    for pattern in rules.form_code_dated:
+        if (m := pattern.match(text)) is None:
+            continue
+        mentions = text_to_dates(m.group("date"))
+        if len(mentions) == 1 and (mentions[0].start, mentions[0].end) == (0, len(m.group("date"))):
+            return mentions[0].date
+    return None
 
 
 def with_cue_line(lines: Sequence[str], index: int, rules: DateRules, punctuation: frozenset[str]) -> str:

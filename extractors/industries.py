@@ -56,9 +56,33 @@ def _best_match(text: str) -> tuple[str, str] | None:
     return None
 
 
+@cache
+def _joiner_pattern() -> re.Pattern[str]:
+    """Given nothing, return the pattern of the words that join a group of industries (・, 及び)."""
+    joiners = sorted((nfkc(j) for j in load_data("industries.yaml").get("group_joiners") or []), key=len)
+    return re.compile("|".join(re.escape(j) for j in reversed(joiners)) or r"(?!)")
+
+
+def _group_codes(core: str) -> set[str]:
+    """Given a label's core, return the codes of the parts a joiner separates, where each part is known.
+
+    `製造業・建設業` gives {E, D}; `医療・福祉` gives {P}; `卸・小売業` (a part unknown) gives none.
+    """
+    parts = [part for part in _joiner_pattern().split(core) if part]
+    if len(parts) < 2:
+        return set()
+    matches = [_best_match(part) for part in parts]
+    return {match[1] for match in matches if match} if all(matches) else set()
+
+
 def label_to_jsic(label: str) -> str | None:
-    """Given an industry label as printed, return its JSIC code (A–T), or None if unknown."""
+    """Given an industry label as printed, return its JSIC code (A–T), or None if unknown.
+
+    A label grouping industries of different divisions (製造業・建設業) has no one code.
+    """
     core = _core(label)
+    if len(_group_codes(core)) > 1:
+        return None
     match = _best_match(core) or _best_match(_SPACES.sub("", nfkc(label)))
     return match[1] if match else None
 
@@ -73,3 +97,42 @@ def is_industry_label(text: str) -> bool:
         return False
     label = match[0]
     return core == label or core.endswith(label) or (core.endswith("業") and label in core)
+
+
+#: characters an industry word printed in a sentence is made of (kanji, katakana, Latin, ・);
+#: hiragana and punctuation end it (売上高1億円の製造業の場合 → 製造業)
+_WORD_CHARS = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\u30a0-\u30ff々A-Za-z・]")
+
+
+def text_to_industry_words(text: str) -> list[tuple[int, int]]:
+    """Given a sentence, return the spans (in NFKC text) of the industry words printed in it.
+
+    A word is the run of word characters around a known label, and it must be an industry
+    label by itself (`ITユーザー業務` holds IT but names no industry).
+    """
+    norm = nfkc(text)
+    spans: list[tuple[int, int]] = []
+    position = 0
+    while position < len(norm):
+        found = [(norm.find(label, position), -len(label)) for label, _ in _labels_longest_first()]
+        hits = [(start, -negative) for start, negative in found if start >= 0]
+        if not hits:
+            break
+        start, length = min(hits)
+        found_at, end = start, start + length
+        while start > 0 and _WORD_CHARS.match(norm[start - 1]):
+            start -= 1
+        while end < len(norm) and _WORD_CHARS.match(norm[end]):
+            end += 1
+        if not is_industry_label(norm[start:end]):  # 製造業・売上高: only the part holding the label
+            part_start = norm.rfind("・", start, found_at) + 1 or start
+            part_end = norm.find("・", found_at + length, end)
+            start, end = max(start, part_start), end if part_end < 0 else part_end
+        while norm[start] == "・":  # a joiner at an edge joins nothing
+            start += 1
+        while norm[end - 1] == "・":
+            end -= 1
+        if is_industry_label(norm[start:end]):
+            spans.append((start, end))
+        position = end
+    return spans

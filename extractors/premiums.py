@@ -10,7 +10,14 @@ word or amount), so that one reading covers the three common shapes:
 - a transposed matrix: a header of industries, then rows `revenue | premium …`;
 - options under a band: a revenue heading, then a header of limit options
   (業種 | 支払限度額 1,000万円 | 5,000万円), then rows `industry | premium …`: every column
-  quotes the band's revenue, each with its own limit (or deductible).
+  quotes the band's revenue, each with its own limit (or deductible);
+- one industry's grid: a heading naming the industry (保険料例（製造業の場合）), then rows
+  `revenue | premium …` under columns such as 月払 | 年払.
+
+Outside grids, a sentence or a labelled row that names one revenue, one industry and its
+premium(s) quotes them too (例：売上高10億円の製造業の場合 年間保険料 123,450円); a starting
+price (月額 2,000円～) quotes nothing. Conditions a grid's caption and notes state fill what
+a condition block (試算条件) leaves unknown.
 
 A revenue printed as a range (1億円超5億円以下, 1億円～5億円) is published at its upper
 bound, the most revenue the premium applies to; an open band (10億円超) at its one bound.
@@ -35,13 +42,15 @@ from typing import Literal
 from extractors.amounts import Amount, AmountMatch, find_amounts, nfkc_with_offsets, text_to_default_unit
 from extractors.dates import text_to_date, text_to_dates
 from extractors.document import Document, Line, Table, nfkc
-from extractors.industries import is_industry_label, label_to_jsic
+from extractors.industries import is_industry_label, label_to_jsic, text_to_industry_words
 from extractors.records import PremiumRecord
 from extractors.text_utils import (
     clean_label,
     contains_any,
     load_data,
+    printed_label,
     squeeze,
+    strip_note_marks,
     table_anchor,
     table_caption,
     table_lines,
@@ -60,10 +69,14 @@ UNIT_LOOKBACK_LINES = 40
 CONDITION_LINES = 8
 #: how far (in lines) a condition block may stand from the grid it qualifies
 CONDITION_MAX_DISTANCE = 40
+#: at most this many lines above and below a grid row are read as the grid's caption and notes
+CONTEXT_LINES = 12
 #: a line longer than this ends a condition block (it is prose)
 CONDITION_LINE_MAX_CHARS = 120
 #: a row label of a matrix that the industry data does not know is at most this long
 MAX_ROW_LABEL_CHARS = 16
+#: a label heading a grid for one industry (保険料例（製造業の場合）) is at most this long
+MAX_BAND_LABEL_CHARS = 24
 #: a premium is at most this share of the revenue it is quoted for (a sanity bound)
 MAX_PREMIUM_SHARE = 0.1
 #: a cell of a grid row that quotes nothing (個別見積, お見積りします) is at most this long
@@ -76,6 +89,7 @@ _BLANK = re.compile(r"^[\-–—―‐ー－/・\s]*$")
 _INSTALLMENTS = re.compile(r"(\d+)\s?(?:回分割|分割|回払)")
 _CLAUSE_BREAK = re.compile(r"[、。,;\n]")
 _ASIDE = re.compile(r"[(（][^)）]*[)）]")
+_NOTE_LINE = re.compile(r"^\s*(?:※|\*|[(（]?注\s?[\d)）:：])")
 
 
 @dataclass(frozen=True)
@@ -99,6 +113,8 @@ class PremiumCues:
     block_breaks: tuple[str, ...]
     range_joiners: tuple[str, ...]
     bound_words: tuple[str, ...]
+    floor_words: tuple[str, ...]
+    band_words: tuple[str, ...]
     prose_min_chars: int
 
 
@@ -113,6 +129,7 @@ class Row:
     quotable: bool = True  # caption rows set context but yield no premiums
     split_words: bool = True  # lines split at spaces; table cells stay whole
     default_unit: str | None = None
+    last_line_index: int | None = None  # a table's last row among the lines (its notes follow)
 
 
 @dataclass(frozen=True)
@@ -134,6 +151,7 @@ class Quote:
     row: Row
     option_kind: OptionKind | None = None  # the column's quote condition, under a header of options
     option_jpy: int | None = None
+    in_grid: bool = True  # read from a grid, whose caption and notes state its conditions
 
 
 @dataclass(frozen=True)
@@ -160,6 +178,8 @@ class _Grid:
     start_row: int = 0
     cue_row: int | None = None
     period: Period | None = None
+    industry_band: Token | None = None  # one industry heading the grid (保険料例（製造業の場合）)
+    band_columns: list[Token] = field(default_factory=list)  # its columns (売上高 | 月払 | 年払)
 
 
 @cache
@@ -187,6 +207,8 @@ def load_cues() -> PremiumCues:
         block_breaks=words(data, "condition_block_breaks"),
         range_joiners=words(data, "range_joiners"),
         bound_words=words(data, "range_joiners") + words(data, "bound_words"),
+        floor_words=words(data, "floor_words"),
+        band_words=words(data, "band_words"),
         prose_min_chars=int(data.get("prose_min_chars", 40)),
     )
 
@@ -212,6 +234,8 @@ def gap_to_tokens(gap: str, row: int, split_words: bool) -> list[Token]:
     for piece in pieces:
         if not piece.strip() or squeeze(piece) in load_cues().bound_words:
             continue  # 以下/以上/超 qualify the amount beside them
+        if not strip_note_marks(piece).strip():
+            continue  # 160,120※2: the mark points to a note, it is no cell of its own
         kind: Literal["label", "blank"] = "blank" if _BLANK.match(piece) else "label"
         tokens.append(Token(kind, piece.strip(), row))
     return tokens
@@ -229,6 +253,8 @@ def cell_to_tokens(text: str, row: int, split_words: bool, default_unit: str | N
         tokens.append(Token("amount", text[match.start : match.end], row, match.amount))
         position = match.end
     tokens.extend(gap_to_tokens(text[position:], row, split_words))
+    if not tokens and not split_words:
+        return [Token("blank", text, row)]  # a cell of only a note mark still holds its column
     return tokens
 
 
@@ -369,7 +395,7 @@ def _quote(
     option_jpy = option.amount.total_yen if option is not None and option.amount is not None else None
     column_period = label_to_period(option.text) if option is not None and option.kind == "label" else None
     return Quote(
-        clean_label(industry.text),
+        printed_label(industry.text),
         revenue_jpy,
         premium_jpy,
         column_period or grid.period,
@@ -525,12 +551,62 @@ def _read_label(tokens: list[Token], i: int, grid: _Grid, rows: list[Row], out: 
         grid.cue_row = token.row if grid.cue_row is None else max(grid.cue_row, token.row)
     if period := label_to_period(token.text):
         grid.period = period
+    if revenue_cued and grid.industry_band is not None and (columns := _band_columns(tokens, i)):
+        grid.band_columns, grid.start_row = columns, token.row
+        return i + 1 + len(columns)
     if axis_cued:
         return _read_axis(tokens, i, grid, revenue_cued, option)
+    if industry := band_industry(token.text):
+        grid.industry_band, grid.band_columns = replace(token, text=industry), []
+        return i + 1
     if not has_premium and len(squeeze(token.text)) >= cues.prose_min_chars:
         grid.revenues, grid.industries, grid.band, grid.cue_row = [], [], None, None  # prose ends a grid
         grid.options, grid.option_kind = [], None
+        grid.industry_band, grid.band_columns = None, []
     return i + 1
+
+
+def band_industry(text: str) -> str | None:
+    """Given a label, return the one industry it heads a grid for (保険料例（製造業の場合）), or None.
+
+    The label is short and says it is a case (の場合) or names the premiums; a sentence that
+    mentions an industry heads nothing.
+    """
+    cues = load_cues()
+    if len(squeeze(text)) > MAX_BAND_LABEL_CHARS:
+        return None
+    if not (contains_any(text, cues.premium) or contains_any(text, cues.band_words)):
+        return None
+    found = text_to_industry_words(text)
+    if len(found) != 1:
+        return None
+    start, end = found[0]
+    return nfkc(text)[start:end]
+
+
+def _band_columns(tokens: list[Token], i: int) -> list[Token]:
+    """Given a revenue cue at i under an industry band, return the labels heading its other columns.
+
+    `売上高 | 月払 | 年払` or `売上高 | 年間保険料` give one premium per column; amounts in the
+    row (a header of revenues) or industries make it another kind of header.
+    """
+    columns = [t for t in tokens[i + 1 :] if t.row == tokens[i].row]
+    if not columns or any(t.kind != "label" or is_industry_label(t.text) for t in columns):
+        return []
+    return columns
+
+
+def _read_band_row(
+    tokens: list[Token], i: int, industry: Token, grid: _Grid, rows: list[Row], out: list[Quote]
+) -> int:
+    """Given a revenue amount at i under an industry band's columns, read the row's premiums."""
+    values = _values(tokens, i + 1, tokens[i].row, len(grid.band_columns))
+    if not 0 < len(_trim(values)) <= len(grid.band_columns) <= len(values):
+        return i + 1
+    for column, premium in zip(grid.band_columns, values, strict=False):
+        if quote := _quote(industry, tokens[i], premium, grid, rows, column):
+            out.append(quote)
+    return i + 1 + len(values)
 
 
 def _read_transposed(tokens: list[Token], i: int, grid: _Grid, rows: list[Row], out: list[Quote]) -> int:
@@ -556,8 +632,95 @@ def rows_to_quotes(rows: list[Row]) -> list[Quote]:
             i = _read_label(tokens, i, grid, rows, quotes)
         elif token.kind == "amount" and grid.industries:
             i = _read_transposed(tokens, i, grid, rows, quotes)
+        elif token.kind == "amount" and grid.industry_band is not None and grid.band_columns:
+            i = _read_band_row(tokens, i, grid.industry_band, grid, rows, quotes)
         else:
             i += 1
+    return quotes
+
+
+# --- quotes in one sentence or one labelled row ----------------------------------------------
+
+SentenceQuote = tuple[str, int, int, Period | None]  # industry, revenue, premium, period
+
+
+def _last_cue(text: str, cue_words: tuple[str, ...]) -> int:
+    """Given text, return the end of the last cue word in its NFKC form, or -1 if none is there."""
+    norm = nfkc(text)
+    return max((norm.rfind(cue) + len(cue) for cue in cue_words if cue in norm), default=-1)
+
+
+def _role(gap: str, before: str) -> str | None:
+    """Given the text since the previous amount and all text before an amount, return what it quotes.
+
+    The cue nearest before the amount in its clause decides (年間保険料（製造業・売上高10億円 →
+    revenue); an amount with no cue of its own after a premium cue is a further premium (one
+    per plan column).
+    """
+    cues = load_cues()
+    clause = re.split(r"[、。,;]", nfkc(gap))[-1]
+    revenue, premium = _last_cue(clause, cues.revenue), _last_cue(clause, cues.premium)
+    if revenue >= 0 or premium >= 0:
+        return "revenue" if revenue > premium else "premium"
+    return "premium" if contains_any(before, cues.premium) else None
+
+
+def _before_revenue_cue(text: str) -> str:
+    """Given text, return its NFKC form up to the first revenue cue (年間売上高 names no period)."""
+    norm = nfkc(text)
+    starts = [norm.find(cue) for cue in load_cues().revenue if cue in norm]
+    return norm[: min(starts)] if starts else norm
+
+
+def text_to_sentence_quotes(text: str) -> list[SentenceQuote]:
+    """Given one line, return (industry, revenue, premium, period) for each premium it quotes in prose
+    or in one labelled row.
+
+    `例：売上高10億円の製造業の場合 年間保険料 123,450円`, `月額保険料 4,500円（売上高3億円・
+    小売業）`, or a plan table's row `年間保険料（製造業・売上高10億円の場合） | 62,400円 |
+    118,800円` (one premium per plan): one amount cued as the revenue (売上高), the others cued
+    as premiums (保険料), and exactly one industry word. A line naming several revenues or
+    industries is a grid's; a starting price (月額 2,000円～, 約4万円から) quotes nothing.
+    """
+    cues = load_cues()
+    if not (contains_any(text, cues.premium) and contains_any(text, cues.revenue)):
+        return []
+    matches = find_amounts(text)
+    roles = [
+        _role(text[matches[i - 1].end if i else 0 : match.start], text[: match.start])
+        for i, match in enumerate(matches)
+    ]
+    revenues = [m for m, role in zip(matches, roles, strict=True) if role == "revenue"]
+    premiums = [m for m, role in zip(matches, roles, strict=True) if role == "premium"]
+    if len(revenues) != 1 or not premiums or None in roles:
+        return []
+    if any(m.amount.per_unit is not None for m in premiums):
+        return []  # 1名あたり500円 is no premium
+    if any(squeeze(text[m.end :]).startswith(cues.floor_words) for m in premiums):
+        return []  # 約4万円から names a floor, not the premium of a quote
+    blanked = text  # amounts blanked out, so that 3億円・小売業 gives 小売業
+    for match in matches:
+        blanked = blanked[: match.start] + " " * (match.end - match.start) + blanked[match.end :]
+    industries = text_to_industry_words(blanked)
+    if len(industries) != 1:
+        return []
+    start, end = industries[0]
+    first = premiums[0]
+    near = [text[matches[matches.index(first) - 1].end if matches.index(first) else 0 : first.start]]
+    periods = (label_to_period(_before_revenue_cue(part)) for part in (*near, text[: revenues[0].start]))
+    period = next((found for found in periods if found is not None), None)
+    industry = nfkc(blanked)[start:end]
+    return [(industry, revenues[0].amount.total_yen, m.amount.total_yen, period) for m in premiums]
+
+
+def lines_to_sentence_quotes(lines: list[Line]) -> list[Quote]:
+    """Given a document's lines, return the premiums quoted in prose or in one labelled row."""
+    quotes: list[Quote] = []
+    for index, line in enumerate(lines):
+        for industry, revenue, premium, period in text_to_sentence_quotes(unspace(line.text)):
+            if 0 < premium <= revenue * MAX_PREMIUM_SHARE:
+                row = Row((line.text,), line.text, line.page, index)
+                quotes.append(Quote(printed_label(industry), revenue, premium, period, row, in_grid=False))
     return quotes
 
 
@@ -565,11 +728,17 @@ def rows_to_quotes(rows: list[Row]) -> list[Quote]:
 
 
 def _unit_near(lines: list[Line], index: int) -> str | None:
-    """Given lines and an index, return the unit declared on that line or above it, up to a prose line."""
+    """Given lines and an index, return the unit declared on that line or above it, up to a prose line.
+
+    A sentence about the premiums (…1回分の保険料です。) is the grid's note and keeps the
+    unit in force, as it keeps the grid's cue (see `_read_label`).
+    """
+    cues = load_cues()
     for line in reversed(lines[max(0, index - UNIT_LOOKBACK_LINES) : index + 1]):
         if unit := premium_unit(line.text):
             return unit
-        if "。" in line.text and len(squeeze(line.text)) >= load_cues().prose_min_chars:
+        prose = "。" in line.text and len(squeeze(line.text)) >= cues.prose_min_chars
+        if prose and not contains_any(line.text, cues.premium):
             return None
     return None
 
@@ -591,6 +760,7 @@ def table_to_rows(lines: list[Line], table: Table, tables: list[Table] | None = 
     rows = [
         Row((line.text,), line.text, line.page, anchor, quotable=False, default_unit=unit) for line in caption
     ]
+    last = anchor + len(table.rows) - 1 if anchor is not None else None
     rows += [
         Row(
             tuple(cell.text for cell in cells),
@@ -599,6 +769,7 @@ def table_to_rows(lines: list[Line], table: Table, tables: list[Table] | None = 
             anchor,
             split_words=False,
             default_unit=unit,
+            last_line_index=last,
         )
         for i, cells in enumerate(table.rows)
     ]
@@ -608,17 +779,13 @@ def table_to_rows(lines: list[Line], table: Table, tables: list[Table] | None = 
 # --- quote conditions -----------------------------------------------------------------------
 
 
-def _amount_kind(label: str) -> str | None:
-    """Given the words before a condition amount, return its kind: deductible, liability or expense."""
+def _amount_kinds(label: str) -> list[str]:
+    """Given the words before a condition amount, return its kinds: deductible, or the sections it
+    names (賠償 → liability; 賠償・費用各1億円 → both)."""
     cues = load_cues()
-    for kind, kind_cues in (
-        ("deductible", cues.deductible),
-        ("liability", cues.liability),
-        ("expense", cues.expense),
-    ):
-        if contains_any(label, kind_cues):
-            return kind
-    return None
+    if contains_any(label, cues.deductible):
+        return ["deductible"]
+    return _sections_named(label)
 
 
 def _sections_named(text: str) -> list[str]:
@@ -631,31 +798,37 @@ def _sections_named(text: str) -> list[str]:
     ]
 
 
-def _condition_amounts(text: str) -> dict[str, int]:
-    """Given condition text, return the first liability, expense and deductible amount it states.
+def _condition_values(text: str) -> list[tuple[str, int]]:
+    """Given condition text, return (kind, yen) of every liability, expense and deductible amount it states.
 
     A limit that names no section before it (支払限度額：1億円) applies to the sections its
-    clause names after it (（賠償・費用共通）), or else to every section.
+    clause names after it (（賠償・費用共通）), or else to every section. 免責金額なし is 0.
     """
-    found: dict[str, int] = {}
+    found: list[tuple[str, int]] = []
     position = 0
     matches = find_amounts(text)
     for number, match in enumerate(matches):
         label = _CLAUSE_BREAK.split(text[position : match.start])[-1] or text[position : match.start]
-        kind = _amount_kind(label)
-        kinds = [kind] if kind is not None else []
-        if kind is None and contains_any(label, load_cues().limit):
+        kinds = _amount_kinds(label) if match.amount.per_unit is None else []  # no 1名あたり500円
+        if not kinds and contains_any(label, load_cues().limit):
             following = matches[number + 1].start if number + 1 < len(matches) else len(text)
             aside = _CLAUSE_BREAK.split(text[match.end : following])[0]
             kinds = _sections_named(aside) or ["liability", "expense"]
-        for each in kinds:
-            found.setdefault(each, match.amount.total_yen)
+        found += [(kind, match.amount.total_yen) for kind in kinds]
         position = match.end
     cues = load_cues()
-    if "deductible" not in found and re.search(
+    if re.search(
         "(?:" + "|".join(map(re.escape, cues.deductible)) + r")\s?[::]?\s?(?:なし|無し|ゼロ)", squeeze(text)
     ):
-        found["deductible"] = 0
+        found.append(("deductible", 0))
+    return found
+
+
+def _condition_amounts(text: str) -> dict[str, int]:
+    """Given condition text, return the first liability, expense and deductible amount it states."""
+    found: dict[str, int] = {}
+    for kind, yen in _condition_values(text):
+        found.setdefault(kind, yen)
     return found
 
 
@@ -745,6 +918,72 @@ def conditions_for(blocks: list[tuple[int, str]], line_index: int | None) -> Con
     return text_to_conditions(text) if distance <= CONDITION_MAX_DISTANCE else Conditions()
 
 
+def is_note_line(text: str) -> bool:
+    """Given a line, return whether it is a footnote (※…, 注…, *…) such as those printed under a grid."""
+    return bool(_NOTE_LINE.match(nfkc(text)))
+
+
+def _is_heading(text: str) -> bool:
+    """Given a line, return whether it heads a section (■…, 【…】, # …)."""
+    return nfkc(text).strip().startswith(load_cues().block_breaks)
+
+
+def context_text(lines: list[Line], index: int, last: int | None = None) -> str:
+    """Given lines, a grid row's index (and the grid's last line), return the text printed around
+    the grid: its caption and notes.
+
+    Up from the row: the lines of the grid and its caption, through the section heading or a
+    line naming the premiums, and not past prose about something else. Down from the row:
+    past the grid's rows (lines with figures), the footnotes right under it.
+    """
+    cues = load_cues()
+    above: list[str] = []
+    for line in reversed(lines[max(0, index - CONTEXT_LINES) : index]):
+        text = line.text
+        prose = "。" in text and len(squeeze(text)) >= cues.prose_min_chars
+        has_premium = contains_any(text, cues.premium)
+        if prose and not has_premium:
+            break
+        above.append(text)
+        if _is_heading(text) or (has_premium and not prose):
+            break
+    below: list[str] = []
+    after = (index if last is None else last) + 1
+    for line in lines[after : after + CONTEXT_LINES]:
+        if is_note_line(line.text):
+            below.append(line.text)
+        elif below or _is_heading(line.text) or not any(ch.isdigit() for ch in line.text):
+            break
+    return "\n".join([*reversed(above), *below])
+
+
+def context_conditions(text: str) -> Conditions:
+    """Given the text around a grid, return the conditions it states without doubt.
+
+    A limit or deductible stated twice with different values (two plans captioned on one
+    line) is left unknown rather than guessed.
+    """
+    values: dict[str, set[int]] = {}
+    for kind, yen in _condition_values(text):
+        values.setdefault(kind, set()).add(yen)
+    sure = {kind: next(iter(found)) for kind, found in values.items() if len(found) == 1}
+    return Conditions(
+        liability_limit_jpy=sure.get("liability"),
+        expense_limit_jpy=sure.get("expense"),
+        deductible_jpy=sure.get("deductible"),
+        installments=_installments(text),
+        effective_from=_effective_from(text),
+        period=_conditions_period(text),
+    )
+
+
+def merge_conditions(first: Conditions, fallback: Conditions) -> Conditions:
+    """Given conditions and others to fall back on, return the first with each unknown field filled."""
+    return Conditions(
+        *(value if value is not None else getattr(fallback, name) for name, value in vars(first).items())
+    )
+
+
 # --- the document ---------------------------------------------------------------------------
 
 
@@ -776,13 +1015,24 @@ def document_to_quotes(document: Document) -> list[Quote]:
             quotes += found
             covered |= table_lines(lines, table)
     quotes += [q for q in rows_to_quotes(lines_to_rows(lines)) if q.row.line_index not in covered]
+    quoted = {q.row.line_index for q in quotes} | covered
+    quotes += [q for q in lines_to_sentence_quotes(lines) if q.row.line_index not in quoted]
     return _unique(quotes)
 
 
-def _records(quotes: list[Quote], blocks: list[tuple[int, str]], doc_id: str) -> Iterator[PremiumRecord]:
-    """Given quotes and the condition blocks, yield one PremiumRecord per quote."""
+def _records(
+    quotes: list[Quote], blocks: list[tuple[int, str]], lines: list[Line], doc_id: str
+) -> Iterator[PremiumRecord]:
+    """Given quotes, the condition blocks and the lines, yield one PremiumRecord per quote.
+
+    The conditions of the nearest condition block (試算条件) come first; what it leaves unknown
+    is filled from the grid's caption and notes (a quote in a sentence has neither).
+    """
     for quote in quotes:
         conditions = conditions_for(blocks, quote.row.line_index)
+        if quote.in_grid and quote.row.line_index is not None:
+            around = context_conditions(context_text(lines, quote.row.line_index, quote.row.last_line_index))
+            conditions = merge_conditions(conditions, around)
         if quote.option_kind == "limit":  # the column's limit names no section: it is every section's
             conditions = replace(
                 conditions, liability_limit_jpy=quote.option_jpy, expense_limit_jpy=quote.option_jpy
@@ -811,4 +1061,5 @@ def document_to_premiums(document: Document, doc_id: str) -> list[PremiumRecord]
     quotes = document_to_quotes(document)
     if not quotes:
         return []
-    return list(_records(quotes, condition_blocks(list(document.iter_lines())), doc_id))
+    lines = list(document.iter_lines())
+    return list(_records(quotes, condition_blocks(lines), lines, doc_id))

@@ -40,6 +40,7 @@ from extractors.text_utils import (
     clean_label,
     contains_any,
     load_data,
+    printed_label,
     squeeze,
     table_anchor,
     table_caption,
@@ -82,6 +83,7 @@ class ScenarioCues:
     as_printed_min_share: float
     as_printed_max_line_gap: int
     total_first_max_line_gap: int
+    column_cue_max_chars: int
 
 
 @dataclass(frozen=True)
@@ -152,6 +154,7 @@ def load_cues() -> ScenarioCues:
         as_printed_min_share=float(data.get("as_printed_min_share", 0.5)),
         as_printed_max_line_gap=int(data.get("as_printed_max_line_gap", 1)),
         total_first_max_line_gap=int(data.get("total_first_max_line_gap", 3)),
+        column_cue_max_chars=int(data.get("column_cue_max_chars", 8)),
     )
 
 
@@ -163,6 +166,19 @@ def text_to_segments(text: str) -> list[str]:
     starts = [0, *(m.start() for m in _BULLET_SPLIT.finditer(text)), len(text)]
     pieces = (text[a:b].strip() for a, b in itertools.pairwise(starts))
     return [piece for piece in pieces if piece]
+
+
+def is_prose(text: str) -> bool:
+    """Given a line or segment, return whether it runs on past a sentence end (…ケースもあります。…).
+
+    Prose that mentions a cue word (被害額, ケース) describes; it heads no scenario.
+    """
+    return "。" in nfkc(text).strip().rstrip("。")
+
+
+def is_column_cue(label: str) -> bool:
+    """Given a cue's label, return whether it heads columns (内訳 | 金額) rather than names a scenario."""
+    return len(squeeze(label).replace("|", "")) <= load_cues().column_cue_max_chars
 
 
 def is_total_label(label: str) -> bool:
@@ -188,7 +204,7 @@ def _item_label(gap: str) -> str:
     head, colon, tail = text.partition(":") if ":" in text else text.partition("：")
     if colon and tail.strip() and head.strip():
         text = head
-    return clean_label(text)
+    return printed_label(text)
 
 
 def _in_brackets(text: str, position: int) -> bool:
@@ -222,14 +238,36 @@ def _piece_entry(
     label = _item_label(text[start : match.start])
     evidence = text[start : match.end].strip()
     amount = match.amount.total_yen
+    stated_total = sentence_total_word(text[start : match.start])
     if not _CLEAN_AFTER.match(after):
+        if stated_total:  # …費用は総額 約1億2,500万円にのぼりました: a total, its items may follow
+            return Entry("closer", stated_total, amount, match.amount.approximate, evidence, page, position)
         return None  # the amount runs on into a sentence (…1,000万円になります)
     if not label:
         return Entry("amount", "", amount, match.amount.approximate, evidence, page, position)
     kind: EntryKind | None = "closer" if is_total_label(label) else "item" if is_item_label(label) else None
+    if kind is None and stated_total:
+        kind, label = "closer", stated_total
     if kind is None or contains_any(label, load_cues().not_cost):
         return None
     return Entry(kind, label, amount, match.amount.approximate, evidence, page, position)
+
+
+@cache
+def _sentence_total_pattern() -> re.Pattern[str]:
+    """Given nothing, return the pattern of a total word ending the text before an amount."""
+    cues = sorted((cue for cue in load_cues().total if len(cue) > 1), key=len, reverse=True)
+    return re.compile(rf"({'|'.join(map(re.escape, cues))})[\s*:：はがでも]*$")
+
+
+def sentence_total_word(gap: str) -> str | None:
+    """Given the text of a sentence before an amount, return the total word right before it, or None.
+
+    `この事故の費用は総額 ` gives 総額: the amount after it is a total even in running prose.
+    One-character cues (計) are too common inside words to count here.
+    """
+    match = _sentence_total_pattern().search(nfkc(gap))
+    return match.group(1) if match else None
 
 
 def segment_to_entries(
@@ -247,8 +285,8 @@ def segment_to_entries(
             entries.append(entry)
     if entries or matches:
         return entries
-    label = clean_label(segment)
-    if contains_any(segment, load_cues().scenario):
+    label = printed_label(segment)
+    if contains_any(segment, load_cues().scenario) and not is_prose(segment):
         return [Entry("cue", label[:MAX_SCENARIO_LABEL_CHARS], None, False, segment, page, position)]
     if is_item_label(label) or is_total_label(label):
         return [Entry("label", label, None, False, segment, page, position, ends_source=True)]
@@ -360,7 +398,7 @@ def table_to_streams(lines: list[Line], table: Table, tables: list[Table] | None
         header = table.rows[0][column].text if column < len(table.rows[0]) else ""
         stream = list(cues)
         if header.strip() and not is_amount_cell(header, unit):
-            label = f"{title} {clean_label(header)}".strip()[:MAX_SCENARIO_LABEL_CHARS]
+            label = f"{title} {printed_label(header)}".strip()[:MAX_SCENARIO_LABEL_CHARS]
             stream = [Entry("cue", label, None, False, header, table.page, position)]
         for i, row in enumerate(table.rows):
             cells = [c.text for k, c in enumerate(row) if k not in columns or k == column]
@@ -516,8 +554,8 @@ def entries_to_scenarios(entries: list[Entry]) -> list[Scenario]:
     stream = _Stream()
     for entry in entries:
         if entry.kind == "cue":
-            if stream.heading_open or stream.pool:  # a column header (内訳 | 金額) keeps the title above it
-                stream.heading, stream.heading_open = entry.label, False
+            if stream.heading_open or stream.pool or not is_column_cue(entry.label):
+                stream.heading, stream.heading_open = entry.label, False  # a column header keeps the title
             stream.pool = []
         elif entry.kind == "item":
             stream.pool.append(entry)

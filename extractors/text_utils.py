@@ -7,6 +7,7 @@ form and say which form they return.
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,34 @@ _CJK_SPACES = re.compile(r"(?<=[^\x00-\x7f])\s+(?=[^\x00-\x7f])")
 LETTER_SPACED_SHARE = 0.6
 _EDGE_PUNCT = " \t\u3000:：=＝、,。|｜-–—・"
 _SPACES = re.compile(r"\s+")
+#: markup a text brochure keeps around its words (Markdown headings, quotes, emphasis)
+_TEXT_MARKUP = re.compile(r"^\s*(?:#{1,6}|>)\s+|\*\*|__")
+#: the Kangxi radicals block, which PDF fonts map CJK ideographs to and NFKC maps back
+_KANGXI_FIRST, _KANGXI_LAST = "\u2f00", "\u2fdf"
+
+
+@cache
+def _lookalikes() -> dict[int, str]:
+    """Given nothing, return the look-alike map of data/confusables.yaml as a str.translate table."""
+    return {ord(key): value for key, value in load_data("confusables.yaml").items()}
+
+
+def repair_glyphs(text: str) -> str:
+    """Given verbatim text, return it with the glyphs a PDF text layer substitutes put back.
+
+    Kangxi radicals (⼩ for 小) and look-alikes NFKC leaves alone (‧ for the middle dot ・)
+    become the characters printed; everything else (full-width digits, brackets) stays as is.
+    """
+    text = text.translate(_lookalikes())
+    return "".join(
+        unicodedata.normalize("NFKC", ch) if _KANGXI_FIRST <= ch <= _KANGXI_LAST else ch for ch in text
+    )
+
+
+def printed_label(text: str) -> str:
+    """Given a label as a reader returned it, return it as printed: glyphs repaired, text markup
+    (## heading, > quote, **emphasis**) removed, then cleaned."""
+    return clean_label(_TEXT_MARKUP.sub("", repair_glyphs(text)))
 
 
 def strip_note_marks(text: str) -> str:

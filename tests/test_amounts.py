@@ -132,6 +132,8 @@ def test_default_unit_leaves_non_amounts_alone(text: str) -> None:
         ("３００", "万円", 3_000_000),  # full-width digits under (万円)
         ("5億", "千円", 500_000_000),  # an explicit 億 ignores the header unit
         ("7,920円", "千円", 7_920),  # so does an explicit 円
+        ("7,930※2", "円", 7_930),  # a footnote mark after a cell's number is not part of it
+        ("160,120※", "円", 160_120),  # an unnumbered mark
     ],
 )
 def test_default_unit_applies_to_bare_numbers(text: str, unit: str, yen: int) -> None:
@@ -179,6 +181,7 @@ def test_find_amounts_finds_every_amount(text: str, values: list[int]) -> None:
         ("損害賠償金　１億円", "１億円"),  # full-width space and digits: spans index the given text
         ("謝罪広告費用：60万円 (注1)", "60万円"),  # a note after the amount stays outside
         ("約５億円の売上", "約５億円"),  # 約 belongs to the amount
+        ("1億※1", "1億"),  # a footnote mark after a bare 億 ends it, outside the span
     ],
 )
 def test_spans_index_the_text_given(text: str, cut: str) -> None:

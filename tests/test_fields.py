@@ -333,6 +333,16 @@ def test_product_name(lines: list[str], title: str | None, expected: str | None)
         (["0120-362-119-202310"], None),
         # the tail must be a real month
         (["1760-ER04-14027-202313"], None),
+        # a form number printed beside the month it was made, with no cue word
+        (["サイバー保険", "B24-012345 2024.11"], dt.date(2024, 11, 1)),
+        (["サイバー保険", "2024年11月 SJ24-01234"], dt.date(2024, 11, 1)),
+        (["サイバー保険", "（SJ24-01234 2024年11月）"], dt.date(2024, 11, 1)),  # in brackets
+        # digits alone beside a date are no form number (a phone number)
+        (["サイバー保険", "0120-000-222 2024.11"], None),
+        # a year alone beside a form number is no date
+        (["サイバー保険", "B24-012345 2024年度"], None),
+        # a dated form number far from the end is not read
+        (["B24-012345 2024.11", "a", "b", "c", "d"], None),
         # dotted year.month with a spaced cue, an era date (the holdout brochures' forms)
         (["2023.10 現在"], dt.date(2023, 10, 1)),
         (["（令和6年10月作成）AD24-0172"], dt.date(2024, 10, 1)),

@@ -1,8 +1,13 @@
 """Held-out brochures for premiums, loss scenarios and document fields, scored against their gold.
 
-tests/fixtures/holdout_prem/ holds four brochures written to differ from the seeds (other
+tests/fixtures/holdout_prem/ holds eight brochures written to differ from the seeds (other
 insurers, layouts and formats; see gold/*.yaml for what each one tests) and a gold file per
-brochure, written before the extractor was run on them. src/ holds the HTML a PDF was printed
+brochure, written before the extractor was run on them: hp1–hp4 in a first round, hp5–hp8 in
+a second (a transposed matrix with 円 only in its caption, grouped industries in per-plan
+tables with 月払/年払 columns, a one-sentence quote beside a starting price, a
+whitespace-aligned text grid with ※ marks and 個別見積 cells; a total printed first, a total
+stated in prose, two numbered cases, 千円 tables, statistics without a breakdown; an agency
+named 損保, a co-insurance list, dated form numbers). src/ holds the HTML a PDF was printed
 from; it is the PDF's source, not a brochure.
 
 Rows are matched the way ../shared/tools/score.py matches them: premiums as a set of
@@ -69,7 +74,8 @@ def case(request: pytest.FixtureRequest) -> tuple[Extraction, dict[str, Any]]:
 def test_every_brochure_has_gold_and_the_formats_differ() -> None:
     assert {p.stem for p in BROCHURES} == {p.stem for p in GOLD.glob("*.yaml")}
     assert {p.suffix for p in BROCHURES} >= {".md", ".html", ".pdf", ".txt"}
-    assert (HOLDOUT / "src" / "hp3_sjnk_cyber_flyer.html").exists()  # the PDF's source is kept
+    for pdf in HOLDOUT.glob("*.pdf"):
+        assert (HOLDOUT / "src" / f"{pdf.stem}.html").exists(), pdf.name  # the PDF's source is kept
 
 
 def test_premiums(case: tuple[Extraction, dict[str, Any]]) -> None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from extractors.industries import is_industry_label, label_to_jsic, load_industries
+from extractors.document import nfkc
+from extractors.industries import is_industry_label, label_to_jsic, load_industries, text_to_industry_words
 
 
 @pytest.mark.parametrize(
@@ -32,6 +33,10 @@ from extractors.industries import is_industry_label, label_to_jsic, load_industr
         ("製造業(食品)", "E"),  # a bracketed aside is ignored
         ("小売業※1", "I"),  # a footnote mark is ignored
         ("小 売 業", "I"),  # a PDF's spaces between characters
+        ("卸売業・小売業", "I"),  # a group within one division keeps it
+        ("卸売業‧小売業", "I"),  # the PDF's look-alike middle dot joins a group too
+        ("IT・情報通信業", "G"),  # two words for one division
+        ("卸・小売業", "I"),  # a part no label knows: the whole label decides
     ],
 )
 def test_label_to_jsic(label: str, code: str) -> None:
@@ -45,6 +50,9 @@ def test_label_to_jsic(label: str, code: str) -> None:
         "月額保険料",  # a header
         "その他",  # says nothing about the industry
         "",  # empty
+        "製造業・建設業",  # a group spanning two divisions has no one code
+        "製造及び卸売業",  # joined by a word
+        "情報通信業／サービス業",  # joined by a full-width slash
     ],
 )
 def test_unknown_labels_have_no_code(label: str) -> None:
@@ -81,3 +89,19 @@ def test_every_label_maps_to_its_own_division() -> None:
     for industry in load_industries():
         for label in industry.labels:
             assert label_to_jsic(label) == industry.code, label
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("例：売上高10億円の製造業の場合", ["製造業"]),  # particles end the word
+        ("（売上高  ・小売業の場合）", ["小売業"]),  # a joiner at the edge joins nothing
+        ("年間保険料（製造業‧売上高", ["製造業"]),  # of 製造業・売上高 only the part naming an industry
+        ("IT・情報通信業のお客さま", ["IT・情報通信業"]),  # a compound label stays whole
+        ("製造業・建設業の年間保険料", ["製造業・建設業"]),  # a group printed as one label
+        ("ITユーザー業務による事故", []),  # IT inside a word that names no industry
+        ("小売業と飲食業", ["小売業", "飲食業"]),  # two industries
+    ],
+)
+def test_text_to_industry_words(text: str, words: list[str]) -> None:
+    assert [nfkc(text)[a:b] for a, b in text_to_industry_words(text)] == words

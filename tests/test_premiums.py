@@ -10,7 +10,13 @@ import yaml
 
 from extractors import readers
 from extractors.document import Cell, Document, Line, Page, Table
-from extractors.premiums import document_to_premiums, label_to_period, text_to_conditions
+from extractors.premiums import (
+    context_conditions,
+    document_to_premiums,
+    label_to_period,
+    text_to_conditions,
+    text_to_sentence_quotes,
+)
 from extractors.records import PremiumRecord
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -568,3 +574,187 @@ def test_letter_spaced_pdf_lines() -> None:
         ("小売業", 500_000_000, 98_000, "annual"),
     }
     assert_evidence_in(document, records)
+
+
+def test_footnote_marks_in_cells_keep_their_amounts_and_columns() -> None:
+    # 160,120※2 is 160,120 with a note; 個別見積 keeps its column; ※1 on a header is no label
+    grid = table(
+        ("売上高＼業種", "製造業", "情報通信業", "サービス業※1"),
+        ("5億円", "92,150", "182,440", "109,380"),
+        ("10億円", "134,900", "個別見積", "160,120※2"),
+        ("20億円", "※", "201,000", "222,000"),
+    )
+    assert keys(document_to_premiums(table_document("年間保険料（単位：円）", grid), "d")) == {
+        ("製造業", 500_000_000, 92_150, "annual"),
+        ("情報通信業", 500_000_000, 182_440, "annual"),
+        ("サービス業", 500_000_000, 109_380, "annual"),
+        ("製造業", 1_000_000_000, 134_900, "annual"),
+        ("サービス業", 1_000_000_000, 160_120, "annual"),
+        ("情報通信業", 2_000_000_000, 201_000, "annual"),  # a cell of a mark alone keeps its column
+        ("サービス業", 2_000_000_000, 222_000, "annual"),
+    }
+
+
+def test_whitespace_grid_under_a_note_about_the_premiums() -> None:
+    # a layout-preserving text grid: the unit in the heading still holds across a sentence about
+    # the premiums (…1回分の保険料です。), and ※2 after a bare number is a note
+    document = lines_document(
+        "■保険料例（月払保険料）　（単位：円）\n"
+        "支払限度額：賠償・費用共通 1億円　免責金額：10万円\n"
+        "保険期間1年・月払（12回払）の1回分の保険料です。2025年1月1日以降始期のご契約に適用します。\n"
+        "業種          売上高1億円    売上高5億円    売上高50億円\n"
+        "製造業            3,120          5,480         個別見積\n"
+        "運輸業            4,890          8,600※2       個別見積\n"
+        "※2 海外売上高がある場合は、別途お見積りとなります。"
+    )
+    records = document_to_premiums(document, "d")
+    assert keys(records) == {
+        ("製造業", 100_000_000, 3_120, "monthly"),
+        ("製造業", 500_000_000, 5_480, "monthly"),
+        ("運輸業", 100_000_000, 4_890, "monthly"),
+        ("運輸業", 500_000_000, 8_600, "monthly"),
+    }
+    # the conditions printed above the grid, with no 試算条件 cue, are its conditions
+    conditions = {
+        (r.liability_limit_jpy, r.expense_limit_jpy, r.deductible_jpy, r.installments, r.effective_from)
+        for r in records
+    }
+    assert conditions == {(100_000_000, 100_000_000, 100_000, 12, dt.date(2025, 1, 1))}
+
+
+def test_prose_about_something_else_ends_a_units_reach() -> None:
+    # the same grid with an unrelated sentence between the unit and the rows: bare numbers are no yen
+    document = lines_document(
+        "■保険料例（単位：円）\n"
+        "サイバー攻撃の被害は年々増加しており、中小企業も標的になっています。ご注意ください。\n"
+        "業種 売上高1億円 売上高5億円\n製造業 3,120 5,480"
+    )
+    assert document_to_premiums(document, "d") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # revenue, industry, then the premium
+        (
+            "例：売上高10億円の製造業の場合 年間保険料 123,450円",
+            [("製造業", 1_000_000_000, 123_450, "annual")],
+        ),
+        # the premium first, revenue and industry in an aside
+        ("月額保険料 4,500円（売上高3億円・小売業の場合）", [("小売業", 300_000_000, 4_500, "monthly")]),
+        # a clause break and a particle between cue and premium
+        ("売上高1億円の飲食業の場合、月払保険料は3,210円です。", [("飲食業", 100_000_000, 3_210, "monthly")]),
+        # a plan table's premium row: one premium per plan column
+        (
+            "年間保険料（製造業‧売上⾼10億円の場合） | 62,400円 | 118,800円",
+            [("製造業", 1_000_000_000, 62_400, "annual"), ("製造業", 1_000_000_000, 118_800, "annual")],
+        ),
+        # 年間売上高 names a revenue, not an annual premium
+        ("年間売上高1億円の製造業 保険料 5,000円", [("製造業", 100_000_000, 5_000, None)]),
+        # a starting price names no revenue or industry
+        ("保険料は月額 2,000円～", []),
+        # a floor is no quote, even with a revenue and an industry
+        ("売上高１億円のサービス業で、年間保険料は約４万円から", []),
+        # several industries on one line are a grid's, not one quote
+        ("売上高5億円の場合 月額保険料 小売業 7,920円 製造業 5,810円", []),
+        # two revenues: no single quote
+        ("売上高1億円の製造業 年間保険料 48,000円、売上高3億円の場合 62,000円", []),
+        # a per-person amount is no premium
+        ("保険料（売上高1億円・製造業）：見舞金 1名あたり500円", []),
+        # a discount sentence quotes nothing
+        ("売上高10億円以下の製造業は保険料を最大30%割引", []),
+    ],
+)
+def test_text_to_sentence_quotes(text: str, expected: list[tuple[str, int, int, str | None]]) -> None:
+    assert text_to_sentence_quotes(text) == expected
+
+
+def test_a_sentence_quote_is_published_beside_a_grid() -> None:
+    # the example sentence yields its row; the starting price above it yields none
+    document = lines_document(
+        "保険料は 月額 2,000円～ 。業種と売上高によって決まります。\n"
+        "例：売上高10億円の製造業の場合 年間保険料 123,450円\n"
+        "年間保険料の目安\n業種 | 売上高1億円 | 売上高5億円\n建設業 | 38,900円 | 66,200円"
+    )
+    records = document_to_premiums(document, "d")
+    assert keys(records) == {
+        ("製造業", 1_000_000_000, 123_450, "annual"),
+        ("建設業", 100_000_000, 38_900, "annual"),
+        ("建設業", 500_000_000, 66_200, "annual"),
+    }
+    assert_evidence_in(document, records)
+
+
+def test_caption_and_notes_state_a_grids_conditions() -> None:
+    # a heading with the limits over the grid, notes under it with the payment and start date
+    document = lines_document(
+        "### 年間保険料の目安（支払限度額 賠償・費用各1億円、免責金額10万円）\n"
+        "業種 | 売上高1億円 | 売上高5億円\n建設業 | 38,900円 | 66,200円\n"
+        "※保険期間1年・一括払の場合。2025年1月1日以降に始期を迎えるご契約の保険料です。\n"
+        "## よくあるご質問\n※2026年4月1日以降始期の契約は保険料が異なります。"
+    )
+    conditions = {
+        (r.liability_limit_jpy, r.expense_limit_jpy, r.deductible_jpy, r.effective_from, r.premium_period)
+        for r in document_to_premiums(document, "d")
+    }
+    assert conditions == {(100_000_000, 100_000_000, 100_000, dt.date(2025, 1, 1), "annual")}
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "value"),
+    [
+        # one caption line naming two plans' limits: neither is the grid's
+        (
+            "プランA（賠償1億円／費用1,000万円） プランB（賠償3億円／費用3,000万円）",
+            "liability_limit_jpy",
+            None,
+        ),
+        (
+            "プランA（賠償1億円／費用1,000万円） プランB（賠償3億円／費用3,000万円）",
+            "expense_limit_jpy",
+            None,
+        ),
+        # one limit for both sections named together
+        ("支払限度額 賠償・費用各1億円", "expense_limit_jpy", 100_000_000),
+        # a revenue in the caption is no limit
+        ("保険料（売上高5億円の場合）", "liability_limit_jpy", None),
+        # a payment schedule in a note
+        ("※月払は口座振替（12回払）の1回分の保険料です。", "installments", 12),
+    ],
+)
+def test_context_conditions(text: str, field: str, value: object) -> None:
+    assert getattr(context_conditions(text), field) == value
+
+
+@pytest.mark.parametrize(
+    "caption",
+    [
+        "保険料例（製造業の場合）",  # the industry in the caption with the premium cue
+        "保険料例\n【製造業の場合】",  # on a line of its own under the cue
+    ],
+)
+def test_one_industry_grid_with_period_columns(caption: str) -> None:
+    # revenues in rows, a 月払 and a 年払 column, the one industry named above the grid
+    grid = table(
+        ("売上高", "月払", "年払"), ("1億円", "3,500円", "40,000円"), ("5億円", "6,000円", "個別見積")
+    )
+    records = document_to_premiums(table_document(caption, grid), "d")
+    assert keys(records) == {
+        ("製造業", 100_000_000, 3_500, "monthly"),
+        ("製造業", 100_000_000, 40_000, "annual"),
+        ("製造業", 500_000_000, 6_000, "monthly"),
+    }
+    assert {r.jsic_code for r in records} == {"E"}
+
+
+@pytest.mark.parametrize(
+    "caption",
+    [
+        "保険料例",  # no industry named: whose premiums these are is unknown
+        "保険料例（製造業と小売業の場合）",  # two industries: neither heads the grid
+        "当社では製造業の場合にも保険料の割引制度をご用意しております",  # a sentence heads nothing
+    ],
+)
+def test_a_grid_without_one_industry_quotes_nothing(caption: str) -> None:
+    grid = table(("売上高", "月払", "年払"), ("1億円", "3,500円", "40,000円"))
+    assert document_to_premiums(table_document(caption, grid), "d") == []

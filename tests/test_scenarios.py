@@ -407,3 +407,70 @@ def test_letter_spaced_pdf_lines() -> None:
         ("合計", 10_000_000, "total"),
     ]
     assert all(r.evidence in document.text for r in records)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a total stated in running prose, its breakdown in bullets right after
+        "事故例\nこの事故で会社が負担した費用は総額 約1億2,500万円にのぼりました。\n"
+        "- フォレンジック調査費用：2,800万円\n- コールセンター費用：1,150万円\n"
+        "- お詫び状の送付費用：350万円\n- 損害賠償金：7,000万円\n- 弁護士費用：1,200万円",
+        # markup around the total (Markdown emphasis) and the particle は
+        "事故例\n費用は **総額は 1億2,500万円** でした。\n"
+        "- 調査費用 2,800万円\n- コールセンター費用 1,150万円\n- 通知費用 350万円\n"
+        "- 損害賠償金 7,000万円\n- 弁護士費用 1,200万円",
+    ],
+)
+def test_a_total_stated_in_prose_closes_the_bullets_after_it(text: str) -> None:
+    assert Counter(kind for _, _, kind in rows(lines_document(text))) == {"item": 5, "total": 1}
+    assert (1, 125_000_000, "total") in rows(lines_document(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a prose total whose bullets do not add up to it is no scenario
+        "事故例\n費用は総額 1億円にのぼりました。\n- 調査費用 2,800万円\n- 弁護士費用 1,200万円",
+        # a statistic in prose with no breakdown
+        "被害の実態\n中小企業の被害総額は平均 3,000万円にのぼります。",
+    ],
+)
+def test_a_total_stated_in_prose_needs_its_breakdown(text: str) -> None:
+    assert rows(lines_document(text)) == []
+
+
+def test_numbered_cases_each_name_their_scenario() -> None:
+    # ケース1 / ケース2 head their own examples; the section title above them and a column
+    # cue (＜内訳＞) between a heading and its items do not replace the case's name
+    document = lines_document(
+        "サイバー事故の損害額（事例）\nケース1 ECサイトへの不正アクセス\n被害総額 3,250万円\n＜内訳＞\n"
+        "・事故原因調査費用 900万円\n・お詫び状送付費用 250万円\n・見舞品購入費用 500万円\n"
+        "・コールセンター費用 300万円\n・損害賠償金 1,300万円\n"
+        "ケース2 ランサムウェアによるシステム停止\n項目 費用\nデータ復旧費用 1,800万円\n"
+        "原因調査費用 650万円\n再発防止費用 400万円\n喪失利益 2,100万円\n合計 4,950万円"
+    )
+    records = document_to_loss_scenarios(document, "d")
+    labels = {r.scenario_index: r.scenario_label for r in records}
+    assert labels == {1: "ケース1 ECサイトへの不正アクセス", 2: "ケース2 ランサムウェアによるシステム停止"}
+    assert [r.amount_jpy for r in records if r.row_kind == "total"] == [32_500_000, 49_500_000]
+
+
+def test_prose_mentioning_a_cue_word_heads_no_scenario() -> None:
+    # …ケースもあります。 describes; the short heading after it names the example
+    document = lines_document(
+        "情報が盗まれてしまうケースもあります。サービスが利用不能になるケースもあります。\n事故例\n支出\n"
+        "- 被害状況の把握 100万円\n- 原因調査 1,100万円\n合計 1,200万円"
+    )
+    assert {r.scenario_label for r in document_to_loss_scenarios(document, "d")} == {"事故例"}
+
+
+def test_labels_are_published_as_printed() -> None:
+    # a PDF's look-alike glyphs (‧ for ・, Kangxi ⽤ for 用) and Markdown markup leave the labels
+    document = lines_document(
+        "## 2. 想定損害額（事故例）\n‧事故原因調査費⽤ 900万円\n‧お詫び状作成‧送付費⽤ 250万円\n"
+        "合計 1,150万円"
+    )
+    records = document_to_loss_scenarios(document, "d")
+    assert [r.item_label for r in records] == ["事故原因調査費用", "お詫び状作成・送付費用", "合計"]
+    assert {r.scenario_label for r in records} == {"想定損害額（事故例）"}  # numbering is cleaned too

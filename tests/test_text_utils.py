@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 
 from extractors.document import BBox, Cell, Line, Table
-from extractors.text_utils import table_anchor, table_caption, table_lines, unspace
+from extractors.text_utils import (
+    printed_label,
+    repair_glyphs,
+    table_anchor,
+    table_caption,
+    table_lines,
+    unspace,
+)
 
 
 def grid(*rows: tuple[str, ...], bbox: BBox | None = None) -> Table:
@@ -104,3 +111,33 @@ def test_caption_by_geometry_keeps_to_the_tables_columns_and_skips_other_tables(
 )
 def test_unspace(text: str, expected: str) -> None:
     assert unspace(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "repaired"),
+    [
+        ("卸売業‧⼩売業", "卸売業・小売業"),  # U+2027 for the middle dot, a Kangxi radical for 小
+        ("事故原因調査費⽤", "事故原因調査費用"),  # Kangxi ⽤ for 用
+        ("１億円（税込）", "１億円（税込）"),  # full-width digits and brackets are printed so: kept
+        ("製造業", "製造業"),  # nothing to repair
+    ],
+)
+def test_repair_glyphs(text: str, repaired: str) -> None:
+    assert repair_glyphs(text) == repaired
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("‧事故原因調査費⽤", "事故原因調査費用"),  # a look-alike bullet is a bullet once repaired
+        (
+            "## 2. 実際にはいくらかかるの？（事故例）",
+            "実際にはいくらかかるの？（事故例）",
+        ),  # a Markdown heading
+        ("**賠償責任**", "賠償責任"),  # Markdown emphasis
+        ("> 想定損害額", "想定損害額"),  # a Markdown quote
+        ("サービス業※1", "サービス業"),  # a footnote mark
+    ],
+)
+def test_printed_label(text: str, label: str) -> None:
+    assert printed_label(text) == label
