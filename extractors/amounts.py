@@ -37,7 +37,7 @@ YEN_UNITS: dict[str, int] = {
     "億円": 100_000_000,
 }
 
-_KANJI_DIGITS = {
+KANJI_DIGITS = {
     "〇": 0,
     "零": 0,
     "一": 1,
@@ -200,7 +200,7 @@ def _take_digit(scan: _Scan, norm: str, pos: int) -> int | None:
         scan.current_from_kanji = False
         scan.has_digit = True
         return arabic.end()
-    digit = _KANJI_DIGITS.get(norm[pos])
+    digit = KANJI_DIGITS.get(norm[pos])
     if digit is None:
         return None
     if scan.current is None:
@@ -412,7 +412,7 @@ def _kanji_or_arabic(text: str) -> int:
     """Given one kanji digit, 十, or arabic digits, return its integer value."""
     if text.isdigit():
         return int(text)
-    return 10 if text == "十" else _KANJI_DIGITS[text]
+    return 10 if text == "十" else KANJI_DIGITS[text]
 
 
 def find_percents(text: str) -> list[PercentMatch]:

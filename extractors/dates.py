@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from extractors.amounts import KANJI_DIGITS
 from extractors.document import nfkc
 
 Precision = Literal["day", "month"]
@@ -43,19 +44,6 @@ ERAS: tuple[Era, ...] = (
 #: the Gregorian years a 4-digit number must fall in to be read as a year
 YEAR_RANGE = range(1868, 2101)
 
-_KANJI_DIGITS = {
-    "〇": 0,
-    "零": 0,
-    "一": 1,
-    "二": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-}
 _NUM = r"(?:\d{1,2}|[〇零一二三四五六七八九十]{1,3})"
 
 
@@ -77,11 +65,11 @@ def numeral_to_int(s: str) -> int | None:
         return 1
     if "十" in s:
         tens, _, ones = s.partition("十")
-        if "十" in ones or any(c not in _KANJI_DIGITS for c in tens + ones) or len(tens) > 1 or len(ones) > 1:
+        if "十" in ones or any(c not in KANJI_DIGITS for c in tens + ones) or len(tens) > 1 or len(ones) > 1:
             return None
-        return (_KANJI_DIGITS[tens] if tens else 1) * 10 + (_KANJI_DIGITS[ones] if ones else 0)
-    if len(s) == 1 and s in _KANJI_DIGITS:
-        return _KANJI_DIGITS[s]
+        return (KANJI_DIGITS[tens] if tens else 1) * 10 + (KANJI_DIGITS[ones] if ones else 0)
+    if len(s) == 1 and s in KANJI_DIGITS:
+        return KANJI_DIGITS[s]
     return None
 
 
