@@ -234,6 +234,9 @@ def _line_table(line: Line, tables: tuple[Table, ...], keys: list[set[str]]) -> 
 COLUMN_MIN_WIDTH_LINES = 12
 #: lines within this many line heights above or below a line are its column neighbours
 COLUMN_WINDOW_LINES = 3
+#: lines whose heights differ by more than this ratio are set in different type sizes: a card's
+#: caption and the description under it, never one wrapped sentence
+WRAP_MAX_HEIGHT_RATIO = 1.2
 
 
 def column_right_edge(line: Line, lines: tuple[Line, ...]) -> float:
@@ -272,6 +275,9 @@ def _wraps_into(previous: Line, line: Line, right_edge: float, lines: tuple[Line
     if previous.bbox is None or line.bbox is None or previous.page != line.page:
         return False
     height = max(previous.bbox.bottom - previous.bbox.top, 1.0)
+    line_height = max(line.bbox.bottom - line.bbox.top, 1.0)
+    if max(height, line_height) > min(height, line_height) * WRAP_MAX_HEIGHT_RATIO:
+        return False
     gap = line.bbox.top - previous.bbox.bottom
     if gap < -height / 2 or gap > height * 0.8:
         return False

@@ -77,6 +77,9 @@ class CoverageCues:
     description_min_chars: int
     section_hints: tuple[tuple[str, tuple[str, ...]], ...]
     default_section: str
+    field_label: tuple[str, ...] = ()
+    field_label_rest_max_chars: int = 3
+    figure_only_rest_max_chars: int = 2
 
 
 def _words(data: Mapping[str, Any], key: str) -> tuple[str, ...]:
@@ -114,6 +117,9 @@ def mapping_to_cues(data: Mapping[str, Any]) -> CoverageCues:
             if section != "default"
         ),
         default_section=str(hints.get("default", "expense")),
+        field_label=tuple(sorted(_words(data, "field_label_cues"), key=len, reverse=True)),
+        field_label_rest_max_chars=int(data.get("field_label_rest_max_chars", 3)),
+        figure_only_rest_max_chars=int(data.get("figure_only_rest_max_chars", 2)),
     )
 
 
@@ -177,6 +183,42 @@ def is_rider_line(text: str, cues: CoverageCues | None = None) -> bool:
 
 
 # ---------------------------------------------------------------- the scope walk
+
+
+def is_figure_only(text: str, cues: CoverageCues | None = None) -> bool:
+    """Given a line, return whether it is only a figure (1億円, 2,000万円（1事故・保険期間中）):
+    the value of a card field, with no label of its own."""
+    cues = cues or load_cues()
+    norm = plain(text)
+    amounts = find_amounts(norm)
+    if not amounts:
+        return False
+    for amount in reversed(amounts):
+        norm = norm[: amount.start] + norm[amount.end :]
+    rest = re.sub(r"[(（][^()（）]*[)）]|[\s・、,。:：/]", "", strip_label_marks(norm))
+    return len(rest) <= cues.figure_only_rest_max_chars
+
+
+def is_field_label(text: str, next_text: str | None, cues: CoverageCues | None = None) -> bool:
+    """Given a short line and the line after it, return whether the line is a card's field label
+    (支払限度額, 1被害者あたり) for the figure on the next line, not a heading of its own."""
+    cues = cues or load_cues()
+    if next_text is None or not is_figure_only(next_text, cues) or find_amounts(text):
+        return False
+    rest = re.sub(r"\s+", "", strip_label_marks(plain(text)))
+    if not any(cue in rest for cue in cues.field_label):
+        return False
+    for cue in cues.field_label:
+        rest = rest.replace(cue, "")
+    rest = re.sub(r"[\d・、,:：/()（）]", "", rest)
+    return len(rest) <= cues.field_label_rest_max_chars
+
+
+def _next_text(units: list[Unit], index: int) -> str | None:
+    """Given units and an index, return the NFKC text of the next unit when it is a paragraph."""
+    if index + 1 >= len(units) or units[index + 1].is_table:
+        return None
+    return plain(units[index + 1].norm)
 
 
 def is_description(text: str, cues: CoverageCues | None = None) -> bool:
@@ -246,7 +288,10 @@ def _description_ids(units: list[Unit], index: int) -> tuple[str, ...]:
         text = plain(unit.norm)
         if unit.is_table or (is_heading(text) and not is_description(text)) or starts_with_bullet(text):
             return ()  # a heading, or a list item of its own, is no description
-        return tuple(taxonomy.distinct_ids(taxonomy.match_all(text, weak=False)))
+        # what the description ends with is what it is about (…の損害賠償金・争訟費用); the
+        # terms before it (情報漏えい等により…) name causes, so they come after
+        head = taxonomy.head_ids(text)
+        return tuple(dict.fromkeys([*head, *taxonomy.distinct_ids(taxonomy.match_all(text, weak=False))]))
     return ()
 
 
@@ -285,6 +330,10 @@ def units_to_contexts(units: list[Unit], cues: CoverageCues | None = None) -> li
                 )
             elif state.scope != "stop" and (sub_ids := _sub_heading_ids(unit, text, cues)):
                 state = _sub_heading_state(state, units, index, text, sub_ids, cues)
+            out.append(replace(state, unit=unit, heading=False))
+            continue
+        if is_field_label(text, _next_text(units, index), cues):
+            # 支払限度額 above a card's figure names a field of the item above: the scope stays
             out.append(replace(state, unit=unit, heading=False))
             continue
         state = _heading_state(state, units, index, text, cues)
@@ -647,6 +696,16 @@ def table_to_items(ctx: UnitContext, cues: CoverageCues | None = None) -> list[I
                 cell.text, cues.table
             )
             for piece in split_enumerated(cell.text):
+                if compound := taxonomy.compound_ids(plain(drop_list_marks(piece))):
+                    # a compound label names what its last noun names (情報漏えい見舞費用特約);
+                    # its bracketed gloss (賠償責任（損害賠償金・争訟費用）) names items too
+                    label = strip_label_marks(plain(drop_list_marks(piece)))
+                    gloss = "、".join(re.findall(r"[(（]([^()（）]*)[)）]", label))
+                    ids = dict.fromkeys(
+                        [*compound, *taxonomy.distinct_ids(taxonomy.match_all(gloss, weak=False))]
+                    )
+                    items.extend(Item(i, label, optional or in_option, rider) for i in ids)
+                    continue
                 items.extend(
                     text_to_items(
                         piece,

@@ -40,7 +40,16 @@ from extractors.blocks import (
     starts_with_inline_mark,
     strip_label_marks,
 )
-from extractors.coverages import UnitContext, document_to_contexts, has_any, load_cues, plain
+from extractors.coverages import (
+    UnitContext,
+    context_to_items,
+    document_to_contexts,
+    has_any,
+    is_field_label,
+    load_cues,
+    plain,
+    rider_names,
+)
 from extractors.document import Document, Table, nfkc
 from extractors.records import LimitRecord
 from extractors.taxonomy import TaxonomyMatch
@@ -74,6 +83,7 @@ class LimitCues:
     empty_values: frozenset[str]
     plan: tuple[str, ...] = ()
     whole_policy: tuple[str, ...] = ()
+    rider_topics: tuple[str, ...] = ()
 
 
 def _as_list(value: object) -> list[object]:
@@ -121,6 +131,7 @@ def mapping_to_limit_cues(data: Mapping[str, Any]) -> LimitCues:
         empty_values=frozenset(re.sub(r"\s+", "", w) for w in words("empty_values")),
         plan=words("plan_cues"),
         whole_policy=words("whole_policy_words"),
+        rider_topics=words("rider_topic_words"),
     )
 
 
@@ -353,6 +364,18 @@ def topic_section(norm: str, cues: LimitCues) -> str | None:
     return None
 
 
+def is_rider_topic(norm: str, cues: LimitCues) -> bool:
+    """Given a sentence, return whether its topic is every rider of the brochure (各特約の免責金額は,
+    いずれの特約も): a rider topic word and no coverage term of its own before は/も."""
+    opening = re.sub(r"\s+", "", strip_label_marks(norm))
+    opening = re.sub(r"[(（][^()（）]*[)）]", "", opening)
+    m = _TOPIC.match(opening)
+    if m is None:
+        return False
+    topic = m.group(1)
+    return has_any(topic, cues.rider_topics) and not taxonomy.match_all(topic, weak=False)
+
+
 def sentence_coverage(norm: str, figure: Figure, ctx: UnitContext, cues: LimitCues) -> str | None:
     """Given a sentence, a figure and the unit's context, return the coverage id the figure is for.
 
@@ -455,12 +478,16 @@ def sentence_to_found(
     page: int,
     evidence: str,
     columns: TextColumns | None = None,
+    default_kind: str | None = None,
+    rider_ids: tuple[str, ...] = (),
 ) -> list[Found]:
     """Given one NFKC sentence in its context (and the text table it is a line of), return the
     limits it states.
 
     A figure no cue governs takes the type of the figure before it when a coverage term stands
-    between them (免責金額 賠償:0円／費用:1事故につき10万円), or, in a text table, its column's.
+    between them (免責金額 賠償:0円／費用:1事故につき10万円), or, in a text table, its column's,
+    or else `default_kind`. A figure of no coverage in a sentence about every rider (各特約の
+    免責金額は…) holds for each of `rider_ids`.
     """
     found: list[Found] = []
     since = 0
@@ -475,7 +502,7 @@ def sentence_to_found(
             default = previous_kind
         elif in_column and columns is not None:
             default = columns.kind
-        kind = figure_type(sentence, figure, cues, default=default)
+        kind = figure_type(sentence, figure, cues, default=default or default_kind)
         if kind is None:
             continue
         previous_kind = kind
@@ -483,10 +510,13 @@ def sentence_to_found(
         label = _label_for(coverage_id, sentence)
         if in_column and columns is not None and columns.row_ids and kind == columns.kind:
             coverage_id, label = columns.row_ids[0], columns.row_label
-        found.append(
+        targets: list[tuple[str | None, str]] = [(coverage_id, label)]
+        if coverage_id is None and rider_ids and is_rider_topic(sentence, cues):
+            targets = [(i, label) for i in rider_ids]
+        found.extend(
             Found(
-                coverage_id=coverage_id,
-                label=label,
+                coverage_id=target_id,
+                label=target_label,
                 limit_type=kind,
                 figure=figure,
                 basis=figure_basis(sentence, figure, cues),
@@ -495,6 +525,7 @@ def sentence_to_found(
                 page=page,
                 evidence=evidence,
             )
+            for target_id, target_label in targets
         )
     return found
 
@@ -562,24 +593,42 @@ def _sentences(norm: str) -> list[str]:
     return [s for s in re.split(r"(?<=[。!?！？])|\n", norm) if s.strip()]
 
 
-def text_unit_to_found(ctx: UnitContext, cues: LimitCues, columns: TextColumns | None = None) -> list[Found]:
-    """Given a paragraph unit in its context (and the text table under way), return the limits
-    its sentences state."""
+def text_unit_to_found(
+    ctx: UnitContext, cues: LimitCues, columns: TextColumns | None = None, rider_ids: tuple[str, ...] = ()
+) -> list[Found]:
+    """Given a paragraph unit in its context (and the text table under way, and the coverage ids
+    of the brochure's riders), return the limits its sentences state."""
     unit = ctx.unit
     found: list[Found] = []
     for sentence in _sentences(plain(unit.norm)):
-        found.extend(sentence_to_found(sentence, ctx, cues, unit.page, unit.text, columns))
+        found.extend(
+            sentence_to_found(sentence, ctx, cues, unit.page, unit.text, columns, rider_ids=rider_ids)
+        )
     return found
 
 
-def text_units_to_found(contexts: list[UnitContext], cues: LimitCues) -> list[Found]:
+def field_to_found(label: UnitContext, ctx: UnitContext, cues: LimitCues) -> list[Found]:
+    """Given a card's field label (支払限度額, 1被害者あたり) and the unit holding only its figure,
+    return the limits they state together: the label's type, else a limit (a card prints the
+    amount it pays up to); the coverage is the card's item (the heading above)."""
+    unit = ctx.unit
+    sentence = f"{plain(label.unit.norm)} {plain(unit.norm)}"
+    evidence = "\n".join([label.unit.text, unit.text])
+    return sentence_to_found(sentence, ctx, cues, unit.page, evidence, default_kind="limit")
+
+
+def text_units_to_found(
+    contexts: list[UnitContext], cues: LimitCues, rider_ids: tuple[str, ...] = ()
+) -> list[Found]:
     """Given the text units in their scope, in reading order, return the limits they state.
 
     A line heading a text table (fields apart by wide gaps, the last naming a figure type) types
     the figures of the column under it until the block ends; each row's label gives their coverage.
+    A line that is only a figure, under a card's field label (支払限度額 / 1億円), is read with it.
     """
     columns: TextColumns | None = None
     found: list[Found] = []
+    previous: UnitContext | None = None
     for ctx in contexts:
         if ctx.scope == "stop":
             columns = None
@@ -588,7 +637,12 @@ def text_units_to_found(contexts: list[UnitContext], cues: LimitCues) -> list[Fo
                 columns = TextColumns(kind)
             elif columns is not None:
                 columns.read_row(line.norm)
-        found.extend(text_unit_to_found(ctx, cues, columns))
+        text = plain(ctx.unit.norm)
+        if previous is not None and is_field_label(plain(previous.unit.norm), text):
+            found.extend(field_to_found(previous, ctx, cues))
+        else:
+            found.extend(text_unit_to_found(ctx, cues, columns, rider_ids))
+        previous = ctx
     return found
 
 
@@ -664,7 +718,11 @@ def label_ids(label: str, ctx: UnitContext) -> list[tuple[str | None, str]]:
     for piece in items:
         head = strip_label_marks(head_of(plain(drop_list_marks(piece))))
         ids: list[str | None] = [
-            *(taxonomy.leading_ids(piece) or taxonomy.distinct_ids(taxonomy.match_all(head, weak=False)))
+            *(
+                taxonomy.compound_ids(head)
+                or taxonomy.leading_ids(piece)
+                or taxonomy.distinct_ids(taxonomy.match_all(head, weak=False))
+            )
         ]
         if not ids:
             ids = [taxonomy.match_coverage(plain(piece))]
@@ -940,6 +998,17 @@ def table_caption(contexts: list[UnitContext], index: int) -> Caption:
     return Caption(unit=unit, kind=kind, plan=any(has_any(line, cues.plan) for line in before))
 
 
+def contexts_to_rider_ids(contexts: list[UnitContext]) -> tuple[str, ...]:
+    """Given units in their scope, return the coverage ids of the riders the brochure offers: items
+    read in a rider's block, or labelled with a rider's name (情報漏えい見舞費用補償特約)."""
+    ids: dict[str, None] = {}
+    for ctx in contexts:
+        for item in context_to_items(ctx):
+            if item.coverage_id is not None and (item.rider is not None or rider_names(item.label)):
+                ids[item.coverage_id] = None
+    return tuple(ids)
+
+
 def contexts_to_limits(contexts: list[UnitContext], doc_id: str) -> list[LimitRecord]:
     """Given units in their scope, return the LimitRecords they state (tables first, then text)."""
     cues = load_limit_cues()
@@ -950,7 +1019,9 @@ def contexts_to_limits(contexts: list[UnitContext], doc_id: str) -> list[LimitRe
         if ctx.unit.is_table and not _is_skipped(ctx, cues)
         for f in table_to_found(ctx, cues, table_caption(contexts, index))
     ]
-    texts = text_units_to_found([ctx for ctx in kept if not ctx.unit.is_table], cues)
+    texts = text_units_to_found(
+        [ctx for ctx in kept if not ctx.unit.is_table], cues, contexts_to_rider_ids(contexts)
+    )
     return _dedupe([*tables, *texts], doc_id)
 
 

@@ -197,6 +197,8 @@ def find_terms(text: str) -> list[TaxonomyMatch]:
 _COMPOUND_END = r"\s、。,，;；:：()（）「」『』【】〈〉《》|/／"
 #: a conjunct longer than this is a phrase, not a noun sharing the next one's head
 CONJUNCT_MAX_CHARS = 12
+#: a particle that may follow a compound's shared head (個人情報・企業情報の漏えいや、…)
+_TRAILING_PARTICLES = "や|など|等"
 
 
 def coordinated_conjuncts(norm: str, heads: Iterable[str]) -> list[tuple[int, int, str]]:
@@ -206,7 +208,8 @@ def coordinated_conjuncts(norm: str, heads: Iterable[str]) -> list[tuple[int, in
     out: list[tuple[int, int, str]] = []
     for m in re.finditer(rf"[^{_COMPOUND_END}]+", norm):
         parts = re.split(f"[{MIDDLE_DOTS}]", m.group(0))
-        head = next((h for h in heads if parts[-1].endswith(h) and len(parts[-1]) > len(h)), None)
+        last = re.sub(f"(?:{_TRAILING_PARTICLES})$", "", parts[-1])
+        head = next((h for h in heads if last.endswith(h) and len(last) > len(h)), None)
         if len(parts) < 2 or head is None:
             continue
         offset = m.start()
@@ -318,6 +321,23 @@ def head_ids(label: str) -> list[str]:
             break
         chain.insert(0, m)
     return distinct_ids(chain)
+
+
+#: a compound label is at most this long; a longer text is a description, not one compound
+COMPOUND_MAX_CHARS = 20
+
+
+def compound_ids(label: str) -> list[str]:
+    """Given a table or list label, return the ids of the terms it ends with when it is one
+    compound (情報漏えい見舞費用補償特約: no space, 、 or 。 inside), else an empty list.
+
+    A compound names what its last noun names, so a rider named for a leak's condolence cost is
+    a condolence cost; a label that runs on into its description is not a compound.
+    """
+    core = strip_label_marks(label)
+    if not core or len(core) > COMPOUND_MAX_CHARS or re.search(r"[\s、。,]", core):
+        return []
+    return head_ids(core)
 
 
 def distinct_ids(matches: Iterable[TaxonomyMatch]) -> list[str]:

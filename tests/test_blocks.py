@@ -119,3 +119,27 @@ def test_drop_list_marks(text: str, expected: str) -> None:
 )
 def test_split_label(text: str, expected: tuple[str, str]) -> None:
     assert split_label(text) == expected
+
+
+def pdf_line_sized(text: str, x0: float, top: float, height: float, chars: int) -> Line:
+    """Given text, its left edge, top, type height and width in characters, return a PDF line."""
+    return Line(text, page=1, bbox=BBox(x0, top, x0 + chars * height, top + height))
+
+
+@pytest.mark.parametrize(
+    ("caption_height", "joined"),
+    [
+        # a card's caption in larger type over its description (same left edge, no gap, the
+        # caption reaching the column's edge): two units, so the caption stays a heading
+        (13.0, False),
+        # the same two lines in one type size are one sentence wrapped at the column's edge
+        (10.0, True),
+    ],
+)
+def test_lines_in_different_type_sizes_do_not_wrap(caption_height: float, joined: bool) -> None:
+    caption = pdf_line_sized("喪失利益・営業継続費用の補償について", 40, 100, caption_height, 20)
+    description = pdf_line_sized(
+        "ネットワークの停止により生じた利益の減少", 40, 100 + caption_height + 2, 10.0, 20
+    )
+    units = page_to_units(Page(1, (caption, description)))
+    assert (len(units) == 1) is joined

@@ -13,6 +13,8 @@ from extractors.coverages import (
     document_to_contexts,
     document_to_coverages,
     is_description,
+    is_field_label,
+    is_figure_only,
     is_rider_line,
     list_items,
     offered_clauses,
@@ -559,3 +561,83 @@ def test_faq_answer_is_about_its_question() -> None:
     )
     assert contexts[-1].scope == "stop"
     assert contexts[-1].heading_ids == ("expense.condolence",)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a card's value: an amount, maybe with its basis in brackets
+        ("1億円", True),
+        ("2,000万円（1事故・保険期間中）", True),
+        # a line that labels its amount, or holds none, is not only a figure
+        ("支払限度額 1億円", False),
+        ("見舞金 1名につき1,000円", False),
+        ("支払限度額", False),
+    ],
+)
+def test_is_figure_only(text: str, expected: bool) -> None:
+    assert is_figure_only(text) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "next_text", "expected"),
+    [
+        # a field label above a card's figure
+        ("支払限度額", "1億円", True),
+        # a basis label (1被害者あたり) labels its figure too: only 被害者 remains besides cues
+        ("1被害者あたり", "1,000円", True),
+        # a section heading over a table or sentence is no field label
+        ("支払限度額", "各費用の支払限度額は次のとおりです。", False),
+        ("保険金額の設定について", "1億円", False),
+        # an item heading is not a field label even above a figure
+        ("データ復旧費用", "1,000万円", False),
+    ],
+)
+def test_is_field_label(text: str, next_text: str, expected: bool) -> None:
+    assert is_field_label(text, next_text) is expected
+
+
+def test_card_field_labels_keep_the_item_scope() -> None:
+    # icon cards: caption, description, 支払限度額, figure; the field label neither resets the
+    # caption's ids nor (1被害者あたり holds the weak stop cue 被害) stops the coverage block
+    doc = doc_from_text(
+        "補償の概要\n見舞金費用\n情報が漏えいした被害者に支払う見舞金や見舞品の購入費用\n1被害者あたり\n1,000円\n"
+        "データ復旧費用\n消失・破損したデータやプログラムを復元するための費用\n支払限度額\n2,000万円"
+    )
+    contexts = document_to_contexts(doc)
+    figures = {c.unit.norm: (c.scope, c.heading_ids) for c in contexts if c.unit.norm.endswith("円")}
+    assert figures == {
+        "1,000円": ("coverage", ("expense.condolence",)),
+        "2,000万円": ("coverage", ("expense.data_restoration",)),
+    }
+
+
+def test_item_heading_unknown_to_taxonomy_takes_its_description_head() -> None:
+    # a caption naming no id (損害賠償) is the item its description ends with; the leak named
+    # earlier in the description is a cause and comes after
+    doc = doc_from_text(
+        "補償内容\n損害賠償\n情報漏えい等により損害賠償請求を受けた場合の損害賠償金・争訟費用"
+    )
+    contexts = document_to_contexts(doc)
+    caption = next(c for c in contexts if c.unit.norm == "損害賠償")
+    assert caption.heading_ids[:2] == ("liability.damages", "liability.defense")
+    assert {r.coverage_id for r in document_to_coverages(doc, "t")} >= {
+        "liability.damages",
+        "liability.defense",
+    }
+
+
+@pytest.mark.parametrize(
+    ("label", "expected"),
+    [
+        # a rider named for a leak's condolence cost is a condolence cost, not a leak
+        ("情報漏えい見舞費用補償特約", {"expense.condolence"}),
+        # a compound's bracketed gloss names its items too
+        ("賠償責任（損害賠償金・争訟費用）", {"liability", "liability.damages", "liability.defense"}),
+        # coordinated heads all count
+        ("通知・コールセンター費用", {"expense.notification", "expense.call_center"}),
+    ],
+)
+def test_table_label_cell_is_read_as_a_compound(label: str, expected: set[str]) -> None:
+    doc = doc_from_text(f"補償内容\n特約名\t支払限度額\n{label}\t1,000万円")
+    assert {r.coverage_id for r in document_to_coverages(doc, "t")} == expected

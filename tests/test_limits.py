@@ -614,3 +614,62 @@ def test_circled_numbers_do_not_enter_limit_labels() -> None:
     text = "補償項目\t支払限度額\n①不正アクセス等対応費用\t3,000万円\n"
     labels = {r.coverage_label for r in document_to_limits(doc_from_text(text), "t")}
     assert labels == {"不正アクセス等対応費用"}
+
+
+@pytest.mark.parametrize(
+    ("card", "expected"),
+    [
+        # 支払限度額 on a line of its own above the card's figure types it, the caption above
+        # gives its coverage
+        (
+            "データ復旧費用\n消失・破損したデータやプログラムを復元するための費用\n支払限度額\n2,000万円",
+            ("expense.data_restoration", "limit", 20_000_000),
+        ),
+        # a basis label (1被害者あたり) above a figure: a card prints the amount it pays up to
+        (
+            "見舞金費用\n情報が漏えいした被害者に支払う見舞金や見舞品の購入費用\n1被害者あたり\n1,000円",
+            ("expense.condolence", "limit", 1_000),
+        ),
+        # a type label other than a limit keeps its own type
+        (
+            "データ復旧費用\n消失・破損したデータやプログラムを復元するための費用\n免責金額\n10万円",
+            ("expense.data_restoration", "deductible", 100_000),
+        ),
+    ],
+)
+def test_card_field_label_types_the_figure_under_it(card: str, expected: tuple[str, str, int]) -> None:
+    (row,) = document_to_limits(doc_from_text(f"補償の概要\n{card}"), "t")
+    assert (row.coverage_id, row.limit_type, row.amount_jpy) == expected
+    # evidence quotes both lines verbatim
+    assert row.evidence.count("\n") == 1
+
+
+def test_bare_figure_without_field_label_is_no_limit() -> None:
+    # a figure on its own line under a caption, with no label saying what it is, states nothing
+    assert document_to_limits(doc_from_text("補償の概要\nデータ復旧費用\n2,000万円"), "t") == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # a figure stated for every rider holds for each rider the brochure offers
+        ("各特約の免責金額は、1事故につき5万円です。", {"expense.condolence", "expense.prevention"}),
+        ("いずれの特約も免責金額は5万円です。", {"expense.condolence", "expense.prevention"}),
+        # a sentence without a rider topic keeps no coverage
+        ("免責金額は、1事故につき5万円です。", {None}),
+    ],
+)
+def test_figure_for_every_rider(sentence: str, expected: set[str | None]) -> None:
+    doc = doc_from_text(
+        "オプション（特約）\n特約名\t支払限度額\n情報漏えい見舞費用補償特約\t300万円\n再発防止費用補償特約\t100万円\n"
+        f"ご注意\n{sentence}"
+    )
+    got = {r.coverage_id for r in document_to_limits(doc, "t") if r.limit_type == "deductible"}
+    assert got == expected
+
+
+def test_table_rider_label_limit_goes_to_its_head_noun() -> None:
+    # the limit of 情報漏えい見舞費用補償特約 is a condolence limit, not a leak's
+    doc = doc_from_text("オプション\n特約名\t支払限度額\n情報漏えい見舞費用補償特約\t1名につき1,000円")
+    (row,) = document_to_limits(doc, "t")
+    assert (row.coverage_id, row.amount_jpy) == ("expense.condolence", 1_000)

@@ -275,3 +275,49 @@ def test_head_ids(label: str, expected: list[str]) -> None:
 )
 def test_brochure_wordings(text: str, expected: str) -> None:
     assert taxonomy.match_coverage(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("label", "expected"),
+    [
+        # one compound names what its last noun names
+        ("情報漏えい見舞費用補償特約", ["expense.condolence"]),
+        ("利益損失補償特約", ["business_interruption.lost_profit"]),
+        # a label running on into its description is no compound
+        ("情報漏えい見舞費用 被害者へのお詫びの品の費用", []),
+        ("個人情報の漏えい、サイバー攻撃", []),
+        # a label naming no term
+        ("オプション", []),
+    ],
+)
+def test_compound_ids(label: str, expected: list[str]) -> None:
+    assert taxonomy.compound_ids(label) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # 漏えい is a head that coordinated nouns share, even with a particle after it
+        ("個人情報・企業情報の漏えいや、", ["liability.privacy", "liability.corporate_info"]),
+        ("個人情報・企業情報の漏洩", ["liability.privacy", "liability.corporate_info"]),
+        # 費用 as before
+        ("通知・コールセンター費用など", ["expense.notification", "expense.call_center"]),
+    ],
+)
+def test_shared_heads_with_trailing_particle(text: str, expected: list[str]) -> None:
+    assert taxonomy.distinct_ids(taxonomy.match_all(text, weak=False)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # harm done to others through the insured's network is network-security liability
+        ("ネットワークを通じて他人に損害を与えた場合", True),
+        ("ネットワークを通じて第三者に被害を与えた場合", True),
+        # the network alone names no harm to others
+        ("ネットワークを通じて他人とデータを共有する", False),
+    ],
+)
+def test_network_harm_to_others(text: str, expected: bool) -> None:
+    ids = taxonomy.distinct_ids(taxonomy.match_all(text, weak=False))
+    assert ("liability.network_security" in ids) is expected
