@@ -6,6 +6,7 @@ Fixtures under tests/fixtures/pdfs/ are committed PDFs: Chromium prints of small
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.util
 import re
 from pathlib import Path
@@ -13,7 +14,7 @@ from types import ModuleType
 
 import pytest
 
-from extractors.document import Document, nfkc
+from extractors.document import BBox, Document, Line, nfkc
 from extractors.errors import BrochureError
 from extractors.readers import pdf
 from extractors.readers import read as read_any
@@ -116,6 +117,88 @@ def test_breaks_between(left: str, right: str, gap: float, breaks: bool) -> None
     first = _glyph(left, 0.0, 5.0)
     second = _glyph(right, first.x1 + gap, 5.0)
     assert pdf.breaks_between(first, second, pdf.DEFAULT_SETTINGS) is breaks
+
+
+def _run(text: str, x0: float, top: float, gap_at: int = -1, gap: float = 0.0) -> list[pdf._Glyph]:
+    """Given text, where it starts and its top, return 10 pt glyphs set solid, with `gap` pt
+    added before character `gap_at`."""
+    glyphs, x = [], x0
+    for index, char in enumerate(text):
+        x += gap if index == gap_at else 0.0
+        glyphs.append(pdf._Glyph(text=char, x0=x, x1=x + 10.0, top=top, bottom=top + 10.0))
+        x += 10.0
+    return glyphs
+
+
+@pytest.mark.parametrize(
+    ("rows_above", "pieces"),
+    [
+        # two rows nearby start a cell at x=44 after their label: the 4 pt gap there is a cell edge
+        ([("被害", 44.0, 0), ("損害", 44.0, 20)], ["謝罪対応", "200"]),
+        # one row is no evidence of a column: the gap stays inside the segment
+        ([("被害", 44.0, 0)], ["謝罪対応200"]),
+        # cells starting elsewhere (x=64) prove nothing about x=44
+        ([("被害", 64.0, 0), ("損害", 44.0, 20)], ["謝罪対応200"]),
+        # rows further than `column_evidence_ratio` em away are another region of the page
+        ([("被害", 44.0, 200), ("損害", 44.0, 220)], ["謝罪対応200"]),
+    ],
+)
+def test_segments_cut_at_column_edges(rows_above: list[tuple[str, float, float]], pieces: list[str]) -> None:
+    glyphs: list[pdf._Glyph] = []
+    for label, amount_x, top in rows_above:
+        glyphs += _run(label, 0.0, top) + _run("100", amount_x, top)
+    # the row under test: a 4-character label, a 4 pt gap (0.4 em), then its amount at x=44
+    glyphs += _run("謝罪対応200", 0.0, 40.0, gap_at=4, gap=4.0)
+    segments = pdf._horizontal_segments(glyphs, pdf.DEFAULT_SETTINGS)
+    assert [s.text for s in segments if s.bbox.top == 40.0] == pieces
+
+
+@pytest.mark.parametrize(
+    ("lines_below", "carried"),
+    [
+        (0, True),  # the table ends the page: its columns go on to the next page
+        (2, True),  # a footer (page number, print code) under it does not end it
+        (3, False),  # prose under the table: the page ends with that, not with the table
+    ],
+)
+def test_trailing_columns(lines_below: int, carried: bool) -> None:
+    columns = ((10.0, 100.0), (120.0, 200.0))
+    table_box = BBox(x0=10.0, top=100.0, x1=200.0, bottom=300.0)
+    blocks = [pdf._Block(bbox=table_box, lines=(), columns=columns)]
+    for n in range(lines_below):
+        box = BBox(x0=10.0, top=310.0 + 15 * n, x1=200.0, bottom=320.0 + 15 * n)
+        blocks.append(pdf._Block(bbox=box, lines=(Line(text="脚注", page=1, bbox=box),)))
+    assert pdf.trailing_columns(blocks, pdf.DEFAULT_SETTINGS) == (columns if carried else ())
+
+
+def _table_line(top: float, columns: list[tuple[float, float]]) -> pdf._Row:
+    """Given a top and column intervals, return a 10 pt line with a segment filling each column."""
+    segments = tuple(
+        pdf._Segment(text="費用", bbox=BBox(x0=a, top=top, x1=b, bottom=top + 10.0), em=10.0, lead=10.0)
+        for a, b in columns
+    )
+    return pdf._Row(
+        segments=segments, bbox=BBox(x0=columns[0][0], top=top, x1=columns[-1][1], bottom=top + 10.0)
+    )
+
+
+@pytest.mark.parametrize(
+    ("wide_row_gaps", "rows"),
+    [
+        (4, 5),  # four wider gaps between rows show that rows wrap: header + four rows of three lines
+        (99, 13),  # demanding as many wide gaps as close ones, every line is a row of its own
+    ],
+)
+def test_rows_wrapping_every_cell_group_by_their_wider_gaps(wide_row_gaps: int, rows: int) -> None:
+    columns = [(0.0, 50.0), (60.0, 150.0), (160.0, 250.0)]
+    lines, top = [_table_line(0.0, columns)], 14.0  # a header, 4 pt above the first row
+    for _ in range(4):
+        for _ in range(3):  # every cell of the row wraps onto three lines, 2 pt apart
+            lines.append(_table_line(top, columns))
+            top += 12.0
+        top += 2.0  # rows 4 pt apart
+    settings = dataclasses.replace(pdf.DEFAULT_SETTINGS, wide_row_gaps=wide_row_gaps)
+    assert len(pdf._table_rows(lines, columns, settings)) == rows
 
 
 @pytest.mark.parametrize(

@@ -11,15 +11,20 @@ Per page:
    around a paragraph) is ignored;
 3. vertically set text (tategaki, rotated labels) is gathered into vertical lines, read
    top to bottom and right to left;
-4. the remaining glyphs become visual rows, cut into segments at wide gaps; spaces come
-   from space glyphs, and are inferred from gaps only beside non-CJK glyphs, so Japanese
-   is never broken by spaces;
+4. the remaining glyphs become visual rows, cut into segments at wide gaps, and at narrower
+   gaps where other rows nearby start a cell at that very x (table cells set close together,
+   as LibreOffice sets them); spaces come from space glyphs, and are inferred from gaps only
+   beside non-CJK glyphs, so Japanese is never broken by spaces;
 5. where a run of rows leaves a vertical gutter free and both sides read as text columns,
    that band is read left column then right column; everything else top to bottom. A band
    whose two sides start their blocks at the same heights is a grid: a table (read across,
    row by row) or, when its cells hold headings and paragraphs, panels (cell by cell);
+   A band whose two sides hold blocks sharing their middles (cells centred vertically) is a
+   table of those cells;
 6. within each flow, rows whose segments line up in columns become borderless tables; the
-   lines of a table row whose cells wrap (or sit vertically centred) make one table row.
+   lines of a table row whose cells wrap (or sit vertically centred) make one table row. A
+   page that ends in a borderless table passes its columns on: the next page's first aligned
+   rows in those columns are that table's continuation, a table even if only one row is left.
 
 Everything ends up as Lines (one per visual line, table text included) and Tables.
 """
@@ -65,6 +70,16 @@ class PdfSettings:
     y_overlap_ratio: float = 0.5
     #: a gap wider than this cuts a row into separate segments (table cells, columns)
     segment_gap_ratio: float = 0.8
+    #: a page whose last table has at most this many lines below it (a footer) ends in that table
+    footer_max_lines: int = 2
+    #: a gap wider than this may still part two cells when other rows start a cell right after it
+    column_cut_gap_ratio: float = 0.3
+    #: cell starts this close in x mark the same column edge
+    column_edge_ratio: float = 0.3
+    #: rows whose cell starts count as evidence of a column edge lie at most this far above or below
+    column_evidence_ratio: float = 12.0
+    #: cuts at column edges are repeated this many times (a cut's new cell start is evidence too)
+    column_cut_passes: int = 3
     #: a list mark opening a row keeps the text up to this far after it (a hanging indent)
     marker_gap_ratio: float = 4.0
     #: which table finders run: "lines" (ruling lines) and "text" (aligned segments)
@@ -84,6 +99,8 @@ class PdfSettings:
     cell_line_gap_ratio: float = 0.7
     #: table rows are spaced at least this much wider than the lines inside a row (cell padding)
     row_break_ratio: float = 0.15
+    #: this many row gaps clearly wider than the gaps between lines show a table whose rows wrap
+    wide_row_gaps: int = 4
     #: a wrapped cell line above ends at most this far short of its column's right edge,
     #: beyond the width of the word that went on to the next line (justification, kinsoku)
     wrap_slack_ratio: float = 1.0
@@ -216,6 +233,8 @@ class _Block:
     bbox: BBox
     lines: tuple[Line, ...]
     tables: tuple[Table, ...] = ()
+    #: the x-intervals of a borderless table's columns (a continuation on the next page matches them)
+    columns: tuple[_Interval, ...] = ()
 
 
 _Item = _Segment | _Block
@@ -501,11 +520,77 @@ def vertical_candidates(glyphs: Sequence[_Glyph], settings: PdfSettings) -> set[
     return chosen
 
 
+@dataclass(frozen=True)
+class _ColumnStart:
+    """Where a segment that is not first on its row starts: evidence of a table column edge."""
+
+    x: float
+    top: float
+    row: int  # index of the row it was seen on
+
+
+def _column_starts(runs_by_row: Sequence[Sequence[Sequence[_Glyph]]]) -> list[_ColumnStart]:
+    """Given each row's runs (segments as glyphs), return the starts of every run after a row's first."""
+    starts = []
+    for index, runs in enumerate(runs_by_row):
+        for run in runs[1:]:
+            inked = [g for g in run if not g.blank]
+            if inked:
+                starts.append(_ColumnStart(x=inked[0].x0, top=inked[0].top, row=index))
+    return starts
+
+
+def _is_column_edge(glyph: _Glyph, row: int, starts: Sequence[_ColumnStart], settings: PdfSettings) -> bool:
+    """Given a glyph, its row and the column starts of the region, return whether other rows
+    nearby start a cell exactly where the glyph starts (so a table column begins there)."""
+    tolerance = settings.column_edge_ratio * glyph.em
+    reach = settings.column_evidence_ratio * glyph.em
+    seen = {
+        s.row
+        for s in starts
+        if s.row != row and abs(s.x - glyph.x0) <= tolerance and abs(s.top - glyph.top) <= reach
+    }
+    return len(seen) >= settings.min_table_rows
+
+
+def split_at_column_edges(
+    run: Sequence[_Glyph], row: int, starts: Sequence[_ColumnStart], settings: PdfSettings
+) -> list[tuple[_Glyph, ...]]:
+    """Given one segment's glyphs, its row and the region's column starts, return it cut where a
+    glyph after a visible gap starts at a column edge other rows show: neighbouring cells set
+    closer than a segment gap (LibreOffice leaves ~0.4 em between cells) are two pieces."""
+    pieces: list[list[_Glyph]] = [[]]
+    last: _Glyph | None = None
+    for glyph in run:
+        if not glyph.blank and last is not None:
+            gap = glyph.x0 - last.x1
+            if gap > settings.column_cut_gap_ratio * max(glyph.em, last.em) and _is_column_edge(
+                glyph, row, starts, settings
+            ):
+                pieces.append([])
+        pieces[-1].append(glyph)
+        if not glyph.blank:
+            last = glyph
+    return [tuple(piece) for piece in pieces if piece]
+
+
 def _horizontal_segments(glyphs: Sequence[_Glyph], settings: PdfSettings) -> list[_Segment]:
-    """Given glyphs set horizontally, return their segments."""
+    """Given glyphs set horizontally, return their segments (cut at wide gaps and at column edges)."""
+    runs_by_row = [row_to_segments(row, settings) for row in glyphs_to_rows(glyphs, settings)]
+    for _ in range(settings.column_cut_passes):
+        starts = _column_starts(runs_by_row)
+        if not starts:
+            break
+        cut = [
+            [piece for run in runs for piece in split_at_column_edges(run, index, starts, settings)]
+            for index, runs in enumerate(runs_by_row)
+        ]
+        if cut == runs_by_row:
+            break
+        runs_by_row = cut
     segments = []
-    for row in glyphs_to_rows(glyphs, settings):
-        for run in row_to_segments(row, settings):
+    for runs in runs_by_row:
+        for run in runs:
             segment = _make_segment(run, settings)
             if segment is not None:
                 segments.append(segment)
@@ -605,7 +690,9 @@ def _table_run_end(rows: Sequence[_Row], start: int, settings: PdfSettings) -> t
     """Given rows and a start row with 2+ segments, return the end of its aligned run and its columns.
 
     The run ends at a wide vertical gap, where the rows stop showing two columns, or at a
-    one-piece row that runs across a gutter (prose after the table).
+    one-piece row that runs across a gutter (prose after the table) — unless that row sits as
+    close under the one above as wrapped lines do and the row above left its columns empty: a
+    label spanning cells, set vertically centred beside a cell that wraps (合計 beside 3億3,000万 / 円).
     """
     slack = 0.3 * rows[start].em
     columns = _merge_intervals(_row_intervals(rows[start]), slack)
@@ -618,14 +705,33 @@ def _table_run_end(rows: Sequence[_Row], start: int, settings: PdfSettings) -> t
         if len(widened) < settings.min_table_columns:
             break
         if len(rows[end].segments) == 1 and len(widened) < len(columns):
-            break
+            if not _spanning_label(rows[end - 1], rows[end], columns, settings):
+                break
+            end += 1  # its cells keep their columns: the label is read into the first it spans
+            continue
         columns = widened
         end += 1
     return end, columns
 
 
+def _spanning_label(above: _Row, row: _Row, columns: Sequence[_Interval], settings: PdfSettings) -> bool:
+    """Given a row, the one-piece row under it that bridges columns, and the columns, return whether
+    it is a cell spanning columns inside a table row: set as close as wrapped lines, under a row
+    with nothing in the columns it spans."""
+    gap = row.bbox.top - above.bbox.bottom
+    if gap > settings.cell_line_gap_ratio * max(above.em, row.em):
+        return False
+    box = row.segments[0].bbox
+    spanned = {i for i, (a, b) in enumerate(columns) if _overlap(box.x0, box.x1, a, b) > 0}
+    return not spanned & _filled_columns(above, columns)
+
+
 def _column_of(segment: _Segment, columns: Sequence[_Interval]) -> int:
-    """Given a segment and column intervals, return the index of the column it overlaps most."""
+    """Given a segment and column intervals, return the index of the column it starts in (a cell
+    spanning columns starts in its first), else the one it overlaps most."""
+    for index, (start, end) in enumerate(columns):
+        if start - 0.5 <= segment.bbox.x0 <= end:
+            return index
     shares = [_overlap(segment.bbox.x0, segment.bbox.x1, a, b) for a, b in columns]
     return max(range(len(columns)), key=lambda i: shares[i])
 
@@ -644,6 +750,8 @@ def _column_edges(rows: Sequence[_Row], columns: Sequence[_Interval], skip: _Row
             continue
         for segment in row.segments:
             column = _column_of(segment, columns)
+            if segment.bbox.x1 > columns[column][1] + 0.5:
+                continue  # a cell spanning columns shows no one column's width
             edges[column] = max(edges[column], segment.bbox.x1)
     return edges
 
@@ -706,8 +814,10 @@ def _continues(
     # a line filling every cell of the row only wraps them all where rows are seen to wrap: wide
     # gaps (between rows) at least as many as close ones (inside rows, or between single-line
     # rows under a header); lines that overlap (cells set vertically centred) are inside rows
+    # lines that overlap (cells set vertically centred) are inside rows; `wide_row_gaps` wide
+    # gaps are enough where most rows wrap onto many lines (close gaps outnumber them)
     close = sum(1 for g in gaps if 0 <= g < gap + settings.row_break_ratio * em)
-    return wider >= max(2, close)
+    return wider >= max(2, min(close, settings.wide_row_gaps))
 
 
 def _table_rows(
@@ -742,8 +852,43 @@ def _group_to_cells(group: Sequence[_Row], columns: Sequence[_Interval]) -> list
     return [join_wrapped(parts) for parts in cells]
 
 
-def rows_to_blocks(rows: Sequence[_Row], page: int, settings: PdfSettings) -> list[_Block]:
-    """Given consecutive rows of one flow, return blocks: plain lines and borderless tables."""
+def continues_columns(columns: Sequence[_Interval], carried: Sequence[_Interval]) -> bool:
+    """Given a run's columns and those of the table that ended the previous page, return whether
+    the run goes on with that table: as many columns, each overlapping its counterpart."""
+    return len(columns) == len(carried) and all(
+        _overlap(a0, a1, b0, b1) > 0 for (a0, a1), (b0, b1) in zip(columns, carried, strict=True)
+    )
+
+
+def _centred_label(group: Sequence[_Row], columns: Sequence[_Interval]) -> bool:
+    """Given the lines of one table row and the columns, return whether its first cell is set
+    lower than text of another cell (vertically centred beside a cell that wraps)."""
+    return (
+        len(group) > 1
+        and 0 not in _filled_columns(group[0], columns)
+        and any(0 in _filled_columns(line, columns) for line in group[1:])
+    )
+
+
+def group_lines(group: Sequence[_Row], columns: Sequence[_Interval], page: int) -> list[Line]:
+    """Given the lines of one table row and the columns, return the Lines it reads as: its visual
+    lines, or one line of its cells in order where a centred label would otherwise come after
+    the first line of the cell beside it (合計 between 1億7,200万 and 円)."""
+    if not _centred_label(group, columns):
+        return [_row_line(r, page) for r in group]
+    text = " ".join(cell for cell in _group_to_cells(group, columns) if cell)
+    return [Line(text=text, page=page, bbox=union_bbox(r.bbox for r in group))]
+
+
+def rows_to_blocks(
+    rows: Sequence[_Row], page: int, settings: PdfSettings, carried: Sequence[_Interval] = ()
+) -> list[_Block]:
+    """Given consecutive rows of one flow (and the columns of a table the previous page ended
+    with, if these rows open the page), return blocks: plain lines and borderless tables.
+
+    The first aligned run goes on with a carried table even with a single row of 2+ cells: a
+    page break leaves a table's last rows alone at the top of the next page.
+    """
     blocks: list[_Block] = []
     index = 0
     plain = 0  # rows[plain:index] went out as plain lines, one block each
@@ -761,12 +906,14 @@ def rows_to_blocks(rows: Sequence[_Row], page: int, settings: PdfSettings) -> li
             multi = sum(1 for r in run if len(r.segments) >= 2)
             grid = [_group_to_cells(g, columns) for g in groups]
             used_columns = sum(1 for c in range(len(columns)) if any(r[c] for r in grid))
-            if multi >= settings.min_table_rows and used_columns >= settings.min_table_columns:
+            min_rows = 1 if carried and continues_columns(columns, carried) else settings.min_table_rows
+            carried = ()  # only the first aligned run can go on with the previous page's table
+            if multi >= min_rows and used_columns >= settings.min_table_columns:
                 bbox = union_bbox(r.bbox for r in run)
                 table = Table(page=page, rows=tuple(tuple(Cell(t) for t in r) for r in grid), bbox=bbox)
-                lines = tuple(_row_line(r, page) for r in run)
+                lines = tuple(line for g in groups for line in group_lines(g, columns, page))
                 del blocks[len(blocks) - (index - start) :]
-                blocks.append(_Block(bbox=bbox, lines=lines, tables=(table,)))
+                blocks.append(_Block(bbox=bbox, lines=lines, tables=(table,), columns=tuple(columns)))
                 index = plain = start + len(run)
                 continue
         blocks.append(_Block(bbox=row.bbox, lines=(_row_line(row, page),)))
@@ -894,7 +1041,26 @@ def _structured(
     return any(gap > leading + settings.paragraph_gap_ratio * em for gap in _row_gaps(inside))
 
 
-BandLayout = Literal["columns", "table", "panels"]
+BandLayout = Literal["columns", "table", "panels", "centred"]
+
+
+def centred_rows(blocks: Sequence[Sequence[_Interval]], tolerance: float) -> list[_Interval]:
+    """Given the blocks (top, bottom) of each side of a gutter and a tolerance, return the rows of
+    a grid whose cells are centred vertically, or [] if the blocks are not such a grid.
+
+    Centred cells of one row share their middle, not their top: the taller cell starts higher.
+    Every block must pair with one across the gutter, in order, and some pair must start at
+    different heights (blocks of equal height are what plain columns show too).
+    """
+    left, right = blocks
+    if len(left) != len(right) or len(left) < 2:
+        return []
+    pairs = list(zip(left, right, strict=True))
+    if any(abs((a0 + a1) - (b0 + b1)) / 2 > tolerance for (a0, a1), (b0, b1) in pairs):
+        return []
+    if not any(abs(a0 - b0) > tolerance for (a0, _), (b0, _) in pairs):
+        return []
+    return [(min(a0, b0), max(a1, b1)) for (a0, a1), (b0, b1) in pairs]
 
 
 def _band_layout(
@@ -914,9 +1080,12 @@ def _band_layout(
     # one leading for both sides: a side whose cells are all one line shows none of its own
     leading = min((g for side in rows for g in _row_gaps(side)), default=0.0)
     blocks = [_blocks_of_rows(side, leading, em, settings) for side in rows]
+    tolerance = settings.row_align_ratio * em
+    centred = centred_rows(blocks, tolerance)
+    if centred:
+        return "centred", [top for top, _ in centred], centred[-1][1]
     if min(len(b) for b in blocks) < settings.table_band_min_starts:
         return "columns", [], math.inf
-    tolerance = settings.row_align_ratio * em
     uneven = False
     aligned: list[float] = []
     for mine, theirs in (blocks, blocks[::-1]):
@@ -1051,14 +1220,40 @@ def _slabs(members: Sequence[_Item], tops: Sequence[float]) -> list[list[_Item]]
     return [slab for slab in slabs if slab]
 
 
+def _cell_text(items: Sequence[_Item], settings: PdfSettings) -> str:
+    """Given the segments of one grid cell, return its text (visual lines joined)."""
+    rows = segments_to_rows((i for i in items if isinstance(i, _Segment)), settings)
+    return join_wrapped(" ".join(s.text for s in row.segments) for row in rows)
+
+
+def centred_grid_block(
+    members: Sequence[_Item], band: _Band, page: int, settings: PdfSettings
+) -> _Block | None:
+    """Given the items of a band of vertically centred cells, return it as a table block (a row
+    per aligned pair of cells, a line per cell), or None if a cell holds anything but text."""
+    if not all(isinstance(i, _Segment) and not i.vertical for i in members):
+        return None
+    middle = sum(band.gutter) / 2
+    grid: list[list[str]] = []
+    for slab in _slabs(members, band.row_tops):
+        left = [i for i in slab if (_box(i).x0 + _box(i).x1) / 2 < middle]
+        right = [i for i in slab if (_box(i).x0 + _box(i).x1) / 2 >= middle]
+        grid.append([_cell_text(left, settings), _cell_text(right, settings)])
+    bbox = union_bbox(_box(i) for i in members)
+    table = Table(page=page, rows=tuple(tuple(Cell(t) for t in row) for row in grid), bbox=bbox)
+    lines = tuple(Line(text=text, page=page, bbox=bbox) for row in grid for text in row if text)
+    return _Block(bbox=bbox, lines=lines, tables=(table,))
+
+
 def order_items(
-    items: Sequence[_Item], em: float, settings: PdfSettings, depth: int = 0
+    items: Sequence[_Item], em: float, settings: PdfSettings, depth: int = 0, page: int = 0
 ) -> list[list[_Item]]:
-    """Given a region's items, return its flows in reading order.
+    """Given a region's items (and the page number), return its flows in reading order.
 
     The region is read top to bottom; where a run of its rows leaves a vertical gutter
     free and both sides read as text columns, that band is read left column, then right
-    column (each split again for deeper column layouts).
+    column (each split again for deeper column layouts). A band of vertically centred cells
+    becomes one table block.
     """
     groups = _y_groups(items)
     if not groups:
@@ -1086,6 +1281,11 @@ def order_items(
         if pending:
             flows.append([i for g in pending for i in g])
             pending = []
+        grid = centred_grid_block(members, band, page, settings) if band.layout == "centred" else None
+        if grid is not None:
+            flows.append([grid])
+            index = band.end
+            continue
         middle = (gap_start + gap_end) / 2
         # panels are read row by row, each row left cell then right cell; columns all at once
         for slab in _slabs(members, band.row_tops) if band.layout == "panels" else [members]:
@@ -1093,15 +1293,18 @@ def order_items(
                 [i for i in slab if (_box(i).x0 + _box(i).x1) / 2 < middle],
                 [i for i in slab if (_box(i).x0 + _box(i).x1) / 2 >= middle],
             ):
-                flows.extend(order_items(side, em, settings, depth + 1))
+                flows.extend(order_items(side, em, settings, depth + 1, page))
         index = band.end
     if pending:
         flows.append([i for g in pending for i in g])
     return flows
 
 
-def flow_to_blocks(items: Sequence[_Item], page: int, settings: PdfSettings) -> list[_Block]:
-    """Given the items of one flow, return its blocks top to bottom (rows become lines and tables)."""
+def flow_to_blocks(
+    items: Sequence[_Item], page: int, settings: PdfSettings, carried: Sequence[_Interval] = ()
+) -> list[_Block]:
+    """Given the items of one flow (and the columns of a table the previous page ended with, if
+    the flow opens the page), return its blocks top to bottom (rows become lines and tables)."""
     rows = segments_to_rows((i for i in items if isinstance(i, _Segment)), settings)
     entries: list[_Row | _Block] = [*rows, *(i for i in items if isinstance(i, _Block))]
     entries.sort(key=lambda e: (e.bbox.top, e.bbox.x0))
@@ -1111,10 +1314,10 @@ def flow_to_blocks(items: Sequence[_Item], page: int, settings: PdfSettings) -> 
         if isinstance(entry, _Row):
             pending.append(entry)
             continue
-        blocks.extend(rows_to_blocks(pending, page, settings))
-        pending = []
+        blocks.extend(rows_to_blocks(pending, page, settings, carried))
+        pending, carried = [], ()
         blocks.append(entry)
-    blocks.extend(rows_to_blocks(pending, page, settings))
+    blocks.extend(rows_to_blocks(pending, page, settings, carried))
     return blocks
 
 
@@ -1231,6 +1434,8 @@ class _PageResult:
     page: Page
     warnings: tuple[str, ...]
     title: str | None
+    #: columns of the borderless table the page ends with (it may go on at the next page's top)
+    trailing_columns: tuple[_Interval, ...] = ()
 
 
 def _fill_key(rect: dict[str, Any]) -> tuple[Any, ...] | None:
@@ -1366,8 +1571,20 @@ def _layer_warning(number: int, layer: TextLayer, cids: int, images: int) -> str
     return None
 
 
-def raw_to_page(raw: _RawPage, settings: PdfSettings) -> _PageResult:
-    """Given a loaded page, return the model Page, its warnings and a title candidate."""
+def trailing_columns(blocks: Sequence[_Block], settings: PdfSettings) -> tuple[_Interval, ...]:
+    """Given a page's blocks in reading order, return the columns of the borderless table that
+    ends the page (below it at most a footer: `footer_max_lines` lines), or () if none does."""
+    tables = [b for b in blocks if b.columns]
+    if not tables:
+        return ()
+    last = max(tables, key=lambda b: b.bbox.bottom)
+    below = [line for b in blocks for line in b.lines if line.bbox and line.bbox.top >= last.bbox.bottom]
+    return last.columns if len(below) <= settings.footer_max_lines else ()
+
+
+def raw_to_page(raw: _RawPage, settings: PdfSettings, carried: Sequence[_Interval] = ()) -> _PageResult:
+    """Given a loaded page (and the columns of a table the previous page ended with), return the
+    model Page, its warnings, a title candidate and the columns of a table it ends with."""
     number = raw.number
     inked = [g for g in raw.glyphs if not g.blank]
     layer = _text_layer(len(inked), raw.cids, settings)
@@ -1383,7 +1600,12 @@ def raw_to_page(raw: _RawPage, settings: PdfSettings) -> _PageResult:
     horizontal = [s for s in segments if not s.vertical]
     em = _median((s.em for s in horizontal), _median((g.em for g in inked), 10.0))
     items: list[_Item] = [*horizontal, *table_blocks, *_vertical_blocks(vertical, number)]
-    blocks = [b for flow in order_items(items, em, settings) for b in flow_to_blocks(flow, number, settings)]
+    flows = order_items(items, em, settings, page=number)
+    blocks = [
+        b
+        for index, flow in enumerate(flows)
+        for b in flow_to_blocks(flow, number, settings, carried if index == 0 else ())
+    ]
     result = Page(
         number=number,
         lines=tuple(line for b in blocks for line in b.lines if line.text),
@@ -1392,7 +1614,12 @@ def raw_to_page(raw: _RawPage, settings: PdfSettings) -> _PageResult:
         width=raw.width,
         height=raw.height,
     )
-    return _PageResult(page=result, warnings=warnings, title=_heading(horizontal, em))
+    return _PageResult(
+        page=result,
+        warnings=warnings,
+        title=_heading(horizontal, em),
+        trailing_columns=trailing_columns(blocks, settings),
+    )
 
 
 def _heading(segments: Sequence[_Segment], em: float) -> str | None:
@@ -1518,7 +1745,8 @@ def _read(path: Path, settings: PdfSettings) -> Document:
                 note = f"page {number} could not be parsed ({detail}); its text is missing"
                 results.append(_PageResult(page=empty, warnings=(note,), title=None))
                 continue
-            results.append(raw_to_page(raw, settings))
+            carried = results[-1].trailing_columns if results else ()
+            results.append(raw_to_page(raw, settings, carried))
         metadata_title = _metadata_title(pdf.metadata)
     if not any(r.page.text_layer == "ok" for r in results):
         raise _no_text_error(results, damaged, path)
