@@ -89,6 +89,9 @@ _BLANK = re.compile(r"^[\-–—―‐ー－/・\s]*$")
 _INSTALLMENTS = re.compile(r"(\d+)\s?(?:回分割|分割|回払)")
 _CLAUSE_BREAK = re.compile(r"[、。,;\n]")
 _ASIDE = re.compile(r"[(（][^)）]*[)）]")
+#: what separates the words of a line: spaces, rules, and leaders between a label and its
+#: figure (製造業……48,500円, 製造業・・・・48,500円, 製造業：48,500円)
+_WORD_BREAK = re.compile(r"(?:[\s|｜]|[…‥]|[・･.．·]{2,}|[:：])+")
 _NOTE_LINE = re.compile(r"^\s*(?:※|\*|[(（]?注\s?[\d)）:：])")
 
 
@@ -229,7 +232,7 @@ def merge_ranges(text: str, matches: list[AmountMatch], joiners: tuple[str, ...]
 
 def gap_to_tokens(gap: str, row: int, split_words: bool) -> list[Token]:
     """Given the text between amounts, return its label tokens (split at spaces for lines)."""
-    pieces = re.split(r"[\s|｜]+", gap) if split_words else [gap]
+    pieces = _WORD_BREAK.split(gap) if split_words else [gap]
     tokens: list[Token] = []
     for piece in pieces:
         if not piece.strip() or squeeze(piece) in load_cues().bound_words:
@@ -413,7 +416,13 @@ def _read_industry(tokens: list[Token], i: int, grid: _Grid, rows: list[Row], ou
         grid.start_row = tokens[i].row
         return i + len(header)
     columns = grid.revenues or grid.options
-    values = _values(tokens, i + 1, tokens[i].row, max(len(columns), 1))
+    start = i + 1
+    while start < len(tokens) and tokens[start].row == tokens[i].row and is_premium_word(tokens[start].text):
+        # 製造業　年間保険料　48,500円: the word names what the amounts after it are
+        grid.period = label_to_period(tokens[start].text) or grid.period
+        grid.cue_row = tokens[start].row if grid.cue_row is None else max(grid.cue_row, tokens[start].row)
+        start += 1
+    values = _values(tokens, start, tokens[i].row, max(len(columns), 1))
     triples: list[tuple[Token, Token, Token | None]]
     if grid.revenues and len(_trim(values)) <= len(grid.revenues) <= len(values):
         triples = [(revenue, value, None) for revenue, value in zip(grid.revenues, values, strict=False)]
@@ -426,7 +435,20 @@ def _read_industry(tokens: list[Token], i: int, grid: _Grid, rows: list[Row], ou
     for revenue, premium, option in triples:
         if quote := _quote(tokens[i], revenue, premium, grid, rows, option):
             out.append(quote)
-    return i + 1 + len(values)
+    return start + len(values)
+
+
+def is_premium_word(text: str) -> bool:
+    """Given a label beside an industry in its row, return whether it only names the premium
+    (年間保険料, 月額, 保険料（円）) rather than another cell: a short label without figures
+    with a premium cue or a period word in it."""
+    cues = load_cues()
+    core = squeeze(clean_label(text))
+    if not 0 < len(core) <= MAX_PLACEHOLDER_CHARS or any(ch.isdigit() for ch in core):
+        return False
+    if is_industry_label(text) or contains_any(text, cues.revenue):
+        return False
+    return contains_any(text, cues.premium) or label_to_period(text) is not None
 
 
 def _header_values(tokens: list[Token], start: int) -> tuple[list[Token], OptionKind | None]:
@@ -923,6 +945,23 @@ def is_note_line(text: str) -> bool:
     return bool(_NOTE_LINE.match(nfkc(text)))
 
 
+def is_grid_line(text: str) -> bool:
+    """Given a line, return whether it reads as a row of a grid: short, with an amount, no sentence."""
+    norm = squeeze(text)
+    return "。" not in norm and len(norm) < load_cues().prose_min_chars and bool(find_amounts(text))
+
+
+def _is_band_heading(text: str) -> bool:
+    """Given a line, return whether it heads a revenue band of a grid list (■売上高1億円の場合)."""
+    cues = load_cues()
+    return (
+        _is_heading(text)
+        and contains_any(text, cues.revenue)
+        and contains_any(text, cues.band_words)
+        and len(find_amounts(text)) == 1
+    )
+
+
 def _is_heading(text: str) -> bool:
     """Given a line, return whether it heads a section (■…, 【…】, # …)."""
     return nfkc(text).strip().startswith(load_cues().block_breaks)
@@ -938,14 +977,24 @@ def context_text(lines: list[Line], index: int, last: int | None = None) -> str:
     """
     cues = load_cues()
     above: list[str] = []
-    for line in reversed(lines[max(0, index - CONTEXT_LINES) : index]):
+    read = 0
+    for line in reversed(lines[max(0, index - CONDITION_MAX_DISTANCE) : index]):
         text = line.text
         prose = "。" in text and len(squeeze(text)) >= cues.prose_min_chars
         has_premium = contains_any(text, cues.premium)
         if prose and not has_premium:
             break
         above.append(text)
-        if _is_heading(text) or (has_premium and not prose):
+        if _is_band_heading(text):
+            continue  # ■売上高5億円の場合: a sibling grid of the same list, whose caption is ours too
+        if not _is_heading(text) and is_grid_line(text):
+            continue  # a row of a sibling grid (製造業　年間保険料　48,500円) names no section
+        # a line naming the premiums ends the caption, unless it ends a sentence broken over
+        # lines (…年間保険料（一時払）の例です。), whose start above still states the conditions
+        if _is_heading(text) or (has_premium and not prose and "。" not in text):
+            break
+        read += 1
+        if read >= CONTEXT_LINES:
             break
     below: list[str] = []
     after = (index if last is None else last) + 1

@@ -317,14 +317,36 @@ def merge_split_entries(entries: list[Entry], separator: str) -> list[Entry]:
 # --- entries of a document ------------------------------------------------------------------
 
 
+def lines_to_units(lines: list[Line]) -> list[str | None]:
+    """Given lines in reading order, return per line the unit a declaration above it puts in force.
+
+    A line that only declares a unit (（単位：千円）) states it for the bare figures of the
+    lines after it (・事故原因調査費用　3,500), until prose (a sentence) or another
+    declaration; figures printed with their own unit keep it.
+    """
+    units: list[str | None] = []
+    unit: str | None = None
+    for line in lines:
+        declared = text_to_default_unit(line.text)
+        if declared is not None and not find_amounts(line.text):
+            unit = declared
+            units.append(None)
+            continue
+        if is_prose(line.text) or "。" in nfkc(line.text):
+            unit = None
+        units.append(unit)
+    return units
+
+
 def lines_to_entries(lines: list[Line]) -> list[Entry]:
     """Given lines in reading order, return their entries (a bare label may take the next line's amount)."""
     entries: list[Entry] = []
+    units = lines_to_units(lines)
     for index, line in enumerate(lines):
         text = unspace(line.text)
         segments = text_to_segments(text)
         for number, segment in enumerate(segments):
-            found = segment_to_entries(segment, line.page, index)
+            found = segment_to_entries(segment, line.page, index, units[index])
             if text != line.text:  # letter-spacing undone: quote the line as printed
                 found = [replace(e, evidence=line.text) for e in found]
             if number + 1 < len(segments):

@@ -7,7 +7,11 @@ a second (a transposed matrix with 円 only in its caption, grouped industries i
 tables with 月払/年払 columns, a one-sentence quote beside a starting price, a
 whitespace-aligned text grid with ※ marks and 個別見積 cells; a total printed first, a total
 stated in prose, two numbered cases, 千円 tables, statistics without a breakdown; an agency
-named 損保, a co-insurance list, dated form numbers). src/ holds the HTML a PDF was printed
+named 損保, a co-insurance list, dated form numbers), and hp9–hp11 in a third (a two-level
+revenue header over ※-marked industries with the plan stated in its own section; two plan
+tables with their conditions in the captions beside a statistics sidebar; text copied from a
+PDF with 業種　年間保険料　金額 rows under ■売上高…の場合 bands, a sentence broken over lines,
+and 千円 figures declared on a （単位：千円） line). src/ holds the HTML a PDF was printed
 from; it is the PDF's source, not a brochure.
 
 Rows are matched the way ../shared/tools/score.py matches them: premiums as a set of

@@ -758,3 +758,79 @@ def test_one_industry_grid_with_period_columns(caption: str) -> None:
 def test_a_grid_without_one_industry_quotes_nothing(caption: str) -> None:
     grid = table(("売上高", "月払", "年払"), ("1億円", "3,500円", "40,000円"))
     assert document_to_premiums(table_document(caption, grid), "d") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a period word between the industry and its premium: 業種　年間保険料　金額円 under bands
+        (
+            "保険料例\n■売上高１億円の場合\n　製造業　　　年間保険料　４８，５００円\n"
+            "■売上高５億円の場合\n　製造業　　　年間保険料　９７，２００円",
+            {("製造業", 100_000_000, 48_500, "annual"), ("製造業", 500_000_000, 97_200, "annual")},
+        ),
+        # the word names the period that the row's premium has (月額 → monthly)
+        (
+            "保険料例\n売上高3億円の場合\n小売業 月額保険料 4,800円\n卸売業 月額保険料 3,900円",
+            {("小売業", 300_000_000, 4_800, "monthly"), ("卸売業", 300_000_000, 3_900, "monthly")},
+        ),
+        # no premium cue anywhere: the word alone does not make a label (限度額) a premium
+        ("売上高1億円の場合\n製造業 支払限度額 1,000万円", set()),
+    ],
+)
+def test_premium_word_beside_the_industry(text: str, expected: set[tuple[str, int, int, str]]) -> None:
+    assert keys(document_to_premiums(lines_document(text), "d")) == expected
+
+
+BAND_LIST = (
+    "１．保険料例\n"
+    "以下は、賠償責任支払限度額１億円、費用損害支払限度額１，０００万円、免責金\n"
+    "額なし、保険期間１年の場合の年間保険料（一時払）の例です。\n"
+    "■売上高１億円の場合\n製造業　年間保険料　４８，５００円\n小売業　年間保険料　５１，３００円\n"
+    "■売上高５億円の場合\n製造業　年間保険料　９７，２００円\n小売業　年間保険料　１０２，９００円\n"
+    "■売上高１０億円の場合\n製造業　年間保険料　１４５，８００円\n小売業　年間保険料　１５４，３００円\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # the sentence over a list of band grids (broken over two lines) qualifies every band,
+        # past the sibling band headings and their rows
+        (BAND_LIST, {(100_000_000, 10_000_000, 0)}),
+        # a heading that is no band (■ご注意) ends the caption: its conditions stay unknown
+        (BAND_LIST.replace("■売上高１０億円の場合", "■ご注意\n■売上高１０億円の場合"), None),
+        # a section stating the one plan quoted (補償プラン) is a condition block
+        (
+            "■補償プラン\n支払限度額 5,000万円／免責金額 0円\n■保険料表\n年間保険料(円)\n"
+            "業種 1億円 3億円\n製造業 62,300 98,400",
+            {(50_000_000, 50_000_000, 0)},
+        ),
+    ],
+)
+def test_conditions_over_a_list_of_bands(text: str, want: set[tuple[int, int, int]] | None) -> None:
+    records = document_to_premiums(lines_document(text), "d")
+    assert records
+    found = {(r.liability_limit_jpy, r.expense_limit_jpy, r.deductible_jpy) for r in records}
+    if want is None:  # the last band's rows lose the sentence, the first bands keep it
+        assert (None, None, None) in found and (100_000_000, 10_000_000, 0) in found
+    else:
+        assert found == want
+
+
+@pytest.mark.parametrize(
+    "separator",
+    [
+        "……",  # leader ellipses between the industry and its figure
+        "・・・・",  # leader middle dots (a single ・ stays inside 医療・福祉)
+        "：",  # a colon glued to the industry
+        "　：　",  # a colon between ideographic spaces
+    ],
+)
+def test_leaders_between_industry_and_premium(separator: str) -> None:
+    rows = f"医療・福祉{separator}４８，５００円\n製造業{separator}５２，１００円"
+    text = f"保険料例\n■売上高１億円の場合\n{rows}"
+    assert keys(document_to_premiums(lines_document(text), "d")) == {
+        ("医療・福祉", 100_000_000, 48_500, "annual"),
+        ("製造業", 100_000_000, 52_100, "annual"),
+    }

@@ -474,3 +474,40 @@ def test_labels_are_published_as_printed() -> None:
     records = document_to_loss_scenarios(document, "d")
     assert [r.item_label for r in records] == ["事故原因調査費用", "お詫び状作成・送付費用", "合計"]
     assert {r.scenario_label for r in records} == {"想定損害額（事故例）"}  # numbering is cleaned too
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a （単位：千円） line puts 千円 in force for the bare figures of the bullets below it,
+        # with 小計 per block and a 合計 over them
+        (
+            "想定事故例\n（単位：千円）\n【費用損害】\n"
+            "・事故原因調査費用　３，５００\n・データ復旧費用　１，５００\n　小計　５，０００\n"
+            "【賠償損害】\n・損害賠償金　２０，０００\n・争訟費用　３，０００\n　小計　２３，０００\n"
+            "合計　２８，０００",
+            [
+                (1, 3_500_000, "item"),
+                (1, 1_500_000, "item"),
+                (1, 5_000_000, "subtotal"),
+                (1, 20_000_000, "item"),
+                (1, 3_000_000, "item"),
+                (1, 23_000_000, "subtotal"),
+                (1, 28_000_000, "total"),
+            ],
+        ),
+        # a sentence ends the declaration: bare figures after it are in no unit, and give nothing
+        (
+            "想定事故例\n（単位：千円）\nこの表の金額は試算です。\n"
+            "・調査費用　３，５００\n・復旧費用　１，５００\n合計　５，０００",
+            [],
+        ),
+        # figures printed with their own unit keep it under a 千円 declaration
+        (
+            "想定損害額\n（単位：千円）\n・調査費用　300万円\n・復旧費用　200万円\n合計　500万円",
+            [(1, 3_000_000, "item"), (1, 2_000_000, "item"), (1, 5_000_000, "total")],
+        ),
+    ],
+)
+def test_unit_declared_on_a_line_of_its_own(text: str, expected: list[Row]) -> None:
+    assert rows(lines_document(text)) == expected
