@@ -80,6 +80,9 @@ class CoverageCues:
     field_label: tuple[str, ...] = ()
     field_label_rest_max_chars: int = 3
     figure_only_rest_max_chars: int = 2
+    wrap_end_chars: str = ""
+    wrap_start_chars: str = ""
+    field_line: re.Pattern[str] | None = None
 
 
 def _words(data: Mapping[str, Any], key: str) -> tuple[str, ...]:
@@ -120,6 +123,9 @@ def mapping_to_cues(data: Mapping[str, Any]) -> CoverageCues:
         field_label=tuple(sorted(_words(data, "field_label_cues"), key=len, reverse=True)),
         field_label_rest_max_chars=int(data.get("field_label_rest_max_chars", 3)),
         figure_only_rest_max_chars=int(data.get("figure_only_rest_max_chars", 2)),
+        wrap_end_chars=nfkc(str(data.get("wrap_end_chars", ""))),
+        wrap_start_chars=nfkc(str(data.get("wrap_start_chars", ""))),
+        field_line=re.compile(str(data["field_line_pattern"])) if data.get("field_line_pattern") else None,
     )
 
 
@@ -211,7 +217,44 @@ def is_field_label(text: str, next_text: str | None, cues: CoverageCues | None =
     for cue in cues.field_label:
         rest = rest.replace(cue, "")
     rest = re.sub(r"[\d・、,:：/()（）]", "", rest)
+    # a coverage term may name whose field it is (費用合計の支払限度額 / 3,000万円)
+    for match in reversed(taxonomy.match_all(rest, weak=False)):
+        rest = rest[: match.start] + rest[match.end :]
     return len(rest) <= cues.field_label_rest_max_chars
+
+
+#: circled and negative-circled numbers (①, ❶), which NFKC turns into plain digits
+_ENCLOSED_NUMBERS = frozenset(
+    [chr(c) for c in range(0x2460, 0x24FF + 1)] + [chr(c) for c in range(0x2776, 0x2793 + 1)]
+)
+
+
+def straddles(previous: str, text: str, words: Iterable[str]) -> bool:
+    """Given a line, the line after it and cue words, return whether a cue runs across the line
+    break (支払限 / 度額; お支払いの対象となら / ない主な場合) and so joins the two lines."""
+    return any(
+        has_any(previous + text, (word,)) and not has_any(previous, (word,)) and not has_any(text, (word,))
+        for word in words
+    )
+
+
+def is_wrapped_line(previous: str, text: str, cues: CoverageCues | None = None) -> bool:
+    """Given a line and the line before it, return whether the line continues it: text copied
+    from a PDF column is broken every few characters, so a line that the one before leaves
+    mid-phrase (…被害の / 初期対応に) or that opens with what no heading opens with (る原因…,
+    ターの設置…) is the rest of a sentence, not a heading."""
+    cues = cues or load_cues()
+    raw = text.strip()
+    if raw and (starts_with_bullet(raw) or raw[0] in _ENCLOSED_NUMBERS):
+        return False  # a bulleted or numbered line (③相談費用) opens an item of its own
+    before, after = plain(previous).strip(), strip_label_marks(plain(text)).strip()
+    if not before or not after or before.endswith(("。", ":", "：")) or find_amounts(before):
+        return False
+    if plain(text).strip() != after:
+        return False  # a bulleted or numbered line opens an item of its own
+    if straddles(before, after, cues.exclusion_heading + cues.stop_heading + cues.coverage_heading):
+        return True
+    return before[-1] in cues.wrap_end_chars or after[0] in cues.wrap_start_chars
 
 
 def _next_text(units: list[Unit], index: int) -> str | None:
@@ -315,6 +358,15 @@ def units_to_contexts(units: list[Unit], cues: CoverageCues | None = None) -> li
             out.append(replace(state, unit=unit, heading=False))
             continue
         text = plain(unit.norm)
+        previous = units[index - 1] if index else None
+        if (
+            previous is not None
+            and not previous.is_table
+            and is_wrapped_line(previous.norm, unit.text, cues)
+            and not find_amounts(text)
+        ):
+            out.append(replace(state, unit=unit, heading=False))
+            continue
         if is_question(text):
             # an FAQ answer restates what its question asks about (見舞金はいくらまで…？)
             asked = tuple(taxonomy.distinct_ids(taxonomy.match_all(text, weak=False)))
@@ -323,7 +375,8 @@ def units_to_contexts(units: list[Unit], cues: CoverageCues | None = None) -> li
             )
             out.append(replace(state, unit=unit, heading=True))
             continue
-        if not is_heading(text) or find_amounts(text) or is_description(text, cues):
+        is_field_line = cues.field_line is not None and cues.field_line.search(text) is not None
+        if not is_heading(text) or find_amounts(text) or is_description(text, cues) or is_field_line:
             if has_any(text, cues.stop_line):
                 state = replace(
                     state, scope="stop", heading_ids=(), rider=None, option=None, stop_heading=text
@@ -359,7 +412,11 @@ def _heading_state(
     """Given the scope before a heading and the heading, return the scope it opens."""
     ids = tuple(taxonomy.distinct_ids(taxonomy.match_all(text, weak=False)))
     riders = rider_names(text, cues)
-    excludes = has_any(text, cues.exclusion_heading)
+    # a heading broken over two lines (お支払いの対象となら / ない主な場合) is read whole
+    following = _next_text(units, index)
+    excludes = has_any(text, cues.exclusion_heading) or (
+        following is not None and straddles(text, plain(following), cues.exclusion_heading)
+    )
     if excludes:
         ids = ()  # 身代金は補償されません names what is not offered
     covers = not excludes and has_any(text, cues.coverage_heading)

@@ -24,7 +24,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -49,6 +49,7 @@ from extractors.coverages import (
     load_cues,
     plain,
     rider_names,
+    straddles,
 )
 from extractors.document import Document, Table, nfkc
 from extractors.records import LimitRecord
@@ -71,6 +72,7 @@ class LimitCues:
     lower_window: int
     days_patterns: tuple[re.Pattern[str], ...]
     window_units: Mapping[str, Fraction]
+    month_units: frozenset[str]
     topic_sections: tuple[tuple[str, str], ...]  # (topic word, section id), longest word first
     basis: tuple[tuple[str, str], ...]  # (word, basis), most specific first
     per_unit_basis: Mapping[str, str]
@@ -84,6 +86,7 @@ class LimitCues:
     plan: tuple[str, ...] = ()
     whole_policy: tuple[str, ...] = ()
     rider_topics: tuple[str, ...] = ()
+    cap_bases: frozenset[str] = frozenset()
 
 
 def _as_list(value: object) -> list[object]:
@@ -110,6 +113,7 @@ def mapping_to_limit_cues(data: Mapping[str, Any]) -> LimitCues:
         lower_window=int(data.get("lower_window", 40)),
         days_patterns=tuple(re.compile(str(p)) for p in _as_list(data["days_patterns"])),
         window_units={nfkc(str(k)): Fraction(str(v)) for k, v in data.get("window_units", {"日": 1}).items()},
+        month_units=frozenset(nfkc(str(u)) for u in data.get("month_units", [])),
         topic_sections=tuple(
             sorted(
                 (
@@ -132,6 +136,7 @@ def mapping_to_limit_cues(data: Mapping[str, Any]) -> LimitCues:
         plan=words("plan_cues"),
         whole_policy=words("whole_policy_words"),
         rider_topics=words("rider_topic_words"),
+        cap_bases=frozenset(str(b) for b in data.get("cap_bases", ())),
     )
 
 
@@ -193,12 +198,17 @@ def text_to_figures(norm: str, cues: LimitCues, default_unit: str | None = None)
 
 
 def window_days(match: re.Match[str], cues: LimitCues) -> int | None:
-    """Given a days pattern's match (number, unit), return the window in days (1年 = 365, 6か月 = 183)."""
+    """Given a days pattern's match (number, unit), return the window in days (1年 = 365, 6か月 = 180)."""
     unit = nfkc(match.group(2)) if match.re.groups >= 2 and match.group(2) else "日"
     per_unit = cues.window_units.get(unit)
     if per_unit is None:
         return None
-    return int(int(match.group(1)) * per_unit + Fraction(1, 2))  # half up: 6か月 = 182.5 → 183
+    count = int(match.group(1))
+    year = cues.window_units.get("年")
+    # months that make whole years are years (12か月 = 365日); other months count as window_units says
+    if unit in cues.month_units and year is not None and count % 12 == 0:
+        return int(count // 12 * year)
+    return int(count * per_unit + Fraction(1, 2))
 
 
 def _is_or_gap(gap: str, cues: LimitCues) -> bool:
@@ -471,6 +481,17 @@ def _rider_for(norm: str, figure: Figure, ctx: UnitContext) -> str | None:
     return ctx.rider if has_any(norm[: figure.start], load_cues().set_) else None
 
 
+def _is_item_cap(sentence: str, figure: Figure, ctx: UnitContext, cues: LimitCues) -> bool:
+    """Given a sentence, a figure no cue governs and its context, return whether the figure is
+    still a cap: an amount per victim (見舞金（1名あたり1,000円）) printed beside the item it is
+    paid under, in a block that offers cover (not a case story's 見舞金（1名500円）)."""
+    if figure.amount_jpy is None or ctx.scope != "coverage":
+        return False
+    if figure_basis(sentence, figure, cues) not in cues.cap_bases:
+        return False
+    return bool(_subject_matches(sentence, figure.start))
+
+
 def sentence_to_found(
     sentence: str,
     ctx: UnitContext,
@@ -503,6 +524,8 @@ def sentence_to_found(
         elif in_column and columns is not None:
             default = columns.kind
         kind = figure_type(sentence, figure, cues, default=default or default_kind)
+        if kind is None and _is_item_cap(sentence, figure, ctx, cues):
+            kind = "limit"
         if kind is None:
             continue
         previous_kind = kind
@@ -600,6 +623,11 @@ def text_unit_to_found(
     of the brochure's riders), return the limits its sentences state."""
     unit = ctx.unit
     found: list[Found] = []
+    # a paragraph that opens with an item's name (- 〈再発防止費用補償特約〉 …。支払限度額 500万円)
+    # is about that item: its sentences that name no term of their own are the item's
+    lead = tuple(taxonomy.leading_ids(plain(unit.norm)))
+    if lead:
+        ctx = replace(ctx, heading_ids=lead)
     for sentence in _sentences(plain(unit.norm)):
         found.extend(
             sentence_to_found(sentence, ctx, cues, unit.page, unit.text, columns, rider_ids=rider_ids)
@@ -638,7 +666,14 @@ def text_units_to_found(
             elif columns is not None:
                 columns.read_row(line.norm)
         text = plain(ctx.unit.norm)
-        if previous is not None and is_field_label(plain(previous.unit.norm), text):
+        if previous is not None and (
+            is_field_label(plain(previous.unit.norm), text)
+            or (
+                not find_amounts(previous.unit.norm)
+                and straddles(plain(previous.unit.norm), text, (cue for cue, _ in cues.before))
+            )
+        ):
+            # a field label above its figure, or a cue broken over the line end (支払限 / 度額 500万円)
             found.extend(field_to_found(previous, ctx, cues))
         else:
             found.extend(text_unit_to_found(ctx, cues, columns, rider_ids))

@@ -16,9 +16,11 @@ from extractors.coverages import (
     is_field_label,
     is_figure_only,
     is_rider_line,
+    is_wrapped_line,
     list_items,
     offered_clauses,
     rider_names,
+    straddles,
     units_to_contexts,
 )
 from extractors.document import CELL_SEPARATOR, Cell, Document, Line, Page, Table
@@ -641,3 +643,74 @@ def test_item_heading_unknown_to_taxonomy_takes_its_description_head() -> None:
 def test_table_label_cell_is_read_as_a_compound(label: str, expected: set[str]) -> None:
     doc = doc_from_text(f"補償内容\n特約名\t支払限度額\n{label}\t1,000万円")
     assert {r.coverage_id for r in document_to_coverages(doc, "t")} == expected
+
+
+@pytest.mark.parametrize(
+    ("previous", "text", "expected"),
+    [
+        # the line before ends on a particle (…初期対応に): the phrase runs on
+        ("有無の確認などの初期対応に", "要する費用", True),
+        # the line opens with an inflection no heading opens with (る原因…)
+        ("フォレンジック調査会社によ", "る原因・被害範囲の調査費用", True),
+        # an exclusion cue broken over the line end, with spaced characters
+        ("お 支 払 い の 対 象 と な ら", "な い 主 な 場 合", True),
+        # an item name after a finished line opens an item of its own
+        ("支払限度額 1,000万円", "原因調査費用", False),
+        # a numbered line is an item even after a line ending on a particle
+        ("弁護士・コンサルタントへの", "③相談費用", False),
+        # a sentence that ends (。) is followed by a new line, not a wrap
+        ("初期対応費用を補償します。", "るいは", False),
+    ],
+)
+def test_is_wrapped_line(previous: str, text: str, expected: bool) -> None:
+    assert is_wrapped_line(previous, text) is expected
+
+
+@pytest.mark.parametrize(
+    ("previous", "text", "expected"),
+    [
+        # 支払限度額 broken after 支払限
+        ("支払限", "度額 500万円", True),
+        # the cue is whole on one line: nothing is joined
+        ("支払限度額", "500万円", False),
+        # no cue across the break
+        ("原因調査", "費用", False),
+    ],
+)
+def test_straddles(previous: str, text: str, expected: bool) -> None:
+    assert straddles(previous, text, ("支払限度額", "限度額")) is expected
+
+
+@pytest.mark.parametrize(
+    ("label", "expected"),
+    [
+        # a coverage term may name whose field it is (費用合計の支払限度額)
+        ("費 用 合 計 の 支 払 限 度 額", True),
+        # other words than a term are a heading of their own
+        ("ご契約いただける支払限度額", False),
+    ],
+)
+def test_field_label_may_name_its_coverage(label: str, expected: bool) -> None:
+    assert is_field_label(label, "3,000万円（①～⑤の合計）") is expected
+
+
+def test_wrapped_lines_keep_the_item_scope() -> None:
+    # a PDF column broken every few characters: the description's broken lines are no
+    # headings, so the figure after them stays the item's, and a broken exclusion heading stops
+    text = (
+        "補償内容\n①相談費用\n弁護士・コンサルタントへの\n相談に要する費用\n支払限度額 300万円\n"
+        "お 支 払 い の 対 象 と な ら\nな い 主 な 場 合\n・身代金の支払い"
+    )
+    contexts = document_to_contexts(doc_from_text(text))
+    by_text = {c.unit.norm: c for c in contexts}
+    assert by_text["支払限度額 300万円"].heading_ids == ("expense.legal",)
+    assert by_text["・身代金の支払い"].scope == "stop"
+    assert "expense.extortion" not in {r.coverage_id for r in document_to_coverages(doc_from_text(text), "t")}
+
+
+def test_field_line_is_no_heading() -> None:
+    # 補償期間：最長６か月 holds 補償 but states a field of the section above, not a new block
+    text = "補償内容\n事業中断損失補償\n支払限度額：３，０００万円\n補償期間：最長６か月"
+    contexts = document_to_contexts(doc_from_text(text))
+    assert contexts[-1].heading is False
+    assert contexts[-1].heading_ids == ("business_interruption",)

@@ -366,9 +366,11 @@ def rows_of(text: str) -> set[tuple[str | None, str, int | float | None]]:
         ("事故発生日から1年以内に要したもの", 365),
         # 1年を経過するまで is the same window
         ("事故を発見した日から1年を経過するまでに要したもの", 365),
-        # a month is a twelfth of a year, rounded half up (6か月 = 182.5 → 183; 12か月 = 365)
-        ("発見後6か月以内", 183),
+        # a month counts 30 days, as insurers' day counts do
+        ("発見後6か月以内", 180),
+        # months that make whole years are years: 12か月 is 1年, 24か月 2年
         ("発見後12ヶ月以内", 365),
+        ("発見後24カ月以内", 730),
         # weeks
         ("2週間以内", 14),
         # an indemnity period written as a maximum, or as a limit in days
@@ -673,3 +675,38 @@ def test_table_rider_label_limit_goes_to_its_head_noun() -> None:
     doc = doc_from_text("オプション\n特約名\t支払限度額\n情報漏えい見舞費用補償特約\t1名につき1,000円")
     (row,) = document_to_limits(doc, "t")
     assert (row.coverage_id, row.amount_jpy) == ("expense.condolence", 1_000)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a per-victim amount beside its item, in a block that offers cover, is a cap
+        (
+            "## 補償の概要\n- 個人情報漏えい見舞金（１名あたり １，０００円）",
+            {("expense.condolence", "limit", 1_000)},
+        ),
+        # the same amount in a case story's cost list is no limit
+        ("事故例\n支出\n- 見舞金支払い(1名500円) 5,000万円", set()),
+        # a paragraph opening with an item's name: its figure sentence names no term of its own
+        (
+            "## 特約\n- 〈再発防止費用補償特約〉 再発防止策の実施に要する費用を補償します。"
+            "支払限度額 ５００万円",
+            {("expense.prevention", "limit", 5_000_000)},
+        ),
+        # a limit cue broken over a line end (支払限 / 度額) is read whole
+        ("補償内容\n②原因調査費用\n支払限\n度額 500万円", {("expense.forensics", "limit", 5_000_000)}),
+        # a field label naming its coverage (費用合計の) above a figure-only line
+        (
+            "補償内容\n費 用 合 計 の 支 払 限 度 額\n3,000万円（①～⑤の合計）",
+            {("expense", "limit", 30_000_000)},
+        ),
+        # an incident's costs as a whole name the expense section
+        (
+            "### 2. サイバーインシデント対応費用補償\n- データ等復旧費用\n\n"
+            "支払限度額：５，０００万円（費用合計・保険期間中）",
+            {("expense", "limit", 50_000_000)},
+        ),
+    ],
+)  # fmt: skip
+def test_generalised_item_attribution(text: str, expected: set[tuple[object, ...]]) -> None:
+    assert rows_of(text) == expected
