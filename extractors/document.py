@@ -55,16 +55,20 @@ class Line:
 
     @property
     def norm(self) -> str:
+        """Given nothing, return the text in NFKC form (what matching reads; `text` is the evidence)."""
         return nfkc(self.text)
 
 
 @dataclass(frozen=True)
 class Cell:
+    """One table cell: its verbatim text and, for PDFs, where it was printed."""
+
     text: str
     bbox: BBox | None = None
 
     @property
     def norm(self) -> str:
+        """Given nothing, return the text in NFKC form (what matching reads; `text` is the evidence)."""
         return nfkc(self.text)
 
 

@@ -65,7 +65,11 @@ def file_to_extraction(path: Path, raw_dir: Path) -> Extraction:
     try:
         data = path.read_bytes()
     except OSError as e:
-        raise BrochureError(f"cannot read the file: {e.strerror}", stage="read", source=source_file) from e
+        raise BrochureError(
+            f"cannot read the file ({e.strerror or e}); check that it still exists and is readable",
+            stage="read",
+            source=source_file,
+        ) from e
     doc_id = bytes_to_doc_id(data)
     try:
         document = readers.read(path)

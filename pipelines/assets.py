@@ -56,6 +56,7 @@ def partition_range_tags(keys: Sequence[str]) -> dict[str, str]:
 
 
 def _cell(value: object, width: int) -> str:
+    """Given a value and a width, return it as one markdown table cell (pipes escaped, cut to width)."""
     text = "" if value is None else str(value).replace("|", "\\|").replace("\n", " ")
     return text if len(text) <= width else text[: width - 1] + "…"
 
@@ -88,16 +89,14 @@ def extraction(context: dg.AssetExecutionContext, settings: BrochureSettings) ->
     results: dict[str, Result] = {}
     for i, key in enumerate(keys, 1):
         started = time.perf_counter()
+        source_file = partition_key_to_source_file(key)
         result = brochure_to_result(raw_dir, key)
         if isinstance(result, UnexpectedError):
-            context.log.error(
-                f"{partition_key_to_source_file(key)}: the extractor crashed\n{result.traceback}"
-            )
+            context.log.error(f"{source_file}: the extractor crashed\n{result.traceback}")
             result = result.record
         results[key] = result
         line = result_line(result, time.perf_counter() - started)
         ok = not isinstance(result, IngestErrorRecord)
-        source_file = partition_key_to_source_file(key)
         progress = {"index": i, "total": len(keys), "source_file": source_file, "ok": ok, "line": line}
         context.log.log(
             logging.INFO if ok else logging.WARNING, f"[{i}/{len(keys)}] {line}", extra={PROGRESS: progress}
@@ -118,6 +117,7 @@ def extraction(context: dg.AssetExecutionContext, settings: BrochureSettings) ->
 
 
 def _table_metadata(table: str, publication: Publication) -> dict[str, Any]:
+    """Given a table and the run's publication, return the output metadata: row counts and a preview."""
     frames = [f for f in publication.frames[table].values() if f.height]
     published = pl.concat(frames, how="vertical") if frames else None
     failed = len(publication.failed) if table in DATA_TABLES else 0
@@ -131,22 +131,28 @@ def _table_metadata(table: str, publication: Publication) -> dict[str, Any]:
     }
 
 
+def _quarantine_check_result(quarantine: pl.DataFrame) -> dg.AssetCheckResult:
+    """Given the run's quarantine rows, return the quarantine table's own (always passing) check result."""
+    # a quarantine row failing its own model would have made the publication broken
+    return dg.AssetCheckResult(
+        asset_key="quarantine",
+        check_name=VALID_ROWS,
+        passed=True,
+        description=f"{quarantine.height} quarantined rows, all well-formed",
+        metadata={
+            "rows_quarantined": quarantine.height,
+            "by_table": dg.MetadataValue.json(
+                dict(quarantine.group_by("table").len().sort("table").iter_rows())
+            ),
+        },
+    )
+
+
 def _check_result(table: str, publication: Publication) -> dg.AssetCheckResult:
+    """Given a published table, return its valid_rows result: WARN with samples when rows were quarantined."""
     quarantine = pl.concat(list(publication.frames["quarantine"].values()), how="vertical")
     if table == "quarantine":
-        # a quarantine row failing its own model would have made the publication broken
-        return dg.AssetCheckResult(
-            asset_key=table,
-            check_name=VALID_ROWS,
-            passed=True,
-            description=f"{quarantine.height} quarantined rows, all well-formed",
-            metadata={
-                "rows_quarantined": quarantine.height,
-                "by_table": dg.MetadataValue.json(
-                    dict(quarantine.group_by("table").len().sort("table").iter_rows())
-                ),
-            },
-        )
+        return _quarantine_check_result(quarantine)
     cases = publication.failure_cases[table]
     quarantined = quarantine.filter(pl.col("table") == table)
     return dg.AssetCheckResult(
@@ -179,6 +185,7 @@ def _check_result(table: str, publication: Publication) -> dg.AssetCheckResult:
 
 
 def _broken_result(table: str, publication: Publication) -> dg.AssetCheckResult:
+    """Given a table of a broken publication, return its failing (ERROR) valid_rows result."""
     cases = publication.broken.get(table)
     reason = (
         f"{table} as a whole failed validation (a bug in the code, not in a brochure)"

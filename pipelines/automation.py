@@ -38,7 +38,10 @@ def remove_deleted_brochures(
     raw_dir = settings.raw_path()
     if not raw_dir.is_dir():
         # an unmounted or mistyped raw folder must not look like "every brochure was deleted"
-        raise dg.Failure(f"the raw folder {raw_dir} does not exist; refusing to prune the warehouse")
+        raise dg.Failure(
+            f"the raw folder {raw_dir} does not exist; refusing to prune the warehouse. "
+            "Mount or create it (or fix the `settings` resource's raw_dir), then run again"
+        )
     keep = set(context.instance.get_dynamic_partitions(PARTITIONS)) | set(list_brochures(raw_dir))
     removed = warehouse_io_manager.warehouse().prune(TABLES, keep)
     for path in removed:

@@ -42,6 +42,7 @@ SEVERITIES: dict[Severity, dg.AssetCheckSeverity] = {
 
 
 def _spec(rule: Rule) -> dg.AssetCheckSpec:
+    """Given a cross-table rule, return its asset check spec (on its table, depending on what it reads)."""
     return dg.AssetCheckSpec(
         rule.name,
         asset=rule.table,
@@ -51,10 +52,12 @@ def _spec(rule: Rule) -> dg.AssetCheckSpec:
 
 
 def _details_text(details: dict[str, Any]) -> str:
+    """Given a failure's details, return them as `key=value, …`."""
     return ", ".join(f"{k}={v}" for k, v in details.items())
 
 
 def _failures_to_frame(failures: list[Failure]) -> pl.DataFrame:
+    """Given a rule's failures, return them as a frame of strings (for a markdown sample)."""
     return pl.DataFrame(
         {
             "table": [f.table for f in failures],

@@ -76,6 +76,14 @@ def warehouse_outcomes(snapshot: Snapshot, stems: Sequence[str] | None = None) -
     return sorted(outcomes, key=lambda o: o.source_file)
 
 
+def attention_lines(outcomes: Sequence[Outcome]) -> list[str]:
+    """Given the brochures' outcomes, return a heading and a line per brochure in error or quarantined."""
+    attention = [o for o in outcomes if o.error is not None or o.quarantined]
+    if not attention:
+        return []
+    return [f"{len(attention)} brochures need attention:", *(f"  {outcome_line(o)}" for o in attention)]
+
+
 def summary_lines(warehouse: Warehouse, snapshot: Snapshot, outcomes: Sequence[Outcome]) -> list[str]:
     """Given the warehouse and its brochures' outcomes, return the closing summary."""
     failed = sum(o.error is not None for o in outcomes)
@@ -147,9 +155,8 @@ def _run_failure(result: dg.ExecuteInProcessResult) -> str:
     messages = []
     for event in result.all_events:
         error = getattr(event.event_specific_data, "error", None)
-        while (
-            error is not None and error.cause is not None
-        ):  # the user code's exception, not Dagster's wrapper
+        # the innermost cause is the user code's exception; the outer ones are Dagster's wrappers
+        while error is not None and error.cause is not None:
             error = error.cause
         if event.is_step_failure and error is not None:
             messages.append(f"step {event.step_key}: {error.message.strip()}")
@@ -210,12 +217,7 @@ def ingest(raw: Path, warehouse_location: str, *, verbose: bool, out: TextIO, er
 
     snapshot = read_snapshot(warehouse)
     outcomes = warehouse_outcomes(snapshot, [partition_file_stem(k) for k in keys])
-    attention = [o for o in outcomes if o.error is not None or o.quarantined]
-    if attention:
-        print(f"{len(attention)} brochures need attention:", file=out)
-    for outcome in attention:
-        print(f"  {outcome_line(outcome)}", file=out)
-    for line in [*checks, *summary_lines(warehouse, snapshot, outcomes)]:
+    for line in [*attention_lines(outcomes), *checks, *summary_lines(warehouse, snapshot, outcomes)]:
         print(line, file=out)
     print(f"took {time.perf_counter() - started:.1f} s", file=out)
     unaccounted = [o.source_file for o in outcomes if o.error is None and not o.rows.get("documents")]
@@ -241,6 +243,7 @@ def summary(warehouse_location: str, *, out: TextIO, err: TextIO) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """Given nothing, return the parser of the `ingest` and `summary` commands."""
     parser = argparse.ArgumentParser(
         prog="brochures", description="Cyber-insurance brochures → Parquet warehouse."
     )

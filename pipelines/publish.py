@@ -30,11 +30,11 @@ import polars as pl
 from extractors.records import Extraction, IngestErrorRecord
 from pipelines.brochures import Result, partition_key_to_source_file
 from schemas import frames
-from schemas.checks import EVIDENCE_TABLES, document_texts, evidence_problems
+from schemas.checks import CHILD_TABLES, EVIDENCE_TABLES, document_texts, evidence_problems
 from schemas.models import TABLE_MODELS, IngestErrorsModel, QuarantineModel
 
-DATA_TABLES = ("documents", "pages", "coverages", "limits", "premiums", "loss_scenarios")
-CHILD_TABLES = DATA_TABLES[1:]
+#: the tables an Extraction fills; CHILD_TABLES starts with pages, which validation needs first
+DATA_TABLES = ("documents", *CHILD_TABLES)
 #: helper column naming the partition a row came from; never published
 PARTITION = "__partition"
 
@@ -160,6 +160,38 @@ def _document_error(row: Mapping[str, Any]) -> IngestErrorRecord:
     )
 
 
+def _split_rejected(
+    table: str, frame: pl.DataFrame, rejected: list[str]
+) -> tuple[pl.DataFrame, pl.DataFrame | None]:
+    """Given a table's valid rows and the rejected keys, return the rows kept and the rest quarantined."""
+    orphans = frame.with_row_index("__row").filter(pl.col(PARTITION).is_in(rejected))
+    if not orphans.height:
+        return frame, None
+    reason = "not published: the documents row of this brochure is invalid"
+    rows = dict.fromkeys(orphans.get_column("__row").to_list(), reason)
+    quarantine = frames.quarantine_rows(frame, TABLE_MODELS[table], rows, carry=[PARTITION])
+    return frame.filter(~pl.col(PARTITION).is_in(rejected)), quarantine
+
+
+def _outcomes(
+    keys: list[str],
+    errors: Mapping[str, IngestErrorRecord],
+    published: Mapping[str, Mapping[str, pl.DataFrame]],
+    quarantine: pl.DataFrame,
+) -> dict[str, Outcome]:
+    """Given the run's keys, errors, published frames and quarantine, return each brochure's Outcome."""
+    quarantined_per_key = dict(quarantine.group_by(PARTITION).len().iter_rows())
+    return {
+        key: Outcome(
+            source_file=partition_key_to_source_file(key),
+            error=errors.get(key),
+            rows={t: published[t][key].height for t in TABLE_MODELS},
+            quarantined=quarantined_per_key.get(key, 0),
+        )
+        for key in keys
+    }
+
+
 def results_to_publication(results: Mapping[str, Result]) -> Publication:
     """Given {partition key: Extraction or IngestErrorRecord} of one run, return what to publish."""
     keys = list(results)
@@ -186,19 +218,13 @@ def results_to_publication(results: Mapping[str, Result]) -> Publication:
         validate(table, _concat(parts[table], _empty(table)))
         if table == "pages":
             texts = document_texts(valid["pages"], by=PARTITION)
-        orphans = valid[table].with_row_index("__row").filter(pl.col(PARTITION).is_in(rejected))
-        if orphans.height:
-            reason = "not published: the documents row of this brochure is invalid"
-            rows = dict.fromkeys(orphans.get_column("__row").to_list(), reason)
-            quarantined.append(
-                frames.quarantine_rows(valid[table], TABLE_MODELS[table], rows, carry=[PARTITION])
-            )
-            valid[table] = valid[table].filter(~pl.col(PARTITION).is_in(rejected))
-    error_keys = [k for k in keys if k in errors]
+        valid[table], orphans = _split_rejected(table, valid[table], rejected)
+        if orphans is not None:
+            quarantined.append(orphans)
     validate(
         "ingest_errors",
-        frames.records_to_frame([errors[k] for k in error_keys], IngestErrorsModel).with_columns(
-            pl.Series(PARTITION, error_keys, dtype=pl.String)
+        frames.records_to_frame([errors[k] for k in rejected], IngestErrorsModel).with_columns(
+            pl.Series(PARTITION, rejected, dtype=pl.String)
         ),
     )
     quarantine = pl.concat(
@@ -206,7 +232,8 @@ def results_to_publication(results: Mapping[str, Result]) -> Publication:
     )
     valid["quarantine"], _, failure_cases["quarantine"] = frames.split_valid(quarantine, QuarantineModel)
 
-    broken = {t: frames.frame_level(c) for t, c in failure_cases.items() if frames.frame_level(c).height}
+    whole = {t: frames.frame_level(c) for t, c in failure_cases.items()}
+    broken = {t: c for t, c in whole.items() if c.height}
     if failure_cases["quarantine"].height:
         # a quarantine row that fails its own model cannot be quarantined anywhere: stop
         broken["quarantine"] = failure_cases["quarantine"]
@@ -218,20 +245,10 @@ def results_to_publication(results: Mapping[str, Result]) -> Publication:
         table: _split_by_partition(valid[table], keys, list(frames.model_schema(TABLE_MODELS[table])))
         for table in TABLE_MODELS
     }
-    quarantined_per_key = dict(quarantine.group_by(PARTITION).len().iter_rows())
-    outcomes = {
-        key: Outcome(
-            source_file=partition_key_to_source_file(key),
-            error=errors.get(key),
-            rows={t: published[t][key].height for t in TABLE_MODELS},
-            quarantined=quarantined_per_key.get(key, 0),
-        )
-        for key in keys
-    }
     return Publication(
         frames=published,
         failed=frozenset(errors),
-        outcomes=outcomes,
+        outcomes=_outcomes(keys, errors, published, quarantine),
         failure_cases=failure_cases,
         broken=broken,
     )

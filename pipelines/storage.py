@@ -98,6 +98,7 @@ class PartitionedFiles:
         return f"{type(self).__name__}({str(self.base)!r})"
 
     def table_dir(self, table: str) -> UPath:
+        """Given a table, return the folder holding its files."""
         return self.base / table
 
     def path(self, table: str, key: str | None) -> UPath:
@@ -160,10 +161,12 @@ class Warehouse(PartitionedFiles):
         return True
 
     def read_schema(self, path: UPath) -> pl.Schema:
+        """Given a Parquet file, return its schema without reading the rows."""
         with path.open("rb") as f:
             return pl.Schema(pl.read_parquet_schema(f))
 
     def read_file(self, path: UPath) -> pl.DataFrame:
+        """Given a Parquet file, local or remote, return its rows."""
         if is_local(path):
             return pl.read_parquet(path.path)
         with path.open("rb") as f:

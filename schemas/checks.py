@@ -25,6 +25,7 @@ from schemas.models import ORDINAL
 Tables = Mapping[str, pl.DataFrame]
 Severity = Literal["error", "warn"]
 
+#: the tables whose rows belong to a documents row; pages first (the others' evidence is in it)
 CHILD_TABLES = ("pages", "coverages", "limits", "premiums", "loss_scenarios")
 #: the tables whose rows quote the brochure in an `evidence` column
 EVIDENCE_TABLES = ("coverages", "limits", "premiums", "loss_scenarios")
@@ -159,6 +160,11 @@ _ROW_LABELS = {
 }
 
 
+def _evidence_details(table: str, row: Mapping[str, Any]) -> dict[str, Any]:
+    """Given a table and one of its rows (published or quarantined), return what locates its evidence."""
+    return {c: row.get(c) for c in ("page", *_ROW_LABELS[table], "evidence")}
+
+
 def evidence_in_document_text(table: str) -> Callable[[Tables, Collection[str]], list[Failure]]:
     """Given a table with evidence, return the rule that every evidence occurs in its document's text.
 
@@ -172,14 +178,13 @@ def evidence_in_document_text(table: str) -> Callable[[Tables, Collection[str]],
         found = []
         for i, problem in evidence_problems(rows, document_texts(tables["pages"])).items():
             row = rows.row(i, named=True)
-            details = {c: row.get(c) for c in ("page", *_ROW_LABELS[table], "evidence")}
+            details = _evidence_details(table, row)
             found.append(Failure(table, row["doc_id"], f"published row: evidence {problem}", details))
         quarantine = tables["quarantine"].filter(pl.col("table") == table)
         for row in quarantine.iter_rows(named=True):
             problems = [p for p in EVIDENCE_PROBLEMS if f"evidence {p}" in row["reason"]]
             if problems:
-                quoted = json.loads(row["row_json"])
-                details = {c: quoted.get(c) for c in ("page", *_ROW_LABELS[table], "evidence")}
+                details = _evidence_details(table, json.loads(row["row_json"]))
                 found.append(
                     Failure(table, row["doc_id"] or "", f"quarantined: evidence {problems[0]}", details)
                 )
@@ -291,6 +296,7 @@ def premiums_monotone_in_revenue(tables: Tables, brochures: Collection[str]) -> 
 
 
 def _premium_failure(row: dict[str, Any], lower: dict[str, Any]) -> Failure:
+    """Given a premium row and the dearer quote at a lower revenue, return the Failure naming both."""
     conditions = {
         c: row[c] if c != "effective_from" or row[c] is None else str(row[c]) for c in PREMIUM_CONDITIONS
     }

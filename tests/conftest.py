@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import importlib.util
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -25,6 +27,15 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     # Dagster announces its beta parameters (backfill_policy) whenever a module defines assets
     config.addinivalue_line("filterwarnings", r"ignore:.*is currently in (beta|preview)")
+
+
+def load_module(path: Path) -> ModuleType:
+    """Given a Python file outside any package (a fixture generator), return it imported."""
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def make_raw_dir(root: Path) -> Path:

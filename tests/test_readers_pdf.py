@@ -7,12 +7,12 @@ Fixtures under tests/fixtures/pdfs/ are committed PDFs: Chromium prints of small
 from __future__ import annotations
 
 import dataclasses
-import importlib.util
 import re
 from pathlib import Path
 from types import ModuleType
 
 import pytest
+from conftest import load_module
 
 from extractors.document import BBox, Document, Line, nfkc
 from extractors.errors import BrochureError
@@ -30,11 +30,7 @@ CJK_SPACE_CJK = re.compile(
 
 def _fixture_source() -> ModuleType:
     """Given nothing, return the fixture generator module (it holds the texts the PDFs were made from)."""
-    spec = importlib.util.spec_from_file_location("make_fixtures", PDFS / "make_fixtures.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_module(PDFS / "make_fixtures.py")
 
 
 def _norm_lines(document: Document) -> list[str]:

@@ -8,13 +8,13 @@ there for how each was made.
 
 from __future__ import annotations
 
-import importlib.util
 import re
 from pathlib import Path
 from types import ModuleType
 
 import pdfplumber
 import pytest
+from conftest import load_module
 
 from extractors.document import Document, nfkc
 from extractors.errors import BrochureError
@@ -29,11 +29,7 @@ CJK_SPACE_CJK = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff\u3000-\u303f] [\u3040-\
 
 def _fixture_source() -> ModuleType:
     """Given nothing, return the fixture generator module (it holds the texts the PDFs were made from)."""
-    spec = importlib.util.spec_from_file_location("make_fixtures", PDFS / "make_fixtures.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_module(PDFS / "make_fixtures.py")
 
 
 def _lines(document: Document) -> list[str]:
@@ -98,11 +94,7 @@ def test_wrapped_label_table_from_every_producer(path: Path) -> None:
 
 def _producers() -> ModuleType:
     """Given nothing, return the LibreOffice fixture generator (it holds the texts of lo_*.pdf)."""
-    spec = importlib.util.spec_from_file_location("make_producers", PRODUCERS / "make_producers.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_module(PRODUCERS / "make_producers.py")
 
 
 def test_table_broken_across_pages_goes_on_at_the_next_page() -> None:

@@ -163,3 +163,19 @@ def decode_text(data: bytes, declared: str | None = None) -> str | None:
             continue
         decoded.append((_japanese_score(text), -rank, text))
     return max(decoded)[2] if decoded else None
+
+
+def bytes_to_text(
+    data: bytes, source: str, *, not_text: str, unknown_encoding: str, declared: str | None = None
+) -> str:
+    """Given a text file's bytes, return them decoded, or raise BrochureError with a reader's messages.
+
+    `not_text` is raised for binary bytes, with `{holds}` replaced by what they look like
+    (`describe_bytes`); `unknown_encoding` when no codec decodes them.
+    """
+    if looks_binary(data):
+        raise BrochureError(not_text.format(holds=describe_bytes(data)), stage="read", source=source)
+    text = decode_text(data, declared)
+    if text is None:
+        raise BrochureError(unknown_encoding, stage="read", source=source)
+    return text

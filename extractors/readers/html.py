@@ -22,7 +22,7 @@ import lxml.html
 
 from extractors.document import CELL_SEPARATOR, Cell, Document, Line, Page, Table
 from extractors.errors import BrochureError
-from extractors.readers._bytes import decode_text, describe_bytes, looks_binary, read_bytes
+from extractors.readers._bytes import bytes_to_text, read_bytes
 
 #: elements whose content is never shown as page text
 DROPPED_TAGS = frozenset(
@@ -247,19 +247,13 @@ def declared_charset(data: bytes) -> str | None:
 
 def _decode(data: bytes, source: str) -> str:
     """Given HTML bytes, return the page as str (BOM, <meta charset>, then sniffing), or raise."""
-    if looks_binary(data):
-        raise BrochureError(
-            f"not an HTML page (the file holds {describe_bytes(data)}); convert it or remove it",
-            stage="read",
-            source=source,
-        )
-    text = decode_text(data, declared_charset(data))
-    if text is None:
-        raise BrochureError(
-            "the page's encoding is not UTF-8, Shift_JIS/CP932 or EUC-JP; re-save it as UTF-8",
-            stage="read",
-            source=source,
-        )
+    text = bytes_to_text(
+        data,
+        source,
+        not_text="not an HTML page (the file holds {holds}); convert it or remove it",
+        unknown_encoding="the page's encoding is not UTF-8, Shift_JIS/CP932 or EUC-JP; re-save it as UTF-8",
+        declared=declared_charset(data),
+    )
     return _XML_DECLARATION.sub("", text)
 
 

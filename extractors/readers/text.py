@@ -19,7 +19,7 @@ from pathlib import Path
 
 from extractors.document import CELL_SEPARATOR, Document
 from extractors.errors import BrochureError
-from extractors.readers._bytes import decode_text, describe_bytes, looks_binary, read_bytes
+from extractors.readers._bytes import bytes_to_text, read_bytes
 from extractors.readers.html import Rendered, render_markup, rendered_to_page
 
 #: tags whose presence makes a line an HTML fragment; a closed list so that `<https://…>`
@@ -44,20 +44,12 @@ class _Block:
 
 def _decode(data: bytes, source: str) -> str:
     """Given file bytes, return the text (UTF-8, Shift_JIS/CP932 or EUC-JP), or raise BrochureError."""
-    if looks_binary(data):
-        raise BrochureError(
-            f"not a text file (it holds {describe_bytes(data)}); convert it or remove it",
-            stage="read",
-            source=source,
-        )
-    text = decode_text(data)
-    if text is None:
-        raise BrochureError(
-            "the text is not UTF-8, Shift_JIS/CP932 or EUC-JP; re-save it as UTF-8",
-            stage="read",
-            source=source,
-        )
-    return text
+    return bytes_to_text(
+        data,
+        source,
+        not_text="not a text file (it holds {holds}); convert it or remove it",
+        unknown_encoding="the text is not UTF-8, Shift_JIS/CP932 or EUC-JP; re-save it as UTF-8",
+    )
 
 
 def is_html_fragment(line: str) -> bool:
