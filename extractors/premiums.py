@@ -118,6 +118,7 @@ class PremiumCues:
     bound_words: tuple[str, ...]
     floor_words: tuple[str, ...]
     band_words: tuple[str, ...]
+    derived: tuple[str, ...]
     prose_min_chars: int
 
 
@@ -212,6 +213,7 @@ def load_cues() -> PremiumCues:
         bound_words=words(data, "range_joiners") + words(data, "bound_words"),
         floor_words=words(data, "floor_words"),
         band_words=words(data, "band_words"),
+        derived=words(data, "derived_cues"),
         prose_min_chars=int(data.get("prose_min_chars", 40)),
     )
 
@@ -416,6 +418,8 @@ def _read_industry(tokens: list[Token], i: int, grid: _Grid, rows: list[Row], ou
         grid.start_row = tokens[i].row
         return i + len(header)
     columns = grid.revenues or grid.options
+    if grid.band is None and not grid.revenues and (long_columns := _long_columns(grid.options)) is not None:
+        return _read_long_row(tokens, i, grid, rows, out, long_columns)
     start = i + 1
     while start < len(tokens) and tokens[start].row == tokens[i].row and is_premium_word(tokens[start].text):
         # 製造業　年間保険料　48,500円: the word names what the amounts after it are
@@ -436,6 +440,47 @@ def _read_industry(tokens: list[Token], i: int, grid: _Grid, rows: list[Row], ou
         if quote := _quote(tokens[i], revenue, premium, grid, rows, option):
             out.append(quote)
     return start + len(values)
+
+
+def _long_columns(options: list[Token]) -> tuple[int, list[int]] | None:
+    """Given the labels heading a grid's columns after its industry column, return the index of
+    the revenue column and those of the premium columns when the grid is in long format
+    (業種 | 売上高 | 年間保険料 | 月額換算: one quote per row), else None.
+
+    A premium column that converts another (月額換算, 参考) prints no quote of its own: it is
+    read only when no other premium column is there.
+    """
+    cues = load_cues()
+    if not options or any(t.kind != "label" for t in options):
+        return None
+    revenue = next(
+        (k for k, t in enumerate(options) if _is_header_word(t.text) and contains_any(t.text, cues.revenue)),
+        None,
+    )
+    premiums = [k for k, t in enumerate(options) if k != revenue and is_premium_word(t.text)]
+    if revenue is None or not premiums:
+        return None
+    quoted = [k for k in premiums if not contains_any(options[k].text, cues.derived)]
+    return revenue, quoted or premiums
+
+
+def _read_long_row(
+    tokens: list[Token],
+    i: int,
+    grid: _Grid,
+    rows: list[Row],
+    out: list[Quote],
+    columns: tuple[int, list[int]],
+) -> int:
+    """Given an industry label at i heading a long-format row, read its quotes; return the next index."""
+    values = _values(tokens, i + 1, tokens[i].row, len(grid.options))
+    revenue_at, premium_at = columns
+    if len(values) != len(grid.options) or values[revenue_at].kind != "amount":
+        return i + 1 + len(values)
+    for k in premium_at:
+        if quote := _quote(tokens[i], values[revenue_at], values[k], grid, rows, grid.options[k]):
+            out.append(quote)
+    return i + 1 + len(values)
 
 
 def is_premium_word(text: str) -> bool:
@@ -563,7 +608,8 @@ def _read_label(tokens: list[Token], i: int, grid: _Grid, rows: list[Row], out: 
     """Given a label token at i, update the grid from it and read what it starts; return the next index."""
     cues = load_cues()
     token = tokens[i]
-    if is_industry_label(token.text) or (grid.revenues and _is_row_label(tokens, i)):
+    heads_row = grid.revenues or (grid.band is None and _long_columns(grid.options) is not None)
+    if is_industry_label(token.text) or (heads_row and _is_row_label(tokens, i)):
         return _read_industry(tokens, i, grid, rows, out)
     has_premium = contains_any(token.text, cues.premium)
     revenue_cued = contains_any(token.text, cues.revenue)
@@ -896,10 +942,14 @@ def text_to_conditions(text: str) -> Conditions:
 
 
 def _conditions_period(text: str) -> Period | None:
-    """Given condition text, return the premium period its clauses name (一時払, 月払), or None."""
-    if contains_any(text, load_cues().lump_sum_payment):
+    """Given condition text, return the premium period its clauses name (一時払, 月払), or None.
+
+    An amount stated as a year's premium (保険料は年額、一時払) is annual however it is paid:
+    the payment word decides only when no clause names the premium's period as a year.
+    """
+    periods = [label_to_period(clause) for clause in _CLAUSE_BREAK.split(nfkc(text))]
+    if "annual" not in periods and contains_any(text, load_cues().lump_sum_payment):
         return "lump_sum"
-    periods = (label_to_period(clause) for clause in _CLAUSE_BREAK.split(nfkc(text)))
     return next((period for period in periods if period is not None), None)
 
 

@@ -1,6 +1,6 @@
 """Held-out brochures for premiums, loss scenarios and document fields, scored against their gold.
 
-tests/fixtures/holdout_prem/ holds eight brochures written to differ from the seeds (other
+tests/fixtures/holdout_prem/ holds brochures written to differ from the seeds (other
 insurers, layouts and formats; see gold/*.yaml for what each one tests) and a gold file per
 brochure, written before the extractor was run on them: hp1–hp4 in a first round, hp5–hp8 in
 a second (a transposed matrix with 円 only in its caption, grouped industries in per-plan
@@ -11,8 +11,10 @@ named 損保, a co-insurance list, dated form numbers), and hp9–hp11 in a thir
 revenue header over ※-marked industries with the plan stated in its own section; two plan
 tables with their conditions in the captions beside a statistics sidebar; text copied from a
 PDF with 業種　年間保険料　金額 rows under ■売上高…の場合 bands, a sentence broken over lines,
-and 千円 figures declared on a （単位：千円） line). src/ holds the HTML a PDF was printed
-from; it is the PDF's source, not a brochure.
+and 千円 figures declared on a （単位：千円） line), and hp12–hp13 in a fourth (a long-format
+quote table 業種 | 売上高 | 年間保険料 | 月額換算 whose conversion column quotes nothing, a
+markdown 売上高＼業種 grid with ¥ and decimal 万円 cells under a 年額、一時払 note). src/ holds
+the HTML a PDF was printed from; it is the PDF's source, not a brochure.
 
 Rows are matched the way ../shared/tools/score.py matches them: premiums as a set of
 (industry, revenue, premium, period), loss scenarios as a multiset of (amount, kind), each

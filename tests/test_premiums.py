@@ -11,6 +11,7 @@ import yaml
 from extractors import readers
 from extractors.document import Cell, Document, Line, Page, Table
 from extractors.premiums import (
+    _conditions_period,
     context_conditions,
     document_to_premiums,
     label_to_period,
@@ -834,3 +835,67 @@ def test_leaders_between_industry_and_premium(separator: str) -> None:
         ("医療・福祉", 100_000_000, 48_500, "annual"),
         ("製造業", 100_000_000, 52_100, "annual"),
     }
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        # long format: one quote per row, revenue and premium each in their own column
+        (("業種", "売上高", "年間保険料"), {("製造業", 500_000_000, 90_000, "annual")}),
+        # a column converting another (月額換算 = 年間保険料 ÷ 12) quotes nothing of its own
+        (("業種", "売上高", "年間保険料", "月額換算"), {("製造業", 500_000_000, 90_000, "annual")}),
+        # ... unless it is the only premium column printed
+        (("業種", "売上高", "月額換算"), {("製造業", 500_000_000, 7_500, "monthly")}),
+        # two quoted columns, each in its own period
+        (
+            ("業種", "売上高", "月払保険料", "年払保険料"),
+            {("製造業", 500_000_000, 7_500, "monthly"), ("製造業", 500_000_000, 90_000, "annual")},
+        ),
+    ],
+)
+def test_long_format_quote_table(header: tuple[str, ...], expected: set[tuple[str, int, int, str]]) -> None:
+    cells = {
+        "年間保険料": "90,000円",
+        "月額換算": "7,500円",
+        "月払保険料": "7,500円",
+        "年払保険料": "90,000円",
+    }
+    grid = table(header, ("製造業", "5億円", *(cells[h] for h in header[2:])))
+    records = document_to_premiums(table_document("保険料のお見積り結果", grid), "d")
+    assert keys(records) == expected
+
+
+def test_long_format_row_label_not_in_the_industry_list() -> None:
+    # under a long-format header, the label heading a row is its industry even when unlisted
+    grid = table(("業種", "売上高", "年間保険料"), ("ペット霊園業", "1億円", "30,000円"))
+    records = document_to_premiums(table_document("保険料のお見積り結果", grid), "d")
+    assert keys(records) == {("ペット霊園業", 100_000_000, 30_000, "annual")}
+
+
+def test_long_format_rows_as_lines() -> None:
+    # the same long format read from lines (markdown/text), two rows of one industry
+    text = (
+        "お見積り結果\n業種 売上高 年間保険料 月額換算\n"
+        "小売業 1億円 48,000円 4,000円\n小売業 10億円 132,000円 11,000円"
+    )
+    assert keys(document_to_premiums(lines_document(text), "d")) == {
+        ("小売業", 100_000_000, 48_000, "annual"),
+        ("小売業", 1_000_000_000, 132_000, "annual"),
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "period"),
+    [
+        # a year's premium paid at once is still annual: the premium's period outranks the payment
+        ("※保険料は年額、一時払です。", "annual"),
+        ("年間保険料（一時払）", "annual"),
+        # with no period named, the one payment decides
+        ("試算条件：免責金額なし、一時払、団体割引なし", "lump_sum"),
+        ("保険期間1年／払込方法：一時払", "lump_sum"),
+        # a payment named by its month
+        ("口座振替・月払", "monthly"),
+    ],
+)
+def test_conditions_period(text: str, period: str) -> None:
+    assert _conditions_period(text) == period
