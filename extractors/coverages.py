@@ -370,10 +370,13 @@ def units_to_contexts(units: list[Unit], cues: CoverageCues | None = None) -> li
         if is_question(text):
             # an FAQ answer restates what its question asks about (見舞金はいくらまで…？)
             asked = tuple(taxonomy.distinct_ids(taxonomy.match_all(text, weak=False)))
-            state = replace(
-                state, scope="stop", heading_ids=asked, rider=None, option=None, stop_heading=text
-            )
-            out.append(replace(state, unit=unit, heading=True))
+            # an FAQ answer that offers cover (…をお支払いします) counts like any sentence; one
+            # under a question about exclusions, premiums or cases (補償されないのは？) does not
+            asks_elsewhere = has_any(text, cues.exclusion_heading) or has_any(text, cues.stop_heading)
+            scope: Scope = "stop" if asks_elsewhere else "neutral"
+            state = replace(state, scope=scope, heading_ids=asked, rider=None, option=None, stop_heading=text)
+            # the question itself offers nothing (身代金は補償されますか？)
+            out.append(replace(state, unit=unit, heading=True, scope="stop"))
             continue
         is_field_line = cues.field_line is not None and cues.field_line.search(text) is not None
         if not is_heading(text) or find_amounts(text) or is_description(text, cues) or is_field_line:

@@ -8,7 +8,14 @@ from pathlib import Path
 from extractors import coverages, fields, limits, premiums, readers, scenarios
 from extractors.document import Document, Page
 from extractors.errors import BrochureError
-from extractors.records import DocumentRecord, Extraction, PageRecord
+from extractors.records import (
+    DocumentRecord,
+    Extraction,
+    LimitRecord,
+    LossScenarioRecord,
+    PageRecord,
+    PremiumRecord,
+)
 
 
 def bytes_to_doc_id(data: bytes) -> str:
@@ -34,6 +41,19 @@ def document_to_pages(document: Document, doc_id: str) -> tuple[PageRecord, ...]
     )
 
 
+def limits_not_quoted_elsewhere(
+    found: list[LimitRecord], quotes: list[PremiumRecord], costs: list[LossScenarioRecord]
+) -> list[LimitRecord]:
+    """Given limits, premiums and scenario rows, return the limits not read from a premium or cost row.
+
+    A line or table row that gave a premium quote or a worked example's cost states what a
+    policy costs or what an incident cost, not how much the policy pays: its figures are
+    published once, in the table that explains them.
+    """
+    taken = {q.evidence for q in quotes} | {c.evidence for c in costs}
+    return [limit for limit in found if limit.evidence not in taken]
+
+
 def document_to_extraction(document: Document, *, doc_id: str, source_file: str) -> Extraction:
     """Given a read Document, return the rows it publishes."""
     f = fields.document_to_fields(document)
@@ -49,12 +69,14 @@ def document_to_extraction(document: Document, *, doc_id: str, source_file: str)
         title=document.title,
         warnings=document.warnings,
     )
+    quotes = premiums.document_to_premiums(document, doc_id)
+    costs = scenarios.document_to_loss_scenarios(document, doc_id)
     return Extraction(
         document=record,
         coverages=tuple(coverages.document_to_coverages(document, doc_id)),
-        limits=tuple(limits.document_to_limits(document, doc_id)),
-        premiums=tuple(premiums.document_to_premiums(document, doc_id)),
-        loss_scenarios=tuple(scenarios.document_to_loss_scenarios(document, doc_id)),
+        limits=tuple(limits_not_quoted_elsewhere(limits.document_to_limits(document, doc_id), quotes, costs)),
+        premiums=tuple(quotes),
+        loss_scenarios=tuple(costs),
         pages=document_to_pages(document, doc_id),
     )
 

@@ -87,6 +87,7 @@ class LimitCues:
     whole_policy: tuple[str, ...] = ()
     rider_topics: tuple[str, ...] = ()
     cap_bases: frozenset[str] = frozenset()
+    subject_predicates: tuple[str, ...] = ()
 
 
 def _as_list(value: object) -> list[object]:
@@ -137,6 +138,7 @@ def mapping_to_limit_cues(data: Mapping[str, Any]) -> LimitCues:
         whole_policy=words("whole_policy_words"),
         rider_topics=words("rider_topic_words"),
         cap_bases=frozenset(str(b) for b in data.get("cap_bases", ())),
+        subject_predicates=words("subject_predicates"),
     )
 
 
@@ -362,16 +364,26 @@ def topic_section(norm: str, cues: LimitCues) -> str | None:
     """
     opening = re.sub(r"\s+", "", strip_label_marks(norm))
     opening = re.sub(r"[(（][^()（）]*[)）]", "", opening)
-    m = _TOPIC.match(opening)
-    if m is None:
-        return None
-    topic = m.group(1)
-    for word, section in cues.topic_sections:
-        if topic.endswith(word):
-            head = len(topic) - len(word)
-            if all(term.start >= head for term in taxonomy.find_terms(topic)):
-                return section
+    for topic in _topics(opening, cues):
+        for word, section in cues.topic_sections:
+            if topic.endswith(word):
+                head = len(topic) - len(word)
+                if all(term.start >= head for term in taxonomy.find_terms(topic)):
+                    return section
     return None
+
+
+def _topics(opening: str, cues: LimitCues) -> list[str]:
+    """Given a sentence's opening (spaces and brackets dropped), return its topic phrases: the
+    phrase before the first は/も, then the が-subject of a predicate that makes it the topic
+    (…以内に要した費用が対象です)."""
+    topics = [m.group(1)] if (m := _TOPIC.match(opening)) else []
+    for predicate in cues.subject_predicates:
+        # …が対象外です says what is not paid: no topic
+        m = re.search("が" + re.escape(predicate) + "(?!外)", opening)
+        if m is not None and 0 < m.start() <= TOPIC_MAX_CHARS:
+            topics.append(opening[: m.start()])
+    return topics
 
 
 def is_rider_topic(norm: str, cues: LimitCues) -> bool:

@@ -557,12 +557,55 @@ def test_nested_bullets_head_the_items_under_them() -> None:
 
 
 def test_faq_answer_is_about_its_question() -> None:
-    # an FAQ answer offers nothing, but its figures are about what the question asks
+    # an FAQ answer's figures are about what the question asks; the question offers nothing,
+    # the answer only through sentences that offer cover
     contexts = document_to_contexts(
         doc_from_text("よくあるご質問\nQ. 見舞金はいくらまで支払われますか？\nA. 1名あたり500円です。")
     )
-    assert contexts[-1].scope == "stop"
+    assert [c.scope for c in contexts[1:]] == ["stop", "neutral"]
     assert contexts[-1].heading_ids == ("expense.condolence",)
+
+
+@pytest.mark.parametrize(
+    ("text", "present", "absent"),
+    [
+        # an answer that offers cover names items, whatever the question's wording
+        (
+            "よくあるご質問\nQ. 取引先から請求された場合はどうなりますか？\n"
+            "A. 法律上の損害賠償金や争訟費用をお支払いします。",
+            {"liability.damages", "liability.defense"},
+            set(),
+        ),
+        # a question asking whether something is covered offers nothing by itself
+        (
+            "よくあるご質問\nQ. 身代金は補償されますか？\nA. いいえ、対象外です。",
+            set(),
+            {"expense.extortion"},
+        ),
+        # an answer under a question about exclusions offers nothing
+        (
+            "よくあるご質問\nQ. 補償されないのはどんな場合ですか？\nA. 身代金を補償します。",
+            set(),
+            {"expense.extortion"},
+        ),
+        # an answer under a question about premiums offers nothing
+        (
+            "よくあるご質問\nQ. 保険料はどのくらいですか？\nA. 原因調査費用も補償される割安な保険料です。",
+            set(),
+            {"expense.forensics"},
+        ),
+        # a passive offer (…などが補償されます) offers cover
+        (
+            "よくあるご質問\nQ. どんな費用が補償されますか？\nA. 原因調査費用などが補償されます。",
+            {"expense.forensics"},
+            set(),
+        ),
+    ],
+)
+def test_faq_answers_offer_only_under_cover_questions(text: str, present: set[str], absent: set[str]) -> None:
+    found = ids_of(document_to_coverages(doc_from_text(text), "t"))
+    assert present <= found
+    assert not absent & found
 
 
 @pytest.mark.parametrize(

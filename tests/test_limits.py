@@ -401,6 +401,15 @@ def test_time_windows(text: str, days: int | None) -> None:
         ("調査費用は、1,000万円が限度です。", None),
         # a topic that is no cost word
         ("支払限度額は200万円となります。", None),
+        # the が-subject of 対象です is the topic when no は/も opens the sentence
+        ("事故発見から60日以内に要した費用が対象です。", "expense"),
+        ("A. 事故発見から60日以内に要した費用がお支払いの対象となります。", "expense"),
+        # a が-subject holding a term of its own is that term's
+        ("原因調査費用が対象です。", None),
+        # …が対象外 says what is not paid
+        ("発覚から30日を超えて要した費用が対象外です。", None),
+        # が before another predicate is no topic
+        ("事故発見から60日以内に要した費用が発生した場合", None),
     ],
 )
 def test_topic_section(sentence: str, expected: str | None) -> None:
