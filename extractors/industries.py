@@ -37,9 +37,18 @@ def load_industries() -> tuple[Industry, ...]:
 
 
 @cache
-def _labels_longest_first() -> tuple[tuple[str, str], ...]:
-    """Given nothing, return (label, code) pairs, the longest label first."""
-    pairs = [(label, industry.code) for industry in load_industries() for label in industry.labels]
+def load_all_industries_labels() -> tuple[str, ...]:
+    """Given nothing, return the labels of a quote for every industry (全業種共通): no one code."""
+    return tuple(nfkc(label) for label in load_data("industries.yaml").get("all_industries") or [])
+
+
+@cache
+def _labels_longest_first() -> tuple[tuple[str, str | None], ...]:
+    """Given nothing, return (label, code) pairs, the longest first; an all-industries label has no code."""
+    pairs: list[tuple[str, str | None]] = [
+        (label, industry.code) for industry in load_industries() for label in industry.labels
+    ]
+    pairs += [(label, None) for label in load_all_industries_labels()]
     return tuple(sorted(pairs, key=lambda pair: -len(pair[0])))
 
 
@@ -48,7 +57,7 @@ def _core(label: str) -> str:
     return _SPACES.sub("", _PARENTHESISED.sub("", nfkc(clean_label(label))))
 
 
-def _best_match(text: str) -> tuple[str, str] | None:
+def _best_match(text: str) -> tuple[str, str | None] | None:
     """Given NFKC text, return the (label, code) of the longest label it contains."""
     for label, code in _labels_longest_first():
         if label in text:
@@ -72,7 +81,9 @@ def _group_codes(core: str) -> set[str]:
     if len(parts) < 2:
         return set()
     matches = [_best_match(part) for part in parts]
-    return {match[1] for match in matches if match} if all(matches) else set()
+    if not all(matches):
+        return set()
+    return {match[1] or "" for match in matches if match}  # an all-industries part has no one code
 
 
 def label_to_jsic(label: str) -> str | None:

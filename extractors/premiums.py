@@ -352,10 +352,13 @@ def _values(tokens: list[Token], start: int, row: int, limit: int) -> list[Token
 
     A row that holds values keeps them to itself; a token that ends its row (a grid read one
     cell per line) takes at most `limit` values from the rows after it. A placeholder in the
-    row (個別見積) is a blank value: it keeps its column.
+    row (個別見積) is a blank value: it keeps its column; a premium word in the row (年額 before
+    each amount) is no value at all.
     """
     run: list[Token] = []
     for token in tokens[start:]:
+        if token.kind == "label" and token.row == row and is_premium_word(token.text):
+            continue  # 年額 32,000円 | 年額 98,500円: the word in each cell only names its amount
         if token.kind == "label":
             if token.row != row or not is_placeholder(token.text):
                 break
@@ -608,6 +611,18 @@ def _read_label(tokens: list[Token], i: int, grid: _Grid, rows: list[Row], out: 
     """Given a label token at i, update the grid from it and read what it starts; return the next index."""
     cues = load_cues()
     token = tokens[i]
+    row_rest = list(itertools.takewhile(lambda t: t.row == token.row, tokens[i:]))
+    row_text = " ".join(t.text for t in row_rest)
+    if (
+        contains_any(token.text, cues.industry_axis)
+        and all(t.kind == "label" for t in row_rest)
+        and (industry := band_industry(row_text))
+    ):
+        # 業種：全業種共通 (one row of labels) names the one industry of the grid below it
+        grid.industry_band, grid.band_columns = replace(token, text=industry), []
+        return i + len(row_rest)
+    if grid.industry_band is not None and grid.band is not None and is_plan_label(tokens, i):
+        return _read_plan_value(tokens, i, grid, rows, out)
     heads_row = grid.revenues or (grid.band is None and _long_columns(grid.options) is not None)
     if is_industry_label(token.text) or (heads_row and _is_row_label(tokens, i)):
         return _read_industry(tokens, i, grid, rows, out)
@@ -634,6 +649,37 @@ def _read_label(tokens: list[Token], i: int, grid: _Grid, rows: list[Row], out: 
     return i + 1
 
 
+def is_plan_label(tokens: list[Token], i: int) -> bool:
+    """Given a label at i, return whether it only names the plan (A：, Bタイプ) of the amount after it."""
+    cues = load_cues()
+    text = tokens[i].text
+    core = squeeze(clean_label(text))
+    if i + 1 >= len(tokens) or tokens[i + 1].kind != "amount" or tokens[i + 1].row != tokens[i].row:
+        return False
+    if not 0 < len(core) <= MAX_PLACEHOLDER_CHARS or any(ch.isdigit() for ch in core):
+        return False
+    all_cues = (
+        cues.premium
+        + cues.revenue
+        + cues.industry_axis
+        + cues.conditions
+        + cues.limit
+        + cues.deductible
+        + cues.liability
+        + cues.expense
+    )
+    return not contains_any(text, all_cues) and label_to_period(text) is None and not is_industry_label(text)
+
+
+def _read_plan_value(tokens: list[Token], i: int, grid: _Grid, rows: list[Row], out: list[Quote]) -> int:
+    """Given a plan label at i under an industry band and a revenue band, read the premium after it."""
+    if grid.industry_band is None or grid.band is None:
+        return i + 1
+    if quote := _quote(grid.industry_band, grid.band, tokens[i + 1], grid, rows, None):
+        out.append(quote)
+    return i + 2
+
+
 def band_industry(text: str) -> str | None:
     """Given a label, return the one industry it heads a grid for (保険料例（製造業の場合）), or None.
 
@@ -643,7 +689,7 @@ def band_industry(text: str) -> str | None:
     cues = load_cues()
     if len(squeeze(text)) > MAX_BAND_LABEL_CHARS:
         return None
-    if not (contains_any(text, cues.premium) or contains_any(text, cues.band_words)):
+    if not any(contains_any(text, words) for words in (cues.premium, cues.band_words, cues.industry_axis)):
         return None
     found = text_to_industry_words(text)
     if len(found) != 1:

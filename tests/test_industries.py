@@ -53,6 +53,7 @@ def test_label_to_jsic(label: str, code: str) -> None:
         "製造業・建設業",  # a group spanning two divisions has no one code
         "製造及び卸売業",  # joined by a word
         "情報通信業／サービス業",  # joined by a full-width slash
+        "全業種共通",  # one quote for every industry: a label, but no one code
     ],
 )
 def test_unknown_labels_have_no_code(label: str) -> None:
@@ -71,6 +72,7 @@ def test_unknown_labels_have_no_code(label: str) -> None:
         ("教育支援事業者が、クラウドに不正アクセスを受けた", False),  # a sentence
         ("(製造業/従業員数 約1,500名)", False),  # a description with numbers
         ("小売業 7,920円", False),  # a cell holding a premium too
+        ("全業種共通", True),  # an all-industries label (industries.yaml all_industries)
     ],
 )
 def test_is_industry_label(text: str, expected: bool) -> None:

@@ -399,6 +399,64 @@ def test_placeholders_in_lines(text: str, expected: set[tuple[str, int, int, str
     assert keys(document_to_premiums(lines_document(text), "d")) == expected
 
 
+@pytest.mark.parametrize(
+    "grid",
+    [
+        # the period word printed inside every premium cell (年額 32,000円) names the amount only
+        table(
+            ("業種", "売上高1億円", "売上高10億円"),
+            ("製造業", "年額 32,000円", "年額 98,500円"),
+            ("建設業", "年額 29,600円", "年額 90,400円"),
+        ),
+        # the same with the period word after a premium cue in each cell
+        table(
+            ("業種", "売上高1億円", "売上高10億円"),
+            ("製造業", "年間保険料 32,000円", "年間保険料 98,500円"),
+            ("建設業", "年間保険料 29,600円", "年間保険料 90,400円"),
+        ),
+    ],
+)
+def test_premium_word_in_every_cell(grid: Table) -> None:
+    records = document_to_premiums(table_document("保険料例", grid), "d")
+    assert keys(records) == {
+        ("製造業", 100_000_000, 32_000, "annual"),
+        ("製造業", 1_000_000_000, 98_500, "annual"),
+        ("建設業", 100_000_000, 29_600, "annual"),
+        ("建設業", 1_000_000_000, 90_400, "annual"),
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # 業種：X names the one industry; each revenue band line is followed by plan-labelled premiums
+        (
+            "加入タイプ別 年間保険料\n業種：全業種共通\n売上高区分：〜5,000万円\nA：12,340円 B：18,900円\n"
+            "売上高区分：5,000万円超〜1億円\nA：16,780円 B：24,650円",
+            {
+                ("全業種共通", 50_000_000, 12_340, "annual"),
+                ("全業種共通", 50_000_000, 18_900, "annual"),
+                ("全業種共通", 100_000_000, 16_780, "annual"),
+                ("全業種共通", 100_000_000, 24_650, "annual"),
+            },
+        ),
+        # plan words (Aタイプ) and a known industry; a note naming limits per plan quotes nothing
+        (
+            "月額保険料\n業種：製造業\n売上高 1億円\nAタイプ 2,100円 Bタイプ 3,400円\n"
+            "Aタイプ：賠償 1,000万円 Bタイプ：賠償 3,000万円",
+            {
+                ("製造業", 100_000_000, 2_100, "monthly"),
+                ("製造業", 100_000_000, 3_400, "monthly"),
+            },
+        ),
+    ],
+)
+def test_plan_labelled_premiums_under_bands(text: str, expected: set[tuple[str, int, int, str]]) -> None:
+    records = document_to_premiums(lines_document(text), "d")
+    assert keys(records) == expected
+    assert {r.jsic_code for r in records} <= {None, "E"}
+
+
 LIMIT_OPTIONS = table(
     ("業種", "支払限度額", "", ""),
     ("", "1,000万円", "5,000万円", "1億円"),
