@@ -138,6 +138,18 @@ def is_heading(text: str) -> bool:
     return "。" not in norm
 
 
+#: a trailing bracketed figure on a heading: 費用補償（支払限度額 5,000万円）
+_TRAILING_FIGURE = re.compile(r"\s*[(（][^()（）]*\d[^()（）]*[)）]\s*$")
+
+
+def heading_core(text: str) -> str:
+    """Given a line, return it without a trailing bracketed clause that holds a figure (the
+    section limit a heading carries), so that the heading can be read as a heading."""
+    norm = nfkc(text).strip()
+    core = _TRAILING_FIGURE.sub("", norm)
+    return core if core else norm
+
+
 def sentence_spans(norm: str) -> list[tuple[int, int]]:
     """Given NFKC text, return the (start, end) spans of its sentences (ends kept)."""
     spans: list[tuple[int, int]] = []

@@ -32,6 +32,7 @@ from extractors.blocks import (
     Unit,
     document_to_units,
     drop_list_marks,
+    heading_core,
     is_heading,
     is_question,
     split_enumerated,
@@ -379,6 +380,19 @@ def units_to_contexts(units: list[Unit], cues: CoverageCues | None = None) -> li
             out.append(replace(state, unit=unit, heading=True, scope="stop"))
             continue
         is_field_line = cues.field_line is not None and cues.field_line.search(text) is not None
+        # a heading may carry its section's limit in brackets (費用補償（支払限度額 5,000万円）)
+        core = heading_core(text)
+        if (
+            core != text
+            and _heading_figure_only(text, core)
+            and is_heading(core)
+            and not find_amounts(core)
+            and not is_description(core, cues)
+            and has_any(core, cues.coverage_heading)
+        ):
+            state = _heading_state(state, units, index, core, cues)
+            out.append(replace(state, unit=unit, heading=True))
+            continue
         if not is_heading(text) or find_amounts(text) or is_description(text, cues) or is_field_line:
             if has_any(text, cues.stop_line):
                 state = replace(
@@ -395,6 +409,13 @@ def units_to_contexts(units: list[Unit], cues: CoverageCues | None = None) -> li
         state = _heading_state(state, units, index, text, cues)
         out.append(replace(state, unit=unit, heading=True))
     return out
+
+
+def _heading_figure_only(text: str, core: str) -> bool:
+    """Given a line and its heading core, return whether what was cut is a whole-section figure,
+    not a per-person or per-item one (1名につき500円) that belongs to an item line."""
+    cut = plain(text)[len(plain(core)) :]
+    return "につき" not in cut and all(m.amount.per_unit is None for m in find_amounts(cut))
 
 
 def _sub_heading_state(
@@ -549,7 +570,8 @@ def text_to_items(
     item_rider = rider
     if own_option and not rider:
         item_rider = strip_label_marks(re.split(r"[(（]?オプション", norm)[0] + "(オプション)")
-    if head_first and (labelled := label_to_items(norm, cues)) is not None:
+    # a bracketed figure after the label (費用補償（支払限度額 5,000万円）) is no part of it
+    if head_first and (labelled := label_to_items(heading_core(norm), cues)) is not None:
         label, ids = labelled
         if ids:
             return [Item(i, label, item_optional, item_rider) for i in ids]

@@ -36,6 +36,7 @@ from extractors.amounts import find_amounts, find_percents, text_to_default_unit
 from extractors.blocks import (
     drop_list_marks,
     head_of,
+    heading_core,
     split_enumerated,
     starts_with_inline_mark,
     strip_label_marks,
@@ -504,6 +505,26 @@ def _is_item_cap(sentence: str, figure: Figure, ctx: UnitContext, cues: LimitCue
     return bool(_subject_matches(sentence, figure.start))
 
 
+#: an item line that prints its own limit in brackets is label-short (・データ復旧費用（1,000万円）)
+ITEM_FIGURE_MAX_LABEL_CHARS = 30
+
+
+def _is_bracketed_item_figure(sentence: str, figure: Figure, ctx: UnitContext) -> bool:
+    """Given a sentence, a figure no cue governs and its context, return whether the figure is the
+    limit an item line prints in brackets after its label (・データ復旧費用（1,000万円）) in a
+    block that offers cover: the bracket holds only the figure and the label names a coverage."""
+    if figure.amount_jpy is None or ctx.scope != "coverage":
+        return False
+    body = strip_label_marks(sentence)
+    core = heading_core(body)
+    if core == body or len(core) > ITEM_FIGURE_MAX_LABEL_CHARS or "。" in core:
+        return False
+    at = sentence.find(core)
+    if at < 0 or figure.start < at + len(core):
+        return False
+    return bool(_subject_matches(sentence, figure.start))
+
+
 def sentence_to_found(
     sentence: str,
     ctx: UnitContext,
@@ -536,7 +557,9 @@ def sentence_to_found(
         elif in_column and columns is not None:
             default = columns.kind
         kind = figure_type(sentence, figure, cues, default=default or default_kind)
-        if kind is None and _is_item_cap(sentence, figure, ctx, cues):
+        if kind is None and (
+            _is_item_cap(sentence, figure, ctx, cues) or _is_bracketed_item_figure(sentence, figure, ctx)
+        ):
             kind = "limit"
         if kind is None:
             continue
@@ -917,6 +940,19 @@ def _row_targets(
     return label_ids(row_label, ctx), False
 
 
+def _is_cell_cap(
+    cell: str, figure: Figure, header: str, ctx: UnitContext, cues: LimitCues, limit_table: bool
+) -> bool:
+    """Given a cell, a figure its column types as nothing (a description column), the table's
+    context and whether another column holds limits, return whether the figure is an item's
+    per-victim cap (見舞費用（1名につき1,000円）); a case table's 見舞金（1名500円） is a cost."""
+    if not limit_table or figure.amount_jpy is None or ctx.scope == "stop":
+        return False
+    if figure_basis(cell, figure, cues, header) not in cues.cap_bases:
+        return False
+    return bool(_subject_matches(cell, figure.start))
+
+
 def cell_to_found(
     table: Table, row: int, col: int, ctx: UnitContext, cues: LimitCues, layout: TableLayout | None = None
 ) -> list[Found]:
@@ -937,15 +973,27 @@ def cell_to_found(
         column_type = "limit"
     found: list[Found] = []
     previous_end = 0
+    limit_table = any(
+        _type_cue(column_header(table, row, c, layout.header_rows), cues) == "limit"
+        for c in range(len(table.rows[row]))
+        if c != col
+    )
     for figure in text_to_figures(cell, cues, default_unit):
         if figure.example:
             continue
         kind = figure_type(cell, figure, cues, default=column_type)
+        capped = kind is None and _is_cell_cap(cell, figure, header, ctx, cues, limit_table)
+        if capped:
+            kind = "limit"
         if kind is None:
             continue
         since = previous_end
         local = cell[previous_end : figure.start]
         local_ids = taxonomy.distinct_ids(taxonomy.match_all(local, weak=False))
+        if capped:
+            # a per-victim cap belongs to the item printed right before it, not to the whole cell
+            subject = _subject_matches(cell, figure.start)[-1]
+            local_ids = [subject.coverage_id] if subject.coverage_id else []
         if local_ids:
             targets = [(i, _label_for(i, local)) for i in local_ids]
         previous_end = figure.end

@@ -20,7 +20,7 @@ from typing import Any
 
 import yaml
 
-from extractors.blocks import strip_label_marks
+from extractors.blocks import heading_core, strip_label_marks
 from extractors.document import nfkc
 
 TAXONOMY_PATH = Path(__file__).parent / "data" / "taxonomy.yaml"
@@ -183,8 +183,9 @@ def _context_ok(term: Term, norm: str, start: int, end: int) -> bool:
 
 
 def _is_whole_label(term: Term, norm: str) -> bool:
-    """Given a whole-label term and a text, return whether the text is just that term."""
-    label = re.sub(r"\s+", "", strip_label_marks(norm))
+    """Given a whole-label term and a text, return whether the text is just that term (a
+    bracketed figure after it aside: 費用補償（支払限度額 5,000万円）)."""
+    label = re.sub(r"\s+", "", heading_core(strip_label_marks(norm)))
     return label.casefold() == re.sub(r"\s+", "", term.text).casefold()
 
 

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from extractors.blocks import column_right_edge, drop_list_marks, is_heading, page_to_units, split_label
+from extractors.blocks import (
+    column_right_edge,
+    drop_list_marks,
+    heading_core,
+    is_heading,
+    page_to_units,
+    split_label,
+)
 from extractors.document import BBox, Line, Page
 
 #: a line height in points, as pdfplumber gives for 10pt text
@@ -143,3 +150,20 @@ def test_lines_in_different_type_sizes_do_not_wrap(caption_height: float, joined
     )
     units = page_to_units(Page(1, (caption, description)))
     assert (len(units) == 1) is joined
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a trailing bracketed figure is cut
+        ("■ 費用補償（支払限度額 5,000万円）", "■ 費用補償"),
+        # a bracket without a figure is part of the label
+        ("喪失利益（オプション）", "喪失利益(オプション)"),
+        # a bracket in the middle stays
+        ("見舞金（1名500円）の支払", "見舞金(1名500円)の支払"),
+        # a line that is only a bracket keeps its text
+        ("（1,000万円）", "(1,000万円)"),
+    ],
+)
+def test_heading_core(text: str, expected: str) -> None:
+    assert heading_core(text) == expected

@@ -211,6 +211,35 @@ def test_items_in_scope(text: str, present: set[str], absent: set[str]) -> None:
     assert not (absent & found)
 
 
+@pytest.mark.parametrize(
+    ("text", "present", "absent"),
+    [
+        # a ■ heading carrying its section's limit in brackets still opens a coverage block
+        (
+            "■ 費用補償（支払限度額 5,000万円）\n・データ復旧費用（1,000万円）\n・再発防止費用（300万円）",
+            {"expense", "expense.data_restoration", "expense.prevention"},
+            set(),
+        ),
+        # the same items under no heading at all are not offered by anything
+        ("・データ復旧費用（1,000万円）\n・再発防止費用（300万円）", set(), {"expense.data_restoration"}),
+        # a per-person figure in brackets makes no heading: the block stays neutral
+        (
+            "■ 見舞費用補償（1名につき500円）\n・データ復旧費用（1,000万円）",
+            set(),
+            {"expense.data_restoration"},
+        ),
+        # 費用補償 is the section only as a whole label; inside one it is an item's tail
+        ("補償内容\n・見舞費用補償", {"expense.condolence"}, {"expense"}),
+        # one side of 対人・対物 alone names the same coverage
+        ("〈サイバー攻撃による対物事故補償特約〉", {"liability.bodily_property"}, set()),
+    ],
+)  # fmt: skip
+def test_heading_with_bracketed_figure(text: str, present: set[str], absent: set[str]) -> None:
+    found = ids_of(document_to_coverages(doc_from_text(text), "t"))
+    assert present <= found
+    assert not (absent & found)
+
+
 def test_option_heading_makes_items_optional() -> None:
     # items under an オプション heading are optional and carry the rider that adds them
     doc = doc_from_text(

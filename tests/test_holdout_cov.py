@@ -99,6 +99,22 @@ FLOORS: dict[tuple[str, str, str], float] = {
         for table in ("coverages", "limits")
         for measure in ("precision", "recall")
     },
+    # h22–h23 (LibreOffice PDFs: a bordered 補償項目 | 主な費用 | 支払限度額 table with a
+    # per-person cap inside the description cell; ■ section headings carrying their limit in
+    # brackets over ・item（limit） bullets, a 〈…特約〉 block and a statistics sidebar) were
+    # written blind and scored 0.583 F1 on coverages and 0.549 on limits fresh, the same with
+    # Chromium prints (an extraction gap, not a reader one); headings read without their
+    # bracketed figure, bracketed item figures, per-victim caps in description cells of a
+    # limits table, 費用補償 as a whole label and 対物事故 bring them to 1.000
+    **{
+        (source, table, measure): 1.0
+        for source in (
+            "h22-sompo-japan-cyber-table",
+            "h23-chubb-cyber-bullets",
+        )
+        for table in ("coverages", "limits")
+        for measure in ("precision", "recall")
+    },
 }
 
 

@@ -719,3 +719,32 @@ def test_table_rider_label_limit_goes_to_its_head_noun() -> None:
 )  # fmt: skip
 def test_generalised_item_attribution(text: str, expected: set[tuple[object, ...]]) -> None:
     assert rows_of(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # an item line printing its own limit in brackets, under a heading that carries the
+        # section's limit
+        (
+            "■ 費用補償（支払限度額 5,000万円）\n・データ復旧費用（1,000万円）",
+            {("expense", "limit", 50_000_000), ("expense.data_restoration", "limit", 10_000_000)},
+        ),
+        # the same bracketed figure outside a block that offers cover is no limit
+        ("データで見るサイバー被害\n・データ復旧費用（1,000万円）", set()),
+        # a bracket after a long running text is no item's limit
+        (
+            "補償内容\n・ランサムウェアの被害を受けた企業が実際に支払ったデータ復旧費用の平均額（1,000万円）",
+            set(),
+        ),
+        # a per-victim cap in a description cell of a table with a limit column
+        (
+            "補償項目\t主な費用\t支払限度額\n事故対応費用\t原因調査費用、見舞費用（1名につき1,000円）\t1,000万円",
+            {("expense", "limit", 10_000_000), ("expense.condolence", "limit", 1_000)},
+        ),
+        # the same cell in a case table (no limit column) is a cost, not a cap
+        ("事故例\t費用\n見舞費用（1名につき1,000円）\t500万円", set()),
+    ],
+)  # fmt: skip
+def test_bracketed_and_cell_caps(text: str, expected: set[tuple[object, ...]]) -> None:
+    assert rows_of(text) == expected
