@@ -24,7 +24,7 @@ CELL_SEPARATOR = " | "
 
 
 @cache
-def _confusables() -> dict[int, str]:
+def confusables() -> dict[int, str]:
     """Given nothing, return the look-alike map of data/confusables.yaml as a str.translate table."""
     raw = yaml.safe_load(resources.files("extractors").joinpath("data/confusables.yaml").read_text("utf-8"))
     return {ord(k): v for k, v in raw.items()}
@@ -32,7 +32,7 @@ def _confusables() -> dict[int, str]:
 
 def nfkc(text: str) -> str:
     """Given verbatim text, return its NFKC form with PDF look-alikes mapped (what matching reads)."""
-    return unicodedata.normalize("NFKC", text.translate(_confusables()))
+    return unicodedata.normalize("NFKC", text.translate(confusables()))
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from extractors.document import BBox, Document, Line, Table, nfkc
+from extractors.document import BBox, Document, Line, Table, confusables, nfkc
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -39,19 +39,13 @@ _TEXT_MARKUP = re.compile(r"^\s*(?:#{1,6}|>)\s+|\*\*|__")
 _KANGXI_FIRST, _KANGXI_LAST = "\u2f00", "\u2fdf"
 
 
-@cache
-def _lookalikes() -> dict[int, str]:
-    """Given nothing, return the look-alike map of data/confusables.yaml as a str.translate table."""
-    return {ord(key): value for key, value in load_data("confusables.yaml").items()}
-
-
 def repair_glyphs(text: str) -> str:
     """Given verbatim text, return it with the glyphs a PDF text layer substitutes put back.
 
     Kangxi radicals (⼩ for 小) and look-alikes NFKC leaves alone (‧ for the middle dot ・)
     become the characters printed; everything else (full-width digits, brackets) stays as is.
     """
-    text = text.translate(_lookalikes())
+    text = text.translate(confusables())
     return "".join(
         unicodedata.normalize("NFKC", ch) if _KANGXI_FIRST <= ch <= _KANGXI_LAST else ch for ch in text
     )
