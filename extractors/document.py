@@ -61,10 +61,20 @@ class Line:
 
 @dataclass(frozen=True)
 class Cell:
-    """One table cell: its verbatim text and, for PDFs, where it was printed."""
+    """One grid slot of a table: its verbatim text, its spans and role as the source declares them.
+
+    A merged cell sits in its top-left slot with `row_span`/`col_span` > 1; the other slots it
+    covers hold an empty Cell with `covered` set, so that every row keeps one slot per column.
+    `header` is the source's own word (HTML `th`); readers that cannot know leave it False and
+    `extractors.layout` infers header rows.
+    """
 
     text: str
     bbox: BBox | None = None
+    row_span: int = 1
+    col_span: int = 1
+    header: bool = False
+    covered: bool = False
 
     @property
     def norm(self) -> str:

@@ -53,6 +53,7 @@ from extractors.coverages import (
     straddles,
 )
 from extractors.document import Document, Table, nfkc
+from extractors.layout import TableView, declared_header_rows, note_free, table_to_view
 from extractors.records import LimitRecord
 from extractors.taxonomy import TaxonomyMatch
 
@@ -724,14 +725,8 @@ def _has_figure(text: str, cues: LimitCues, default_unit: str | None) -> bool:
     return bool(text_to_figures(plain(text), cues, default_unit))
 
 
-def _cell_text(table: Table, row: int, col: int) -> str:
-    """Given a table and a position, return the cell's verbatim text ("" past a short row's end)."""
-    cells = table.rows[row]
-    return cells[col].text if col < len(cells) else ""
-
-
-def _is_header_row(table: Table, row: int, cues: LimitCues) -> bool:
-    """Given a table row, return whether it is a header row: no cell holds a figure or a bare number."""
+def _is_figure_free(table: Table, row: int, cues: LimitCues) -> bool:
+    """Given a table row, return whether no cell holds a figure or a bare number."""
     for cell in table.rows[row]:
         text = plain(cell.text).strip()
         if re.fullmatch(r"[\d,.\s]+", text) or _has_figure(text, cues, None):
@@ -739,36 +734,41 @@ def _is_header_row(table: Table, row: int, cues: LimitCues) -> bool:
     return True
 
 
+def _is_header_row(table: Table, row: int, cues: LimitCues) -> bool:
+    """Given a table row, return whether it is a header row: no cell holds a figure, or a merged
+    cell without a figure spans over the header row below (a note sentence with a figure may sit
+    inside a spanning header cell)."""
+    if _is_figure_free(table, row, cues):
+        return True
+    spanning = any(
+        (cell.row_span > 1 or cell.col_span > 1) and not _has_figure(plain(cell.text), cues, None)
+        for cell in table.rows[row]
+    )
+    return spanning and row + 1 < len(table.rows) and _is_figure_free(table, row + 1, cues)
+
+
 def header_row_count(table: Table, cues: LimitCues) -> int:
-    """Given a table, return how many of its leading rows are header rows."""
+    """Given a table, return how many of its leading rows are header rows: those its source
+    marks (th), else those where no cell holds a figure."""
     count = 0
     while count < len(table.rows) and _is_header_row(table, count, cues):
         count += 1
-    return count
+    return max(count, declared_header_rows(table))
 
 
-def _spanned_text(table: Table, row: int, col: int) -> str:
-    """Given a header cell position, return its text, or that of the cell spanning it from the left.
-
-    Readers leave the cells a colspan covers empty (保険金額（万円） over two plan columns), so an
-    empty header cell takes the nearest non-empty cell to its left in the same header row.
-    """
-    for c in range(col, -1, -1):
-        text = _cell_text(table, row, c)
-        if text.strip():
-            return text
-    return ""
+def column_header(layout: TableLayout, row: int, col: int) -> str:
+    """Given a table's layout and a cell position, return its column header path as one text."""
+    return " ".join(layout.view.column_header_path(row, col))
 
 
-def column_header(table: Table, row: int, col: int, header_rows: int | None = None) -> str:
-    """Given a table cell position, return the header text of its column.
-
-    With `header_rows`, that is the text of the column's header rows (a spanning header
-    carried over the columns it spans); without, the text of every cell above.
-    """
-    if header_rows is None:
-        return " ".join(_cell_text(table, r, col) for r in range(row))
-    return " ".join(t for r in range(min(row, header_rows)) if (t := _spanned_text(table, r, col)))
+def header_ids(header_path: tuple[str, ...]) -> list[str]:
+    """Given a column header path, return the coverage ids its nearest naming header names
+    (賠償損害 under てん補限度額): the header closest to the cell wins."""
+    for header in reversed(header_path):
+        ids = taxonomy.distinct_ids(taxonomy.match_all(plain(note_free(header)), weak=False))
+        if ids:
+            return ids
+    return []
 
 
 def _type_cue(text: str, cues: LimitCues) -> str | None:
@@ -780,8 +780,12 @@ def _type_cue(text: str, cues: LimitCues) -> str | None:
     return None
 
 
-def label_ids(label: str, ctx: UnitContext) -> list[tuple[str | None, str]]:
-    """Given a label cell, return (coverage id, label) for each item it names (①②… each)."""
+def label_ids(
+    label: str, ctx: UnitContext, header_path: tuple[str, ...] = ()
+) -> list[tuple[str | None, str]]:
+    """Given a label cell (and its column header path), return (coverage id, label) for each
+    item it names (①②… each); a label that names none takes its column header's, else the
+    heading's coverage."""
     pieces = split_enumerated(label)
     items = pieces[1:] if len(pieces) > 1 and not starts_with_inline_mark(label) else pieces
     out: list[tuple[str | None, str]] = []
@@ -796,6 +800,8 @@ def label_ids(label: str, ctx: UnitContext) -> list[tuple[str | None, str]]:
         ]
         if not ids:
             ids = [taxonomy.match_coverage(plain(piece))]
+        if ids == [None]:
+            ids = [*header_ids(header_path)] or ids
         if ids == [None] and ctx.heading_ids:
             ids = [ctx.heading_ids[0]]
         for coverage_id in ids:
@@ -854,7 +860,7 @@ def label_column_scores(table: Table, cues: LimitCues, layout: TableLayout) -> d
                 items[c] += 1
     scores: dict[int, tuple[int, int]] = {}
     for c in range(width):
-        header = " ".join(_cell_text(table, r, c) for r in range(layout.header_rows))
+        header = column_header(layout, layout.header_rows, c)
         if has_any(header, cues.label_headers):
             scores[c] = (len(table.rows) + labelled[c], items[c])
         elif has_any(header, cues.description_headers):
@@ -868,12 +874,12 @@ def _row_label(table: Table, row: int, col: int, cues: LimitCues, layout: TableL
     """Given a figure cell, return the label of its row: the item column's cell left of it, else
     the nearest non-empty cell to its left that holds no figure."""
     candidates = [
-        c for c in range(col - 1, -1, -1) if _is_label_text(_cell_text(table, row, c), cues, layout.unit(c))
+        c for c in range(col - 1, -1, -1) if _is_label_text(layout.view.text(row, c), cues, layout.unit(c))
     ]
     if not candidates:
         return ""
     best = max(candidates, key=lambda c: (*layout.label_scores.get(c, (0, 0)), c))
-    return _cell_text(table, row, best)
+    return layout.view.text(row, best)
 
 
 @dataclass(frozen=True)
@@ -890,12 +896,16 @@ class TableLayout:
     """What a table's header rows (and caption) say: how many header rows there are, each
     column's unit, the item column, the type of figures nothing else types."""
 
-    header_rows: int
+    view: TableView
     units: tuple[str | None, ...]
     table_unit: str | None
     label_scores: Mapping[int, tuple[int, int]]
     caption_kind: str | None = None
     plan: bool = False
+
+    @property
+    def header_rows(self) -> int:
+        return self.view.header_rows
 
     def unit(self, col: int) -> str | None:
         """Given a column, return the unit its bare numbers are in (its header's, else the table's)."""
@@ -910,34 +920,38 @@ def table_to_layout(table: Table, cues: LimitCues, caption: Caption | None = Non
     header rows, or in the caption, holds for the columns that declare none.
     """
     header_rows = header_row_count(table, cues)
+    view = table_to_view(table, header_rows)
     width = max((len(row) for row in table.rows), default=0)
     units = tuple(
-        text_to_default_unit(plain(column_header(table, header_rows, c, header_rows))) for c in range(width)
+        text_to_default_unit(plain(" ".join(view.column_header_path(header_rows, c)))) for c in range(width)
     )
     first = " ".join(cell.text for cell in table.rows[0]) if table.rows else ""
     header_text = " ".join(cell.text for r in range(header_rows) for cell in table.rows[r]) or first
     caption = caption or Caption()
     table_unit = text_to_default_unit(plain(header_text)) or caption.unit
-    layout = TableLayout(header_rows, units, table_unit, {})
+    layout = TableLayout(view, units, table_unit, {})
     scores = label_column_scores(table, cues, layout)
     plan = caption.plan or has_any(header_text, cues.plan)
-    return TableLayout(header_rows, units, table_unit, scores, caption.kind, plan)
+    return TableLayout(view, units, table_unit, scores, caption.kind, plan)
 
 
 def _row_targets(
-    row_label: str, header: str, ctx: UnitContext, cues: LimitCues
+    row_label: str, header_path: tuple[str, ...], ctx: UnitContext, cues: LimitCues
 ) -> tuple[list[tuple[str | None, str]], bool]:
-    """Given a figure's row label and column header, return the items it is for, and whether the
-    row label only names a figure type (支払限度額 | 免責金額 rows of a table with coverage columns)."""
+    """Given a figure's row label and column header path, return the items it is for, and whether
+    the row label only names a figure type (支払限度額 | 免責金額 rows of a table with coverage
+    columns)."""
+    header = " ".join(header_path)
     if not row_label:
-        return [(ctx.heading_ids[0] if ctx.heading_ids else None, "")], False
+        ids: list[str | None] = [*(header_ids(header_path) or ctx.heading_ids[:1])] or [None]
+        return [(i, "") for i in ids], False
     type_row = _is_type_label(row_label, cues)
     if type_row:
-        header_ids = taxonomy.distinct_ids(taxonomy.match_all(plain(header), weak=False))
-        if header_ids:
-            return [(i, _label_for(i, header)) for i in header_ids], True
+        named = taxonomy.distinct_ids(taxonomy.match_all(plain(header), weak=False))
+        if named:
+            return [(i, _label_for(i, header)) for i in named], True
         return [(ctx.heading_ids[0] if ctx.heading_ids else None, "")], True
-    return label_ids(row_label, ctx), False
+    return label_ids(row_label, ctx, header_path), False
 
 
 def _is_cell_cap(
@@ -960,9 +974,10 @@ def cell_to_found(
     layout = layout or table_to_layout(table, cues)
     cell = plain(table.rows[row][col].text)
     default_unit = layout.unit(col)
-    header = column_header(table, row, col, layout.header_rows)
+    header_path = layout.view.column_header_path(row, col)
+    header = " ".join(header_path)
     row_label = _row_label(table, row, col, cues, layout)
-    targets, type_row = _row_targets(row_label, header, ctx, cues)
+    targets, type_row = _row_targets(row_label, header_path, ctx, cues)
     # a row that only names a type (免責金額（1事故につき）) overrides its column's type (保険金額)
     row_type = _type_cue(row_label, cues)
     column_type = (
@@ -974,7 +989,7 @@ def cell_to_found(
     found: list[Found] = []
     previous_end = 0
     limit_table = any(
-        _type_cue(column_header(table, row, c, layout.header_rows), cues) == "limit"
+        _type_cue(column_header(layout, row, c), cues) == "limit"
         for c in range(len(table.rows[row]))
         if c != col
     )

@@ -20,6 +20,7 @@ from extractors.limits import (
     header_row_count,
     load_limit_cues,
     sentence_coverage,
+    table_to_layout,
     text_to_figures,
     topic_section,
 )
@@ -550,9 +551,7 @@ def test_header_rows_and_column_header() -> None:
     doc = doc_from_text(PLAN_TABLE)
     (table,) = doc.pages[0].tables
     assert header_row_count(table, CUES) == 2
-    assert column_header(table, 3, 3, 2) == "保険金額（万円） ワイド"
-    # without header rows (the old reading) it is every cell above
-    assert column_header(table, 3, 3) == " ワイド 1,000"
+    assert column_header(table_to_layout(table, CUES), 3, 3) == "保険金額（万円） ワイド"
 
 
 def test_unknown_item_heading_takes_its_description_ids() -> None:

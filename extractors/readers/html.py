@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import lxml.etree
@@ -55,7 +55,7 @@ class Rendered:
     """Rendered text of some markup: lines in reading order (table rows included) and the tables."""
 
     lines: tuple[str, ...]
-    tables: tuple[tuple[tuple[str, ...], ...], ...]
+    tables: tuple[tuple[tuple[Cell, ...], ...], ...]
 
 
 @dataclass
@@ -63,7 +63,7 @@ class _Sink:
     """Mutable collector used while walking one tree; never leaves this module."""
 
     lines: list[str] = field(default_factory=list)
-    tables: list[tuple[tuple[str, ...], ...]] = field(default_factory=list)
+    tables: list[tuple[tuple[Cell, ...], ...]] = field(default_factory=list)
     buffer: list[str] = field(default_factory=list)
     preformatted: int = 0
 
@@ -178,37 +178,51 @@ def _render_cell(cell: lxml.etree._Element) -> str:
     return " ".join(sub.lines)
 
 
-def _cell_grid(rows: list[lxml.etree._Element]) -> list[list[str]]:
-    """Given <tr> elements, return the text grid with colspans and rowspans expanded to empty cells."""
-    grid: list[list[str]] = []
+def _cell_grid(rows: list[lxml.etree._Element]) -> list[list[Cell]]:
+    """Given <tr> elements, return the cell grid: a merged cell in its first slot with its spans,
+    the slots it covers as empty covered cells, th cells marked as headers."""
+    grid: list[list[Cell]] = []
     carried: dict[int, int] = {}  # column → how many more rows a rowspan still covers
     for row in rows:
-        out: list[str] = []
+        out: list[Cell] = []
         column = 0
-        for cell in row.iterchildren("td", "th"):
+
+        def cover_carried() -> None:
+            nonlocal column
             while carried.get(column, 0) > 0:
                 carried[column] -= 1
-                out.append("")
+                out.append(Cell("", covered=True))
                 column += 1
+
+        for cell in row.iterchildren("td", "th"):
+            cover_carried()
             colspan, rowspan = _span(cell, "colspan"), _span(cell, "rowspan")
-            out.append(_render_cell(cell))
-            out.extend([""] * (colspan - 1))
+            header = _tag(cell) == "th"
+            out.append(Cell(_render_cell(cell), row_span=rowspan, col_span=colspan, header=header))
+            out.extend(Cell("", covered=True) for _ in range(colspan - 1))
             for offset in range(colspan):
                 if rowspan > 1:
                     carried[column + offset] = rowspan - 1
             column += colspan
-        while carried.get(column, 0) > 0:
-            carried[column] -= 1
-            out.append("")
-            column += 1
+        cover_carried()
         grid.append(out)
-    return grid
+    return _clip_row_spans(grid)
+
+
+def _clip_row_spans(grid: list[list[Cell]]) -> list[list[Cell]]:
+    """Given a cell grid, return it with each row span cut at the table's last row (a rowspan
+    larger than the rows left is common markup and covers nothing below the table)."""
+    clipped: list[list[Cell]] = []
+    for r, row in enumerate(grid):
+        left = len(grid) - r
+        clipped.append([replace(c, row_span=left) if c.row_span > left else c for c in row])
+    return clipped
 
 
 def _render_table(table: lxml.etree._Element, sink: _Sink) -> None:
     """Given a <table>, render it into the sink: as a Table plus row lines, or as blocks if layout."""
     rows = list(_own_rows(table))
-    grid = [row for row in _cell_grid(rows) if any(row)]
+    grid = [row for row in _cell_grid(rows) if any(cell.text for cell in row)]
     width = max((len(row) for row in grid), default=0)
     if width < 2 or _has_nested_table(table):
         # a one-column table or a table holding tables is page layout, not data: read it as blocks
@@ -220,7 +234,7 @@ def _render_table(table: lxml.etree._Element, sink: _Sink) -> None:
         _walk(caption, sink)
     sink.tables.append(tuple(tuple(row) for row in grid))
     for row in grid:
-        sink.add_table_line(CELL_SEPARATOR.join(text for text in row if text))
+        sink.add_table_line(CELL_SEPARATOR.join(cell.text for cell in row if cell.text))
 
 
 def render_element(root: lxml.etree._Element) -> Rendered:
@@ -288,10 +302,7 @@ def document_title(root: lxml.etree._Element) -> str | None:
 
 def rendered_to_page(rendered: Rendered, number: int = 1) -> Page:
     """Given rendered lines and tables, return a Page without geometry."""
-    tables = tuple(
-        Table(page=number, rows=tuple(tuple(Cell(text) for text in row) for row in grid))
-        for grid in rendered.tables
-    )
+    tables = tuple(Table(page=number, rows=grid) for grid in rendered.tables)
     lines = tuple(Line(text=text, page=number) for text in rendered.lines)
     return Page(number=number, lines=lines, tables=tables)
 

@@ -1354,12 +1354,57 @@ def _inside(glyph: _Glyph, box: _Box4) -> bool:
     return box[0] <= cx <= box[2] and box[1] <= cy <= box[3]
 
 
-def _drop_empty(grid: list[list[str]]) -> list[list[str]]:
-    """Given a cell grid, return it without all-empty rows and all-empty columns."""
-    rows = [row for row in grid if any(row)]
-    width = max((len(row) for row in rows), default=0)
-    keep = [c for c in range(width) if any(c < len(row) and row[c] for row in rows)]
-    return [[row[c] if c < len(row) else "" for c in keep] for row in rows]
+#: how far (points) a ruling may sit from a column or row edge and still be that edge
+_EDGE_SLACK = 1.0
+
+
+def _spans(box: _Box4, xs: Sequence[float], tops: Sequence[float]) -> tuple[int, int]:
+    """Given a cell box and the grid's column and row starts, return its (row_span, col_span):
+    a merged cell is one rectangle over several grid slots."""
+    rows = sum(1 for t in tops if box[1] - _EDGE_SLACK <= t < box[3] - _EDGE_SLACK)
+    cols = sum(1 for x in xs if box[0] - _EDGE_SLACK <= x < box[2] - _EDGE_SLACK)
+    return max(rows, 1), max(cols, 1)
+
+
+def grid_to_cells(found: _RuledGrid, texts: Sequence[Sequence[str]]) -> list[list[Cell]]:
+    """Given a ruled grid and the text of each of its cell boxes, return its Cell grid with the
+    merged cells' spans, without the rows and columns that hold no text."""
+    xs = sorted({b[0] for row in found.cells for b in row if b is not None})
+    tops = [next((b[1] for b in row if b is not None), 0.0) for row in found.cells]
+    owner: dict[tuple[int, int], tuple[int, int]] = {}
+    spans: dict[tuple[int, int], tuple[int, int]] = {}
+    for r, row in enumerate(found.cells):
+        for c, box in enumerate(row):
+            if box is None:
+                continue
+            spans[(r, c)] = _spans(box, xs, tops)
+            if texts[r][c]:
+                for dr in range(spans[(r, c)][0]):
+                    for dc in range(spans[(r, c)][1]):
+                        owner.setdefault((r + dr, c + dc), (r, c))
+    width = max((len(row) for row in found.cells), default=0)
+    rows = [r for r in range(len(found.cells)) if any(texts[r])]
+    cols = [c for c in range(width) if any(c < len(texts[r]) and texts[r][c] for r in rows)]
+    grid: list[list[Cell]] = []
+    for r in rows:
+        out: list[Cell] = []
+        for c in cols:
+            origin = owner.get((r, c))
+            box = found.cells[r][c] if c < len(found.cells[r]) else None
+            if origin is not None and origin != (r, c):
+                out.append(Cell("", covered=True))
+                continue
+            row_span, col_span = spans.get((r, c), (1, 1))
+            out.append(
+                Cell(
+                    texts[r][c] if c < len(texts[r]) else "",
+                    bbox=None if box is None else BBox(*box),
+                    row_span=sum(1 for k in rows if r <= k < r + row_span),
+                    col_span=sum(1 for k in cols if c <= k < c + col_span),
+                )
+            )
+        grid.append(out)
+    return grid
 
 
 def _ruled_table_block(
@@ -1370,19 +1415,19 @@ def _ruled_table_block(
     Junk is a grid with fewer than two columns holding text (a box around a paragraph).
     A one-row grid is a row of panels: its lines are read cell by cell, not across cells.
     """
-    grid: list[list[str]] = []
+    texts: list[list[str]] = []
     cell_segments: list[list[_Segment]] = []
     for cells in found.cells:
-        texts: list[str] = []
+        row: list[str] = []
         for box in cells:
             if box is None:
-                texts.append("")  # merged cell: the text lives in the first cell of the span
+                row.append("")  # merged cell: the text lives in the first cell of the span
                 continue
             inside = [g for g in glyphs if _inside(g, box)]
-            texts.append(glyphs_to_text(inside, settings))
+            row.append(glyphs_to_text(inside, settings))
             cell_segments.append(_horizontal_segments(inside, settings))
-        grid.append(texts)
-    grid = _drop_empty(grid)
+        texts.append(row)
+    grid = grid_to_cells(found, texts)
     if not grid or len(grid[0]) < settings.min_table_columns:
         return None
     if len(grid) == 1:
@@ -1390,7 +1435,7 @@ def _ruled_table_block(
     else:
         rows = segments_to_rows((s for segments in cell_segments for s in segments), settings)
     bbox = BBox(x0=found.bbox[0], top=found.bbox[1], x1=found.bbox[2], bottom=found.bbox[3])
-    table = Table(page=page, rows=tuple(tuple(Cell(t) for t in r) for r in grid), bbox=bbox)
+    table = Table(page=page, rows=tuple(tuple(r) for r in grid), bbox=bbox)
     return _Block(bbox=bbox, lines=tuple(_row_line(r, page) for r in rows), tables=(table,))
 
 

@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from extractors.document import CELL_SEPARATOR, Document
+from extractors.document import CELL_SEPARATOR, Cell, Document
 from extractors.errors import BrochureError
 from extractors.readers._bytes import bytes_to_text, read_bytes
 from extractors.readers.html import Rendered, render_markup, rendered_to_page
@@ -39,7 +39,7 @@ class _Block:
     """A run of source lines read as one unit: lines of text and the tables among them."""
 
     lines: tuple[str, ...]
-    tables: tuple[tuple[tuple[str, ...], ...], ...] = ()
+    tables: tuple[tuple[tuple[Cell, ...], ...], ...] = ()
 
 
 def _decode(data: bytes, source: str) -> str:
@@ -82,10 +82,12 @@ def _row_line(cells: tuple[str, ...]) -> str:
     return CELL_SEPARATOR.join(cell for cell in cells if cell)
 
 
-def _table_block(rows: list[tuple[str, ...]]) -> _Block:
-    """Given table rows, return the block holding the Table and one line per non-empty row."""
-    kept = tuple(row for row in rows if any(row))
-    return _Block(lines=tuple(_row_line(row) for row in kept), tables=(kept,) if kept else ())
+def _table_block(rows: list[tuple[str, ...]], header_rows: int = 0) -> _Block:
+    """Given table rows (the first `header_rows` of them a header the source marks), return the
+    block holding the Table and one line per non-empty row."""
+    kept = [(r < header_rows, row) for r, row in enumerate(rows) if any(row)]
+    grid = tuple(tuple(Cell(text, header=header) for text in row) for header, row in kept)
+    return _Block(lines=tuple(_row_line(row) for _, row in kept), tables=(grid,) if grid else ())
 
 
 def _pipe_table_end(lines: list[str], start: int) -> int:
@@ -109,7 +111,7 @@ def _tab_table_end(lines: list[str], start: int) -> int:
 def _fragment_block(line: str) -> _Block:
     """Given a line with HTML markup (possibly tab-separated parts), return its rendered block."""
     lines: list[str] = []
-    tables: list[tuple[tuple[str, ...], ...]] = []
+    tables: list[tuple[tuple[Cell, ...], ...]] = []
     for part in line.split("\t"):
         rendered: Rendered = render_markup(part) if is_html_fragment(part) else Rendered((part.strip(),), ())
         lines.extend(text for text in rendered.lines if text)
@@ -127,7 +129,7 @@ def text_to_blocks(text: str) -> list[_Block]:
         if index + 1 < len(lines) and "|" in line and is_pipe_separator(lines[index + 1]):
             end = _pipe_table_end(lines, index)
             rows = [pipe_cells(line)] + [pipe_cells(row) for row in lines[index + 2 : end]]
-            blocks.append(_table_block(rows))
+            blocks.append(_table_block(rows, header_rows=1))
             index = end
             continue
         end = _tab_table_end(lines, index)

@@ -1,0 +1,152 @@
+"""The structure of a table, read once: which cell covers each grid slot, how many rows are
+column headers, and for every data cell its column header path and row header path.
+
+This is the one header-assignment algorithm of the project, for every format (the model is
+the HTML standard's "forming relationships between data cells and header cells" and
+docling-core's `TableCell`): spans come from the source where it states them (HTML
+`rowspan`/`colspan`, a PDF ruled table's merged rectangles) and are inferred from empty
+header slots where it does not (borderless PDF tables, text tables).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+
+from extractors.document import Table
+
+Slot = tuple[int, int]
+
+
+def _slot_text(table: Table, row: int, col: int) -> str:
+    """Given a table and a slot, return the slot's own verbatim text ("" past a short row's end)."""
+    cells = table.rows[row]
+    return cells[col].text if col < len(cells) else ""
+
+
+def declared_owners(table: Table) -> dict[Slot, Slot]:
+    """Given a table, return the slot → origin map of the merged cells its source declares."""
+    owners: dict[Slot, Slot] = {}
+    for r, row in enumerate(table.rows):
+        for c, cell in enumerate(row):
+            if cell.row_span == 1 and cell.col_span == 1:
+                continue
+            for dr in range(cell.row_span):
+                for dc in range(cell.col_span):
+                    if (dr, dc) != (0, 0) and r + dr < len(table.rows):
+                        owners.setdefault((r + dr, c + dc), (r, c))
+    return owners
+
+
+def declares_spans(table: Table) -> bool:
+    """Given a table, return whether its reader knew its merged cells (then nothing is inferred)."""
+    return any(cell.covered or cell.row_span > 1 or cell.col_span > 1 for row in table.rows for cell in row)
+
+
+def declared_header_rows(table: Table) -> int:
+    """Given a table, return how many leading rows its source marks as header cells only (th)."""
+    count = 0
+    for row in table.rows:
+        texts = [cell for cell in row if cell.text.strip()]
+        if not texts or not all(cell.header for cell in texts):
+            break
+        count += 1
+    return count
+
+
+def inferred_header_owners(table: Table, header_rows: int, owners: Mapping[Slot, Slot]) -> dict[Slot, Slot]:
+    """Given a table without declared spans and its header row count, return the merged header
+    cells its empty header slots imply.
+
+    An empty slot with a header below it and a header to its left in the same row is covered
+    by that left header (てん補限度額 over 賠償損害 | 費用損害); an empty slot under a header is
+    covered by the header above it (セット名 over an empty second header row); an empty slot of
+    a single header row takes the header to its left, as a colspan would leave it.
+    """
+    found = dict(owners)
+    width = max((len(row) for row in table.rows), default=0)
+    for r in range(header_rows):
+        for c in range(width):
+            if (r, c) in found or _slot_text(table, r, c).strip():
+                continue
+            left = next(
+                (k for k in range(c - 1, -1, -1) if (r, k) in found or _slot_text(table, r, k).strip()), None
+            )
+            below = r + 1 < header_rows and bool(_slot_text(table, r + 1, c).strip())
+            above = r > 0 and ((r - 1, c) in found or bool(_slot_text(table, r - 1, c).strip()))
+            if left is not None and (below or (not above and header_rows == 1)):
+                found[(r, c)] = found.get((r, left), (r, left))
+            elif above:
+                found[(r, c)] = found.get((r - 1, c), (r - 1, c))
+    return found
+
+
+@dataclass(frozen=True)
+class TableView:
+    """A table with its header structure resolved: slot owners, header rows and header paths."""
+
+    table: Table
+    header_rows: int
+    owners: Mapping[Slot, Slot]
+
+    def origin(self, row: int, col: int) -> Slot:
+        """Given a slot, return the slot of the cell that covers it (itself when not merged)."""
+        return self.owners.get((row, col), (row, col))
+
+    def text(self, row: int, col: int) -> str:
+        """Given a slot, return the verbatim text of the cell covering it."""
+        r, c = self.origin(row, col)
+        return _slot_text(self.table, r, c)
+
+    def column_header_path(self, row: int, col: int) -> tuple[str, ...]:
+        """Given a slot, return the header cells' texts over its column, top-down, each merged
+        header once (a spanning header governs every column beneath it)."""
+        path: list[str] = []
+        seen: set[Slot] = set()
+        for r in range(min(row, self.header_rows)):
+            slot = self.origin(r, col)
+            text = _slot_text(self.table, *slot).strip()
+            if text and slot not in seen:
+                seen.add(slot)
+                path.append(text)
+        return tuple(path)
+
+    def row_header_path(self, row: int, col: int, is_label: Callable[[str], bool]) -> tuple[str, ...]:
+        """Given a slot and a test of label text, return the label cells left of it in its row,
+        left to right, through row spans (a row group's cell governs every row it spans)."""
+        path: list[str] = []
+        seen: set[Slot] = set()
+        for c in range(col):
+            slot = self.origin(row, c)
+            text = _slot_text(self.table, *slot)
+            if slot not in seen and slot[1] < col and text.strip() and is_label(text):
+                seen.add(slot)
+                path.append(text)
+        return tuple(path)
+
+
+def table_to_view(table: Table, header_rows: int | None = None) -> TableView:
+    """Given a table (and its header row count when the caller reads it from the content),
+    return its view: declared spans, else spans inferred from its empty header slots."""
+    rows = declared_header_rows(table) if header_rows is None else header_rows
+    owners = declared_owners(table)
+    if not declares_spans(table):
+        owners = inferred_header_owners(table, rows, owners)
+    return TableView(table=table, header_rows=rows, owners=MappingProxyType(owners))
+
+
+#: a footnote mark inside a cell or line: ※, ※1, (※2), *1, (*2), 注, (注1)
+NOTE_MARK = re.compile(r"\(?(?:※|\*|＊|注)\s*\d{0,2}\)?")
+#: text after a mark at least this long is the note itself, printed inside the cell
+NOTE_MIN_CHARS = 8
+
+
+def note_free(text: str) -> str:
+    """Given a header or label cell's text, return it without a note printed after its mark
+    (費用特約部分(*2)謝罪の見舞金…は500円が限度 → 費用特約部分): what the header names."""
+    for match in NOTE_MARK.finditer(text):
+        if match.start() > 0 and len(text) - match.end() >= NOTE_MIN_CHARS:
+            return text[: match.start()].strip()
+    return text
