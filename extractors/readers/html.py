@@ -185,28 +185,26 @@ def _cell_grid(rows: list[lxml.etree._Element]) -> list[list[Cell]]:
     carried: dict[int, int] = {}  # column → how many more rows a rowspan still covers
     for row in rows:
         out: list[Cell] = []
-        column = 0
-
-        def cover_carried() -> None:
-            nonlocal column
-            while carried.get(column, 0) > 0:
-                carried[column] -= 1
-                out.append(Cell("", covered=True))
-                column += 1
-
         for cell in row.iterchildren("td", "th"):
-            cover_carried()
+            _cover_carried(out, carried)
             colspan, rowspan = _span(cell, "colspan"), _span(cell, "rowspan")
+            for offset in range(colspan):
+                if rowspan > 1:
+                    carried[len(out) + offset] = rowspan - 1
             header = _tag(cell) == "th"
             out.append(Cell(_render_cell(cell), row_span=rowspan, col_span=colspan, header=header))
             out.extend(Cell("", covered=True) for _ in range(colspan - 1))
-            for offset in range(colspan):
-                if rowspan > 1:
-                    carried[column + offset] = rowspan - 1
-            column += colspan
-        cover_carried()
+        _cover_carried(out, carried)
         grid.append(out)
     return _clip_row_spans(grid)
+
+
+def _cover_carried(out: list[Cell], carried: dict[int, int]) -> None:
+    """Given a row being built and the rowspans still open per column, append a covered slot for
+    each open rowspan at the row's next column."""
+    while carried.get(len(out), 0) > 0:
+        carried[len(out)] -= 1
+        out.append(Cell("", covered=True))
 
 
 def _clip_row_spans(grid: list[list[Cell]]) -> list[list[Cell]]:
