@@ -18,7 +18,8 @@ def grid(*rows: str, spans: dict[tuple[int, int], tuple[int, int]] | None = None
         for c, text in enumerate(row.split("|")):
             rs, cs = spans.get((r, c), (1, 1))
             covered = text == "^"
-            out.append(Cell("" if covered else text, row_span=rs, col_span=cs, header=r < th, covered=covered))
+            text = "" if covered else text
+            out.append(Cell(text, row_span=rs, col_span=cs, header=r < th, covered=covered))
         cells.append(tuple(out))
     return Table(page=1, rows=tuple(cells))
 
@@ -65,7 +66,8 @@ def test_column_header_path(
         (grid("区分|項目|限度額", "賠償|損害賠償金|1億円", "^|争訟費用|1億円", spans={(1, 0): (2, 1)}),
          (2, 2), ("賠償", "争訟費用")),
         # a cell spanning two columns to the left appears once
-        (grid("項目|^|限度額", "見舞金|^|500円", spans={(0, 0): (1, 2), (1, 0): (1, 2)}), (1, 2), ("見舞金",)),
+        (grid("項目|^|限度額", "見舞金|^|500円", spans={(0, 0): (1, 2), (1, 0): (1, 2)}),
+         (1, 2), ("見舞金",)),
         # label cells only: a figure to the left is not a row header
         (grid("項目|ライト|ワイド", "復旧費用|500万円|1,000万円"), (1, 2), ("復旧費用",)),
     ],
