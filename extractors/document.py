@@ -23,11 +23,17 @@ TextLayer = Literal["ok", "none", "cid"]
 CELL_SEPARATOR = " | "
 
 
+#: circled numbers ①–⑳: NFKC makes ② the digit 2, which then runs into the figure after it
+#: (②1億円 would read 21億円), so they are mapped to their number and a space that ends it
+_CIRCLED_NUMBERS = {0x2460 + i: f"{i + 1} " for i in range(20)}
+
+
 @cache
 def confusables() -> dict[int, str]:
-    """Given nothing, return the look-alike map of data/confusables.yaml as a str.translate table."""
+    """Given nothing, return the look-alike map of data/confusables.yaml (and the circled
+    numbers as bracketed enumerators) as a str.translate table."""
     raw = yaml.safe_load(resources.files("extractors").joinpath("data/confusables.yaml").read_text("utf-8"))
-    return {ord(k): v for k, v in raw.items()}
+    return {**_CIRCLED_NUMBERS, **{ord(k): v for k, v in raw.items()}}
 
 
 def nfkc(text: str) -> str:
