@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from extractors import coverages, fields, limits, premiums, readers, scenarios
+from extractors import coverages, fields, limits, premiums, provenance, readers, scenarios
 from extractors.document import Document, Page
 from extractors.errors import BrochureError
 from extractors.records import (
@@ -71,12 +71,15 @@ def document_to_extraction(document: Document, *, doc_id: str, source_file: str)
     )
     quotes = premiums.document_to_premiums(document, doc_id)
     costs = scenarios.document_to_loss_scenarios(document, doc_id)
+    found = limits_not_quoted_elsewhere(limits.document_to_limits(document, doc_id), quotes, costs)
+    # one pass locates every row's evidence on its page, so no extractor carries boxes around
+    locate = provenance.Locator(document)
     return Extraction(
         document=record,
-        coverages=tuple(coverages.document_to_coverages(document, doc_id)),
-        limits=tuple(limits_not_quoted_elsewhere(limits.document_to_limits(document, doc_id), quotes, costs)),
-        premiums=tuple(quotes),
-        loss_scenarios=tuple(costs),
+        coverages=tuple(locate.with_bbox(r) for r in coverages.document_to_coverages(document, doc_id)),
+        limits=tuple(locate.with_bbox(r) for r in found),
+        premiums=tuple(locate.with_bbox(r) for r in quotes),
+        loss_scenarios=tuple(locate.with_bbox(r) for r in costs),
         pages=document_to_pages(document, doc_id),
     )
 

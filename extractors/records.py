@@ -2,14 +2,38 @@
 
 One frozen dataclass per table; the pipeline turns lists of them into polars frames with
 the dtypes of `schemas/`. Field order is column order.
+
+The rows read from a brochure (coverages, limits, premiums, loss scenarios) end in the same
+provenance fields: `bbox_*`, where their evidence was printed on its page, in PDF points from
+the page's top-left corner (pdfplumber's x0, top, x1, bottom), None for html and text
+documents, filled for every record by `extractors.provenance` after extraction; and
+`attributed_by`, how the row's meaning was decided (an `Attribution`), set by the extractor
+that made the row.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Literal
 
 from extractors.errors import Stage
+
+#: how a row's meaning was decided (its coverage id for coverages, limits and loss scenarios;
+#: its industry and revenue for premiums): from the header of its column, the header of its
+#: row, its own cell, a field label before it, the list item it sits in, the heading above
+#: it, the sentence it is in, a caption, or the document as a whole
+Attribution = Literal[
+    "column_header",
+    "row_header",
+    "cell",
+    "field_label",
+    "list_item",
+    "heading",
+    "sentence",
+    "caption",
+    "document_default",
+]
 
 
 @dataclass(frozen=True)
@@ -45,6 +69,12 @@ class CoverageRecord:
     rider: str | None
     page: int | None
     evidence: str
+    # provenance: see the module docstring
+    bbox_x0: float | None = None
+    bbox_top: float | None = None
+    bbox_x1: float | None = None
+    bbox_bottom: float | None = None
+    attributed_by: Attribution | None = None
 
 
 @dataclass(frozen=True)
@@ -61,6 +91,12 @@ class LimitRecord:
     condition: str | None
     page: int | None
     evidence: str
+    # provenance: see the module docstring
+    bbox_x0: float | None = None
+    bbox_top: float | None = None
+    bbox_x1: float | None = None
+    bbox_bottom: float | None = None
+    attributed_by: Attribution | None = None
 
 
 @dataclass(frozen=True)
@@ -78,6 +114,12 @@ class PremiumRecord:
     effective_from: dt.date | None
     page: int | None
     evidence: str
+    # provenance: see the module docstring
+    bbox_x0: float | None = None
+    bbox_top: float | None = None
+    bbox_x1: float | None = None
+    bbox_bottom: float | None = None
+    attributed_by: Attribution | None = None
 
 
 @dataclass(frozen=True)
@@ -92,6 +134,12 @@ class LossScenarioRecord:
     page: int | None
     evidence: str
     approximate: bool = False  # printed with 約/程度: the figure is rounded, so sums may not match
+    # provenance: see the module docstring
+    bbox_x0: float | None = None
+    bbox_top: float | None = None
+    bbox_x1: float | None = None
+    bbox_bottom: float | None = None
+    attributed_by: Attribution | None = None
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ import polars as pl
 from extractors import taxonomy
 from extractors.document import SourceFormat
 from extractors.errors import Stage
+from extractors.records import Attribution
 
 SECTIONS = ("liability", "expense", "business_interruption")
 LIMIT_TYPES = ("limit", "deductible", "self_retention_ratio", "payout_ratio", "time_window_days")
@@ -25,6 +26,9 @@ PREMIUM_PERIODS = ("monthly", "annual", "lump_sum")
 ROW_KINDS = ("item", "subtotal", "total")
 SOURCE_FORMATS: tuple[str, ...] = get_args(SourceFormat)
 STAGES: tuple[str, ...] = get_args(Stage)
+ATTRIBUTIONS: tuple[str, ...] = get_args(Attribution)
+#: the columns that say where on its page a row's evidence was printed (PDF points, top-left origin)
+BBOX_COLUMNS = ("bbox_x0", "bbox_top", "bbox_x1", "bbox_bottom")
 JSIC_CODES = tuple("ABCDEFGHIJKLMNOPQRST")
 #: 1兆円: no brochure figure comes near it, so a bigger amount is digits run together by a reader
 MAX_AMOUNT_JPY = 10**12
@@ -65,6 +69,25 @@ def _page() -> Any:
     return pa.Field(nullable=True, ge=1)
 
 
+def _coordinate() -> Any:
+    """Given nothing, return the Field of a bbox coordinate: points from the top-left, null off PDFs."""
+    return pa.Field(nullable=True, ge=0.0)
+
+
+def _attribution() -> Any:
+    """Given nothing, return the Field of attributed_by: how the row's meaning was decided, if said."""
+    return pa.Field(nullable=True, isin=ATTRIBUTIONS)
+
+
+def bbox_well_formed(frame: pl.LazyFrame) -> pl.LazyFrame:
+    """Given rows with the bbox columns, return whether each has no box or a whole, finite, ordered one."""
+    x0, top, x1, bottom = (pl.col(c) for c in BBOX_COLUMNS)
+    none = pl.all_horizontal(c.is_null() for c in (x0, top, x1, bottom))
+    finite = pl.all_horizontal(c.is_finite() for c in (x0, top, x1, bottom))
+    ordered = (x0 <= x1) & (top <= bottom)
+    return frame.select((none | (finite & ordered)).fill_null(False))
+
+
 def coverage_id_known(column: pl.Expr) -> pl.Expr:
     """Given a coverage_id column, return whether each value is null or an id of the taxonomy."""
     return column.is_null() | column.is_in(sorted(taxonomy.coverage_ids()))
@@ -74,6 +97,19 @@ class _Table(pa.DataFrameModel):
     class Config:
         strict = True  # a column the model does not know is a record/model drift: fail loudly
         coerce = False
+
+
+class _Provenance(_Table):
+    """A table of rows read from a brochure: they end in the provenance columns of `extractors.records`.
+
+    Each model declares those columns itself, last (inherited fields would come first, and
+    column order is record field order); this class holds the check that spans them.
+    """
+
+    @pa.dataframe_check(name="bbox_well_formed")
+    def _bbox_well_formed(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        # a box is all four coordinates or none, and its edges are in order
+        return bbox_well_formed(data.lazyframe)
 
 
 class DocumentsModel(_Table):
@@ -104,7 +140,7 @@ class PagesModel(_Table):
         name = "pages"
 
 
-class CoveragesModel(_Table):
+class CoveragesModel(_Provenance):
     doc_id: pl.String = _text()
     coverage_id: pl.String = pa.Field(nullable=True)
     coverage_label: pl.String = _text()
@@ -113,6 +149,11 @@ class CoveragesModel(_Table):
     rider: pl.String = _text(nullable=True)
     page: pl.Int64 = _page()
     evidence: pl.String = _text()
+    bbox_x0: pl.Float64 = _coordinate()
+    bbox_top: pl.Float64 = _coordinate()
+    bbox_x1: pl.Float64 = _coordinate()
+    bbox_bottom: pl.Float64 = _coordinate()
+    attributed_by: pl.String = _attribution()
 
     class Config:
         name = "coverages"
@@ -128,7 +169,7 @@ class CoveragesModel(_Table):
         return data.lazyframe.select(cid.is_null() | (cid.str.split(".").list.first() == pl.col("section")))
 
 
-class LimitsModel(_Table):
+class LimitsModel(_Provenance):
     doc_id: pl.String = _text()
     coverage_id: pl.String = pa.Field(nullable=True)
     coverage_label: pl.String = _text()
@@ -141,6 +182,11 @@ class LimitsModel(_Table):
     condition: pl.String = _text(nullable=True)
     page: pl.Int64 = _page()
     evidence: pl.String = _text()
+    bbox_x0: pl.Float64 = _coordinate()
+    bbox_top: pl.Float64 = _coordinate()
+    bbox_x1: pl.Float64 = _coordinate()
+    bbox_bottom: pl.Float64 = _coordinate()
+    attributed_by: pl.String = _attribution()
 
     class Config:
         name = "limits"
@@ -164,7 +210,7 @@ class LimitsModel(_Table):
         return data.lazyframe.select(ok | ~pl.col("limit_type").is_in(LIMIT_TYPES))
 
 
-class PremiumsModel(_Table):
+class PremiumsModel(_Provenance):
     doc_id: pl.String = _text()
     industry_label: pl.String = _text()
     jsic_code: pl.String = pa.Field(nullable=True, isin=JSIC_CODES)
@@ -178,12 +224,17 @@ class PremiumsModel(_Table):
     effective_from: pl.Date = pa.Field(nullable=True, ge=MIN_DATE, le=MAX_DATE)
     page: pl.Int64 = _page()
     evidence: pl.String = _text()
+    bbox_x0: pl.Float64 = _coordinate()
+    bbox_top: pl.Float64 = _coordinate()
+    bbox_x1: pl.Float64 = _coordinate()
+    bbox_bottom: pl.Float64 = _coordinate()
+    attributed_by: pl.String = _attribution()
 
     class Config:
         name = "premiums"
 
 
-class LossScenariosModel(_Table):
+class LossScenariosModel(_Provenance):
     doc_id: pl.String = _text()
     scenario_index: pl.Int64 = pa.Field(ge=1)
     scenario_label: pl.String = _text()
@@ -194,6 +245,11 @@ class LossScenariosModel(_Table):
     page: pl.Int64 = _page()
     evidence: pl.String = _text()
     approximate: pl.Boolean
+    bbox_x0: pl.Float64 = _coordinate()
+    bbox_top: pl.Float64 = _coordinate()
+    bbox_x1: pl.Float64 = _coordinate()
+    bbox_bottom: pl.Float64 = _coordinate()
+    attributed_by: pl.String = _attribution()
     # items add up to the subtotal that follows them: the order is data, so it is a column
     ordinal: pl.Int64 = pa.Field(ge=1)
 

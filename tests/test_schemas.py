@@ -116,6 +116,10 @@ GOOD: dict[str, Any] = {
 }
 
 
+#: a box where a PDF printed a row's evidence
+BOX = {"bbox_x0": 57.6, "bbox_top": 120.25, "bbox_x1": 540.0, "bbox_bottom": 131.5}
+
+
 def _frame(table: str, *records: object) -> pl.DataFrame:
     return records_to_frame(records, TABLE_MODELS[table])
 
@@ -154,6 +158,13 @@ def test_a_valid_row_passes(table: str) -> None:
         ("ingest_errors", {"doc_id": None, "stage": "publish"}),
         # a scanned page in a PDF with text elsewhere has no text: "" is what it says
         ("pages", {"text": ""}),
+        # a PDF row's box, and how its meaning was decided
+        ("coverages", {**BOX, "attributed_by": "row_header"}),
+        ("premiums", {**BOX, "attributed_by": "column_header"}),
+        # a box at the page's corner, a box with no width (a vertical rule of text)
+        ("limits", {"bbox_x0": 0.0, "bbox_top": 0.0, "bbox_x1": 0.0, "bbox_bottom": 12.0}),
+        # an int coordinate is a float value too
+        ("loss_scenarios", {**BOX, "bbox_x0": 57, "attributed_by": "document_default"}),
     ],
 )
 def test_edge_values_that_are_valid(table: str, changes: dict[str, Any]) -> None:
@@ -235,6 +246,22 @@ def test_edge_values_that_are_valid(table: str, changes: dict[str, Any]) -> None
         ("pages", {"doc_id": " "}, "str_contains"),
         # no text is "", never null
         ("pages", {"text": None}, "not_nullable"),
+        # attributed_by is one of the Attribution values
+        ("coverages", {"attributed_by": "guess"}, "isin"),
+        ("limits", {"attributed_by": "Column_Header"}, "isin"),
+        ("premiums", {"attributed_by": ""}, "isin"),
+        ("loss_scenarios", {"attributed_by": "table"}, "isin"),
+        # a box lies on the page (points from its top-left corner) ...
+        ("coverages", {**BOX, "bbox_x0": -1.0}, "greater_than_or_equal_to"),
+        ("premiums", {**BOX, "bbox_top": -0.5}, "greater_than_or_equal_to"),
+        # ... with its edges in order ...
+        ("limits", {**BOX, "bbox_x0": 600.0}, "bbox_well_formed"),
+        ("loss_scenarios", {**BOX, "bbox_bottom": 100.0}, "bbox_well_formed"),
+        # ... and is all four coordinates or none
+        ("coverages", {**BOX, "bbox_x1": None}, "bbox_well_formed"),
+        ("limits", {"bbox_top": 120.0}, "bbox_well_formed"),
+        # NaN is no position
+        ("premiums", {**BOX, "bbox_x1": float("nan")}, "bbox_well_formed"),
     ],
 )
 def test_a_bad_value_is_quarantined_with_its_reason(
@@ -294,6 +321,17 @@ def test_rule_failure_cases_quarantine_their_rows_with_the_reason() -> None:
     assert quarantine.get_column("reason").to_list() == ["evidence not found in the document text"]
     assert all_cases.filter(pl.col("index") == 1).get_column("failure_case").to_list() == ["作り話"]
     assert frame_level(all_cases).is_empty()
+
+
+@pytest.mark.parametrize("table", ["coverages", "limits", "premiums", "loss_scenarios"])
+def test_rows_read_from_a_brochure_end_with_their_provenance(table: str) -> None:
+    # the box and the attribution follow the record's other fields (the ordinal is not a field)
+    columns = [c for c in model_schema(TABLE_MODELS[table]) if c != ORDINAL]
+    assert columns[-5:] == ["bbox_x0", "bbox_top", "bbox_x1", "bbox_bottom", "attributed_by"]
+    assert [model_schema(TABLE_MODELS[table])[c] for c in columns[-5:]] == [pl.Float64] * 4 + [pl.String]
+    # html and text rows have no box, and an extractor may not say how it attributed a row
+    _, quarantine, _ = split_valid(_frame(table, GOOD[table]), TABLE_MODELS[table])
+    assert GOOD[table].bbox_x0 is None and GOOD[table].attributed_by is None and quarantine.is_empty()
 
 
 def test_amounts_are_int64_ratios_float64_dates_date() -> None:
