@@ -62,6 +62,7 @@ class CoverageCues:
     weak_stop_heading: tuple[str, ...]
     stop_line: tuple[str, ...]
     offer: tuple[str, ...]
+    forward: tuple[str, ...]
     contrast: tuple[str, ...]
     table: tuple[str, ...]
     option: tuple[str, ...]
@@ -101,6 +102,7 @@ def mapping_to_cues(data: Mapping[str, Any]) -> CoverageCues:
         weak_stop_heading=_words(data, "weak_stop_heading_cues"),
         stop_line=_words(data, "stop_line_cues"),
         offer=_words(data, "offer_cues"),
+        forward=_words(data, "forward_cues"),
         contrast=_words(data, "contrast_splitters"),
         table=_words(data, "table_cues"),
         option=_words(data, "option_cues"),
@@ -621,12 +623,16 @@ def label_to_items(norm: str, cues: CoverageCues) -> tuple[str, list[str]] | Non
 def sentence_to_items(
     text: str, *, optional: bool, rider: str | None, cues: CoverageCues | None = None
 ) -> list[Item]:
-    """Given running text, return the items of its sentences that offer cover (strong terms only)."""
+    """Given running text, return the items of its sentences that offer cover (strong terms only),
+    and of a sentence that one announces (次の費用をお支払いします。謝罪広告費用、見舞金。)."""
     cues = cues or load_cues()
     items: list[Item] = []
+    announced = False  # the sentence before offers what follows it (次の費用をお支払いします。)
     for sentence in split_sentences(plain(text)):
-        if not has_any(sentence, cues.offer):
+        offers = has_any(sentence, cues.offer)
+        if not offers and not announced:
             continue
+        announced = offers and has_any(sentence, cues.forward)
         sentence_optional = optional or has_any(sentence, cues.set_)
         for clause in offered_clauses(sentence, cues):
             for m in taxonomy.match_all(clause, weak=False):
@@ -672,14 +678,46 @@ def list_items(text: str, cues: CoverageCues | None = None) -> list[str]:
     if not body or "。" in norm:
         return []
     pieces = [strip_label_marks(p) for p in split_list_items(body)]
-    if len(pieces) < LIST_MIN_ITEMS:
+    if len(pieces) < LIST_MIN_ITEMS or not all(_is_item_label(p, cues) for p in pieces):
         return []
-    for piece in pieces:
-        if not piece or len(piece) > cues.list_item_max_chars:
-            return []
-        if not piece.endswith(cues.item_suffixes) and not _ends_with_term(piece):
-            return []
     return pieces
+
+
+def labelled_list(text: str, cues: CoverageCues | None = None) -> tuple[str, list[str]] | None:
+    """Given a line, return its group label ("" for none) and items when it lists item labels,
+    bare (原因調査費用、見舞金、…) or after a label (賠償損害：損害賠償金、争訟費用、…), else None."""
+    cues = cues or load_cues()
+    label, rest = split_label(text)
+    if rest and _is_label(label, cues) and (pieces := list_items(rest, cues)):
+        return label, pieces
+    if pieces := list_items(text, cues):
+        return "", pieces
+    return None
+
+
+#: a bracketed gloss after an item label: 争訟費用（弁護士費用など）
+_TRAILING_GLOSS = re.compile(r"[(（][^()（）]*[)）]$")
+
+
+def _is_item_label(piece: str, cues: CoverageCues) -> bool:
+    """Given a piece of a list (marks stripped), return whether it is an item label: label-short
+    and ending like an item (…費用) or with a coverage term (見舞金), a bracketed gloss aside."""
+    piece = _TRAILING_GLOSS.sub("", piece).strip()
+    if not piece or len(piece) > cues.list_item_max_chars:
+        return False
+    return piece.endswith(cues.item_suffixes) or _ends_with_term(piece)
+
+
+def unit_pieces(unit: Unit, cues: CoverageCues | None = None) -> list[str]:
+    """Given a paragraph unit, return its item pieces: one per line when every line of several
+    is an item label (お詫び状の作成・発送費用 / コールセンターの設置費用 / 見舞金・見舞品費用, a
+    list printed without bullets), else the pieces its inline bullets or numbers start."""
+    cues = cues or load_cues()
+    lines = [line.text.strip() for line in unit.lines if line.text.strip()]
+    labels = [strip_label_marks(plain(drop_list_marks(line))) for line in lines]
+    if len(lines) > 1 and all("。" not in label and _is_item_label(label, cues) for label in labels):
+        return lines
+    return split_enumerated(unit.text)
 
 
 def _ends_with_term(label: str) -> bool:
@@ -704,10 +742,23 @@ def context_to_items(ctx: UnitContext, cues: CoverageCues | None = None) -> list
             rider_optional = optional if name == ctx.rider else ctx.option is not None
             items.append(Item(taxonomy.match_coverage(name), name, rider_optional, name))
         return items
+    labels = plain("".join(drop_list_marks(line.text).strip() for line in unit.lines))
+    in_block = ctx.scope == "coverage" and not starts_with_footnote(text)
+    if in_block and (listed := labelled_list(labels, cues)):
+        head, pieces = listed
+        if head:
+            items.extend(
+                text_to_items(head, optional=optional, rider=ctx.rider, weak=True, head_first=True, cues=cues)
+            )
+        for piece in pieces:
+            items.extend(
+                text_to_items(piece, optional=optional, rider=ctx.rider, weak=True, unmapped=True, cues=cues)
+            )
+        return items
     enumerated = starts_with_inline_mark(unit.text)
     if ctx.scope == "coverage" and (_is_item_line(text) or enumerated) and not starts_with_footnote(text):
         bullet = starts_with_bullet(text)
-        for piece in split_enumerated(unit.text):
+        for piece in unit_pieces(unit, cues):
             items.extend(
                 text_to_items(
                     piece,
@@ -724,14 +775,25 @@ def context_to_items(ctx: UnitContext, cues: CoverageCues | None = None) -> list
             label = split_label(text)[0]
             items = [Item(i, label, optional, ctx.rider) for i in ctx.heading_ids]
         return items
-    labels = plain("".join(drop_list_marks(line.text).strip() for line in unit.lines))
-    if ctx.scope == "coverage" and not starts_with_footnote(text) and (pieces := list_items(labels, cues)):
-        for piece in pieces:
-            items.extend(
-                text_to_items(piece, optional=optional, rider=ctx.rider, weak=True, unmapped=True, cues=cues)
-            )
-        return items
+    if in_block and (ids := description_ids(labels, cues)):
+        # the label is the last clause, the one whose tail names the items
+        label = strip_label_marks(labels[labels.rfind("、") + 1 :])[-cues.label_max_chars :]
+        return [Item(i, label, optional, ctx.rider) for i in ids]
     return sentence_to_items(labels, optional=optional, rider=ctx.rider, cues=cues)
+
+
+def description_ids(text: str, cues: CoverageCues | None = None) -> list[str]:
+    """Given a paragraph in a coverage block, return the ids it ends with when it is a noun phrase
+    describing the item above it (…損害賠償請求を受けた場合の損害賠償金や争訟費用), else [].
+
+    A phrase with no sentence end that ends like an item names what it is about by its tail; a
+    sentence (…。) offers only with an offer cue.
+    """
+    cues = cues or load_cues()
+    body = strip_label_marks(_TRAILING_GLOSS.sub("", plain(text)).strip())
+    if not body or "。" in body or not (body.endswith(cues.item_suffixes) or _ends_with_term(body)):
+        return []
+    return taxonomy.head_ids(body)
 
 
 def is_coverage_table(ctx: UnitContext, cues: CoverageCues | None = None) -> bool:
@@ -742,7 +804,10 @@ def is_coverage_table(ctx: UnitContext, cues: CoverageCues | None = None) -> boo
         return False
     if ctx.scope == "coverage":
         return True
-    return any(has_any(cell.text, cues.table) for row in table.rows for cell in row)
+    cells = [cell.text for row in table.rows for cell in row]
+    if ctx.scope == "stop" and any(has_any(text, taxonomy.exclusion_cues()) for text in cells):
+        return False  # a case story's table that says its figures are no payout (…保険金ではありません)
+    return any(has_any(text, cues.table) for text in cells)
 
 
 def _is_exclusion_mark(text: str) -> bool:

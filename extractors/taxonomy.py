@@ -269,8 +269,8 @@ def match_coverage(text: str) -> str | None:
     return best.coverage_id
 
 
-#: what may stand between two terms of one chain (再発防止費用・不正プログラム除去費用)
-CHAIN_GAPS = (*MIDDLE_DOTS, "および", "及び", "/")
+#: what may stand between two terms of one chain (再発防止費用・不正プログラム除去費用, 損害賠償金や争訟費用)
+CHAIN_GAPS = (*MIDDLE_DOTS, "および", "及び", "/", "や", "または", "又は", "ならびに")
 
 
 def leading_ids(text: str) -> list[str]:

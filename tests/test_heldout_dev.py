@@ -5,7 +5,8 @@ verbatim copy of `../shared/tools/score.py`) on a warehouse built from their ext
 
 The floors are the figures the code holds; a change that loses a row fails here. History:
 before the layout model the set scored F1 0.712 (coverages 0.798, limits 0.516, premiums
-0.787, loss scenarios 0.746).
+0.787, loss scenarios 0.746); coverages 0.983 after label lines, "label: list" lines, announced
+lists, noun-phrase descriptions and case tables that deny being payouts were read.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ DEV = Path(__file__).resolve().parent / "fixtures" / "heldout_dev"
 CORPUS, GOLD = DEV / "corpus", DEV / "gold"
 
 #: per-table F1 and the headline F1 the development set scores today
-MIN_F1 = {"coverages": 0.79, "limits": 0.72, "premiums": 0.78, "loss_scenarios": 0.74}
+MIN_F1 = {"coverages": 0.98, "limits": 0.72, "premiums": 0.78, "loss_scenarios": 0.74}
 MIN_HEADLINE_F1 = 0.76
 
 

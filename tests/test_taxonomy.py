@@ -70,6 +70,13 @@ def test_unknown_id_has_no_section() -> None:
         ("不正アクセス", "expense.incident_response"),
         # ... and yields to a strong term
         ("不正アクセスによるデータ復旧", "expense.data_restoration"),
+        # a letter of apology is a notification cost; a published apology is PR
+        ("謝罪文の郵送費用", "expense.notification"),
+        ("謝罪広告の掲載費用", "expense.public_relations"),
+        # card misuse after a leak, however the verb is spelled
+        ("クレジットカード不正利用被害者からの損害賠償", "liability.payment_card"),
+        # a particle inside 'system restoration'
+        ("システムの復旧", "expense.data_restoration"),
         # English labels in mixed brochures
         ("Data Restoration", "expense.data_restoration"),
         # a section-level term
@@ -258,6 +265,10 @@ def test_coordinated_conjuncts_share_the_head(text: str, expected: list[str]) ->
         ("喪失利益（営業利益の減少分）", ["business_interruption.lost_profit"]),
         # no term: no ids
         ("社内説明会開催費用", []),
+        # や coordinates the nouns a description ends with, like a middle dot
+        ("損害賠償請求を受けた場合の損害賠償金や争訟費用", ["liability.damages", "liability.defense"]),
+        # ... but a term before a clause break is a cause, not the head
+        ("情報漏えいにより、損害賠償金", ["liability.damages"]),
     ],
 )
 def test_head_ids(label: str, expected: list[str]) -> None:
