@@ -54,7 +54,7 @@ from extractors.coverages import (
 )
 from extractors.document import Document, Table, nfkc
 from extractors.layout import TableView, declared_header_rows, note_free, table_to_view
-from extractors.records import LimitRecord
+from extractors.records import Attribution, LimitRecord
 from extractors.taxonomy import TaxonomyMatch
 
 LIMITS_PATH = Path(__file__).parent / "data" / "limits.yaml"
@@ -401,7 +401,15 @@ def is_rider_topic(norm: str, cues: LimitCues) -> bool:
 
 
 def sentence_coverage(norm: str, figure: Figure, ctx: UnitContext, cues: LimitCues) -> str | None:
-    """Given a sentence, a figure and the unit's context, return the coverage id the figure is for.
+    """Given a sentence, a figure and the unit's context, return the coverage id the figure is for."""
+    return sentence_attribution(norm, figure, ctx, cues)[0]
+
+
+def sentence_attribution(
+    norm: str, figure: Figure, ctx: UnitContext, cues: LimitCues
+) -> tuple[str | None, Attribution]:
+    """Given a sentence, a figure and the unit's context, return the coverage id the figure is
+    for and which context named it.
 
     The subject term of the governing cue first, then any term before the figure, then None for
     a figure of the whole policy (すべての補償を合算して), then the section the sentence's topic
@@ -411,15 +419,15 @@ def sentence_coverage(norm: str, figure: Figure, ctx: UnitContext, cues: LimitCu
     for upto in (cue_at, figure.start):
         subjects = _subject_matches(norm, upto)
         if subjects:
-            return subjects[-1].coverage_id
+            return subjects[-1].coverage_id, "sentence"
     if has_any(norm[: figure.start], cues.whole_policy):
-        return None  # いずれの補償も…0円, すべての補償を合算して1億円: the whole policy's figure
+        return None, "sentence"  # いずれの補償も…0円, すべての補償を合算して1億円: the whole policy's
     if (section := topic_section(norm, cues)) is not None:
-        return section
+        return section, "sentence"
     if ctx.heading_ids:
-        return ctx.heading_ids[0]
+        return ctx.heading_ids[0], "heading"
     weak = [m for m in taxonomy.match_all(norm[: figure.start]) if m.weak]
-    return weak[-1].coverage_id if weak else None
+    return (weak[-1].coverage_id, "sentence") if weak else (None, "document_default")
 
 
 # ---------------------------------------------------------------- records
@@ -438,6 +446,8 @@ class Found:
     condition: str | None
     page: int | None
     evidence: str
+    #: which context named the coverage (the contract's `attributed_by`)
+    attributed_by: Attribution = "sentence"
 
 
 def _value_ok(found: Found) -> bool:
@@ -469,6 +479,7 @@ def found_to_record(found: Found, doc_id: str) -> LimitRecord:
         condition=found.condition,
         page=found.page,
         evidence=found.evidence,
+        attributed_by=found.attributed_by,
     )
 
 
@@ -565,10 +576,10 @@ def sentence_to_found(
         if kind is None:
             continue
         previous_kind = kind
-        coverage_id = sentence_coverage(sentence, figure, ctx, cues)
+        coverage_id, attributed = sentence_attribution(sentence, figure, ctx, cues)
         label = _label_for(coverage_id, sentence)
         if in_column and columns is not None and columns.row_ids and kind == columns.kind:
-            coverage_id, label = columns.row_ids[0], columns.row_label
+            coverage_id, label, attributed = columns.row_ids[0], columns.row_label, "row_header"
         targets: list[tuple[str | None, str]] = [(coverage_id, label)]
         if coverage_id is None and rider_ids and is_rider_topic(sentence, cues):
             targets = [(i, label) for i in rider_ids]
@@ -583,6 +594,7 @@ def sentence_to_found(
                 condition=figure_condition(sentence, figure, cues, since=previous),
                 page=page,
                 evidence=evidence,
+                attributed_by=attributed,
             )
             for target_id, target_label in targets
         )
@@ -954,6 +966,28 @@ def _row_targets(
     return label_ids(row_label, ctx, header_path), False
 
 
+def cell_attribution(
+    coverage_id: str | None, row_label: str, type_row: bool, header_path: tuple[str, ...], ctx: UnitContext
+) -> Attribution:
+    """Given a table figure's coverage id, its row label (and whether that only names a type),
+    its column header path and context, return which of them named the coverage."""
+    if coverage_id is None:
+        return "document_default"
+    if (
+        row_label
+        and not type_row
+        and coverage_id in taxonomy.distinct_ids(taxonomy.match_all(plain(row_label)))
+    ):
+        return "row_header"
+    if coverage_id in header_ids(header_path) or (type_row and coverage_id):
+        return "column_header"
+    if coverage_id in ctx.heading_ids and coverage_id not in taxonomy.distinct_ids(
+        taxonomy.match_all(plain(row_label))
+    ):
+        return "heading"
+    return "row_header"
+
+
 def _is_cell_cap(
     cell: str, figure: Figure, header: str, ctx: UnitContext, cues: LimitCues, limit_table: bool
 ) -> bool:
@@ -1013,6 +1047,9 @@ def cell_to_found(
             targets = [(i, _label_for(i, local)) for i in local_ids]
         previous_end = figure.end
         for coverage_id, label in targets:
+            attributed: Attribution = (
+                "cell" if local_ids else cell_attribution(coverage_id, row_label, type_row, header_path, ctx)
+            )
             found.append(
                 Found(
                     coverage_id=coverage_id,
@@ -1024,6 +1061,7 @@ def cell_to_found(
                     condition=figure_condition(cell, figure, cues, since=since, cell=True),
                     page=table.page,
                     evidence=table.row_text(row),
+                    attributed_by=attributed,
                 )
             )
     return found
