@@ -160,7 +160,8 @@ def nfkc_with_offsets(text: str) -> tuple[str, list[int]]:
     parts: list[str] = []
     origin: list[int] = []
     for i, ch in enumerate(text):
-        norm = unicodedata.normalize("NFKC", ch)
+        # a circled number (②) is an enumerator, not a digit of the figure after it
+        norm = ch if "\u2460" <= ch <= "\u2473" else unicodedata.normalize("NFKC", ch)
         parts.append(norm)
         origin.extend([i] * len(norm))
     return "".join(parts), origin

@@ -7,6 +7,7 @@ Kangxi radicals or half-width katakana).
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -23,22 +24,22 @@ TextLayer = Literal["ok", "none", "cid"]
 CELL_SEPARATOR = " | "
 
 
-#: circled numbers ①–⑳: NFKC makes ② the digit 2, which then runs into the figure after it
-#: (②1億円 would read 21億円), so they are mapped to their number and a space that ends it
-_CIRCLED_NUMBERS = {0x2460 + i: f"{i + 1} " for i in range(20)}
+#: circled numbers ①–⑳ pass through unchanged: NFKC makes ② the digit 2, which then runs into
+#: the figure after it (②1億円 would read 21億円) or reads as a bare number of its own
+_CIRCLED_NUMBERS = re.compile("([\u2460-\u2473])")
 
 
 @cache
 def confusables() -> dict[int, str]:
-    """Given nothing, return the look-alike map of data/confusables.yaml (and the circled
-    numbers as bracketed enumerators) as a str.translate table."""
+    """Given nothing, return the look-alike map of data/confusables.yaml as a str.translate table."""
     raw = yaml.safe_load(resources.files("extractors").joinpath("data/confusables.yaml").read_text("utf-8"))
-    return {**_CIRCLED_NUMBERS, **{ord(k): v for k, v in raw.items()}}
+    return {ord(k): v for k, v in raw.items()}
 
 
 def nfkc(text: str) -> str:
     """Given verbatim text, return its NFKC form with PDF look-alikes mapped (what matching reads)."""
-    return unicodedata.normalize("NFKC", text.translate(confusables()))
+    parts = _CIRCLED_NUMBERS.split(text.translate(confusables()))
+    return "".join(part if i % 2 else unicodedata.normalize("NFKC", part) for i, part in enumerate(parts))
 
 
 @dataclass(frozen=True)
