@@ -537,6 +537,19 @@ def _is_bracketed_item_figure(sentence: str, figure: Figure, ctx: UnitContext) -
     return bool(_subject_matches(sentence, figure.start))
 
 
+def _sentence_figure_type(
+    sentence: str, figure: Figure, ctx: UnitContext, cues: LimitCues, default: str | None
+) -> str | None:
+    """Given a sentence, one of its figures, its context and the type it takes by default,
+    return the figure's type: its cue's, the default, or a limit for an item's own cap."""
+    kind = figure_type(sentence, figure, cues, default=default)
+    if kind is None and (
+        _is_item_cap(sentence, figure, ctx, cues) or _is_bracketed_item_figure(sentence, figure, ctx)
+    ):
+        return "limit"
+    return kind
+
+
 def sentence_to_found(
     sentence: str,
     ctx: UnitContext,
@@ -568,11 +581,7 @@ def sentence_to_found(
             default = previous_kind
         elif in_column and columns is not None:
             default = columns.kind
-        kind = figure_type(sentence, figure, cues, default=default or default_kind)
-        if kind is None and (
-            _is_item_cap(sentence, figure, ctx, cues) or _is_bracketed_item_figure(sentence, figure, ctx)
-        ):
-            kind = "limit"
+        kind = _sentence_figure_type(sentence, figure, ctx, cues, default or default_kind)
         if kind is None:
             continue
         previous_kind = kind
@@ -1001,6 +1010,25 @@ def _is_cell_cap(
     return bool(_subject_matches(cell, figure.start))
 
 
+def _column_type(
+    row_label: str,
+    type_row: bool,
+    header: str,
+    targets: list[tuple[str | None, str]],
+    layout: TableLayout,
+    cues: LimitCues,
+) -> str | None:
+    """Given a figure cell's row label (and whether it only names a type), its column header,
+    its targets and the table's layout, return the type its cell's figures take by default."""
+    # a row that only names a type (免責金額（1事故につき）) overrides its column's type (保険金額)
+    row_type = _type_cue(row_label, cues)
+    kind = (row_type if type_row else None) or _type_cue(header, cues) or row_type or layout.caption_kind
+    if kind is None and layout.plan and any(coverage_id for coverage_id, _ in targets):
+        # a plan table (エコノミー | スタンダード | プレミアム) lines up each coverage's limit per plan
+        return "limit"
+    return kind
+
+
 def cell_to_found(
     table: Table, row: int, col: int, ctx: UnitContext, cues: LimitCues, layout: TableLayout | None = None
 ) -> list[Found]:
@@ -1012,14 +1040,7 @@ def cell_to_found(
     header = " ".join(header_path)
     row_label = _row_label(table, row, col, cues, layout)
     targets, type_row = _row_targets(row_label, header_path, ctx, cues)
-    # a row that only names a type (免責金額（1事故につき）) overrides its column's type (保険金額)
-    row_type = _type_cue(row_label, cues)
-    column_type = (
-        (row_type if type_row else None) or _type_cue(header, cues) or row_type or layout.caption_kind
-    )
-    if column_type is None and layout.plan and any(coverage_id for coverage_id, _ in targets):
-        # a plan table (エコノミー | スタンダード | プレミアム) lines up each coverage's limit per plan
-        column_type = "limit"
+    column_type = _column_type(row_label, type_row, header, targets, layout, cues)
     found: list[Found] = []
     previous_end = 0
     limit_table = any(
