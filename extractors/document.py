@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -50,6 +50,17 @@ class BBox:
     top: float
     x1: float
     bottom: float
+
+
+def union_bbox(boxes: Iterable[BBox]) -> BBox:
+    """Given one or more boxes, return the smallest box holding them all."""
+    items = list(boxes)
+    return BBox(
+        x0=min(b.x0 for b in items),
+        top=min(b.top for b in items),
+        x1=max(b.x1 for b in items),
+        bottom=max(b.bottom for b in items),
+    )
 
 
 @dataclass(frozen=True)

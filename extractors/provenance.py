@@ -21,11 +21,11 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
-from extractors.document import CELL_SEPARATOR, BBox, Document, Page
+from extractors.document import CELL_SEPARATOR, BBox, Document, Page, union_bbox
 from extractors.records import CoverageRecord, LimitRecord, LossScenarioRecord, PremiumRecord
 
 _SPACE = re.compile(r"\s+")
@@ -40,17 +40,6 @@ Record = TypeVar("Record", CoverageRecord, LimitRecord, PremiumRecord, LossScena
 def squash(text: str) -> str:
     """Given text, return it without whitespace and cell separators (the form evidence is compared in)."""
     return _SPACE.sub("", text.replace(CELL_SEPARATOR, ""))
-
-
-def union_bbox(boxes: Iterable[BBox]) -> BBox:
-    """Given one or more boxes, return the smallest box holding them all."""
-    items = list(boxes)
-    return BBox(
-        x0=min(b.x0 for b in items),
-        top=min(b.top for b in items),
-        x1=max(b.x1 for b in items),
-        bottom=max(b.bottom for b in items),
-    )
 
 
 def area(box: BBox) -> float:

@@ -47,7 +47,7 @@ import pdfplumber
 from pdfminer.pdftypes import resolve1
 from pdfplumber.utils.exceptions import PdfminerException
 
-from extractors.document import BBox, Cell, Document, Line, Page, Table, TextLayer
+from extractors.document import BBox, Cell, Document, Line, Page, Table, TextLayer, union_bbox
 from extractors.errors import BrochureError
 from extractors.readers._bytes import describe_bytes, read_bytes
 
@@ -239,17 +239,6 @@ class _Block:
 
 _Item = _Segment | _Block
 _Interval = tuple[float, float]  # an x-range on the page
-
-
-def union_bbox(boxes: Iterable[BBox]) -> BBox:
-    """Given boxes, return the smallest box holding them all."""
-    items = list(boxes)
-    return BBox(
-        x0=min(b.x0 for b in items),
-        top=min(b.top for b in items),
-        x1=max(b.x1 for b in items),
-        bottom=max(b.bottom for b in items),
-    )
 
 
 def _glyph_box(glyphs: Sequence[_Glyph]) -> BBox:
