@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from extractors.document import CELL_SEPARATOR, BBox, Document, Line, Page, Table, nfkc
+from extractors.document import CELL_SEPARATOR, Document, Line, Page, Table, centre_inside, nfkc
 
 #: a line at most this long (NFKC characters) with no sentence end inside can be a heading
 HEADING_MAX_CHARS = 40
@@ -225,16 +225,10 @@ def _row_key(text: str) -> str:
     return re.sub(r"[\s|｜]", "", nfkc(text))
 
 
-def _inside(inner: BBox, outer: BBox) -> bool:
-    """Given two boxes, return whether inner's centre lies in outer."""
-    cx, cy = (inner.x0 + inner.x1) / 2, (inner.top + inner.bottom) / 2
-    return outer.x0 <= cx <= outer.x1 and outer.top <= cy <= outer.bottom
-
-
 def _line_table(line: Line, tables: tuple[Table, ...], keys: list[set[str]]) -> int | None:
     """Given a line and a page's tables (with their row keys), return the table it belongs to."""
     for index, table in enumerate(tables):
-        if line.bbox is not None and table.bbox is not None and _inside(line.bbox, table.bbox):
+        if line.bbox is not None and table.bbox is not None and centre_inside(line.bbox, table.bbox):
             return index
         if _row_key(line.text) and _row_key(line.text) in keys[index]:
             return index

@@ -63,6 +63,12 @@ def union_bbox(boxes: Iterable[BBox]) -> BBox:
     )
 
 
+def centre_inside(box: BBox, frame: BBox, slack: float = 0.0) -> bool:
+    """Given a box and a frame, return whether the box's centre lies in the frame (give or take `slack`)."""
+    cx, cy = (box.x0 + box.x1) / 2, (box.top + box.bottom) / 2
+    return frame.x0 - slack <= cx <= frame.x1 + slack and frame.top - slack <= cy <= frame.bottom + slack
+
+
 @dataclass(frozen=True)
 class Line:
     """One line of running text in reading order."""

@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
-from extractors.document import CELL_SEPARATOR, BBox, Document, Page, union_bbox
+from extractors.document import CELL_SEPARATOR, BBox, Document, Page, centre_inside, union_bbox
 from extractors.records import CoverageRecord, LimitRecord, LossScenarioRecord, PremiumRecord
 
 _SPACE = re.compile(r"\s+")
@@ -52,12 +52,6 @@ def distance(a: BBox, b: BBox) -> float:
     dx = max(a.x0 - b.x1, b.x0 - a.x1, 0.0)
     dy = max(a.top - b.bottom, b.top - a.bottom, 0.0)
     return float((dx * dx + dy * dy) ** 0.5)
-
-
-def inside(box: BBox, frame: BBox, slack: float = TABLE_SLACK) -> bool:
-    """Given a box and a frame, return whether the box's centre lies in the frame (give or take `slack`)."""
-    cx, cy = (box.x0 + box.x1) / 2, (box.top + box.bottom) / 2
-    return frame.x0 - slack <= cx <= frame.x1 + slack and frame.top - slack <= cy <= frame.bottom + slack
 
 
 @dataclass(frozen=True)
@@ -228,7 +222,7 @@ def index_to_bbox(index: PageIndex, evidence: str) -> BBox | None:
     if units is None:
         frames = [box for text, box in index.tables if key in text]
         if frames:  # quoted from a table: its pieces are looked for among that table's lines first
-            region = [u for u in index.units if any(inside(u.bbox, f) for f in frames)]
+            region = [u for u in index.units if any(centre_inside(u.bbox, f, TABLE_SLACK) for f in frames)]
             units = units_to_cover(region, evidence)
         if units is None:
             units = units_to_cover(index.units, evidence)

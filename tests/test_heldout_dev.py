@@ -16,13 +16,12 @@ The floors are the figures the code holds today; a change that loses rows fails 
 
 from __future__ import annotations
 
-import importlib.util
 from dataclasses import dataclass
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
+from scoring import scorer
 
 from extractors.extract import file_to_extraction
 from pipelines.publish import extraction_to_frames
@@ -66,15 +65,6 @@ SETS = {
         ),
     )
 }
-
-
-def scorer() -> ModuleType:
-    """Given nothing, return the vendored scorer module."""
-    spec = importlib.util.spec_from_file_location("gold_score", FIXTURES / "gold_score.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture(scope="module", params=sorted(SETS))

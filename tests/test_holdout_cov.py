@@ -4,7 +4,8 @@
 producers: markdown, plain text, HTML pages, PDFs printed by headless Chromium from
 `tests/fixtures/holdout_src/`). Each gold YAML in `holdout/gold/` was written from the
 brochure before the extractor was run on it, in the format of `../shared/gold/*.yaml`.
-Matching follows `../shared/tools/score.py` (re-implemented here, not imported): coverages
+Matching is `../shared/tools/score.py`'s own (`limit_value`, `match_rows` of its copy in
+`tests/fixtures/gold_score.py`, via `tests/scoring.py`): coverages
 are the set of ids against required/optional; limits are (coverage_id, limit_type, value)
 rows, single gold rows matched before `group` rows, `optional` rows free when missed, a
 `group` row taking every found row whose id is in its list, `'*'` accepting any id.
@@ -13,13 +14,14 @@ rows, single gold rows matched before `group` rows, `optional` rows free when mi
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from scoring import scorer
 
 from extractors.extract import file_to_extraction
 from extractors.records import Extraction
@@ -137,43 +139,6 @@ class Score:
     extra: tuple[str, ...]
 
 
-def limit_value(row: dict[str, Any]) -> object:
-    """Given a limit row (found or gold), return its value: ratio, days or yen by its type."""
-    kind = row.get("limit_type") or row.get("type")
-    if kind in RATIO_TYPES:
-        return None if row.get("ratio") is None else round(float(row["ratio"]), 4)
-    if kind == "time_window_days":
-        return None if row.get("days") is None else int(row["days"])
-    return None if row.get("amount_jpy") is None else int(row["amount_jpy"])
-
-
-def match_rows(
-    found: list[LimitRow], gold: list[dict[str, Any]], key_ok: Callable[[LimitRow, dict[str, Any]], bool]
-) -> tuple[int, int, list[dict[str, Any]], list[LimitRow]]:
-    """Given found rows and gold rows, return (found rows judged right, required gold rows found,
-    required gold rows missed, found rows left over), matching as the scorer does."""
-    used = [False] * len(found)
-    found_required = 0
-    missed: list[dict[str, Any]] = []
-    # single rows before groups, so that a group does not swallow what a single row needs
-    order = sorted(
-        range(len(gold)), key=lambda i: (bool(gold[i].get("group")), bool(gold[i].get("optional")))
-    )
-    for gi in order:
-        g = gold[gi]
-        hits = [pi for pi, p in enumerate(found) if not used[pi] and key_ok(p, g)]
-        if not hits:
-            if not g.get("optional"):
-                missed.append(g)
-            continue
-        for pi in hits if g.get("group") else hits[:1]:
-            used[pi] = True
-        if not g.get("optional"):
-            found_required += 1
-    extra = [p for pi, p in enumerate(found) if not used[pi]]
-    return sum(used), found_required, missed, extra
-
-
 def _ratio(right: int, total: int, empty: float) -> float:
     """Given a count and its total, return the fraction (or `empty` when the total is 0)."""
     return right / total if total else empty
@@ -197,6 +162,7 @@ def score_coverages(found_ids: Iterable[str | None], gold: dict[str, Any]) -> Sc
 def score_limits(found_rows: Iterable[dict[str, Any]], gold: dict[str, Any]) -> Score:
     """Given the limit rows found for a brochure (as dicts) and its gold, return precision and recall."""
     gold_rows = gold.get("limits") or []
+    limit_value, match_rows = scorer().limit_value, scorer().match_rows
     found = sorted({(r["coverage_id"], r["limit_type"], limit_value(r)) for r in found_rows}, key=str)
 
     def ok(p: LimitRow, g: dict[str, Any]) -> bool:
