@@ -8,7 +8,6 @@ file.
 
 import dataclasses
 import logging
-import time
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -17,10 +16,11 @@ import polars as pl
 from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 
 from extractors.records import IngestErrorRecord
-from pipelines.brochures import Result, UnexpectedError, brochure_to_result, partition_key_to_source_file
+from pipelines.brochures import Result, UnexpectedError, partition_key_to_source_file
 from pipelines.io_managers import PartitionFrames
 from pipelines.publish import DATA_TABLES, Publication, outcome_line, result_line, results_to_publication
 from pipelines.resources import BrochureSettings
+from pipelines.workers import read_in_workers
 from schemas.models import TABLES
 
 PARTITIONS = "brochures"
@@ -79,28 +79,29 @@ def frame_to_markdown(frame: pl.DataFrame, rows: int = SAMPLE_ROWS, width: int =
     kinds={"python"},
     description=(
         "Each brochure file read and extracted: its Extraction (the rows it publishes) or the "
-        "IngestErrorRecord saying why it cannot be read. A bad file never stops the others. "
-        "Logs one line per brochure as it is read."
+        "IngestErrorRecord saying why it cannot be read. Each brochure is read in a process of its "
+        "own within a time and memory budget (BrochureSettings), several at once, so that a bad "
+        "file never stops or hangs the others. Logs one line per brochure as it is read."
     ),
 )
 def extraction(context: dg.AssetExecutionContext, settings: BrochureSettings) -> dict[str, Result]:
-    raw_dir = settings.raw_path()
     keys = context.partition_keys
     results: dict[str, Result] = {}
-    for i, key in enumerate(keys, 1):
-        started = time.perf_counter()
-        source_file = partition_key_to_source_file(key)
-        result = brochure_to_result(raw_dir, key)
+    reads = read_in_workers(settings.raw_path(), keys, settings.budget(), settings.worker_count())
+    for i, read in enumerate(reads, 1):
+        source_file = partition_key_to_source_file(read.key)
+        result = read.result
         if isinstance(result, UnexpectedError):
             context.log.error(f"{source_file}: the extractor crashed\n{result.traceback}")
             result = result.record
-        results[key] = result
-        line = result_line(result, time.perf_counter() - started)
+        results[read.key] = result
+        line = result_line(result, read.seconds)
         ok = not isinstance(result, IngestErrorRecord)
         progress = {"index": i, "total": len(keys), "source_file": source_file, "ok": ok, "line": line}
         context.log.log(
             logging.INFO if ok else logging.WARNING, f"[{i}/{len(keys)}] {line}", extra={PROGRESS: progress}
         )
+    results = {key: results[key] for key in keys}  # workers finish in any order; publish in key order
     errors = [r for r in results.values() if isinstance(r, IngestErrorRecord)]
     context.add_output_metadata(
         {

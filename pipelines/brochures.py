@@ -111,6 +111,8 @@ def brochure_to_result(raw_dir: Path, key: str) -> Result | UnexpectedError:
     except BrochureError as e:
         message = e.message.strip() or f"{type(e).__name__} without a message"
         return IngestErrorRecord(source_file=source_file, doc_id=e.doc_id, stage=e.stage, error=message)
+    except MemoryError:  # a budget, not a bug: the worker reading it says which (pipelines.workers)
+        raise
     except Exception as e:
         try:
             doc_id: str | None = bytes_to_doc_id(path.read_bytes())
