@@ -37,19 +37,7 @@ YEN_UNITS: dict[str, int] = {
     "億円": 100_000_000,
 }
 
-KANJI_DIGITS = {
-    "〇": 0,
-    "零": 0,
-    "一": 1,
-    "二": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-}
+KANJI_DIGITS = dict(zip("〇一二三四五六七八九", range(10), strict=True)) | {"零": 0}
 _SMALL_UNITS = {"十": 10, "百": 100, "千": 1_000}
 _BIG_UNITS = {"万": 10_000, "億": 100_000_000, "兆": 1_000_000_000_000}
 
@@ -90,7 +78,7 @@ _WARI = re.compile(
 
 
 class AmountError(ValueError):
-    """A text holds no amount, or more than the one that was asked for."""
+    """A caller named a default unit that is not a yen unit."""
 
 
 @dataclass(frozen=True)
@@ -381,18 +369,6 @@ def find_amounts(text: str, *, default_unit: str | None = None) -> list[AmountMa
     return matches
 
 
-def parse_amount(text: str, *, default_unit: str | None = None) -> Amount:
-    """Given text holding one amount expression, return it; raise AmountError if none or several."""
-    matches = find_amounts(text, default_unit=default_unit)
-    if not matches:
-        hint = "" if default_unit else " (a bare number needs default_unit)"
-        raise AmountError(f"no amount in {text!r}{hint}")
-    if len(matches) > 1:
-        shown = ", ".join(repr(m.amount.text) for m in matches)
-        raise AmountError(f"ambiguous: {len(matches)} amounts in {text!r}: {shown}")
-    return matches[0].amount
-
-
 def text_to_default_unit(text: str) -> str | None:
     """Given a header or caption (`保険料(円)`, `(年額・円)`, `(単位:千円)`), return the unit it declares.
 
@@ -431,13 +407,3 @@ def find_percents(text: str) -> list[PercentMatch]:
         source_start, source_end = _to_source_span(origin, start, end, len(text))
         matches.append(PercentMatch(float(value), source_start, source_end, text[source_start:source_end]))
     return matches
-
-
-def parse_percent(text: str) -> float:
-    """Given text holding one percentage, return it as a fraction; raise AmountError if none or several."""
-    matches = find_percents(text)
-    if not matches:
-        raise AmountError(f"no percentage in {text!r}")
-    if len(matches) > 1:
-        raise AmountError(f"ambiguous: {len(matches)} percentages in {text!r}")
-    return matches[0].value

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 
-from extractors.document import CELL_SEPARATOR, Document, Line, Page, Table, centre_inside, nfkc
+from extractors.document import Document, Line, Page, Table, centre_inside, nfkc
+from extractors.text_utils import row_key
 
 #: a line at most this long (NFKC characters) with no sentence end inside can be a heading
 HEADING_MAX_CHARS = 40
@@ -33,7 +33,6 @@ _FOOTNOTE = re.compile(r"\^?\(?(?:※|\*|注)\s*\d*\)?|\(注\d*\)")
 _LEADING_FOOTNOTE = re.compile(r"^\s*(?:\^?\(?(?:※|\*)\s*\d*\)?|\(?注\s*\d*\)?)\s*")
 _WRAPPING = "「」『』〈〉《》【】\"'“”"
 _SENTENCE_END = "。!?！？"
-_CLAUSE_END = "。!?！？、,;；:："
 
 
 @dataclass(frozen=True)
@@ -150,38 +149,6 @@ def heading_core(text: str) -> str:
     return core if core else norm
 
 
-def sentence_spans(norm: str) -> list[tuple[int, int]]:
-    """Given NFKC text, return the (start, end) spans of its sentences (ends kept)."""
-    spans: list[tuple[int, int]] = []
-    start = 0
-    for i, ch in enumerate(norm):
-        if ch in _SENTENCE_END or ch == "\n":
-            if norm[start : i + 1].strip():
-                spans.append((start, i + 1))
-            start = i + 1
-    if norm[start:].strip():
-        spans.append((start, len(norm)))
-    return spans
-
-
-def clause_spans(norm: str) -> list[tuple[int, int]]:
-    """Given NFKC text, return the (start, end) spans of its clauses, split at 、,:; and sentence ends."""
-    spans: list[tuple[int, int]] = []
-    start = 0
-    depth = 0
-    for i, ch in enumerate(norm):
-        if ch in "(（":
-            depth += 1
-        elif ch in ")）":
-            depth = max(0, depth - 1)
-        elif ch in _CLAUSE_END and depth == 0:
-            spans.append((start, i + 1))
-            start = i + 1
-    if start < len(norm):
-        spans.append((start, len(norm)))
-    return [s for s in spans if norm[s[0] : s[1]].strip()]
-
-
 _INLINE_BULLET = re.compile(rf"(?:[⚫●•◆■▶►▷◉○◎★☆✓✔]|[{_CIRCLED}])")
 
 
@@ -220,17 +187,12 @@ def head_of(text: str) -> str:
     return head
 
 
-def _row_key(text: str) -> str:
-    """Given a row or line, return its comparison key: NFKC without whitespace and cell separators."""
-    return re.sub(r"[\s|｜]", "", nfkc(text))
-
-
 def _line_table(line: Line, tables: tuple[Table, ...], keys: list[set[str]]) -> int | None:
     """Given a line and a page's tables (with their row keys), return the table it belongs to."""
     for index, table in enumerate(tables):
         if line.bbox is not None and table.bbox is not None and centre_inside(line.bbox, table.bbox):
             return index
-        if _row_key(line.text) and _row_key(line.text) in keys[index]:
+        if row_key(line.text) and row_key(line.text) in keys[index]:
             return index
     return None
 
@@ -299,7 +261,7 @@ def _wraps_into(previous: Line, line: Line, right_edge: float, lines: tuple[Line
 
 def page_to_units(page: Page) -> list[Unit]:
     """Given a page, return its units in reading order: paragraphs of lines and tables."""
-    keys = [{_row_key(table.row_text(i)) for i in range(len(table.rows))} for table in page.tables]
+    keys = [{row_key(table.row_text(i)) for i in range(len(table.rows))} for table in page.tables]
     right_edge = max((line.bbox.x1 for line in page.lines if line.bbox is not None), default=0.0)
     units: list[Unit] = []
     placed: set[int] = set()
@@ -334,38 +296,3 @@ def page_to_units(page: Page) -> list[Unit]:
 def document_to_units(document: Document) -> list[Unit]:
     """Given a Document, return all its units in reading order, page by page."""
     return [unit for page in document.pages for unit in page_to_units(page)]
-
-
-def iter_cells(table: Table) -> Iterator[tuple[int, int, str]]:
-    """Given a table, return (row, column, verbatim text) for every non-empty cell."""
-    for r, row in enumerate(table.rows):
-        for c, cell in enumerate(row):
-            if cell.text.strip():
-                yield r, c, cell.text
-
-
-def row_evidence(table: Table, row: int) -> str:
-    """Given a table and a row index, return the row's verbatim text as Document.text has it."""
-    return table.row_text(row)
-
-
-__all__ = [
-    "CELL_SEPARATOR",
-    "Unit",
-    "clause_spans",
-    "document_to_units",
-    "drop_list_marks",
-    "head_of",
-    "is_heading",
-    "is_question",
-    "iter_cells",
-    "page_to_units",
-    "row_evidence",
-    "sentence_spans",
-    "split_enumerated",
-    "split_label",
-    "split_list_items",
-    "starts_with_bullet",
-    "starts_with_footnote",
-    "strip_label_marks",
-]

@@ -252,13 +252,3 @@ class Locator:
         return dataclasses.replace(
             record, bbox_x0=box.x0, bbox_top=box.top, bbox_x1=box.x1, bbox_bottom=box.bottom
         )
-
-
-def evidence_to_bbox(document: Document, page: int | None, evidence: str) -> BBox | None:
-    """Given a document, a page number and an evidence string, return where on that page it was printed.
-
-    That is the union box of the lines / table cells of the page whose text makes up the
-    evidence (see the module docstring for how they are chosen), or None when the page is
-    unknown, has no positions (html, text) or does not print the evidence.
-    """
-    return Locator(document).bbox(page, evidence)
