@@ -339,8 +339,8 @@ def _modifiers(norm: str, start: int, end: int) -> _Modifiers:
     return _Modifiers(start, end, approximate, per_unit, count)
 
 
-def _iter_amounts(norm: str, multiplier: int | None) -> Iterator[tuple[int, int, int, _Modifiers]]:
-    """Given NFKC text, yield (yen, start, end, modifiers) for every amount, in order."""
+def _iter_amounts(norm: str, multiplier: int | None) -> Iterator[tuple[int, _Modifiers]]:
+    """Given NFKC text, yield (yen, modifiers with the widened span) for every amount, in order."""
     pos = 0
     while found := _NUMBER_START.search(norm, pos):
         number = _scan_number(norm, found.start())
@@ -353,7 +353,7 @@ def _iter_amounts(norm: str, multiplier: int | None) -> Iterator[tuple[int, int,
             continue
         end, value = money
         modifiers = _modifiers(norm, number.start, end)
-        yield round(value), modifiers.start, modifiers.end, modifiers
+        yield round(value), modifiers
         pos = modifiers.end
 
 
@@ -362,8 +362,8 @@ def find_amounts(text: str, *, default_unit: str | None = None) -> list[AmountMa
     multiplier = _unit_multiplier(default_unit)
     norm, origin = nfkc_with_offsets(text)
     matches: list[AmountMatch] = []
-    for yen, start, end, mods in _iter_amounts(norm, multiplier):
-        source_start, source_end = _to_source_span(origin, start, end, len(text))
+    for yen, mods in _iter_amounts(norm, multiplier):
+        source_start, source_end = _to_source_span(origin, mods.start, mods.end, len(text))
         amount = Amount(yen, mods.approximate, mods.per_unit, mods.count, text[source_start:source_end])
         matches.append(AmountMatch(amount, source_start, source_end))
     return matches
@@ -395,9 +395,9 @@ def _kanji_or_arabic(text: str) -> int:
 def find_percents(text: str) -> list[PercentMatch]:
     """Given text, return every percentage (10%, １０％, 1割, 2割5分) as a fraction with its span."""
     norm, origin = nfkc_with_offsets(text)
-    found: list[tuple[int, int, Fraction]] = []
-    for match in _PERCENT.finditer(norm):
-        found.append((match.start(), match.end(), Fraction(match.group(1)) / 100))
+    found = [
+        (match.start(), match.end(), Fraction(match.group(1)) / 100) for match in _PERCENT.finditer(norm)
+    ]
     for match in _WARI.finditer(norm):
         tenths = Fraction(_kanji_or_arabic(match.group(1)), 10)
         hundredths = Fraction(_kanji_or_arabic(match.group(2)), 100) if match.group(2) else Fraction(0)

@@ -58,20 +58,23 @@ class Unit:
         return "".join(line.norm.strip() for line in self.lines)
 
 
+def strip_leading_marks(norm: str) -> str:
+    """Given NFKC text, return it without the heading marks, bullets, enumerators and footnote
+    marks that open it (up to three, in any order: ■ 1. ※ …)."""
+    for _ in range(3):
+        before = norm
+        for pattern in (_MARKDOWN_HEADING, _BULLET, _ENUMERATOR, _LEADING_FOOTNOTE):
+            norm = pattern.sub("", norm)
+        if norm == before:
+            break
+    return norm
+
+
 def strip_label_marks(text: str) -> str:
     """Given an item label, return it without bullets, enumerators, footnote marks and brackets."""
     label = _VARIATION_SELECTORS.sub("", text).strip()
     label = re.sub(rf"^\s*[{_CIRCLED}]\s*", "", label)
-    label = nfkc(label).strip()
-    for _ in range(3):
-        before = label
-        label = _MARKDOWN_HEADING.sub("", label)
-        label = _BULLET.sub("", label)
-        label = _ENUMERATOR.sub("", label)
-        label = _LEADING_FOOTNOTE.sub("", label)
-        if label == before:
-            break
-    label = _FOOTNOTE.sub("", label).strip()
+    label = _FOOTNOTE.sub("", strip_leading_marks(nfkc(label).strip())).strip()
     label = label.strip(_WRAPPING + " 　:：-–|^")
     return label.rstrip("。、,.!！?？").strip()
 
@@ -97,14 +100,7 @@ _LABEL_TAG = re.compile(r"^[〈《【\[(][^〉》】\])]{1,12}[〉》】\])]\s*(
 def split_label(text: str) -> tuple[str, str]:
     """Given an item line (label, then maybe a description), return its label without list
     marks and the description after it ("" when the line is only a label)."""
-    norm = nfkc(drop_list_marks(text)).strip()
-    for _ in range(3):
-        before = norm
-        for pattern in (_MARKDOWN_HEADING, _BULLET, _ENUMERATOR, _LEADING_FOOTNOTE):
-            norm = pattern.sub("", norm)
-        if norm == before:
-            break
-    norm = _LABEL_TAG.sub("", norm)
+    norm = _LABEL_TAG.sub("", strip_leading_marks(nfkc(drop_list_marks(text)).strip()))
     m = _LABEL_SEPARATOR.search(norm) or _LABEL_SPACE.search(norm)
     if m is None or m.start() == 0:
         return strip_label_marks(norm), ""

@@ -151,10 +151,7 @@ def registry_data_to_registry(data: dict[str, Any]) -> InsurerRegistry:
         add(str(text), None)
     if len({i.id for i in insurers}) != len(insurers):
         raise ValueError("insurers.yaml: an insurer id is listed twice")
-    cue_kinds: dict[str, CueKind] = {}
-    for kind in CUE_KINDS:
-        for word in words(data["cues"], kind):
-            cue_kinds[word] = kind
+    cue_kinds: dict[str, CueKind] = {word: kind for kind in CUE_KINDS for word in words(data["cues"], kind)}
     return InsurerRegistry(
         insurers=insurers,
         names=names,
@@ -419,14 +416,14 @@ def lines_to_heading_kinds(
     A heading speaks for the first run of consecutive party lines within its scope, so the
     agent under 【取扱代理店】 is marked and the insurer in a later contact block is not.
     """
+    headings = [line_to_heading(line, registry, punctuation, settings) for line in lines]
     result: list[frozenset[CueKind]] = [frozenset() for _ in lines]
-    for i, line in enumerate(lines):
-        kinds = line_to_heading(line, registry, punctuation, settings)
+    for i, kinds in enumerate(headings):
         if kinds is None:
             continue
         in_run = False
         for j in range(i + 1, min(len(lines), i + 1 + settings.heading_scope_lines)):
-            if line_to_heading(lines[j], registry, punctuation, settings) is not None:
+            if headings[j] is not None:
                 break
             if is_party_line(lines[j], registry):
                 in_run = True

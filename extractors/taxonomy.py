@@ -295,8 +295,8 @@ def _chain(text: str, matches: list[TaxonomyMatch]) -> list[TaxonomyMatch]:
     return chain
 
 
-def _outside_brackets(text: str, matches: list[TaxonomyMatch]) -> list[TaxonomyMatch]:
-    """Given a text and term matches in it, return those not inside parentheses."""
+def paren_depths(text: str) -> list[int]:
+    """Given text, return the parenthesis depth at each character (brackets count as inside)."""
     depth, depths = 0, []
     for ch in text:
         if ch in "(（":
@@ -304,7 +304,7 @@ def _outside_brackets(text: str, matches: list[TaxonomyMatch]) -> list[TaxonomyM
         depths.append(depth)
         if ch in ")）":
             depth = max(0, depth - 1)
-    return [m for m in matches if depths[m.start] == 0]
+    return depths
 
 
 def head_ids(label: str) -> list[str]:
@@ -314,8 +314,8 @@ def head_ids(label: str) -> list[str]:
     Terms joined by a middle dot or および (通知・コールセンター費用) all count; terms in
     parentheses (its gloss) do not; an empty list when the label holds no term.
     """
-    norm = nfkc(label)
-    matches = _outside_brackets(norm, match_all(norm))
+    norm, depths = nfkc(label), paren_depths(nfkc(label))
+    matches = [m for m in match_all(norm) if depths[m.start] == 0]
     if not matches:
         return []
     return distinct_ids(reversed(_chain(norm, matches[::-1])))
