@@ -126,12 +126,8 @@ def match_to_mention(m: re.Match[str]) -> DateMention | None:
 def text_to_dates(text: str) -> list[DateMention]:
     """Given text, return every date it prints, in order, positions indexing its NFKC form."""
     norm = nfkc(text)
-    found: list[DateMention] = []
-    for pattern in (_WESTERN_KANJI, _ERA_KANJI, _ERA_LETTER, _WESTERN_NUMERIC):
-        for m in pattern.finditer(norm):
-            mention = match_to_mention(m)
-            if mention is not None:
-                found.append(mention)
+    patterns = (_WESTERN_KANJI, _ERA_KANJI, _ERA_LETTER, _WESTERN_NUMERIC)
+    found = [mention for p in patterns for m in p.finditer(norm) if (mention := match_to_mention(m))]
     found.sort(key=lambda x: (x.start, -x.end))
     kept: list[DateMention] = []
     for mention in found:

@@ -748,12 +748,10 @@ def lines_to_document_date(
     ]
     if dates:
         return max(dates)
-    if settings.read_form_code:
-        for line in reversed(lines[-settings.form_code_last_lines :]):
-            date = line_to_form_code_date(line, rules)
-            if date is not None:
-                return date
-    return None
+    if not settings.read_form_code:
+        return None
+    last = reversed(lines[-settings.form_code_last_lines :])
+    return next((date for line in last if (date := line_to_form_code_date(line, rules))), None)
 
 
 # ---------------------------------------------------------------------------------------

@@ -231,8 +231,7 @@ def _find_terms(norm: str) -> tuple[TaxonomyMatch, ...]:
                 continue
             if not _context_ok(term, norm, m.start(), m.end()):
                 continue
-            for i in range(m.start(), m.end()):
-                taken[i] = True
+            taken[m.start() : m.end()] = [True] * (m.end() - m.start())
             found.append(TaxonomyMatch(term.coverage_id, term.text, m.start(), m.end(), term.weak))
     for start, end, head in coordinated_conjuncts(norm, load_taxonomy().shared_heads):
         if any(taken[start:end]):
@@ -243,8 +242,7 @@ def _find_terms(norm: str) -> tuple[TaxonomyMatch, ...]:
                 found.append(
                     TaxonomyMatch(inner.coverage_id, inner.term, start + inner.start, end, inner.weak)
                 )
-                for i in range(start + inner.start, end):
-                    taken[i] = True
+                taken[start + inner.start : end] = [True] * (end - start - inner.start)
     return tuple(sorted(found, key=lambda x: x.start))
 
 
