@@ -37,19 +37,7 @@ YEN_UNITS: dict[str, int] = {
     "億円": 100_000_000,
 }
 
-KANJI_DIGITS = {
-    "〇": 0,
-    "零": 0,
-    "一": 1,
-    "二": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-}
+KANJI_DIGITS = dict(zip("〇一二三四五六七八九", range(10), strict=True)) | {"零": 0}
 _SMALL_UNITS = {"十": 10, "百": 100, "千": 1_000}
 _BIG_UNITS = {"万": 10_000, "億": 100_000_000, "兆": 1_000_000_000_000}
 
@@ -90,7 +78,7 @@ _WARI = re.compile(
 
 
 class AmountError(ValueError):
-    """A text holds no amount, or more than the one that was asked for."""
+    """A caller named a default unit that is not a yen unit."""
 
 
 @dataclass(frozen=True)
@@ -351,8 +339,8 @@ def _modifiers(norm: str, start: int, end: int) -> _Modifiers:
     return _Modifiers(start, end, approximate, per_unit, count)
 
 
-def _iter_amounts(norm: str, multiplier: int | None) -> Iterator[tuple[int, int, int, _Modifiers]]:
-    """Given NFKC text, yield (yen, start, end, modifiers) for every amount, in order."""
+def _iter_amounts(norm: str, multiplier: int | None) -> Iterator[tuple[int, _Modifiers]]:
+    """Given NFKC text, yield (yen, modifiers with the widened span) for every amount, in order."""
     pos = 0
     while found := _NUMBER_START.search(norm, pos):
         number = _scan_number(norm, found.start())
@@ -365,7 +353,7 @@ def _iter_amounts(norm: str, multiplier: int | None) -> Iterator[tuple[int, int,
             continue
         end, value = money
         modifiers = _modifiers(norm, number.start, end)
-        yield round(value), modifiers.start, modifiers.end, modifiers
+        yield round(value), modifiers
         pos = modifiers.end
 
 
@@ -374,23 +362,11 @@ def find_amounts(text: str, *, default_unit: str | None = None) -> list[AmountMa
     multiplier = _unit_multiplier(default_unit)
     norm, origin = nfkc_with_offsets(text)
     matches: list[AmountMatch] = []
-    for yen, start, end, mods in _iter_amounts(norm, multiplier):
-        source_start, source_end = _to_source_span(origin, start, end, len(text))
+    for yen, mods in _iter_amounts(norm, multiplier):
+        source_start, source_end = _to_source_span(origin, mods.start, mods.end, len(text))
         amount = Amount(yen, mods.approximate, mods.per_unit, mods.count, text[source_start:source_end])
         matches.append(AmountMatch(amount, source_start, source_end))
     return matches
-
-
-def parse_amount(text: str, *, default_unit: str | None = None) -> Amount:
-    """Given text holding one amount expression, return it; raise AmountError if none or several."""
-    matches = find_amounts(text, default_unit=default_unit)
-    if not matches:
-        hint = "" if default_unit else " (a bare number needs default_unit)"
-        raise AmountError(f"no amount in {text!r}{hint}")
-    if len(matches) > 1:
-        shown = ", ".join(repr(m.amount.text) for m in matches)
-        raise AmountError(f"ambiguous: {len(matches)} amounts in {text!r}: {shown}")
-    return matches[0].amount
 
 
 def text_to_default_unit(text: str) -> str | None:
@@ -419,9 +395,9 @@ def _kanji_or_arabic(text: str) -> int:
 def find_percents(text: str) -> list[PercentMatch]:
     """Given text, return every percentage (10%, １０％, 1割, 2割5分) as a fraction with its span."""
     norm, origin = nfkc_with_offsets(text)
-    found: list[tuple[int, int, Fraction]] = []
-    for match in _PERCENT.finditer(norm):
-        found.append((match.start(), match.end(), Fraction(match.group(1)) / 100))
+    found = [
+        (match.start(), match.end(), Fraction(match.group(1)) / 100) for match in _PERCENT.finditer(norm)
+    ]
     for match in _WARI.finditer(norm):
         tenths = Fraction(_kanji_or_arabic(match.group(1)), 10)
         hundredths = Fraction(_kanji_or_arabic(match.group(2)), 100) if match.group(2) else Fraction(0)
@@ -431,13 +407,3 @@ def find_percents(text: str) -> list[PercentMatch]:
         source_start, source_end = _to_source_span(origin, start, end, len(text))
         matches.append(PercentMatch(float(value), source_start, source_end, text[source_start:source_end]))
     return matches
-
-
-def parse_percent(text: str) -> float:
-    """Given text holding one percentage, return it as a fraction; raise AmountError if none or several."""
-    matches = find_percents(text)
-    if not matches:
-        raise AmountError(f"no percentage in {text!r}")
-    if len(matches) > 1:
-        raise AmountError(f"ambiguous: {len(matches)} percentages in {text!r}")
-    return matches[0].value

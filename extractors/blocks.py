@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 
-from extractors.document import CELL_SEPARATOR, Document, Line, Page, Table, centre_inside, nfkc
+from extractors.document import Document, Line, Page, Table, centre_inside, nfkc
+from extractors.text_utils import row_key
 
 #: a line at most this long (NFKC characters) with no sentence end inside can be a heading
 HEADING_MAX_CHARS = 40
@@ -33,7 +33,6 @@ _FOOTNOTE = re.compile(r"\^?\(?(?:※|\*|注)\s*\d*\)?|\(注\d*\)")
 _LEADING_FOOTNOTE = re.compile(r"^\s*(?:\^?\(?(?:※|\*)\s*\d*\)?|\(?注\s*\d*\)?)\s*")
 _WRAPPING = "「」『』〈〉《》【】\"'“”"
 _SENTENCE_END = "。!?！？"
-_CLAUSE_END = "。!?！？、,;；:："
 
 
 @dataclass(frozen=True)
@@ -59,20 +58,23 @@ class Unit:
         return "".join(line.norm.strip() for line in self.lines)
 
 
+def strip_leading_marks(norm: str) -> str:
+    """Given NFKC text, return it without the heading marks, bullets, enumerators and footnote
+    marks that open it (up to three, in any order: ■ 1. ※ …)."""
+    for _ in range(3):
+        before = norm
+        for pattern in (_MARKDOWN_HEADING, _BULLET, _ENUMERATOR, _LEADING_FOOTNOTE):
+            norm = pattern.sub("", norm)
+        if norm == before:
+            break
+    return norm
+
+
 def strip_label_marks(text: str) -> str:
     """Given an item label, return it without bullets, enumerators, footnote marks and brackets."""
     label = _VARIATION_SELECTORS.sub("", text).strip()
     label = re.sub(rf"^\s*[{_CIRCLED}]\s*", "", label)
-    label = nfkc(label).strip()
-    for _ in range(3):
-        before = label
-        label = _MARKDOWN_HEADING.sub("", label)
-        label = _BULLET.sub("", label)
-        label = _ENUMERATOR.sub("", label)
-        label = _LEADING_FOOTNOTE.sub("", label)
-        if label == before:
-            break
-    label = _FOOTNOTE.sub("", label).strip()
+    label = _FOOTNOTE.sub("", strip_leading_marks(nfkc(label).strip())).strip()
     label = label.strip(_WRAPPING + " 　:：-–|^")
     return label.rstrip("。、,.!！?？").strip()
 
@@ -98,14 +100,7 @@ _LABEL_TAG = re.compile(r"^[〈《【\[(][^〉》】\])]{1,12}[〉》】\])]\s*(
 def split_label(text: str) -> tuple[str, str]:
     """Given an item line (label, then maybe a description), return its label without list
     marks and the description after it ("" when the line is only a label)."""
-    norm = nfkc(drop_list_marks(text)).strip()
-    for _ in range(3):
-        before = norm
-        for pattern in (_MARKDOWN_HEADING, _BULLET, _ENUMERATOR, _LEADING_FOOTNOTE):
-            norm = pattern.sub("", norm)
-        if norm == before:
-            break
-    norm = _LABEL_TAG.sub("", norm)
+    norm = _LABEL_TAG.sub("", strip_leading_marks(nfkc(drop_list_marks(text)).strip()))
     m = _LABEL_SEPARATOR.search(norm) or _LABEL_SPACE.search(norm)
     if m is None or m.start() == 0:
         return strip_label_marks(norm), ""
@@ -150,38 +145,6 @@ def heading_core(text: str) -> str:
     return core if core else norm
 
 
-def sentence_spans(norm: str) -> list[tuple[int, int]]:
-    """Given NFKC text, return the (start, end) spans of its sentences (ends kept)."""
-    spans: list[tuple[int, int]] = []
-    start = 0
-    for i, ch in enumerate(norm):
-        if ch in _SENTENCE_END or ch == "\n":
-            if norm[start : i + 1].strip():
-                spans.append((start, i + 1))
-            start = i + 1
-    if norm[start:].strip():
-        spans.append((start, len(norm)))
-    return spans
-
-
-def clause_spans(norm: str) -> list[tuple[int, int]]:
-    """Given NFKC text, return the (start, end) spans of its clauses, split at 、,:; and sentence ends."""
-    spans: list[tuple[int, int]] = []
-    start = 0
-    depth = 0
-    for i, ch in enumerate(norm):
-        if ch in "(（":
-            depth += 1
-        elif ch in ")）":
-            depth = max(0, depth - 1)
-        elif ch in _CLAUSE_END and depth == 0:
-            spans.append((start, i + 1))
-            start = i + 1
-    if start < len(norm):
-        spans.append((start, len(norm)))
-    return [s for s in spans if norm[s[0] : s[1]].strip()]
-
-
 _INLINE_BULLET = re.compile(rf"(?:[⚫●•◆■▶►▷◉○◎★☆✓✔]|[{_CIRCLED}])")
 
 
@@ -220,17 +183,12 @@ def head_of(text: str) -> str:
     return head
 
 
-def _row_key(text: str) -> str:
-    """Given a row or line, return its comparison key: NFKC without whitespace and cell separators."""
-    return re.sub(r"[\s|｜]", "", nfkc(text))
-
-
 def _line_table(line: Line, tables: tuple[Table, ...], keys: list[set[str]]) -> int | None:
     """Given a line and a page's tables (with their row keys), return the table it belongs to."""
     for index, table in enumerate(tables):
         if line.bbox is not None and table.bbox is not None and centre_inside(line.bbox, table.bbox):
             return index
-        if _row_key(line.text) and _row_key(line.text) in keys[index]:
+        if row_key(line.text) and row_key(line.text) in keys[index]:
             return index
     return None
 
@@ -299,7 +257,7 @@ def _wraps_into(previous: Line, line: Line, right_edge: float, lines: tuple[Line
 
 def page_to_units(page: Page) -> list[Unit]:
     """Given a page, return its units in reading order: paragraphs of lines and tables."""
-    keys = [{_row_key(table.row_text(i)) for i in range(len(table.rows))} for table in page.tables]
+    keys = [{row_key(table.row_text(i)) for i in range(len(table.rows))} for table in page.tables]
     right_edge = max((line.bbox.x1 for line in page.lines if line.bbox is not None), default=0.0)
     units: list[Unit] = []
     placed: set[int] = set()
@@ -334,38 +292,3 @@ def page_to_units(page: Page) -> list[Unit]:
 def document_to_units(document: Document) -> list[Unit]:
     """Given a Document, return all its units in reading order, page by page."""
     return [unit for page in document.pages for unit in page_to_units(page)]
-
-
-def iter_cells(table: Table) -> Iterator[tuple[int, int, str]]:
-    """Given a table, return (row, column, verbatim text) for every non-empty cell."""
-    for r, row in enumerate(table.rows):
-        for c, cell in enumerate(row):
-            if cell.text.strip():
-                yield r, c, cell.text
-
-
-def row_evidence(table: Table, row: int) -> str:
-    """Given a table and a row index, return the row's verbatim text as Document.text has it."""
-    return table.row_text(row)
-
-
-__all__ = [
-    "CELL_SEPARATOR",
-    "Unit",
-    "clause_spans",
-    "document_to_units",
-    "drop_list_marks",
-    "head_of",
-    "is_heading",
-    "is_question",
-    "iter_cells",
-    "page_to_units",
-    "row_evidence",
-    "sentence_spans",
-    "split_enumerated",
-    "split_label",
-    "split_list_items",
-    "starts_with_bullet",
-    "starts_with_footnote",
-    "strip_label_marks",
-]

@@ -73,23 +73,17 @@ def numeral_to_int(s: str) -> int | None:
     return None
 
 
-def _era_names() -> str:
-    return "|".join(re.escape(e.name) for e in ERAS)
-
-
-def _era_letters() -> str:
-    return "".join(e.letter for e in ERAS if e.letter)
-
-
+_ERA_NAMES = "|".join(re.escape(e.name) for e in ERAS)
+_ERA_LETTERS = "".join(e.letter for e in ERAS if e.letter)
 _WESTERN_KANJI = re.compile(rf"(?<!\d)(?P<y>\d{{4}})\s*年\s*(?P<m>{_NUM})\s*月(?:\s*(?P<d>{_NUM})\s*日)?")
 _WESTERN_NUMERIC = re.compile(
     r"(?<![\d.,/\-])(?P<y>\d{4})(?P<sep>[/.\-])(?P<m>\d{1,2})(?:(?P=sep)(?P<d>\d{1,2}))?(?![\d])"
 )
 _ERA_KANJI = re.compile(
-    rf"(?P<era>{_era_names()})\s*(?P<y>元|{_NUM})\s*年\s*(?P<m>{_NUM})\s*月(?:\s*(?P<d>{_NUM})\s*日)?"
+    rf"(?P<era>{_ERA_NAMES})\s*(?P<y>元|{_NUM})\s*年\s*(?P<m>{_NUM})\s*月(?:\s*(?P<d>{_NUM})\s*日)?"
 )
 _ERA_LETTER = re.compile(
-    rf"(?<![A-Za-z0-9])(?P<era>[{_era_letters()}])\s*(?P<y>元|\d{{1,2}})\s*[./年]\s*(?P<m>\d{{1,2}})"
+    rf"(?<![A-Za-z0-9])(?P<era>[{_ERA_LETTERS}])\s*(?P<y>元|\d{{1,2}})\s*[./年]\s*(?P<m>\d{{1,2}})"
     r"(?:\s*[./月]\s*(?P<d>\d{1,2}))?(?!\d)(?!\.\d)"
 )
 
@@ -132,12 +126,8 @@ def match_to_mention(m: re.Match[str]) -> DateMention | None:
 def text_to_dates(text: str) -> list[DateMention]:
     """Given text, return every date it prints, in order, positions indexing its NFKC form."""
     norm = nfkc(text)
-    found: list[DateMention] = []
-    for pattern in (_WESTERN_KANJI, _ERA_KANJI, _ERA_LETTER, _WESTERN_NUMERIC):
-        for m in pattern.finditer(norm):
-            mention = match_to_mention(m)
-            if mention is not None:
-                found.append(mention)
+    patterns = (_WESTERN_KANJI, _ERA_KANJI, _ERA_LETTER, _WESTERN_NUMERIC)
+    found = [mention for p in patterns for m in p.finditer(norm) if (mention := match_to_mention(m))]
     found.sort(key=lambda x: (x.start, -x.end))
     kept: list[DateMention] = []
     for mention in found:

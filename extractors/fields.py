@@ -13,14 +13,11 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
-from importlib.resources import files
 from typing import Any, Literal
-
-import yaml
 
 from extractors.dates import parts_to_date, text_to_dates
 from extractors.document import Document, nfkc
-from extractors.text_utils import unspace
+from extractors.text_utils import load_data, unspace, words
 
 CueKind = Literal["underwriter", "insurer", "lead", "not_lead", "non_insurer"]
 CUE_KINDS: tuple[CueKind, ...] = ("underwriter", "insurer", "lead", "not_lead", "non_insurer")
@@ -107,16 +104,6 @@ class FieldRules:
     date: DateRules
 
 
-def read_data(name: str) -> Any:
-    """Given a file name under extractors/data, return its parsed YAML."""
-    return yaml.safe_load((files("extractors") / "data" / name).read_text(encoding="utf-8"))
-
-
-def words_of(items: Iterable[Any]) -> tuple[str, ...]:
-    """Given a YAML list of words, return them in the NFKC form they are matched in."""
-    return tuple(nfkc(str(x)) for x in items or ())
-
-
 def words_to_pattern(words: Iterable[str]) -> re.Pattern[str]:
     """Given words, return a pattern matching any of them, the longest one at a position first.
 
@@ -147,7 +134,7 @@ def registry_data_to_registry(data: dict[str, Any]) -> InsurerRegistry:
         Insurer(str(d["id"]), str(d["name"]), tuple(str(a) for a in d.get("aliases") or ()))
         for d in data["insurers"]
     )
-    markers = words_of(data["company_markers"])
+    markers = words(data, "company_markers")
     names: dict[str, PartyName] = {}
 
     def add(text: str, insurer_id: str | None) -> None:
@@ -164,15 +151,12 @@ def registry_data_to_registry(data: dict[str, Any]) -> InsurerRegistry:
         add(str(text), None)
     if len({i.id for i in insurers}) != len(insurers):
         raise ValueError("insurers.yaml: an insurer id is listed twice")
-    cue_kinds: dict[str, CueKind] = {}
-    for kind in CUE_KINDS:
-        for word in data["cues"].get(kind) or ():
-            cue_kinds[nfkc(str(word))] = kind
+    cue_kinds: dict[str, CueKind] = {word: kind for kind in CUE_KINDS for word in words(data["cues"], kind)}
     return InsurerRegistry(
         insurers=insurers,
         names=names,
         cue_kinds=cue_kinds,
-        organisation_markers=words_of(data["organisation_markers"]),
+        organisation_markers=words(data, "organisation_markers"),
         name_pattern=words_to_pattern(names),
         cue_pattern=words_to_pattern(cue_kinds),
     )
@@ -182,21 +166,21 @@ def rules_data_to_rules(data: dict[str, Any]) -> FieldRules:
     """Given the parsed fields.yaml, return the field rules."""
     p, d = data["product_name"], data["document_date"]
     product = ProductRules(
-        suffixes=words_of(p["suffixes"]),
-        brackets=tuple((b[0], b[1]) for b in words_of(p["brackets"])),
+        suffixes=words(p, "suffixes"),
+        brackets=tuple((b[0], b[1]) for b in words(p, "brackets")),
         running_pattern=re.compile(f"[{p['running_chars']}]+"),
-        sentence_marks=words_of(p["sentence_marks"]),
-        list_separator_pattern=re.compile("|".join(re.escape(s) for s in words_of(p["list_separators"]))),
-        generic=frozenset(words_of(p["generic"])),
-        generic_prefixes=words_of(p["generic_prefixes"]),
-        not_name_endings=words_of(p["not_name_endings"]),
-        particles=words_of(p["particles"]),
+        sentence_marks=words(p, "sentence_marks"),
+        list_separator_pattern=re.compile("|".join(re.escape(s) for s in words(p, "list_separators"))),
+        generic=frozenset(words(p, "generic")),
+        generic_prefixes=words(p, "generic_prefixes"),
+        not_name_endings=words(p, "not_name_endings"),
+        particles=words(p, "particles"),
     )
     date = DateRules(
-        cues_after=tuple(sorted(words_of(d["cues_after"]), key=len, reverse=True)),
-        cues_before=tuple(sorted(words_of(d["cues_before"]), key=len, reverse=True)),
-        reject_after=words_of(d["reject_after"]),
-        exclude_lines=words_of(d["exclude_lines"]),
+        cues_after=tuple(sorted(words(d, "cues_after"), key=len, reverse=True)),
+        cues_before=tuple(sorted(words(d, "cues_before"), key=len, reverse=True)),
+        reject_after=words(d, "reject_after"),
+        exclude_lines=words(d, "exclude_lines"),
         form_code=re.compile(d["form_code"]),
         form_code_dated=tuple(re.compile(pattern) for pattern in d.get("form_code_dated") or ()),
     )
@@ -214,13 +198,13 @@ def rules_data_to_rules(data: dict[str, Any]) -> FieldRules:
 @cache
 def load_registry() -> InsurerRegistry:
     """Given nothing, return the insurer registry of extractors/data/insurers.yaml (read once)."""
-    return registry_data_to_registry(read_data("insurers.yaml"))
+    return registry_data_to_registry(load_data("insurers.yaml"))
 
 
 @cache
 def load_rules() -> FieldRules:
     """Given nothing, return the field vocabulary of extractors/data/fields.yaml (read once)."""
-    return rules_data_to_rules(read_data("fields.yaml"))
+    return rules_data_to_rules(load_data("fields.yaml"))
 
 
 # ---------------------------------------------------------------------------------------
@@ -296,21 +280,17 @@ def document_to_match_lines(document: Document, rules: FieldRules) -> list[str]:
 
 
 @dataclass(frozen=True)
-class Span:
+class PartyMention:
+    name: PartyName
     start: int
     end: int
 
 
 @dataclass(frozen=True)
-class PartyMention:
-    name: PartyName
-    span: Span
-
-
-@dataclass(frozen=True)
 class CueMention:
     kind: CueKind
-    span: Span
+    start: int
+    end: int
 
 
 @dataclass(frozen=True)
@@ -326,7 +306,7 @@ class ScoredMention:
 def text_to_party_mentions(text: str, registry: InsurerRegistry) -> list[PartyMention]:
     """Given a line, return the registered company names in it, longest match first."""
     return [
-        PartyMention(registry.names[m.group()], Span(m.start(), m.end()))
+        PartyMention(registry.names[m.group()], m.start(), m.end())
         for m in registry.name_pattern.finditer(text)
     ]
 
@@ -337,9 +317,9 @@ def text_to_cue_mentions(
     """Given a line and its party mentions, return the cue words outside those names."""
     masked = list(text)
     for party in parties:
-        masked[party.span.start : party.span.end] = "\0" * (party.span.end - party.span.start)
+        masked[party.start : party.end] = "\0" * (party.end - party.start)
     return [
-        CueMention(registry.cue_kinds[m.group()], Span(m.start(), m.end()))
+        CueMention(registry.cue_kinds[m.group()], m.start(), m.end())
         for m in registry.cue_pattern.finditer("".join(masked))
     ]
 
@@ -351,7 +331,7 @@ def gap_chars(
     return sum(
         1
         for i in range(start, end)
-        if text[i] not in punctuation and not any(c.span.start <= i < c.span.end for c in cues)
+        if text[i] not in punctuation and not any(c.start <= i < c.end for c in cues)
     )
 
 
@@ -368,34 +348,30 @@ def cue_to_party(
     A bracketed cue right after a name annotates it (X（幹事）); otherwise a cue followed by a
     colon labels the next name (引受保険会社：X); any other cue marks the nearer name.
     """
-    following = next((i for i, p in enumerate(parties) if p.span.start >= cue.span.end), None)
-    preceding = next(
-        (i for i in reversed(range(len(parties))) if parties[i].span.end <= cue.span.start), None
-    )
+    following = next((i for i, p in enumerate(parties) if p.start >= cue.end), None)
+    preceding = next((i for i in reversed(range(len(parties))) if parties[i].end <= cue.start), None)
+
+    def within(start: int, end: int) -> int | None:
+        gap = gap_chars(text, start, end, cues, punctuation)
+        return gap if gap <= max_gap else None
 
     def forward_gap(start: int) -> int | None:
-        if following is None:
-            return None
-        gap = gap_chars(text, start, parties[following].span.start, cues, punctuation)
-        return gap if gap <= max_gap else None
+        return None if following is None else within(start, parties[following].start)
 
     def backward_gap(end: int) -> int | None:
-        if preceding is None:
-            return None
-        gap = gap_chars(text, parties[preceding].span.end, end, cues, punctuation)
-        return gap if gap <= max_gap else None
+        return None if preceding is None else within(parties[preceding].end, end)
 
-    before, after = text[: cue.span.start].rstrip(), text[cue.span.end :].lstrip()
+    before, after = text[: cue.start].rstrip(), text[cue.end :].lstrip()
     if before.endswith(tuple(OPENING_BRACKETS)) and after.startswith(tuple(CLOSING_BRACKETS)):
         opening, closing = len(before) - 1, len(text) - len(after)
-        if preceding is not None and parties[preceding].span.end == opening:
+        if preceding is not None and parties[preceding].end == opening:
             return preceding
         if forward_gap(closing + 1) is not None:
             return following
         return preceding if backward_gap(opening) is not None else None
     if after.startswith(":"):
-        return following if forward_gap(cue.span.end) is not None else None
-    forward, backward = forward_gap(cue.span.end), backward_gap(cue.span.start)
+        return following if forward_gap(cue.end) is not None else None
+    forward, backward = forward_gap(cue.end), backward_gap(cue.start)
     if forward is not None and (backward is None or forward <= backward):
         return following
     return preceding if backward is not None else None
@@ -440,14 +416,14 @@ def lines_to_heading_kinds(
     A heading speaks for the first run of consecutive party lines within its scope, so the
     agent under 【取扱代理店】 is marked and the insurer in a later contact block is not.
     """
+    headings = [line_to_heading(line, registry, punctuation, settings) for line in lines]
     result: list[frozenset[CueKind]] = [frozenset() for _ in lines]
-    for i, line in enumerate(lines):
-        kinds = line_to_heading(line, registry, punctuation, settings)
+    for i, kinds in enumerate(headings):
         if kinds is None:
             continue
         in_run = False
         for j in range(i + 1, min(len(lines), i + 1 + settings.heading_scope_lines)):
-            if line_to_heading(lines[j], registry, punctuation, settings) is not None:
+            if headings[j] is not None:
                 break
             if is_party_line(lines[j], registry):
                 in_run = True
@@ -458,17 +434,11 @@ def lines_to_heading_kinds(
 
 
 def is_own_line(
-    text: str, party: PartyMention, cues: Iterable[CueMention], punctuation: frozenset[str]
+    text: str, party: PartyMention, cues: Sequence[CueMention], punctuation: frozenset[str]
 ) -> bool:
     """Given a line, a party mention and the line's cues, return whether the name stands alone on it."""
-    rest = [
-        c
-        for i, c in enumerate(text)
-        if not party.span.start <= i < party.span.end
-        and c not in punctuation
-        and not any(k.span.start <= i < k.span.end for k in cues)
-    ]
-    return not rest
+    before = gap_chars(text, 0, party.start, cues, punctuation)
+    return before == 0 and gap_chars(text, party.end, len(text), cues, punctuation) == 0
 
 
 def mention_score(
@@ -778,12 +748,10 @@ def lines_to_document_date(
     ]
     if dates:
         return max(dates)
-    if settings.read_form_code:
-        for line in reversed(lines[-settings.form_code_last_lines :]):
-            date = line_to_form_code_date(line, rules)
-            if date is not None:
-                return date
-    return None
+    if not settings.read_form_code:
+        return None
+    last = reversed(lines[-settings.form_code_last_lines :])
+    return next((date for line in last if (date := line_to_form_code_date(line, rules))), None)
 
 
 # ---------------------------------------------------------------------------------------

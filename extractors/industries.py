@@ -10,13 +10,12 @@ from dataclasses import dataclass
 from functools import cache
 
 from extractors.document import nfkc
-from extractors.text_utils import clean_label, load_data
+from extractors.text_utils import clean_label, load_data, squeeze, words
 
 #: an industry cell is short; longer text is a sentence that mentions an industry
 MAX_LABEL_CHARS = 16
 
 _PARENTHESISED = re.compile(r"[(（][^)）]*[)）]")
-_SPACES = re.compile(r"\s+")
 
 
 @dataclass(frozen=True)
@@ -30,16 +29,13 @@ class Industry:
 def load_industries() -> tuple[Industry, ...]:
     """Given nothing, return the JSIC divisions and their brochure labels from industries.yaml."""
     data = load_data("industries.yaml")["industries"]
-    return tuple(
-        Industry(code, nfkc(entry["name"]), tuple(nfkc(label) for label in entry["labels"]))
-        for code, entry in data.items()
-    )
+    return tuple(Industry(code, nfkc(entry["name"]), words(entry, "labels")) for code, entry in data.items())
 
 
 @cache
 def load_all_industries_labels() -> tuple[str, ...]:
     """Given nothing, return the labels of a quote for every industry (全業種共通): no one code."""
-    return tuple(nfkc(label) for label in load_data("industries.yaml").get("all_industries") or [])
+    return words(load_data("industries.yaml"), "all_industries")
 
 
 @cache
@@ -54,7 +50,7 @@ def _labels_longest_first() -> tuple[tuple[str, str | None], ...]:
 
 def _core(label: str) -> str:
     """Given a printed label, return its NFKC form without marks, bracketed asides and spaces."""
-    return _SPACES.sub("", _PARENTHESISED.sub("", nfkc(clean_label(label))))
+    return squeeze(_PARENTHESISED.sub("", nfkc(clean_label(label))))
 
 
 def _best_match(text: str) -> tuple[str, str | None] | None:
@@ -68,7 +64,7 @@ def _best_match(text: str) -> tuple[str, str | None] | None:
 @cache
 def _joiner_pattern() -> re.Pattern[str]:
     """Given nothing, return the pattern of the words that join a group of industries (・, 及び)."""
-    joiners = sorted((nfkc(j) for j in load_data("industries.yaml").get("group_joiners") or []), key=len)
+    joiners = sorted(words(load_data("industries.yaml"), "group_joiners"), key=len)
     return re.compile("|".join(re.escape(j) for j in reversed(joiners)) or r"(?!)")
 
 
@@ -94,7 +90,7 @@ def label_to_jsic(label: str) -> str | None:
     core = _core(label)
     if len(_group_codes(core)) > 1:
         return None
-    match = _best_match(core) or _best_match(_SPACES.sub("", nfkc(label)))
+    match = _best_match(core) or _best_match(squeeze(label))
     return match[1] if match else None
 
 

@@ -19,7 +19,10 @@ The union box of the units found is where the evidence was printed.
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
+import itertools
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -51,7 +54,7 @@ def distance(a: BBox, b: BBox) -> float:
     """Given two boxes, return the length of the shortest segment between them (0 when they touch)."""
     dx = max(a.x0 - b.x1, b.x0 - a.x1, 0.0)
     dy = max(a.top - b.bottom, b.top - a.bottom, 0.0)
-    return float((dx * dx + dy * dy) ** 0.5)
+    return math.hypot(dx, dy)
 
 
 @dataclass(frozen=True)
@@ -74,11 +77,9 @@ class Run:
     @classmethod
     def of(cls, units: Sequence[Unit]) -> Run:
         """Given units in order, return them as a run."""
-        starts = [0]
-        for unit in units:
-            starts.append(starts[-1] + len(unit.key))
+        starts = (0, *itertools.accumulate(len(u.key) for u in units))
         owner = tuple(i for i, u in enumerate(units) for _ in u.key)
-        return cls(tuple(units), "".join(u.key for u in units), owner, tuple(starts))
+        return cls(tuple(units), "".join(u.key for u in units), owner, starts)
 
     def matches(self, key: str) -> list[tuple[tuple[Unit, ...], bool]]:
         """Given a squashed text, return each occurrence: (units it covers, whether it is all their text)."""
@@ -150,14 +151,8 @@ def runs_to_units(runs: Sequence[Run], key: str) -> tuple[Unit, ...] | None:
 
 def _longest_prefix(key: str, at: int, text: str) -> int:
     """Given a squashed text, a position in it and a unit's text, return how much of key[at:] it prints."""
-    low, high = 0, len(key) - at
-    while low < high:  # a prefix that occurs has every shorter prefix occur too: bisect its length
-        mid = (low + high + 1) // 2
-        if key[at : at + mid] in text:
-            low = mid
-        else:
-            high = mid - 1
-    return low
+    # a prefix that occurs has every shorter prefix occur too: bisect for the first that does not
+    return bisect.bisect_left(range(1, len(key) - at + 1), True, key=lambda n: key[at : at + n] not in text)
 
 
 #: what a character of a unit that already printed a piece is replaced by: it matches nothing
@@ -252,13 +247,3 @@ class Locator:
         return dataclasses.replace(
             record, bbox_x0=box.x0, bbox_top=box.top, bbox_x1=box.x1, bbox_bottom=box.bottom
         )
-
-
-def evidence_to_bbox(document: Document, page: int | None, evidence: str) -> BBox | None:
-    """Given a document, a page number and an evidence string, return where on that page it was printed.
-
-    That is the union box of the lines / table cells of the page whose text makes up the
-    evidence (see the module docstring for how they are chosen), or None when the page is
-    unknown, has no positions (html, text) or does not print the evidence.
-    """
-    return Locator(document).bbox(page, evidence)

@@ -22,6 +22,7 @@ import yaml
 
 from extractors.blocks import heading_core, strip_label_marks
 from extractors.document import nfkc
+from extractors.text_utils import squeeze
 
 TAXONOMY_PATH = Path(__file__).parent / "data" / "taxonomy.yaml"
 DEFAULT_WINDOW = 12
@@ -109,12 +110,9 @@ def mapping_to_taxonomy(data: Mapping[str, Any]) -> Taxonomy:
     groups = [tuple(nfkc(str(m)) for m in g) for g in data.get("variants", ())]
     ids: dict[str, CoverageId] = {}
     terms: list[Term] = []
-    for section_id, body in data["sections"].items():
-        ids[section_id] = CoverageId(section_id, section_id, str(body.get("meaning", "")))
-        for entry in body.get("terms", ()):
-            terms.extend(expand_variants(_term_from_entry(entry, section_id), groups))
-    for coverage_id, body in data["coverages"].items():
-        section = str(body["section"])
+    sections = [(section_id, section_id, body) for section_id, body in data["sections"].items()]
+    coverages = [(coverage_id, str(body["section"]), body) for coverage_id, body in data["coverages"].items()]
+    for coverage_id, section, body in sections + coverages:
         if section not in data["sections"] or coverage_id.split(".")[0] != section:
             raise ValueError(f"taxonomy: {coverage_id} names section {section!r}, which does not fit")
         ids[coverage_id] = CoverageId(coverage_id, section, str(body.get("meaning", "")))
@@ -176,7 +174,7 @@ def _context_ok(term: Term, norm: str, start: int, end: int) -> bool:
     """Given a term found at norm[start:end], return whether its context rules allow it."""
     if not term.requires and not term.excludes:
         return True
-    around = re.sub(r"\s+", "", norm[max(0, start - term.window) : end + term.window])
+    around = squeeze(norm[max(0, start - term.window) : end + term.window])
     if term.requires and not any(c in around for c in term.requires):
         return False
     return not any(c in around for c in term.excludes)
@@ -185,8 +183,7 @@ def _context_ok(term: Term, norm: str, start: int, end: int) -> bool:
 def _is_whole_label(term: Term, norm: str) -> bool:
     """Given a whole-label term and a text, return whether the text is just that term (a
     bracketed figure after it aside: 費用補償（支払限度額 5,000万円）)."""
-    label = re.sub(r"\s+", "", heading_core(strip_label_marks(norm)))
-    return label.casefold() == re.sub(r"\s+", "", term.text).casefold()
+    return squeeze(heading_core(strip_label_marks(norm))).casefold() == squeeze(term.text).casefold()
 
 
 def find_terms(text: str) -> list[TaxonomyMatch]:
@@ -234,8 +231,7 @@ def _find_terms(norm: str) -> tuple[TaxonomyMatch, ...]:
                 continue
             if not _context_ok(term, norm, m.start(), m.end()):
                 continue
-            for i in range(m.start(), m.end()):
-                taken[i] = True
+            taken[m.start() : m.end()] = [True] * (m.end() - m.start())
             found.append(TaxonomyMatch(term.coverage_id, term.text, m.start(), m.end(), term.weak))
     for start, end, head in coordinated_conjuncts(norm, load_taxonomy().shared_heads):
         if any(taken[start:end]):
@@ -246,8 +242,7 @@ def _find_terms(norm: str) -> tuple[TaxonomyMatch, ...]:
                 found.append(
                     TaxonomyMatch(inner.coverage_id, inner.term, start + inner.start, end, inner.weak)
                 )
-                for i in range(start + inner.start, end):
-                    taken[i] = True
+                taken[start + inner.start : end] = [True] * (end - start - inner.start)
     return tuple(sorted(found, key=lambda x: x.start))
 
 
@@ -283,17 +278,23 @@ def leading_ids(text: str) -> list[str]:
     matches = match_all(label, weak=False)
     if not matches or label[: matches[0].start].strip():
         return []
+    return distinct_ids(_chain(label, matches))
+
+
+def _chain(text: str, matches: list[TaxonomyMatch]) -> list[TaxonomyMatch]:
+    """Given a text and term matches in it, return the first match and those joined on to it, one
+    after the other, by a chain gap (a middle dot, および)."""
     chain = [matches[0]]
     for m in matches[1:]:
-        gap = re.sub(r"\s+", "", label[chain[-1].end : m.start])
-        if gap not in CHAIN_GAPS:
+        first, second = sorted((chain[-1], m), key=lambda x: x.start)
+        if squeeze(text[first.end : second.start]) not in CHAIN_GAPS:
             break
         chain.append(m)
-    return distinct_ids(chain)
+    return chain
 
 
-def _outside_brackets(text: str, matches: list[TaxonomyMatch]) -> list[TaxonomyMatch]:
-    """Given a text and term matches in it, return those not inside parentheses."""
+def paren_depths(text: str) -> list[int]:
+    """Given text, return the parenthesis depth at each character (brackets count as inside)."""
     depth, depths = 0, []
     for ch in text:
         if ch in "(（":
@@ -301,7 +302,7 @@ def _outside_brackets(text: str, matches: list[TaxonomyMatch]) -> list[TaxonomyM
         depths.append(depth)
         if ch in ")）":
             depth = max(0, depth - 1)
-    return [m for m in matches if depths[m.start] == 0]
+    return depths
 
 
 def head_ids(label: str) -> list[str]:
@@ -311,17 +312,11 @@ def head_ids(label: str) -> list[str]:
     Terms joined by a middle dot or および (通知・コールセンター費用) all count; terms in
     parentheses (its gloss) do not; an empty list when the label holds no term.
     """
-    norm = nfkc(label)
-    matches = _outside_brackets(norm, match_all(norm))
+    norm, depths = nfkc(label), paren_depths(nfkc(label))
+    matches = [m for m in match_all(norm) if depths[m.start] == 0]
     if not matches:
         return []
-    chain = [matches[-1]]
-    for m in reversed(matches[:-1]):
-        gap = re.sub(r"\s+", "", norm[m.end : chain[0].start])
-        if gap not in CHAIN_GAPS:
-            break
-        chain.insert(0, m)
-    return distinct_ids(chain)
+    return distinct_ids(reversed(_chain(norm, matches[::-1])))
 
 
 #: a compound label is at most this long; a longer text is a description, not one compound

@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from extractors.document import BBox, Document, Line, Table, confusables, nfkc
+from extractors.document import BBox, Line, Table, confusables, nfkc
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -95,15 +95,9 @@ def contains_any(text: str, words: tuple[str, ...]) -> bool:
     return any(squeeze(word) in flat for word in words)
 
 
-def find_lines(document: Document, text: str) -> list[Line]:
-    """Given a Document and a piece of text, return the lines whose squeezed NFKC form contains it."""
-    wanted = squeeze(text)
-    return [line for line in document.iter_lines() if wanted and wanted in squeeze(line.text)]
-
-
-def _row_key(cells: tuple[str, ...]) -> str:
-    """Given a table row's cells, return the squeezed text a line holding that row contains."""
-    return squeeze("".join(cells)).replace("|", "")
+def row_key(text: str) -> str:
+    """Given a row or line, return its comparison key: NFKC without whitespace and cell separators."""
+    return squeeze(text).replace("|", "")
 
 
 def _rows_matched(lines: list[Line], start: int, keys: list[str]) -> int:
@@ -111,7 +105,7 @@ def _rows_matched(lines: list[Line], start: int, keys: list[str]) -> int:
     matched = 0
     for offset, key in enumerate(keys):
         index = start + offset
-        if index >= len(lines) or key not in squeeze(lines[index].text).replace("|", ""):
+        if index >= len(lines) or key not in row_key(lines[index].text):
             break
         matched += 1
     return matched
@@ -125,12 +119,12 @@ def table_anchor(lines: list[Line], table: Table) -> int | None:
     spanned cells a PDF reads onto lines of their own), the first row that a line does hold
     places the table, counted back by the rows above it.
     """
-    keys = [key for row in table.rows if (key := _row_key(tuple(cell.text for cell in row)))]
+    keys = [key for row in table.rows if (key := row_key("".join(cell.text for cell in row)))]
     for offset, key in enumerate(keys):
         scored = [
             (_rows_matched(lines, index, keys[offset:]), -index)
             for index, line in enumerate(lines)
-            if line.page == table.page and key in squeeze(line.text).replace("|", "")
+            if line.page == table.page and key in row_key(line.text)
         ]
         if scored:
             return max(0, -max(scored)[1] - offset)

@@ -21,7 +21,7 @@ import pytest
 
 from extractors.document import CELL_SEPARATOR, BBox, Cell, Document, Line, Page, Table
 from extractors.extract import file_to_extraction
-from extractors.provenance import evidence_to_bbox
+from extractors.provenance import Locator
 from pipelines.publish import results_to_publication
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -150,14 +150,14 @@ CELL_TABLE = Table(
         ([("原因調査費用", L1)], (), 1, " \n ", None),
     ],
 )
-def test_evidence_to_bbox(
+def test_locator_bbox(
     lines: list[tuple[str, BBox | None]],
     tables: tuple[Table, ...],
     page: int | None,
     evidence: str,
     expected: BBox | None,
 ) -> None:
-    assert evidence_to_bbox(pdf_document(pdf_page(lines, tables)), page, evidence) == expected
+    assert Locator(pdf_document(pdf_page(lines, tables))).bbox(page, evidence) == expected
 
 
 def test_evidence_is_looked_up_on_its_own_page_only() -> None:
@@ -165,8 +165,9 @@ def test_evidence_is_looked_up_on_its_own_page_only() -> None:
     first = pdf_page([("原因調査費用", L1)], number=1)
     second = pdf_page([("表題", L1), ("原因調査費用", L3)], number=2)
     document = pdf_document(first, second)
-    assert evidence_to_bbox(document, 1, "原因調査費用") == L1
-    assert evidence_to_bbox(document, 2, "原因調査費用") == L3
+    locate = Locator(document)
+    assert locate.bbox(1, "原因調査費用") == L1
+    assert locate.bbox(2, "原因調査費用") == L3
 
 
 def test_html_and_text_rows_get_no_box() -> None:
