@@ -399,9 +399,10 @@ def _contexts(
             yield "row_header", other, cells.get(other, "")
     premium_rows = {r for (r, _), f in figures.items() if f.kind == "premium"}
     for other in _line(grid.view, slot, False, False):
-        yield "column_header", other, cells.get(other, "")
+        row = [text for (r, _), text in sorted(cells.items()) if r == other[0]]
+        if len(row) > 1 or other[1] == slot[1]:  # a full-width row is a section, no column's header
+            yield "column_header", other, cells.get(other, "")
         if other[0] not in premium_rows:
-            row = [text for (r, _), text in sorted(cells.items()) if r == other[0]]
             yield "heading", None, " ".join(row)
     for other in _line(grid.view, slot, False, True):
         yield "column_header", other, cells.get(other, "")
@@ -411,23 +412,32 @@ def _contexts(
 
 def _industry(text: str, source: Source, slot: Slot | None, grid: Grid) -> str | None:
     """Given a context text, return the industry it names: a cell holding an industry label (or a
-    row's header that could be one the data does not know), a heading or caption naming one."""
+    label the data does not know, in a line of industries), a heading or caption naming one."""
     if slot is None:
         return band_industry(text)
     if is_industry_label(text):
         return printed_label(text)
-    if source == "row_header" and _is_row_label(text) and column_has_industry(grid, slot[1]):
+    if _is_row_label(text) and in_industry_line(grid, slot, source == "row_header"):
         return printed_label(text)
     return None
 
 
-def column_has_industry(grid: Grid, column: int) -> bool:
-    """Given a grid and a column, return whether one of its cells there is an industry the data knows."""
-    return any(is_industry_label(text) for (_, c), text in _origins(grid.view).items() if c == column)
+def in_industry_line(grid: Grid, slot: Slot, row_header: bool) -> bool:
+    """Given a grid and a label cell, return whether its line holds industries: its row or column is
+    headed by 業種, or (as a row header) its column holds an industry label the data knows."""
+    cues = load_cues()
+    cells = _origins(grid.view)
+    row_head = cells.get(grid.view.origin(slot[0], 0), "")
+    column_head = cells.get(grid.view.origin(0, slot[1]), "")
+    if contains_any(axis_name(row_head, True), cues.industry_axis) and slot[1] > 0:
+        return True
+    if contains_any(axis_name(column_head, False), cues.industry_axis) and slot[0] > 0:
+        return True
+    return row_header and any(is_industry_label(t) for (_, c), t in cells.items() if c == slot[1])
 
 
 def _is_row_label(text: str) -> bool:
-    """Given a row's header cell, return whether it could name an industry not in the data (その他)."""
+    """Given a label cell, return whether it could name an industry not in the data (その他)."""
     cues = load_cues()
     core = squeeze(clean_label(text))
     if not 0 < len(core) <= MAX_ROW_LABEL_CHARS or any(ch.isdigit() for ch in core):
@@ -436,7 +446,7 @@ def _is_row_label(text: str) -> bool:
         cues.premium + cues.revenue + cues.industry_axis + cues.conditions + cues.limit + cues.deductible
     )
     return (
-        not contains_any(text, all_cues)
+        not contains_any(text, all_cues + cues.placeholder)
         and label_to_period(text) is None
         and any(ch.isalpha() for ch in core)
     )
@@ -534,14 +544,20 @@ def _grid_unit(texts: list[str]) -> str | None:
 
 
 def _header_rows(table: Table) -> int:
-    """Given a table, return its header rows: those its source marks, else the leading rows before
-    the first one headed by an industry label (at most three)."""
+    """Given a table, return its header rows: those its source marks, else the leading rows that
+    hold no figure or whose figures an axis corner names (業種＼売上高 | 1億円), up to the first
+    row headed by an industry or a figure."""
     declared = declared_header_rows(table)
     if declared:
         return declared
-    for index, row in enumerate(table.rows[:3]):
+    cues = load_cues()
+    for index, row in enumerate(table.rows):
+        if row and row[0].covered:
+            continue  # under a header spanning down (業種 over two header rows)
         first = next((cell.text for cell in row if cell.text.strip()), "")
-        if is_industry_label(first) or find_amounts(first):
+        figures = any(find_amounts(cell.text) for cell in row)
+        axis = contains_any(first, cues.revenue + cues.industry_axis)
+        if is_industry_label(first) or find_amounts(first) or (figures and not axis):
             return index
     return 0
 
@@ -569,8 +585,10 @@ def line_cells(text: str) -> tuple[Cell, ...]:
 
 
 def _is_prose(text: str) -> bool:
-    """Given a line, return whether it is a sentence of prose (it ends a block of grid lines)."""
-    return "。" in text and len(squeeze(text)) >= load_cues().prose_min_chars
+    """Given a line, return whether it is prose about something else than the premiums (it ends a
+    block of grid lines; a sentence about the premiums is the grid's note)."""
+    cues = load_cues()
+    return "。" in text and len(squeeze(text)) >= cues.prose_min_chars and not contains_any(text, cues.premium)
 
 
 def lines_to_grids(lines: list[Line], skip: set[int]) -> list[Grid]:
