@@ -579,6 +579,13 @@ def table_to_grid(lines: list[Line], table: Table, tables: list[Table]) -> Grid:
     )
 
 
+def is_sibling(previous: Grid, grid: Grid) -> bool:
+    """Given two consecutive tables' grids, return whether the second repeats the first's header row
+    on its page (a plan's table beside another): the heading over the first captions both."""
+    first, second = previous.view.table, grid.view.table
+    return first.page == second.page and bool(first.rows) and first.texts()[:1] == second.texts()[:1]
+
+
 def line_cells(text: str) -> tuple[Cell, ...]:
     """Given a line of a text grid, return its cells: the words between spaces, rules and leaders."""
     return tuple(Cell(piece.strip()) for piece in _WORD_BREAK.split(unspace(text)) if piece.strip())
@@ -980,8 +987,13 @@ def document_to_quotes(document: Document) -> list[Quote]:
     quotes: list[Quote] = []
     covered: set[int] = set()
     tables = list(document.iter_tables())
+    previous: Grid | None = None
     for table in tables:  # a table's lines are read through its cells, never again as lines
-        found = grid_to_quotes(table_to_grid(lines, table, tables))
+        grid = table_to_grid(lines, table, tables)
+        if previous is not None and is_sibling(previous, grid):
+            grid = replace(grid, caption=previous.caption + grid.caption)
+        found = grid_to_quotes(grid)
+        previous = grid
         quotes += found
         covered |= table_lines(lines, table)
     for grid in lines_to_grids(lines, covered):
