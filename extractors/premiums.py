@@ -352,7 +352,9 @@ def _named_kind(grid: Grid, cells: dict[Slot, str], slot: Slot) -> tuple[Kind, s
             text = cells.get(other, "")
             if not across and cell_amount(text, grid.unit) is not None and other[0] >= grid.view.header_rows > 0:
                 continue  # a figure of the rows above: the column's header is further up
-            if not across and cell_amount(text, grid.unit) is not None:
+            if cell_amount(text, grid.unit) is not None:
+                if across:
+                    continue  # a figure names nothing: the row's header is further left
                 break  # 売上高 over 1億円 names the revenue, not the premiums under it
             if (kind := name_kind(axis_name(text, across))) is not None:
                 return kind, text
@@ -419,7 +421,7 @@ def _industry(text: str, source: Source, slot: Slot | None, grid: Grid) -> str |
         return printed_label(text)
     if _is_row_label(text) and in_industry_line(grid, slot, source == "row_header"):
         return printed_label(text)
-    return None
+    return band_industry(text)  # a row's label naming its case (年間保険料（製造業・売上高10億円の場合）)
 
 
 def in_industry_line(grid: Grid, slot: Slot, row_header: bool) -> bool:
@@ -479,7 +481,7 @@ def _premium_context(
     option: Figure | None = None
     for source, other, text in _contexts(grid, figures, slot):
         figure = figures.get(other) if other is not None and other != slot else None
-        if industry is None and figure is None and (found := _industry(text, source, other, grid)):
+        if industry is None and (figure is None or figure.kind == "revenue") and (found := _industry(text, source, other, grid)):
             industry = (found, source)
         if revenue is None and figure is not None and figure.kind == "revenue":
             revenue = (figure.yen, source)
