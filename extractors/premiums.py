@@ -32,13 +32,21 @@ document without one publishes no premium rows. Cue words are data (`data/premiu
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from functools import cache
 from typing import Literal
 
-from extractors.amounts import Amount, AmountMatch, find_amounts, nfkc_with_offsets, text_to_default_unit
+from extractors.amounts import (
+    YEN_UNITS,
+    Amount,
+    AmountMatch,
+    find_amounts,
+    nfkc_with_offsets,
+    text_to_default_unit,
+)
 from extractors.dates import text_to_date, text_to_dates
 from extractors.document import Cell, Document, Line, Table, nfkc
 from extractors.industries import is_industry_label, label_to_jsic, text_to_industry_words
@@ -306,7 +314,7 @@ def name_kind(text: str) -> Kind | None:
         return "limit"
     if contains_any(text, cues.premium) or label_to_period(text) is not None:
         return "premium"
-    return None
+    return "limit" if contains_any(text, cues.liability + cues.expense) else None  # 賠償 1,000万円
 
 
 def cell_amount(text: str, unit: str | None) -> Amount | None:
@@ -444,11 +452,9 @@ def _is_row_label(text: str) -> bool:
     core = squeeze(clean_label(text))
     if not 0 < len(core) <= MAX_ROW_LABEL_CHARS or any(ch.isdigit() for ch in core):
         return False
-    all_cues = (
-        cues.premium + cues.revenue + cues.industry_axis + cues.conditions + cues.limit + cues.deductible
-    )
+    all_cues = cues.premium + cues.revenue + cues.industry_axis + cues.conditions + cues.limit + cues.deductible
     return (
-        not contains_any(text, all_cues + cues.placeholder)
+        not contains_any(text, all_cues + cues.placeholder + cues.liability + cues.expense)
         and label_to_period(text) is None
         and any(ch.isalpha() for ch in core)
     )
@@ -554,7 +560,7 @@ def _header_rows(table: Table) -> int:
         return declared
     cues = load_cues()
     for index, row in enumerate(table.rows):
-        if row and row[0].covered:
+        if row and (row[0].covered or not row[0].text.strip()):
             continue  # under a header spanning down (業種 over two header rows)
         first = next((cell.text for cell in row if cell.text.strip()), "")
         figures = any(find_amounts(cell.text) for cell in row)
@@ -590,7 +596,13 @@ def is_sibling(previous: Grid, grid: Grid) -> bool:
 
 def line_cells(text: str) -> tuple[Cell, ...]:
     """Given a line of a text grid, return its cells: the words between spaces, rules and leaders."""
-    return tuple(Cell(piece.strip()) for piece in _WORD_BREAK.split(unspace(text)) if piece.strip())
+    cells: list[str] = []
+    for piece in (p.strip() for p in _WORD_BREAK.split(unspace(text))):
+        if cells and piece in YEN_UNITS:
+            cells[-1] += piece  # 52,000 円: a unit spaced off its figure
+        elif piece:
+            cells.append(piece)
+    return tuple(Cell(cell) for cell in cells)
 
 
 def _is_prose(text: str) -> bool:
@@ -613,7 +625,10 @@ def lines_to_grids(lines: list[Line], skip: set[int]) -> list[Grid]:
             blocks[-1].append(index)
     grids: list[Grid] = []
     for block in (b for b in blocks if b):
-        caption = tuple(lines[i].text for i in range(max(0, block[0] - CAPTION_LINES), block[0]))
+        above = itertools.takewhile(
+            lambda i: not _is_prose(lines[i].text), range(block[0] - 1, max(-1, block[0] - 1 - CAPTION_LINES), -1)
+        )
+        caption = tuple(lines[i].text for i in sorted(above))  # prose about something else ends a caption
         table = Table(lines[block[0]].page, tuple(line_cells(lines[i].text) for i in block))
         texts = [lines[i].text for i in block]
         grids.append(
@@ -622,7 +637,7 @@ def lines_to_grids(lines: list[Line], skip: set[int]) -> list[Grid]:
                 evidence=tuple(texts),
                 page=lines[block[0]].page,
                 line_index=tuple(block),
-                last_line_index=block[-1],
+                last_line_index=None,  # its notes are read from each row down
                 caption=caption,
                 unit=_grid_unit([*reversed(caption), *texts]),
             )
