@@ -37,6 +37,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from functools import cache
+from types import MappingProxyType
 from typing import Literal
 
 from extractors.amounts import (
@@ -358,11 +359,9 @@ def _named_kind(grid: Grid, cells: dict[Slot, str], slot: Slot) -> tuple[Kind, s
     for across in (True, False):
         for other in _line(grid.view, slot, across, forward=False):
             text = cells.get(other, "")
-            if not across and cell_amount(text, grid.unit) is not None and other[0] >= grid.view.header_rows > 0:
-                continue  # a figure of the rows above: the column's header is further up
             if cell_amount(text, grid.unit) is not None:
-                if across:
-                    continue  # a figure names nothing: the row's header is further left
+                if across or (other[0] >= grid.view.header_rows > 0 and name_kind(text) is None):
+                    continue  # a figure of the data names nothing: the header is further on
                 break  # 売上高 over 1億円 names the revenue, not the premiums under it
             if (kind := name_kind(axis_name(text, across))) is not None:
                 return kind, text
@@ -633,7 +632,7 @@ def lines_to_grids(lines: list[Line], skip: set[int]) -> list[Grid]:
         texts = [lines[i].text for i in block]
         grids.append(
             Grid(
-                view=table_to_view(table, 0),
+                view=TableView(table, _header_rows(table), MappingProxyType({})),  # words span nothing
                 evidence=tuple(texts),
                 page=lines[block[0]].page,
                 line_index=tuple(block),
