@@ -562,9 +562,9 @@ def _header_rows(table: Table) -> int:
         if row and (row[0].covered or not row[0].text.strip()):
             continue  # under a header spanning down (業種 over two header rows)
         first = next((cell.text for cell in row if cell.text.strip()), "")
-        figures = any(find_amounts(cell.text) for cell in row)
+        figures = any(cell_amount(cell.text, None) for cell in row)
         axis = contains_any(first, cues.revenue + cues.industry_axis)
-        if is_industry_label(first) or find_amounts(first) or (figures and not axis):
+        if is_industry_label(first) or cell_amount(first, None) or (figures and not axis):
             return index
     return 0
 
