@@ -360,6 +360,8 @@ def _named_kind(grid: Grid, cells: dict[Slot, str], slot: Slot) -> tuple[Kind, s
         for other in _line(grid.view, slot, across, forward=False):
             text = cells.get(other, "")
             if cell_amount(text, grid.unit) is not None:
+                if across and name_kind(text) in ("limit", "deductible"):
+                    return name_kind(text), text  # 業種 | 支払限度額1,000万円 | 5,000万円: options across
                 if across or (other[0] >= grid.view.header_rows > 0 and name_kind(text) is None):
                     continue  # a figure of the data names nothing: the header is further on
                 break  # 売上高 over 1億円 names the revenue, not the premiums under it
