@@ -338,12 +338,10 @@ def _origins(view: TableView) -> dict[Slot, str]:
 def _line(view: TableView, slot: Slot, across: bool, forward: bool) -> Iterator[Slot]:
     """Given a slot, return the origins of the other cells of its row (across) or column, nearest first."""
     r, c = slot
+    at = c if across else r
     end = len(view.table.rows[r]) if across else len(view.table.rows)
-    steps = range(c + 1, end) if across and forward else range(c - 1, -1, -1) if across else None
-    if not across:
-        steps = range(r + 1, end) if forward else range(r - 1, -1, -1)
     seen = {slot}
-    for k in steps:
+    for k in range(at + 1, end) if forward else range(at - 1, -1, -1):
         origin = view.origin(r, k) if across else view.origin(k, c)
         if origin not in seen:
             seen.add(origin)
@@ -360,8 +358,9 @@ def _named_kind(grid: Grid, cells: dict[Slot, str], slot: Slot) -> tuple[Kind, s
         for other in _line(grid.view, slot, across, forward=False):
             text = cells.get(other, "")
             if cell_amount(text, grid.unit) is not None:
-                if across and name_kind(text) in ("limit", "deductible"):
-                    return name_kind(text), text  # 業種 | 支払限度額1,000万円 | 5,000万円: options across
+                option = name_kind(text)
+                if across and (option == "limit" or option == "deductible"):
+                    return option, text  # 業種 | 支払限度額1,000万円 | 5,000万円: options across
                 if across or (other[0] >= grid.view.header_rows > 0 and name_kind(text) is None):
                     continue  # a figure of the data names nothing: the header is further on
                 break  # 売上高 over 1億円 names the revenue, not the premiums under it
@@ -453,7 +452,9 @@ def _is_row_label(text: str) -> bool:
     core = squeeze(clean_label(text))
     if not 0 < len(core) <= MAX_ROW_LABEL_CHARS or any(ch.isdigit() for ch in core):
         return False
-    all_cues = cues.premium + cues.revenue + cues.industry_axis + cues.conditions + cues.limit + cues.deductible
+    all_cues = (
+        cues.premium + cues.revenue + cues.industry_axis + cues.conditions + cues.limit + cues.deductible
+    )
     return (
         not contains_any(text, all_cues + cues.placeholder + cues.liability + cues.expense)
         and label_to_period(text) is None
@@ -475,76 +476,80 @@ def text_revenue(text: str) -> int | None:
     return found[0].amount.total_yen if found and found[0].amount.per_unit is None else None
 
 
-def _premium_context(
-    grid: Grid, figures: dict[Slot, Figure], slot: Slot
-) -> tuple[tuple[str, Source] | None, tuple[int, Source] | None, Period | None, Figure | None]:
-    """Given a grid, its figures and a premium cell, return its industry, revenue (each with where it
-    was named), period and option column (a limit or deductible over it): the nearest context
-    naming each wins."""
-    cues = load_cues()
+@dataclass(frozen=True)
+class Case:
+    """What the context of one premium cell names: industry and revenue (each with where), period, option."""
+
     industry: tuple[str, Source] | None = None
     revenue: tuple[int, Source] | None = None
     period: Period | None = None
     option: Figure | None = None
+
+
+def premium_case(grid: Grid, figures: dict[Slot, Figure], slot: Slot) -> Case:
+    """Given a grid, its figures and a premium cell, return its case: the nearest context naming
+    each of industry, revenue, period and option (a limit or deductible over its column) wins."""
+    cues = load_cues()
+    case = Case()
     for source, other, text in _contexts(grid, figures, slot):
         figure = figures.get(other) if other is not None and other != slot else None
-        if industry is None and (figure is None or figure.kind == "revenue") and (found := _industry(text, source, other, grid)):
-            industry = (found, source)
-        if revenue is None and figure is not None and figure.kind == "revenue":
-            revenue = (figure.yen, source)
-        elif revenue is None and other is None and (yen := text_revenue(text)) is not None:
-            revenue = (yen, source)
+        could_name = figure is None or figure.kind == "revenue"  # 年間保険料（製造業・売上高10億円の場合）
+        if case.industry is None and could_name and (found := _industry(text, source, other, grid)):
+            case = replace(case, industry=(found, source))
+        if case.revenue is None and figure is not None and figure.kind == "revenue":
+            case = replace(case, revenue=(figure.yen, source))
+        elif case.revenue is None and other is None and (yen := text_revenue(text)) is not None:
+            case = replace(case, revenue=(yen, source))
+        # a caption's 一括払 says how a year's premium is paid: a line naming the premiums names the period
         names_premium = source in ("cell", "row_header", "column_header") or contains_any(text, cues.premium)
-        if period is None and (figure is None or other == slot) and names_premium:
-            # a caption's 一括払 says how a year's premium is paid; only a line naming the premiums names its period
-            period = label_to_period(axis_name(text, source == "row_header"))
-        if (
-            option is None
-            and source == "column_header"
-            and figure is not None
-            and figure.kind in ("limit", "deductible")
-        ):
-            option = figure
-    return industry, revenue, period, option
+        if case.period is None and (figure is None or other == slot) and names_premium:
+            case = replace(case, period=label_to_period(axis_name(text, source == "row_header")))
+        if case.option is None and source == "column_header" and figure is not None:
+            case = replace(case, option=figure if figure.kind in ("limit", "deductible") else None)
+    return case
+
+
+def case_to_quote(grid: Grid, slot: Slot, premium: Figure, case: Case) -> Quote | None:
+    """Given a grid, a premium cell and its case, return its Quote, or None when the case names no
+    industry or revenue, or the premium is no plausible share of the revenue."""
+    if case.industry is None or case.revenue is None:
+        return None
+    if not 0 < premium.yen <= case.revenue[0] * MAX_PREMIUM_SHARE:
+        return None
+    option = case.option
+    kind: OptionKind | None = None
+    if option is not None and (option.kind == "limit" or option.kind == "deductible"):
+        kind = option.kind
+    row = Row(grid.evidence[slot[0]], grid.page, grid.line_index[slot[0]], grid.last_line_index)
+    return Quote(
+        industry_label=case.industry[0],
+        revenue_jpy=case.revenue[0],
+        premium_jpy=premium.yen,
+        period=case.period,
+        row=row,
+        option_kind=kind,
+        option_jpy=option.yen if kind is not None and option is not None else None,
+        attributed_by=max(case.industry[1], case.revenue[1], key=_SOURCE_ORDER.index),  # the farther
+    )
 
 
 def grid_to_quotes(grid: Grid) -> list[Quote]:
-    """Given a grid that a premium cue heads, return one Quote per premium cell it prints."""
+    """Given a grid that a premium cue heads, return one Quote per premium cell it prints.
+
+    A column converting another (月額換算, 参考) quotes nothing of its own beside it.
+    """
     cues = load_cues()
     if not any(contains_any(text, cues.premium) for text in (*grid.caption, *_origins(grid.view).values())):
         return []
     figures = grid_figures(grid)
-    quotes: list[Quote] = []
-    derived: set[int] = set()
+    found: list[tuple[Quote, bool]] = []
     for slot, figure in sorted(figures.items()):
-        if figure.kind != "premium":
-            continue
-        industry, revenue, period, option = _premium_context(grid, figures, slot)
-        if industry is None or revenue is None or not 0 < figure.yen <= revenue[0] * MAX_PREMIUM_SHARE:
-            continue
-        if contains_any(figure.name, cues.derived):
-            derived.add(len(quotes))  # 月額換算 converts another column: kept only when it is alone
-        weakest = max(industry[1], revenue[1], key=_SOURCE_ORDER.index)
-        row = Row(grid.evidence[slot[0]], grid.page, grid.line_index[slot[0]], grid.last_line_index)
-        kind: OptionKind | None = (
-            option.kind
-            if option is not None and option.kind != "revenue" and option.kind != "premium"
-            else None
-        )  # type: ignore[assignment]
-        quotes.append(
-            Quote(
-                industry[0],
-                revenue[0],
-                figure.yen,
-                period,
-                row,
-                kind,
-                option.yen if option else None,
-                attributed_by=weakest,
-            )
-        )
-    rows_quoted = {q.row.evidence for i, q in enumerate(quotes) if i not in derived}
-    return [q for i, q in enumerate(quotes) if i not in derived or q.row.evidence not in rows_quoted]
+        if figure.kind == "premium" and (
+            quote := case_to_quote(grid, slot, figure, premium_case(grid, figures, slot))
+        ):
+            found.append((quote, contains_any(figure.name, cues.derived)))
+    quoted = {quote.row.evidence for quote, derived in found if not derived}
+    return [quote for quote, derived in found if not derived or quote.row.evidence not in quoted]
 
 
 def _grid_unit(texts: list[str]) -> str | None:
@@ -610,7 +615,9 @@ def _is_prose(text: str) -> bool:
     """Given a line, return whether it is prose about something else than the premiums (it ends a
     block of grid lines; a sentence about the premiums is the grid's note)."""
     cues = load_cues()
-    return "。" in text and len(squeeze(text)) >= cues.prose_min_chars and not contains_any(text, cues.premium)
+    return (
+        "。" in text and len(squeeze(text)) >= cues.prose_min_chars and not contains_any(text, cues.premium)
+    )
 
 
 def lines_to_grids(lines: list[Line], skip: set[int]) -> list[Grid]:
@@ -627,7 +634,8 @@ def lines_to_grids(lines: list[Line], skip: set[int]) -> list[Grid]:
     grids: list[Grid] = []
     for block in (b for b in blocks if b):
         above = itertools.takewhile(
-            lambda i: not _is_prose(lines[i].text), range(block[0] - 1, max(-1, block[0] - 1 - CAPTION_LINES), -1)
+            lambda i: not _is_prose(lines[i].text),
+            range(block[0] - 1, max(-1, block[0] - 1 - CAPTION_LINES), -1),
         )
         caption = tuple(lines[i].text for i in sorted(above))  # prose about something else ends a caption
         table = Table(lines[block[0]].page, tuple(line_cells(lines[i].text) for i in block))
