@@ -1,32 +1,23 @@
 """Premium grids (保険料表): quoted premiums by industry and revenue, with their quote conditions.
 
-A grid is read as a stream of tokens (industry labels, amounts, cue words, blanks), the same
-way whether it comes as a table (one token per cell) or as lines of text (one token per
-word or amount), so that one reading covers the three common shapes:
-
-- a matrix: a header of revenues (業種＼売上高 | 1億円 | 5億円), then rows `industry | premium …`;
-- bands: a revenue heading (売上高5億円の場合), then `industry premium` pairs, in rows or
-  all on one line;
-- a transposed matrix: a header of industries, then rows `revenue | premium …`;
-- options under a band: a revenue heading, then a header of limit options
-  (業種 | 支払限度額 1,000万円 | 5,000万円), then rows `industry | premium …`: every column
-  quotes the band's revenue, each with its own limit (or deductible);
-- one industry's grid: a heading naming the industry (保険料例（製造業の場合）), then rows
-  `revenue | premium …` under columns such as 月払 | 年払.
+Every grid is read one way, through the table view (`extractors.layout`): a table as its
+reader gives it (declared header rows and spans), a block of short lines as a table of one
+row per line and one cell per word. Each figure cell is first told what it is by the nearest
+label naming its line: its own text, its row header, its column header path (売上高 → revenue,
+支払限度額 → limit, 免責金額 → deductible, 年間保険料 / 月払 → premium; a corner 業種＼売上高
+names the column below it 業種 and the row across it 売上高), else by its place (a figure in
+a header row, or first in its row before others, is the revenue axis). Then every premium
+cell is a case: its industry, revenue, period and option come from the nearest context naming
+them — its own cell, its row, its column (above, then below), a row quoting no premium above
+it (a full-width qualifier such as 売上高5億円の場合 acts as a section), the caption — so that
+a matrix, a transposed matrix, bands, a case per column or per row all read alike.
 
 Outside grids, a sentence or a labelled row that names one revenue, one industry and its
 premium(s) quotes them too (例：売上高10億円の製造業の場合 年間保険料 123,450円); a starting
 price (月額 2,000円～) quotes nothing. Conditions a grid's caption and notes state fill what
-a condition block (試算条件) leaves unknown.
-
-A revenue printed as a range (1億円超5億円以下, 1億円～5億円) is published at its upper
-bound, the most revenue the premium applies to; an open band (10億円超) at its one bound.
-A cell that quotes nothing (個別見積, 対象外, —) keeps its column. A premium cue holds for
-the grids that follow it until prose ends the section, so that a second table under one
-heading (売上高10億円の場合) counts too.
-
-A grid counts only where a premium cue (保険料, …) is printed in it or just above it; a
-document without one publishes no premium rows. Cue words are data (`data/premiums.yaml`).
+a condition block (試算条件) leaves unknown. A revenue printed as a range (1億円超5億円以下)
+is published at its upper bound. A grid counts only where a premium cue (保険料, …) is
+printed in it or its caption. Cue words are data (`data/premiums.yaml`).
 """
 
 from __future__ import annotations
@@ -115,7 +106,6 @@ class PremiumCues:
     start_after_date: tuple[str, ...]
     block_breaks: tuple[str, ...]
     range_joiners: tuple[str, ...]
-    bound_words: tuple[str, ...]
     floor_words: tuple[str, ...]
     band_words: tuple[str, ...]
     derived: tuple[str, ...]
@@ -183,7 +173,6 @@ def load_cues() -> PremiumCues:
         start_after_date=words(data, "start_after_date"),
         block_breaks=words(data, "condition_block_breaks"),
         range_joiners=words(data, "range_joiners"),
-        bound_words=words(data, "range_joiners") + words(data, "bound_words"),
         floor_words=words(data, "floor_words"),
         band_words=words(data, "band_words"),
         derived=words(data, "derived_cues"),
