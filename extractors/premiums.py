@@ -1,32 +1,23 @@
 """Premium grids (保険料表): quoted premiums by industry and revenue, with their quote conditions.
 
-A grid is read as a stream of tokens (industry labels, amounts, cue words, blanks), the same
-way whether it comes as a table (one token per cell) or as lines of text (one token per
-word or amount), so that one reading covers the three common shapes:
-
-- a matrix: a header of revenues (業種＼売上高 | 1億円 | 5億円), then rows `industry | premium …`;
-- bands: a revenue heading (売上高5億円の場合), then `industry premium` pairs, in rows or
-  all on one line;
-- a transposed matrix: a header of industries, then rows `revenue | premium …`;
-- options under a band: a revenue heading, then a header of limit options
-  (業種 | 支払限度額 1,000万円 | 5,000万円), then rows `industry | premium …`: every column
-  quotes the band's revenue, each with its own limit (or deductible);
-- one industry's grid: a heading naming the industry (保険料例（製造業の場合）), then rows
-  `revenue | premium …` under columns such as 月払 | 年払.
+Every grid is read one way, through the table view (`extractors.layout`): a table as its
+reader gives it (declared header rows and spans), a block of short lines as a table of one
+row per line and one cell per word. Each figure cell is first told what it is by the nearest
+label naming its line: its own text, its row header, its column header path (売上高 → revenue,
+支払限度額 → limit, 免責金額 → deductible, 年間保険料 / 月払 → premium; a corner 業種＼売上高
+names the column below it 業種 and the row across it 売上高), else by its place (a figure in
+a header row, or first in its row before others, is the revenue axis). Then every premium
+cell is a case: its industry, revenue, period and option come from the nearest context naming
+them — its own cell, its row, its column (above, then below), a row quoting no premium above
+it (a full-width qualifier such as 売上高5億円の場合 acts as a section), the caption — so that
+a matrix, a transposed matrix, bands, a case per column or per row all read alike.
 
 Outside grids, a sentence or a labelled row that names one revenue, one industry and its
 premium(s) quotes them too (例：売上高10億円の製造業の場合 年間保険料 123,450円); a starting
 price (月額 2,000円～) quotes nothing. Conditions a grid's caption and notes state fill what
-a condition block (試算条件) leaves unknown.
-
-A revenue printed as a range (1億円超5億円以下, 1億円～5億円) is published at its upper
-bound, the most revenue the premium applies to; an open band (10億円超) at its one bound.
-A cell that quotes nothing (個別見積, 対象外, —) keeps its column. A premium cue holds for
-the grids that follow it until prose ends the section, so that a second table under one
-heading (売上高10億円の場合) counts too.
-
-A grid counts only where a premium cue (保険料, …) is printed in it or just above it; a
-document without one publishes no premium rows. Cue words are data (`data/premiums.yaml`).
+a condition block (試算条件) leaves unknown. A revenue printed as a range (1億円超5億円以下)
+is published at its upper bound. A grid counts only where a premium cue (保険料, …) is
+printed in it or its caption. Cue words are data (`data/premiums.yaml`).
 """
 
 from __future__ import annotations
@@ -35,22 +26,30 @@ import datetime as dt
 import itertools
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from functools import cache
+from types import MappingProxyType
 from typing import Literal
 
-from extractors.amounts import Amount, AmountMatch, find_amounts, nfkc_with_offsets, text_to_default_unit
+from extractors.amounts import (
+    YEN_UNITS,
+    Amount,
+    AmountMatch,
+    find_amounts,
+    nfkc_with_offsets,
+    text_to_default_unit,
+)
 from extractors.dates import text_to_date, text_to_dates
-from extractors.document import Document, Line, Table, nfkc
+from extractors.document import Cell, Document, Line, Table, nfkc
 from extractors.industries import is_industry_label, label_to_jsic, text_to_industry_words
-from extractors.records import PremiumRecord
+from extractors.layout import Slot, TableView, declared_header_rows, table_to_view
+from extractors.records import Attribution, PremiumRecord
 from extractors.text_utils import (
     clean_label,
     contains_any,
     load_data,
     printed_label,
     squeeze,
-    strip_note_marks,
     table_anchor,
     table_caption,
     table_lines,
@@ -58,12 +57,8 @@ from extractors.text_utils import (
     words,
 )
 
-#: rows above a grid's header in which its premium cue may stand (a title over the table)
-CUE_LOOKBACK_ROWS = 3
 #: lines above a table read as its caption (the band heading, the unit, the premium cue)
 CAPTION_LINES = 3
-#: lines above a line in which a unit declaration such as (単位:円) still applies (prose ends it sooner)
-UNIT_LOOKBACK_LINES = 40
 #: at most this many lines after a condition cue (試算条件) hold the conditions; a heading,
 #: a prose sentence or a long line ends them sooner
 CONDITION_LINES = 8
@@ -79,16 +74,12 @@ MAX_ROW_LABEL_CHARS = 16
 MAX_BAND_LABEL_CHARS = 24
 #: a premium is at most this share of the revenue it is quoted for (a sanity bound)
 MAX_PREMIUM_SHARE = 0.1
-#: a cell of a grid row that quotes nothing (個別見積, お見積りします) is at most this long
-MAX_PLACEHOLDER_CHARS = 12
 
 Period = Literal["monthly", "annual", "lump_sum"]
 OptionKind = Literal["limit", "deductible"]
 DEFAULT_PERIOD: Period = "annual"
-_BLANK = re.compile(r"^[\-–—―‐ー－/・\s]*$")
 _INSTALLMENTS = re.compile(r"(\d+)\s?(?:回分割|分割|回払)")
 _CLAUSE_BREAK = re.compile(r"[、。,;\n]")
-_ASIDE = re.compile(r"[(（][^)）]*[)）]")
 #: what separates the words of a line: spaces, rules, and leaders between a label and its
 #: figure (製造業……48,500円, 製造業・・・・48,500円, 製造業：48,500円)
 _WORD_BREAK = re.compile(r"(?:[\s|｜]|[…‥]|[・･.．·]{2,}|[:：])+")
@@ -115,7 +106,6 @@ class PremiumCues:
     start_after_date: tuple[str, ...]
     block_breaks: tuple[str, ...]
     range_joiners: tuple[str, ...]
-    bound_words: tuple[str, ...]
     floor_words: tuple[str, ...]
     band_words: tuple[str, ...]
     derived: tuple[str, ...]
@@ -124,24 +114,12 @@ class PremiumCues:
 
 @dataclass(frozen=True)
 class Row:
-    """One row of a grid: a table row's cells or one line, with the text to quote for it."""
+    """Where a quote was read: the text to quote for its row, its page and its place among the lines."""
 
-    cells: tuple[str, ...]
     evidence: str
     page: int
     line_index: int | None  # position among the document's lines, for finding conditions
-    quotable: bool = True  # caption rows set context but yield no premiums
-    split_words: bool = True  # lines split at spaces; table cells stay whole
-    default_unit: str | None = None
-    last_line_index: int | None = None  # a table's last row among the lines (its notes follow)
-
-
-@dataclass(frozen=True)
-class Token:
-    kind: Literal["label", "amount", "blank"]
-    text: str
-    row: int
-    amount: Amount | None = None
+    last_line_index: int | None = None  # the grid's last line (its notes follow)
 
 
 @dataclass(frozen=True)
@@ -156,6 +134,7 @@ class Quote:
     option_kind: OptionKind | None = None  # the column's quote condition, under a header of options
     option_jpy: int | None = None
     in_grid: bool = True  # read from a grid, whose caption and notes state its conditions
+    attributed_by: Attribution = "cell"  # where its industry and revenue were named (the farther)
 
 
 @dataclass(frozen=True)
@@ -168,22 +147,6 @@ class Conditions:
     installments: int | None = None
     effective_from: dt.date | None = None
     period: Period | None = None
-
-
-@dataclass
-class _Grid:
-    """What the rows read so far say about the grid being read (mutable, one pass)."""
-
-    revenues: list[Token] = field(default_factory=list)
-    industries: list[Token] = field(default_factory=list)
-    options: list[Token] = field(default_factory=list)  # limit or deductible columns under a band
-    option_kind: OptionKind | None = None
-    band: Token | None = None
-    start_row: int = 0
-    cue_row: int | None = None
-    period: Period | None = None
-    industry_band: Token | None = None  # one industry heading the grid (保険料例（製造業の場合）)
-    band_columns: list[Token] = field(default_factory=list)  # its columns (売上高 | 月払 | 年払)
 
 
 @cache
@@ -210,7 +173,6 @@ def load_cues() -> PremiumCues:
         start_after_date=words(data, "start_after_date"),
         block_breaks=words(data, "condition_block_breaks"),
         range_joiners=words(data, "range_joiners"),
-        bound_words=words(data, "range_joiners") + words(data, "bound_words"),
         floor_words=words(data, "floor_words"),
         band_words=words(data, "band_words"),
         derived=words(data, "derived_cues"),
@@ -230,37 +192,6 @@ def merge_ranges(text: str, matches: list[AmountMatch], joiners: tuple[str, ...]
         else:
             merged.append(match)
     return merged
-
-
-def gap_to_tokens(gap: str, row: int, split_words: bool) -> list[Token]:
-    """Given the text between amounts, return its label tokens (split at spaces for lines)."""
-    pieces = _WORD_BREAK.split(gap) if split_words else [gap]
-    tokens: list[Token] = []
-    for piece in pieces:
-        if not piece.strip() or squeeze(piece) in load_cues().bound_words:
-            continue  # 以下/以上/超 qualify the amount beside them
-        if not strip_note_marks(piece).strip():
-            continue  # 160,120※2: the mark points to a note, it is no cell of its own
-        kind: Literal["label", "blank"] = "blank" if _BLANK.match(piece) else "label"
-        tokens.append(Token(kind, piece.strip(), row))
-    return tokens
-
-
-def cell_to_tokens(text: str, row: int, split_words: bool, default_unit: str | None) -> list[Token]:
-    """Given one cell (or line), return its tokens in order; an empty cell is one blank token."""
-    if not split_words and _BLANK.match(text):
-        return [Token("blank", text, row)]
-    matches = merge_ranges(text, find_amounts(text, default_unit=default_unit), load_cues().range_joiners)
-    tokens: list[Token] = []
-    position = 0
-    for match in matches:
-        tokens.extend(gap_to_tokens(text[position : match.start], row, split_words))
-        tokens.append(Token("amount", text[match.start : match.end], row, match.amount))
-        position = match.end
-    tokens.extend(gap_to_tokens(text[position:], row, split_words))
-    if not tokens and not split_words:
-        return [Token("blank", text, row)]  # a cell of only a note mark still holds its column
-    return tokens
 
 
 @cache
@@ -292,392 +223,14 @@ def premium_unit(text: str) -> str | None:
     return text_to_default_unit(text)
 
 
-def rows_to_tokens(rows: list[Row]) -> list[Token]:
-    """Given the rows of a grid, return all their tokens in reading order.
-
-    A revenue unit declared in a row (売上高（百万円）) holds for the rest of that row.
-    """
-    tokens: list[Token] = []
-    for index, row in enumerate(rows):
-        unit = row.default_unit
-        for cell in row.cells:
-            declared = revenue_unit(cell)
-            if declared is None:
-                tokens += cell_to_tokens(cell, index, row.split_words, unit)
-                continue
-            end, revenue = declared
-            tokens += cell_to_tokens(cell[:end], index, row.split_words, unit)
-            if cell[end:].strip():
-                tokens += cell_to_tokens(cell[end:], index, row.split_words, revenue)
-            unit = revenue
-    return tokens
-
-
-# --- reading a token stream ---------------------------------------------------------------
-
-
 def label_to_period(text: str) -> Period | None:
     """Given a label, return the premium period it names (月額 → monthly), or None."""
     cues = load_cues()
-    if contains_any(text, cues.revenue):
-        return None  # 年間売上高 names a revenue, not an annual premium
-    found = [
-        (squeeze(text).find(squeeze(w)), name)
-        for name, ws in cues.periods
-        for w in ws
-        if contains_any(text, (w,))
-    ]
+    norm = squeeze(nfkc(text))
+    for cue in sorted(cues.revenue, key=len, reverse=True):
+        norm = norm.replace(cue, "|")  # 年間売上高 names a revenue, not an annual premium
+    found = [(norm.find(squeeze(w)), name) for name, ws in cues.periods for w in ws if squeeze(w) in norm]
     return min(found)[1] if found else None
-
-
-def is_placeholder(text: str) -> bool:
-    """Given a label in a grid row, return whether it stands for a premium not quoted (個別見積)."""
-    cues = load_cues()
-    core = squeeze(clean_label(text))
-    all_cues = (
-        cues.premium + cues.revenue + cues.industry_axis + cues.conditions + cues.limit + cues.deductible
-    )
-    return (
-        0 < len(core) <= MAX_PLACEHOLDER_CHARS
-        and contains_any(core, cues.placeholder)
-        and not any(ch.isdigit() for ch in core)
-        and not is_industry_label(text)
-        and not contains_any(text, all_cues)
-        and label_to_period(text) is None
-    )
-
-
-def _values(tokens: list[Token], start: int, row: int, limit: int) -> list[Token]:
-    """Given tokens, a start and the row of the token before it, return the values that token heads.
-
-    A row that holds values keeps them to itself; a token that ends its row (a grid read one
-    cell per line) takes at most `limit` values from the rows after it. A placeholder in the
-    row (個別見積) is a blank value: it keeps its column; a premium word in the row (年額 before
-    each amount) is no value at all.
-    """
-    run: list[Token] = []
-    for token in tokens[start:]:
-        if token.kind == "label" and token.row == row and is_premium_word(token.text):
-            continue  # 年額 32,000円 | 年額 98,500円: the word in each cell only names its amount
-        if token.kind == "label":
-            if token.row != row or not is_placeholder(token.text):
-                break
-            token = replace(token, kind="blank")
-        run.append(token)
-    same_row = list(itertools.takewhile(lambda token: token.row == row, run))
-    return same_row if same_row else run[:limit]
-
-
-def _industry_run(tokens: list[Token], start: int) -> list[Token]:
-    """Given tokens and a start, return the consecutive industry labels from there."""
-    run: list[Token] = []
-    for token in tokens[start:]:
-        if token.kind != "label" or not is_industry_label(token.text):
-            break
-        run.append(token)
-    return run
-
-
-def _quote(
-    industry: Token,
-    revenue: Token,
-    premium: Token,
-    grid: _Grid,
-    rows: list[Row],
-    option: Token | None = None,
-) -> Quote | None:
-    """Given the tokens of one premium (and its option column), return its Quote if the grid allows it.
-
-    A quote keeps the section's premium cue alive: the next grid of the section (a second
-    band heading right after this table) is read under the same cue.
-    """
-    if premium.kind != "amount" or premium.amount is None or revenue.amount is None:
-        return None
-    row = rows[premium.row]
-    if not row.quotable or grid.cue_row is None or grid.cue_row < grid.start_row - CUE_LOOKBACK_ROWS:
-        return None
-    revenue_jpy, premium_jpy = revenue.amount.total_yen, premium.amount.total_yen
-    if premium.amount.per_unit is not None or not 0 < premium_jpy <= revenue_jpy * MAX_PREMIUM_SHARE:
-        return None
-    grid.cue_row = max(grid.cue_row, premium.row)
-    option_jpy = option.amount.total_yen if option is not None and option.amount is not None else None
-    column_period = label_to_period(option.text) if option is not None and option.kind == "label" else None
-    return Quote(
-        printed_label(industry.text),
-        revenue_jpy,
-        premium_jpy,
-        column_period or grid.period,
-        row,
-        grid.option_kind if option_jpy is not None else None,
-        option_jpy,
-    )
-
-
-def _read_industry(tokens: list[Token], i: int, grid: _Grid, rows: list[Row], out: list[Quote]) -> int:
-    """Given an industry label at i, read its premiums (matrix row or band pair); return the next index."""
-    header = _industry_run(tokens, i)
-    if not grid.industries and len(header) >= 2:  # a header of industries: a transposed grid follows
-        grid.industries, grid.revenues, grid.band = header, [], None
-        grid.start_row = tokens[i].row
-        return i + len(header)
-    columns = grid.revenues or grid.options
-    if grid.band is None and not grid.revenues and (long_columns := _long_columns(grid.options)) is not None:
-        return _read_long_row(tokens, i, grid, rows, out, long_columns)
-    start = i + 1
-    while start < len(tokens) and tokens[start].row == tokens[i].row and is_premium_word(tokens[start].text):
-        # 製造業　年間保険料　48,500円: the word names what the amounts after it are
-        grid.period = label_to_period(tokens[start].text) or grid.period
-        grid.cue_row = tokens[start].row if grid.cue_row is None else max(grid.cue_row, tokens[start].row)
-        start += 1
-    values = _values(tokens, start, tokens[i].row, max(len(columns), 1))
-    triples: list[tuple[Token, Token, Token | None]]
-    if grid.revenues and len(_trim(values)) <= len(grid.revenues) <= len(values):
-        triples = [(revenue, value, None) for revenue, value in zip(grid.revenues, values, strict=False)]
-    elif grid.band is not None and grid.options and len(_trim(values)) <= len(grid.options) <= len(values):
-        triples = [(grid.band, value, option) for option, value in zip(grid.options, values, strict=False)]
-    elif grid.band is not None and values:
-        triples = [(grid.band, values[0], None)]
-    else:
-        triples = []
-    for revenue, premium, option in triples:
-        if quote := _quote(tokens[i], revenue, premium, grid, rows, option):
-            out.append(quote)
-    return start + len(values)
-
-
-def _long_columns(options: list[Token]) -> tuple[int, list[int]] | None:
-    """Given the labels heading a grid's columns after its industry column, return the index of
-    the revenue column and those of the premium columns when the grid is in long format
-    (業種 | 売上高 | 年間保険料 | 月額換算: one quote per row), else None.
-
-    A premium column that converts another (月額換算, 参考) prints no quote of its own: it is
-    read only when no other premium column is there.
-    """
-    cues = load_cues()
-    if not options or any(t.kind != "label" for t in options):
-        return None
-    revenue = next(
-        (k for k, t in enumerate(options) if _is_header_word(t.text) and contains_any(t.text, cues.revenue)),
-        None,
-    )
-    premiums = [k for k, t in enumerate(options) if k != revenue and is_premium_word(t.text)]
-    if revenue is None or not premiums:
-        return None
-    quoted = [k for k in premiums if not contains_any(options[k].text, cues.derived)]
-    return revenue, quoted or premiums
-
-
-def _read_long_row(
-    tokens: list[Token],
-    i: int,
-    grid: _Grid,
-    rows: list[Row],
-    out: list[Quote],
-    columns: tuple[int, list[int]],
-) -> int:
-    """Given an industry label at i heading a long-format row, read its quotes; return the next index."""
-    values = _values(tokens, i + 1, tokens[i].row, len(grid.options))
-    revenue_at, premium_at = columns
-    if len(values) != len(grid.options) or values[revenue_at].kind != "amount":
-        return i + 1 + len(values)
-    for k in premium_at:
-        if quote := _quote(tokens[i], values[revenue_at], values[k], grid, rows, grid.options[k]):
-            out.append(quote)
-    return i + 1 + len(values)
-
-
-def is_premium_word(text: str) -> bool:
-    """Given a label beside an industry in its row, return whether it only names the premium
-    (年間保険料, 月額, 保険料（円）) rather than another cell: a short label without figures
-    with a premium cue or a period word in it."""
-    cues = load_cues()
-    core = squeeze(clean_label(text))
-    if not 0 < len(core) <= MAX_PLACEHOLDER_CHARS or any(ch.isdigit() for ch in core):
-        return False
-    if is_industry_label(text) or contains_any(text, cues.revenue):
-        return False
-    return contains_any(text, cues.premium) or label_to_period(text) is not None
-
-
-def _header_values(tokens: list[Token], start: int) -> tuple[list[Token], OptionKind | None]:
-    """Given tokens after an axis cue, return its header (amounts, blanks between them) and,
-    where an option word (支払限度額, 免責金額) heads the amounts, the kind of option they are.
-
-    Blanks before the first amount and cue words (売上高 over each column, 業種 in a corner
-    a PDF reads after the header above it) are passed over, so that a two-row header
-    (業種 | 売上高 / | 1億円 | 5億円) reads as one.
-    """
-    header: list[Token] = []
-    option: OptionKind | None = None
-    for token in tokens[start:]:
-        if token.kind == "label":
-            kind = option_word_kind(token.text)
-            if kind is not None:  # over the amounts, or repeated over each column
-                option = option or kind
-                continue
-            if not _is_header_word(token.text):
-                break
-        if header and token.row != header[-1].row and sum(t.row == header[-1].row for t in header) > 1:
-            break  # a row of several revenues ends the header
-        if token.kind == "amount" or (token.kind == "blank" and header):
-            header.append(token)
-    return header, option
-
-
-def _trim(tokens: list[Token]) -> list[Token]:
-    """Given values, return them without trailing blanks."""
-    end = len(tokens)
-    while end and tokens[end - 1].kind == "blank":
-        end -= 1
-    return tokens[:end]
-
-
-def _read_axis(
-    tokens: list[Token], i: int, grid: _Grid, revenue_cued: bool, option: OptionKind | None
-) -> int:
-    """Given a revenue, industry-axis or option cue at i, read the header or band after it."""
-    header, header_option = _header_values(tokens, i + 1)
-    header = _trim(header)
-    option = None if revenue_cued else option or header_option
-    amounts = [token for token in header if token.kind == "amount"]
-    if not amounts and not revenue_cued and not grid.industries:
-        columns = _label_columns(tokens, i)
-        if columns:
-            grid.options, grid.option_kind = columns, None
-        return i + 1
-    if grid.industries or not amounts:
-        return i + 1
-    if option is not None:
-        if grid.band is None or len(amounts) < 2:
-            return i + 1  # options without a band quote no revenue
-        grid.options, grid.option_kind, grid.revenues = header, option, []
-        return tokens.index(header[-1], i) + 1  # the band's row still starts the grid
-    if len(amounts) >= 2:
-        grid.revenues, grid.band = header, None  # blanks keep the columns aligned
-    elif revenue_cued:
-        grid.band, grid.revenues = amounts[0], []
-    else:
-        return i + 1
-    grid.options, grid.option_kind = [], None
-    grid.start_row = tokens[i].row
-    return tokens.index(header[-1], i) + 1
-
-
-def _label_columns(tokens: list[Token], i: int) -> list[Token]:
-    """Given an industry-axis cue at i, return the labels heading the other columns of its row.
-
-    Under a revenue band, `業種 | 月払保険料 | 年払保険料` or `業種 | Aプラン | Bプラン` give
-    one premium per column; fewer than two such labels head no columns.
-    """
-    columns = [t for t in tokens[i + 1 :] if t.row == tokens[i].row]
-    if len(columns) < 2 or any(t.kind != "label" or is_industry_label(t.text) for t in columns):
-        return []
-    return columns
-
-
-def option_word_kind(text: str) -> OptionKind | None:
-    """Given a label, return the option it names alone (支払限度額 → limit, 免責金額 → deductible)."""
-    cues = load_cues()
-    core = squeeze(_ASIDE.sub("", clean_label(text)))  # 支払限度額（1請求・保険期間中）
-    if core in cues.deductible:
-        return "deductible"
-    return "limit" if core in cues.limit else None
-
-
-def _is_header_word(text: str) -> bool:
-    """Given a label, return whether it is only an axis word (売上高, 年商, 業種) over a column."""
-    cues = load_cues()
-    return squeeze(clean_label(text)) in cues.revenue + cues.industry_axis
-
-
-def _is_row_label(tokens: list[Token], i: int) -> bool:
-    """Given a label at i, return whether it heads its row and could name an industry not in the data."""
-    cues = load_cues()
-    text = tokens[i].text
-    core = squeeze(clean_label(text))
-    if i > 0 and tokens[i - 1].row == tokens[i].row:
-        return False
-    if not 0 < len(core) <= MAX_ROW_LABEL_CHARS or any(ch.isdigit() for ch in core):
-        return False
-    all_cues = cues.premium + cues.revenue + cues.industry_axis + cues.conditions
-    return (
-        not contains_any(text, all_cues)
-        and label_to_period(text) is None
-        and any(ch.isalpha() for ch in core)
-    )
-
-
-def _read_label(tokens: list[Token], i: int, grid: _Grid, rows: list[Row], out: list[Quote]) -> int:
-    """Given a label token at i, update the grid from it and read what it starts; return the next index."""
-    cues = load_cues()
-    token = tokens[i]
-    row_rest = list(itertools.takewhile(lambda t: t.row == token.row, tokens[i:]))
-    row_text = " ".join(t.text for t in row_rest)
-    if (
-        contains_any(token.text, cues.industry_axis)
-        and all(t.kind == "label" for t in row_rest)
-        and (industry := band_industry(row_text))
-    ):
-        # 業種：全業種共通 (one row of labels) names the one industry of the grid below it
-        grid.industry_band, grid.band_columns = replace(token, text=industry), []
-        return i + len(row_rest)
-    if grid.industry_band is not None and grid.band is not None and is_plan_label(tokens, i):
-        return _read_plan_value(tokens, i, grid, rows, out)
-    heads_row = grid.revenues or (grid.band is None and _long_columns(grid.options) is not None)
-    if is_industry_label(token.text) or (heads_row and _is_row_label(tokens, i)):
-        return _read_industry(tokens, i, grid, rows, out)
-    has_premium = contains_any(token.text, cues.premium)
-    revenue_cued = contains_any(token.text, cues.revenue)
-    option = option_word_kind(token.text)
-    axis_cued = revenue_cued or option is not None or contains_any(token.text, cues.industry_axis)
-    if has_premium:
-        grid.cue_row = token.row if grid.cue_row is None else max(grid.cue_row, token.row)
-    if period := label_to_period(token.text):
-        grid.period = period
-    if revenue_cued and grid.industry_band is not None and (columns := _band_columns(tokens, i)):
-        grid.band_columns, grid.start_row = columns, token.row
-        return i + 1 + len(columns)
-    if axis_cued:
-        return _read_axis(tokens, i, grid, revenue_cued, option)
-    if industry := band_industry(token.text):
-        grid.industry_band, grid.band_columns = replace(token, text=industry), []
-        return i + 1
-    if not has_premium and len(squeeze(token.text)) >= cues.prose_min_chars:
-        grid.revenues, grid.industries, grid.band, grid.cue_row = [], [], None, None  # prose ends a grid
-        grid.options, grid.option_kind = [], None
-        grid.industry_band, grid.band_columns = None, []
-    return i + 1
-
-
-def is_plan_label(tokens: list[Token], i: int) -> bool:
-    """Given a label at i, return whether it only names the plan (A：, Bタイプ) of the amount after it."""
-    cues = load_cues()
-    text = tokens[i].text
-    core = squeeze(clean_label(text))
-    if i + 1 >= len(tokens) or tokens[i + 1].kind != "amount" or tokens[i + 1].row != tokens[i].row:
-        return False
-    if not 0 < len(core) <= MAX_PLACEHOLDER_CHARS or any(ch.isdigit() for ch in core):
-        return False
-    all_cues = (
-        cues.premium
-        + cues.revenue
-        + cues.industry_axis
-        + cues.conditions
-        + cues.limit
-        + cues.deductible
-        + cues.liability
-        + cues.expense
-    )
-    return not contains_any(text, all_cues) and label_to_period(text) is None and not is_industry_label(text)
-
-
-def _read_plan_value(tokens: list[Token], i: int, grid: _Grid, rows: list[Row], out: list[Quote]) -> int:
-    """Given a plan label at i under an industry band and a revenue band, read the premium after it."""
-    if grid.industry_band is None or grid.band is None:
-        return i + 1
-    if quote := _quote(grid.industry_band, grid.band, tokens[i + 1], grid, rows, None):
-        out.append(quote)
-    return i + 2
 
 
 def band_industry(text: str) -> str | None:
@@ -698,59 +251,396 @@ def band_industry(text: str) -> str | None:
     return nfkc(text)[start:end]
 
 
-def _band_columns(tokens: list[Token], i: int) -> list[Token]:
-    """Given a revenue cue at i under an industry band, return the labels heading its other columns.
+# --- grids: a table, or a block of short lines, read through the table view -------------------
 
-    `売上高 | 月払 | 年払` or `売上高 | 年間保険料` give one premium per column; amounts in the
-    row (a header of revenues) or industries make it another kind of header.
+Kind = Literal["revenue", "premium", "limit", "deductible"]
+#: where a premium's industry or revenue was named, nearest first (see `Attribution`)
+Source = Literal["cell", "row_header", "column_header", "heading", "caption"]
+_SOURCE_ORDER: tuple[Source, ...] = ("cell", "row_header", "column_header", "heading", "caption")
+#: the two names of a corner cell (業種＼売上高: industries down, revenues across)
+_CORNER = re.compile(r"[＼\\/／]")
+
+
+@dataclass(frozen=True)
+class Grid:
+    """A table (or a block of lines, one row per line) with its caption and where it was printed."""
+
+    view: TableView
+    evidence: tuple[str, ...]  # the text quoted for each row
+    page: int
+    line_index: tuple[int | None, ...]  # each row's position among the document's lines
+    last_line_index: int | None  # the grid's last line (its notes follow)
+    caption: tuple[str, ...]  # the lines printed above it, nearest last
+    unit: str | None  # the unit its bare figures are in (単位：円 in a caption, corner or header)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One amount cell of a grid: what it is (decided by the label that names its line) and its yen."""
+
+    kind: Kind
+    yen: int
+    name: str  # the label that named it, "" when its place in the grid did
+
+
+def axis_name(text: str, across: bool) -> str:
+    """Given a label cell and the direction it is read in, return the part naming that direction:
+    a corner 業種＼売上高 names the column below it 業種 and the row across it 売上高."""
+    parts = _CORNER.split(text)
+    if len(parts) != 2:
+        return text
+    return parts[1] if across else parts[0]
+
+
+def name_kind(text: str) -> Kind | None:
+    """Given a label cell without figures, return the kind of figure it names in its line
+    (売上高 → revenue, 支払限度額 → limit, 免責金額 → deductible, 年間保険料 / 月払 → premium)."""
+    cues = load_cues()
+    if contains_any(text, cues.revenue):
+        return "revenue"
+    if contains_any(text, cues.deductible):
+        return "deductible"
+    if contains_any(text, cues.limit):
+        return "limit"
+    if contains_any(text, cues.premium) or label_to_period(text) is not None:
+        return "premium"
+    return "limit" if contains_any(text, cues.liability + cues.expense) else None  # 賠償 1,000万円
+
+
+def cell_amount(text: str, unit: str | None) -> Amount | None:
+    """Given a cell and the unit of bare figures, return its one amount (a range at its upper
+    bound), or None when it holds none or several."""
+    matches = merge_ranges(text, find_amounts(text, default_unit=unit), load_cues().range_joiners)
+    return matches[0].amount if len(matches) == 1 else None
+
+
+def _origins(view: TableView) -> dict[Slot, str]:
+    """Given a table view, return the text of every non-empty cell by its origin slot."""
+    return {
+        (r, c): cell.text
+        for r, row in enumerate(view.table.rows)
+        for c, cell in enumerate(row)
+        if cell.text.strip() and not cell.covered and view.origin(r, c) == (r, c)
+    }
+
+
+def _line(view: TableView, slot: Slot, across: bool, forward: bool) -> Iterator[Slot]:
+    """Given a slot, return the origins of the other cells of its row (across) or column, nearest first."""
+    r, c = slot
+    at = c if across else r
+    end = len(view.table.rows[r]) if across else len(view.table.rows)
+    seen = {slot}
+    for k in range(at + 1, end) if forward else range(at - 1, -1, -1):
+        origin = view.origin(r, k) if across else view.origin(k, c)
+        if origin not in seen:
+            seen.add(origin)
+            yield origin
+
+
+def _named_kind(grid: Grid, cells: dict[Slot, str], slot: Slot) -> tuple[Kind, str] | None:
+    """Given a grid's cells and an amount cell, return the kind its own text, its row header or its
+    column header names (a figure nearer in the line names it instead), or None."""
+    own = cells[slot]
+    if (kind := name_kind(own)) is not None:
+        return kind, own
+    for across in (True, False):
+        for other in _line(grid.view, slot, across, forward=False):
+            text = cells.get(other, "")
+            if cell_amount(text, grid.unit) is not None:
+                option = name_kind(text)
+                if across and (option == "limit" or option == "deductible"):
+                    return option, text  # 業種 | 支払限度額1,000万円 | 5,000万円: options across
+                if across or (other[0] >= grid.view.header_rows > 0 and name_kind(text) is None):
+                    continue  # a figure of the data names nothing: the header is further on
+                break  # 売上高 over 1億円 names the revenue, not the premiums under it
+            if (kind := name_kind(axis_name(text, across))) is not None:
+                return kind, text
+    return None
+
+
+def _unnamed_kind(grid: Grid, cells: dict[Slot, str], slot: Slot) -> Kind:
+    """Given an amount cell nothing names, return what its place makes it: a figure in a header
+    row, or first in its row before other figures, is a revenue (the axis); others are premiums."""
+    r, c = slot
+    if r < grid.view.header_rows:
+        return "revenue"
+    before = [k for k in range(c) if cells.get(grid.view.origin(r, k), "").strip()]
+    after = [s for s in _line(grid.view, slot, True, True) if cell_amount(cells.get(s, ""), grid.unit)]
+    return "revenue" if not before and after else "premium"
+
+
+def grid_figures(grid: Grid) -> dict[Slot, Figure]:
+    """Given a grid, return every amount cell as a Figure: kind, yen (a revenue in its header's unit)."""
+    cells = _origins(grid.view)
+    figures: dict[Slot, Figure] = {}
+    for slot, text in cells.items():
+        amount = cell_amount(text, grid.unit)
+        if amount is None or amount.per_unit is not None:
+            continue  # 1名あたり500円 is no premium and no revenue
+        kind, name = _named_kind(grid, cells, slot) or (_unnamed_kind(grid, cells, slot), "")
+        unit = revenue_unit(name)
+        if kind == "revenue" and unit is not None and (scaled := cell_amount(text, unit[1])) is not None:
+            amount = scaled  # 前年度売上高（百万円） over 100 | 300: the revenues' own unit
+        figures[slot] = Figure(kind, amount.total_yen, name)
+    return figures
+
+
+def _contexts(
+    grid: Grid, figures: dict[Slot, Figure], slot: Slot
+) -> Iterator[tuple[Source, Slot | None, str]]:
+    """Given a grid, its figures and a premium cell, return the texts around it, nearest first:
+    its own cell, its row, its column above (with each row there that quotes no premium, as a
+    section heading), its column below, then its caption."""
+    cells = _origins(grid.view)
+    yield "cell", slot, cells[slot]
+    for forward in (False, True):
+        for other in _line(grid.view, slot, True, forward):
+            yield "row_header", other, cells.get(other, "")
+    premium_rows = {r for (r, _), f in figures.items() if f.kind == "premium"}
+    for other in _line(grid.view, slot, False, False):
+        row = [text for (r, _), text in sorted(cells.items()) if r == other[0]]
+        if len(row) > 1 or other[1] == slot[1]:  # a full-width row is a section, no column's header
+            yield "column_header", other, cells.get(other, "")
+        if other[0] not in premium_rows:
+            yield "heading", None, " ".join(row)
+    for other in _line(grid.view, slot, False, True):
+        yield "column_header", other, cells.get(other, "")
+    for line in reversed(grid.caption):
+        yield "caption", None, line
+
+
+def _industry(text: str, source: Source, slot: Slot | None, grid: Grid) -> str | None:
+    """Given a context text, return the industry it names: a cell holding an industry label (or a
+    label the data does not know, in a line of industries), a heading or caption naming one."""
+    if slot is None:
+        return band_industry(text)
+    if is_industry_label(text):
+        return printed_label(text)
+    if _is_row_label(text) and in_industry_line(grid, slot, source == "row_header"):
+        return printed_label(text)
+    return band_industry(text)  # a row's label naming its case (年間保険料（製造業・売上高10億円の場合）)
+
+
+def in_industry_line(grid: Grid, slot: Slot, row_header: bool) -> bool:
+    """Given a grid and a label cell, return whether its line holds industries: its row or column is
+    headed by 業種, or (as a row header) its column holds an industry label the data knows."""
+    cues = load_cues()
+    cells = _origins(grid.view)
+    row_head = cells.get(grid.view.origin(slot[0], 0), "")
+    column_head = cells.get(grid.view.origin(0, slot[1]), "")
+    if contains_any(axis_name(row_head, True), cues.industry_axis) and slot[1] > 0:
+        return True
+    if contains_any(axis_name(column_head, False), cues.industry_axis) and slot[0] > 0:
+        return True
+    return row_header and any(is_industry_label(t) for (_, c), t in cells.items() if c == slot[1])
+
+
+def _is_row_label(text: str) -> bool:
+    """Given a label cell, return whether it could name an industry not in the data (その他)."""
+    cues = load_cues()
+    core = squeeze(clean_label(text))
+    if not 0 < len(core) <= MAX_ROW_LABEL_CHARS or any(ch.isdigit() for ch in core):
+        return False
+    all_cues = (
+        cues.premium + cues.revenue + cues.industry_axis + cues.conditions + cues.limit + cues.deductible
+    )
+    return (
+        not contains_any(text, all_cues + cues.placeholder + cues.liability + cues.expense)
+        and label_to_period(text) is None
+        and any(ch.isalpha() for ch in core)
+    )
+
+
+def text_revenue(text: str) -> int | None:
+    """Given a heading or caption, return the one revenue it names (売上高5億円の場合), or None."""
+    cues = load_cues()
+    norm = nfkc(text)
+    cue = max((norm.rfind(w) for w in cues.revenue if w in norm), default=-1)
+    if cue < 0:
+        return None
+    unit = revenue_unit(text)
+    found = merge_ranges(
+        norm[cue:], find_amounts(norm[cue:], default_unit=unit[1] if unit else None), cues.range_joiners
+    )
+    return found[0].amount.total_yen if found and found[0].amount.per_unit is None else None
+
+
+@dataclass(frozen=True)
+class Case:
+    """What the context of one premium cell names: industry and revenue (each with where), period, option."""
+
+    industry: tuple[str, Source] | None = None
+    revenue: tuple[int, Source] | None = None
+    period: Period | None = None
+    option: Figure | None = None
+
+
+def premium_case(grid: Grid, figures: dict[Slot, Figure], slot: Slot) -> Case:
+    """Given a grid, its figures and a premium cell, return its case: the nearest context naming
+    each of industry, revenue, period and option (a limit or deductible over its column) wins."""
+    cues = load_cues()
+    case = Case()
+    for source, other, text in _contexts(grid, figures, slot):
+        figure = figures.get(other) if other is not None and other != slot else None
+        could_name = figure is None or figure.kind == "revenue"  # 年間保険料（製造業・売上高10億円の場合）
+        if case.industry is None and could_name and (found := _industry(text, source, other, grid)):
+            case = replace(case, industry=(found, source))
+        if case.revenue is None and figure is not None and figure.kind == "revenue":
+            case = replace(case, revenue=(figure.yen, source))
+        elif case.revenue is None and other is None and (yen := text_revenue(text)) is not None:
+            case = replace(case, revenue=(yen, source))
+        # a caption's 一括払 says how a year's premium is paid: a line naming the premiums names the period
+        names_premium = source in ("cell", "row_header", "column_header") or contains_any(text, cues.premium)
+        if case.period is None and (figure is None or other == slot) and names_premium:
+            case = replace(case, period=label_to_period(axis_name(text, source == "row_header")))
+        if case.option is None and source == "column_header" and figure is not None:
+            case = replace(case, option=figure if figure.kind in ("limit", "deductible") else None)
+    return case
+
+
+def case_to_quote(grid: Grid, slot: Slot, premium: Figure, case: Case) -> Quote | None:
+    """Given a grid, a premium cell and its case, return its Quote, or None when the case names no
+    industry or revenue, or the premium is no plausible share of the revenue."""
+    if case.industry is None or case.revenue is None:
+        return None
+    if not 0 < premium.yen <= case.revenue[0] * MAX_PREMIUM_SHARE:
+        return None
+    option = case.option
+    kind: OptionKind | None = None
+    if option is not None and (option.kind == "limit" or option.kind == "deductible"):
+        kind = option.kind
+    row = Row(grid.evidence[slot[0]], grid.page, grid.line_index[slot[0]], grid.last_line_index)
+    return Quote(
+        industry_label=case.industry[0],
+        revenue_jpy=case.revenue[0],
+        premium_jpy=premium.yen,
+        period=case.period,
+        row=row,
+        option_kind=kind,
+        option_jpy=option.yen if kind is not None and option is not None else None,
+        attributed_by=max(case.industry[1], case.revenue[1], key=_SOURCE_ORDER.index),  # the farther
+    )
+
+
+def grid_to_quotes(grid: Grid) -> list[Quote]:
+    """Given a grid that a premium cue heads, return one Quote per premium cell it prints.
+
+    A column converting another (月額換算, 参考) quotes nothing of its own beside it.
     """
-    columns = [t for t in tokens[i + 1 :] if t.row == tokens[i].row]
-    if not columns or any(t.kind != "label" or is_industry_label(t.text) for t in columns):
+    cues = load_cues()
+    if not any(contains_any(text, cues.premium) for text in (*grid.caption, *_origins(grid.view).values())):
         return []
-    return columns
+    figures = grid_figures(grid)
+    found: list[tuple[Quote, bool]] = []
+    for slot, figure in sorted(figures.items()):
+        if figure.kind == "premium" and (
+            quote := case_to_quote(grid, slot, figure, premium_case(grid, figures, slot))
+        ):
+            found.append((quote, contains_any(figure.name, cues.derived)))
+    quoted = {quote.row.evidence for quote, derived in found if not derived}
+    return [quote for quote, derived in found if not derived or quote.row.evidence not in quoted]
 
 
-def _read_band_row(
-    tokens: list[Token], i: int, industry: Token, grid: _Grid, rows: list[Row], out: list[Quote]
-) -> int:
-    """Given a revenue amount at i under an industry band's columns, read the row's premiums."""
-    values = _values(tokens, i + 1, tokens[i].row, len(grid.band_columns))
-    if not 0 < len(_trim(values)) <= len(grid.band_columns) <= len(values):
-        return i + 1
-    for column, premium in zip(grid.band_columns, values, strict=False):
-        if quote := _quote(industry, tokens[i], premium, grid, rows, column):
-            out.append(quote)
-    return i + 1 + len(values)
+def _grid_unit(texts: list[str]) -> str | None:
+    """Given a grid's caption and cell texts, return the unit they declare for its figures."""
+    return next((unit for text in texts if (unit := premium_unit(text))), None)
 
 
-def _read_transposed(tokens: list[Token], i: int, grid: _Grid, rows: list[Row], out: list[Quote]) -> int:
-    """Given a revenue amount at i under a header of industries, read the row's premiums."""
-    values = _values(tokens, i + 1, tokens[i].row, len(grid.industries))
-    if len(values) != len(grid.industries):
-        return i + 1
-    for industry, premium in zip(grid.industries, values, strict=True):
-        if quote := _quote(industry, tokens[i], premium, grid, rows):
-            out.append(quote)
-    return i + 1 + len(values)
+def _header_rows(table: Table) -> int:
+    """Given a table, return its header rows: those its source marks, else the leading rows that
+    hold no figure or whose figures an axis corner names (業種＼売上高 | 1億円), up to the first
+    row headed by an industry or a figure."""
+    declared = declared_header_rows(table)
+    if declared:
+        return declared
+    cues = load_cues()
+    for index, row in enumerate(table.rows):
+        if row and (row[0].covered or not row[0].text.strip()):
+            continue  # under a header spanning down (業種 over two header rows)
+        first = next((cell.text for cell in row if cell.text.strip()), "")
+        figures = any(cell_amount(cell.text, None) for cell in row)
+        axis = contains_any(first, cues.revenue + cues.industry_axis)
+        if is_industry_label(first) or cell_amount(first, None) or (figures and not axis):
+            return index
+    return 0
 
 
-def rows_to_quotes(rows: list[Row]) -> list[Quote]:
-    """Given the rows of a grid (or all lines of a document), return the premiums they quote."""
-    tokens = rows_to_tokens(rows)
-    grid = _Grid()
-    quotes: list[Quote] = []
-    i = 0
-    while i < len(tokens):
-        token = tokens[i]
-        if token.kind == "label":
-            i = _read_label(tokens, i, grid, rows, quotes)
-        elif token.kind == "amount" and grid.industries:
-            i = _read_transposed(tokens, i, grid, rows, quotes)
-        elif token.kind == "amount" and grid.industry_band is not None and grid.band_columns:
-            i = _read_band_row(tokens, i, grid.industry_band, grid, rows, quotes)
+def table_to_grid(lines: list[Line], table: Table, tables: list[Table]) -> Grid:
+    """Given the document's lines, a table and all tables, return the table as a grid with its caption."""
+    caption = tuple(line.text for line in table_caption(lines, table, tables, CAPTION_LINES))
+    anchor = table_anchor(lines, table)
+    view = table_to_view(table, _header_rows(table))
+    return Grid(
+        view=view,
+        evidence=tuple(table.row_text(i) for i in range(len(table.rows))),
+        page=table.page,
+        line_index=(anchor,) * len(table.rows),
+        last_line_index=anchor + len(table.rows) - 1 if anchor is not None else None,
+        caption=caption,
+        # a table of bare figures with no unit anywhere near it quotes yen (the document default)
+        unit=_grid_unit([*reversed(caption), *(cell.text for row in table.rows for cell in row)]) or "円",
+    )
+
+
+def is_sibling(previous: Grid, grid: Grid) -> bool:
+    """Given two consecutive tables' grids, return whether the second repeats the first's header row
+    on its page (a plan's table beside another): the heading over the first captions both."""
+    first, second = previous.view.table, grid.view.table
+    return first.page == second.page and bool(first.rows) and first.texts()[:1] == second.texts()[:1]
+
+
+def line_cells(text: str) -> tuple[Cell, ...]:
+    """Given a line of a text grid, return its cells: the words between spaces, rules and leaders."""
+    cells: list[str] = []
+    for piece in (p.strip() for p in _WORD_BREAK.split(unspace(text))):
+        if cells and piece in YEN_UNITS:
+            cells[-1] += piece  # 52,000 円: a unit spaced off its figure
+        elif piece:
+            cells.append(piece)
+    return tuple(Cell(cell) for cell in cells)
+
+
+def _is_prose(text: str) -> bool:
+    """Given a line, return whether it is prose about something else than the premiums (it ends a
+    block of grid lines; a sentence about the premiums is the grid's note)."""
+    cues = load_cues()
+    return (
+        "。" in text and len(squeeze(text)) >= cues.prose_min_chars and not contains_any(text, cues.premium)
+    )
+
+
+def lines_to_grids(lines: list[Line], skip: set[int]) -> list[Grid]:
+    """Given a document's lines and those already read as tables, return each block of short lines
+    (cut at prose and at headings) as a grid of one row per line."""
+    blocks: list[list[int]] = []
+    for index, line in enumerate(lines):
+        if index in skip or _is_prose(line.text):
+            blocks.append([])
+        elif _is_heading(line.text) or not blocks:
+            blocks.append([index])
         else:
-            i += 1
-    return quotes
+            blocks[-1].append(index)
+    grids: list[Grid] = []
+    for block in (b for b in blocks if b):
+        above = itertools.takewhile(
+            lambda i: not _is_prose(lines[i].text),
+            range(block[0] - 1, max(-1, block[0] - 1 - CAPTION_LINES), -1),
+        )
+        caption = tuple(lines[i].text for i in sorted(above))  # prose about something else ends a caption
+        table = Table(lines[block[0]].page, tuple(line_cells(lines[i].text) for i in block))
+        texts = [lines[i].text for i in block]
+        grids.append(
+            Grid(
+                view=TableView(table, _header_rows(table), MappingProxyType({})),  # words span nothing
+                evidence=tuple(texts),
+                page=lines[block[0]].page,
+                line_index=tuple(block),
+                last_line_index=None,  # its notes are read from each row down
+                caption=caption,
+                unit=_grid_unit([*reversed(caption), *texts]),
+            )
+        )
+    return grids
 
 
 # --- quotes in one sentence or one labelled row ----------------------------------------------
@@ -833,61 +723,19 @@ def lines_to_sentence_quotes(lines: list[Line]) -> list[Quote]:
     for index, line in enumerate(lines):
         for industry, revenue, premium, period in text_to_sentence_quotes(unspace(line.text)):
             if 0 < premium <= revenue * MAX_PREMIUM_SHARE:
-                row = Row((line.text,), line.text, line.page, index)
-                quotes.append(Quote(printed_label(industry), revenue, premium, period, row, in_grid=False))
+                row = Row(line.text, line.page, index)
+                quotes.append(
+                    Quote(
+                        printed_label(industry),
+                        revenue,
+                        premium,
+                        period,
+                        row,
+                        in_grid=False,
+                        attributed_by="sentence",
+                    )
+                )
     return quotes
-
-
-# --- rows from a document -------------------------------------------------------------------
-
-
-def _unit_near(lines: list[Line], index: int) -> str | None:
-    """Given lines and an index, return the unit declared on that line or above it, up to a prose line.
-
-    A sentence about the premiums (…1回分の保険料です。) is the grid's note and keeps the
-    unit in force, as it keeps the grid's cue (see `_read_label`).
-    """
-    cues = load_cues()
-    for line in reversed(lines[max(0, index - UNIT_LOOKBACK_LINES) : index + 1]):
-        if unit := premium_unit(line.text):
-            return unit
-        prose = "。" in line.text and len(squeeze(line.text)) >= cues.prose_min_chars
-        if prose and not contains_any(line.text, cues.premium):
-            return None
-    return None
-
-
-def lines_to_rows(lines: list[Line]) -> list[Row]:
-    """Given a document's lines, return one row per line (words split at spaces, letter-spacing undone)."""
-    return [
-        Row((unspace(line.text),), line.text, line.page, index, default_unit=_unit_near(lines, index))
-        for index, line in enumerate(lines)
-    ]
-
-
-def table_to_rows(lines: list[Line], table: Table, tables: list[Table] | None = None) -> list[Row]:
-    """Given the document's lines, a table (and all tables), return its caption and rows as grid rows."""
-    anchor = table_anchor(lines, table)
-    caption = table_caption(lines, table, tables or [table], CAPTION_LINES)
-    texts = [line.text for line in caption] + [cell.text for row in table.rows for cell in row]
-    unit = next((u for text in texts if (u := premium_unit(text))), None)
-    rows = [
-        Row((line.text,), line.text, line.page, anchor, quotable=False, default_unit=unit) for line in caption
-    ]
-    last = anchor + len(table.rows) - 1 if anchor is not None else None
-    rows += [
-        Row(
-            tuple(cell.text for cell in cells),
-            table.row_text(i),
-            table.page,
-            anchor,
-            split_words=False,
-            default_unit=unit,
-            last_line_index=last,
-        )
-        for i, cells in enumerate(table.rows)
-    ]
-    return rows
 
 
 # --- quote conditions -----------------------------------------------------------------------
@@ -1154,12 +1002,17 @@ def document_to_quotes(document: Document) -> list[Quote]:
     quotes: list[Quote] = []
     covered: set[int] = set()
     tables = list(document.iter_tables())
-    for table in tables:
-        found = rows_to_quotes(table_to_rows(lines, table, tables))
-        if found:
-            quotes += found
-            covered |= table_lines(lines, table)
-    quotes += [q for q in rows_to_quotes(lines_to_rows(lines)) if q.row.line_index not in covered]
+    previous: Grid | None = None
+    for table in tables:  # a table's lines are read through its cells, never again as lines
+        grid = table_to_grid(lines, table, tables)
+        if previous is not None and is_sibling(previous, grid):
+            grid = replace(grid, caption=previous.caption + grid.caption)
+        found = grid_to_quotes(grid)
+        previous = grid
+        quotes += found
+        covered |= table_lines(lines, table)
+    for grid in lines_to_grids(lines, covered):
+        quotes += grid_to_quotes(grid)
     quoted = {q.row.line_index for q in quotes} | covered
     quotes += [q for q in lines_to_sentence_quotes(lines) if q.row.line_index not in quoted]
     return _unique(quotes)
@@ -1198,6 +1051,7 @@ def _records(
             effective_from=conditions.effective_from,
             page=quote.row.page,
             evidence=quote.row.evidence,
+            attributed_by=quote.attributed_by,
         )
 
 

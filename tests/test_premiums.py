@@ -185,25 +185,6 @@ def test_transposed_as_lines_only() -> None:
     }
 
 
-def test_grids_read_one_cell_per_line() -> None:
-    # an HTML page whose cells each became a line: a matrix, then a transposed grid
-    cells = (
-        "年間保険料（単位：円）|業種＼売上高|1億円|5億円|小売業|52,000|98,000|情報通信業|61,000|120,000|"
-        "月額保険料|売上高＼業種|小売業|製造業|1億円|3,100円|2,400円|5億円|5,100円|4,400円"
-    )
-    document = lines_document(cells.replace("|", "\n"))
-    assert keys(document_to_premiums(document, "d")) == {
-        ("小売業", 100_000_000, 52_000, "annual"),
-        ("小売業", 500_000_000, 98_000, "annual"),
-        ("情報通信業", 100_000_000, 61_000, "annual"),
-        ("情報通信業", 500_000_000, 120_000, "annual"),
-        ("小売業", 100_000_000, 3_100, "monthly"),
-        ("製造業", 100_000_000, 2_400, "monthly"),
-        ("小売業", 500_000_000, 5_100, "monthly"),
-        ("製造業", 500_000_000, 4_400, "monthly"),
-    }
-
-
 @pytest.mark.parametrize(
     "text",
     [
