@@ -33,7 +33,8 @@ from typing import Literal
 
 from extractors.amounts import AmountMatch, find_amounts, text_to_default_unit
 from extractors.document import CELL_SEPARATOR, Document, Line, Table, nfkc
-from extractors.records import LossScenarioRecord
+from extractors.layout import TableView, table_to_view
+from extractors.records import Attribution, LossScenarioRecord
 from extractors.taxonomy import match_coverage
 from extractors.text_utils import (
     BULLETS,
@@ -65,6 +66,8 @@ _CLEAN_AFTER = re.compile(r"^(?:$|[\s、,=＝)）(（|｜/])")
 _COLON = re.compile(r"[:：]")
 _CHAIN_START = re.compile(r"^\s*[、,+＋×xX*]")
 _EQUALS = re.compile(r"[=＝]\s*$")
+#: a leader between a label and its amount (フォレンジック調査費用 ……… 八百万円)
+_LEADER = re.compile(r"\s*[…‥.．·・\-ー―─]{2,}\s*$")
 
 
 @dataclass(frozen=True)
@@ -76,6 +79,8 @@ class ScenarioCues:
     subtotal: tuple[str, ...]
     grand_total: tuple[str, ...]
     not_cost: tuple[str, ...]
+    cost_header: tuple[str, ...]
+    lone_total: tuple[str, ...]
     sentence_endings: tuple[str, ...]
     max_label_chars: int
     max_subset_items: int
@@ -98,6 +103,7 @@ class Entry:
     page: int
     position: int  # reading order across the document (line index, or a table's anchor line)
     ends_source: bool = False  # the piece ends its line (or cell), so a next line may carry its amount
+    attributed_by: Attribution = "list_item"  # the context that made it an item or a total
 
 
 @dataclass(frozen=True)
@@ -124,6 +130,12 @@ class Scenario:
         """Given nothing, return the amounts of the scenario's subtotals and totals."""
         return {entry.amount or 0 for entry, kind in self.rows if kind != "item"}
 
+    def overlaps(self, other: Scenario) -> bool:
+        """Given a larger scenario, return whether this one repeats it (a closer, or all its items)."""
+        if self.closer_amounts():
+            return bool(self.closer_amounts() & other.closer_amounts())
+        return {e.amount for e, _ in self.rows} <= {e.amount for e, _ in other.rows}
+
 
 @dataclass
 class _Stream:
@@ -135,6 +147,8 @@ class _Stream:
     heading: str = ""
     heading_open: bool = True  # no heading read since the last block closed
     open_total: Entry | None = None  # a total read before any item: its breakdown may follow
+    heading_at: int = -1  # the line of the last heading
+    lone: Entry | None = None  # a total alone right under the heading, unless its breakdown follows
 
 
 @cache
@@ -147,6 +161,8 @@ def load_cues() -> ScenarioCues:
         subtotal=words(data, "subtotal_cues"),
         grand_total=words(data, "grand_total_cues"),
         not_cost=words(data, "not_cost_cues"),
+        cost_header=words(data, "cost_header_cues"),
+        lone_total=words(data, "lone_total_endings"),
         sentence_endings=words(data, "sentence_endings"),
         max_label_chars=int(data.get("max_label_chars", 40)),
         max_subset_items=int(data.get("max_subset_items", 16)),
@@ -204,7 +220,7 @@ def _item_label(gap: str) -> str:
     head, colon, tail = text.partition(":") if ":" in text else text.partition("：")
     if colon and tail.strip() and head.strip():
         text = head
-    return printed_label(text)
+    return _LEADER.sub("", printed_label(text))
 
 
 def _in_brackets(text: str, position: int) -> bool:
@@ -236,21 +252,26 @@ def _piece_entry(
 ) -> Entry | None:
     """Given a piece of a segment (label from start, an amount, the text after it), return its entry."""
     label = _item_label(text[start : match.start])
-    evidence = text[start : match.end].strip()
-    amount = match.amount.total_yen
+    entry = Entry("item", label, match.amount.total_yen, match.amount.approximate, "", page, position)
+    entry = replace(entry, evidence=text[start : match.end].strip())
     stated_total = sentence_total_word(text[start : match.start])
     if not _CLEAN_AFTER.match(after):
+        if not label and squeeze(nfkc(after)).rstrip("。") in load_cues().lone_total:
+            # 約1,300万円の損害 alone on its line: a scenario's total where a heading is right above it
+            return replace(
+                entry, kind="closer", label=text.strip(), evidence=text.strip(), attributed_by="heading"
+            )
         if stated_total:  # …費用は総額 約1億2,500万円にのぼりました: a total, its items may follow
-            return Entry("closer", stated_total, amount, match.amount.approximate, evidence, page, position)
+            return replace(entry, kind="closer", label=stated_total, attributed_by="sentence")
         return None  # the amount runs on into a sentence (…1,000万円になります)
     if not label:
-        return Entry("amount", "", amount, match.amount.approximate, evidence, page, position)
+        return replace(entry, kind="amount")
     kind: EntryKind | None = "closer" if is_total_label(label) else "item" if is_item_label(label) else None
     if kind is None and stated_total:
         kind, label = "closer", stated_total
     if kind is None or contains_any(label, load_cues().not_cost):
         return None
-    return Entry(kind, label, amount, match.amount.approximate, evidence, page, position)
+    return replace(entry, kind=kind, label=label)
 
 
 @cache
@@ -355,15 +376,30 @@ def lines_to_entries(lines: list[Line]) -> list[Entry]:
     return merge_split_entries(entries, "\n")
 
 
-def is_not_cost_table(table: Table) -> bool:
-    """Given a table, return whether its header names limits or premiums (補償 | 支払限度額), not costs."""
-    return bool(table.rows) and contains_any(" ".join(c.text for c in table.rows[0]), load_cues().not_cost)
+def table_header_view(table: Table) -> TableView:
+    """Given a table, return its view with the rows above its first amount as header rows."""
+    unit = next((u for row in table.rows for c in row if (u := text_to_default_unit(c.text))), None)
+    rows = (
+        i for i, row in enumerate(table.rows) if any(find_amounts(c.text, default_unit=unit) for c in row)
+    )
+    return table_to_view(table, header_rows=next(rows, len(table.rows)))
 
 
-def table_unit(caption: list[Line], table: Table) -> str | None:
-    """Given a table's caption lines and the table, return the unit its caption or header row declares."""
-    texts = [line.text for line in caption] + [cell.text for cell in (table.rows[0] if table.rows else ())]
-    return next((unit for text in texts if (unit := text_to_default_unit(text))), None)
+def header_text(view: TableView) -> str:
+    """Given a table view, return the text of its header rows (the first row where it has none)."""
+    return " ".join(c.text for row in view.table.rows[: max(1, view.header_rows)] for c in row)
+
+
+def is_not_cost_table(view: TableView) -> bool:
+    """Given a table view, return whether its header names limits or premiums (補償 | 支払限度額), not costs."""
+    return bool(view.table.rows) and contains_any(header_text(view), load_cues().not_cost)
+
+
+def names_cost(view: TableView, column: int) -> bool:
+    """Given a table view and a column, return whether its header path names a cost (費用 | 金額),
+    which proves its rows cost items even where no total closes them."""
+    path = " ".join(view.column_header_path(view.header_rows, column))
+    return contains_any(path, load_cues().cost_header) and not contains_any(path, load_cues().not_cost)
 
 
 def is_amount_cell(text: str, unit: str | None) -> bool:
@@ -385,32 +421,55 @@ def amount_columns(table: Table, unit: str | None) -> list[int]:
     ]
 
 
-def _row_entries(cells: list[str], evidence: str, page: int, position: int, unit: str | None) -> list[Entry]:
+def proves_items(view: TableView, unit: str | None) -> bool:
+    """Given a table view and its unit, return whether a column holding amounts has a cost header."""
+    slots = {
+        c
+        for row in view.table.rows[view.header_rows :]
+        for c, cell in enumerate(row)
+        if find_amounts(cell.text, default_unit=unit)
+    }
+    return any(names_cost(view, column) for column in slots)
+
+
+def _row_entries(
+    cells: list[str], evidence: str, position: tuple[int, int], unit: str | None, by: Attribution
+) -> list[Entry]:
     """Given a row's cells (as read for one stream), return its entries, each quoting the row."""
+    page, index = position
     found = [
         e
         for cell in cells
         for segment in text_to_segments(cell)
-        for e in segment_to_entries(segment, page, position, unit)
+        for e in segment_to_entries(segment, page, index, unit)
     ]
     found = merge_split_entries([replace(e, ends_source=True) for e in found], CELL_SEPARATOR)
-    return [replace(e, evidence=evidence) for e in found]
+    return [replace(e, evidence=evidence, attributed_by=by) for e in found]
 
 
-def table_to_streams(lines: list[Line], table: Table, tables: list[Table] | None = None) -> list[list[Entry]]:
-    """Given the document's lines, a table (and all tables), return its entry streams: one per
+def table_to_streams(lines: list[Line], table: Table, tables: list[Table]) -> list[list[Entry]]:
+    """Given the document's lines, a table and all tables, return its entry streams: one per
     amount column where several columns hold amounts (one example each), else one."""
     anchor = table_anchor(lines, table)
-    position = anchor if anchor is not None else len(lines)
-    caption = table_caption(lines, table, tables or [table], CAPTION_LINES)
-    if is_not_cost_table(table):
+    position = (table.page, anchor if anchor is not None else len(lines))
+    caption = table_caption(lines, table, tables, CAPTION_LINES)
+    view = table_header_view(table)
+    if is_not_cost_table(view):
         return []
-    unit = table_unit(caption, table)
+    unit = next(
+        (
+            u
+            for text in [line.text for line in caption] + [header_text(view)]
+            if (u := text_to_default_unit(text))
+        ),
+        None,
+    )
     cues = [e for e in lines_to_entries(caption) if e.kind == "cue"]
     columns = amount_columns(table, unit)
     if len(columns) < 2:
+        by: Attribution = "column_header" if proves_items(view, unit) else "cell"
         rows = [
-            _row_entries([c.text for c in row], table.row_text(i), table.page, position, unit)
+            _row_entries([c.text for c in row], table.row_text(i), position, unit, by)
             for i, row in enumerate(table.rows)
         ]
         return [cues + [e for row in rows for e in row]]
@@ -421,19 +480,13 @@ def table_to_streams(lines: list[Line], table: Table, tables: list[Table] | None
         stream = list(cues)
         if header.strip() and not is_amount_cell(header, unit):
             label = f"{title} {printed_label(header)}".strip()[:MAX_SCENARIO_LABEL_CHARS]
-            stream = [Entry("cue", label, None, False, header, table.page, position)]
+            stream = [Entry("cue", label, None, False, header, *position)]
+        by = "column_header" if names_cost(view, column) else "cell"
         for i, row in enumerate(table.rows):
             cells = [c.text for k, c in enumerate(row) if k not in columns or k == column]
-            stream += _row_entries(cells, table.row_text(i), table.page, position, unit)
+            stream += _row_entries(cells, table.row_text(i), position, unit, by)
         streams.append(stream)
     return streams
-
-
-def table_to_entries(lines: list[Line], table: Table, tables: list[Table] | None = None) -> list[Entry]:
-    """Given the document's lines, a table (and all tables), return the entries of its caption and rows
-    (the first column's, where several columns hold amounts)."""
-    streams = table_to_streams(lines, table, tables)
-    return streams[0] if streams else []
 
 
 # --- blocks and scenarios -------------------------------------------------------------------
@@ -506,7 +559,7 @@ def _close_open_total(stream: _Stream) -> None:
     value = sum(item.amount or 0 for item in stream.pool)
     if len(stream.pool) >= 2 and _close_enough(total, value):
         stream.pending.append(Block(tuple(stream.pool), total, stream.heading))
-        stream.pool, stream.open_total, stream.heading_open = [], None, True
+        stream.pool, stream.open_total, stream.heading_open, stream.lone = [], None, True, None
     elif value > (total.amount or 0) * (1 + cues.approximate_tolerance):
         stream.open_total = None
 
@@ -571,20 +624,37 @@ def _close(stream: _Stream, closer: Entry) -> None:
     stream.heading_open = True
 
 
+def _flush(stream: _Stream) -> None:
+    """Given a stream at a heading or its end, publish what needs no total: the open items a
+    cost column header proves, and a lone total under its heading."""
+    items = [e for e in stream.pool if e.attributed_by == "column_header"]
+    if items:
+        stream.scenarios.append(Scenario(stream.heading, tuple((e, "item") for e in items)))
+    if stream.lone is not None:
+        stream.scenarios.append(Scenario(stream.heading, ((stream.lone, "total"),)))
+    stream.pool, stream.lone = [], None
+
+
 def entries_to_scenarios(entries: list[Entry]) -> list[Scenario]:
-    """Given a stream of entries, return the scenarios whose arithmetic holds, in reading order."""
+    """Given a stream of entries, return the scenarios whose arithmetic or context holds, in reading order."""
     stream = _Stream()
     for entry in entries:
         if entry.kind == "cue":
-            if stream.heading_open or stream.pool or not is_column_cue(entry.label):
+            had_items = bool(stream.pool)
+            _flush(stream)
+            if stream.heading_open or had_items or not is_column_cue(entry.label):
                 stream.heading, stream.heading_open = entry.label, False  # a column header keeps the title
-            stream.pool = []
+            stream.heading_at = entry.position
         elif entry.kind == "item":
             stream.pool.append(entry)
             _close_open_total(stream)
+        elif entry.attributed_by == "heading":
+            if not stream.pool and not stream.heading_open and entry.position - stream.heading_at <= 1:
+                stream.lone = stream.open_total = replace(entry, label=f"{stream.heading} {entry.label}")
         elif entry.kind == "closer":
             stream.open_total = None
             _close(stream, entry)
+    _flush(stream)
     stream.scenarios += [_as_scenario([block], [], None, block.heading) for block in stream.pending]
     return sorted(stream.scenarios, key=lambda s: s.position)
 
@@ -594,7 +664,7 @@ def _without_overlaps(scenarios: list[Scenario]) -> list[Scenario]:
     that share a closing amount (one example read twice)."""
     kept: list[Scenario] = []
     for scenario in sorted(scenarios, key=lambda s: -len(s.rows)):
-        if not any(scenario.closer_amounts() & other.closer_amounts() for other in kept):
+        if not any(scenario.overlaps(other) for other in kept):
             kept.append(scenario)
     return sorted(kept, key=lambda s: s.position)
 
@@ -610,7 +680,7 @@ def document_to_scenarios(document: Document) -> list[Scenario]:
         for s in entries_to_scenarios(stream)
     ]
     # the lines that repeat a limits or premium table are that table's, not incident costs
-    skipped = set().union(*(table_lines(lines, t) for t in tables if is_not_cost_table(t)))
+    skipped = set().union(*(table_lines(lines, t) for t in tables if is_not_cost_table(table_header_view(t))))
     found += entries_to_scenarios([e for e in lines_to_entries(lines) if e.position not in skipped])
     return _without_overlaps(found)
 
@@ -631,6 +701,7 @@ def _records(scenarios: list[Scenario], doc_id: str) -> Iterator[LossScenarioRec
                 page=entry.page,
                 evidence=entry.evidence,
                 approximate=entry.approximate,
+                attributed_by=entry.attributed_by,
             )
 
 
