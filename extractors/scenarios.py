@@ -415,6 +415,8 @@ def table_to_streams(lines: list[Line], table: Table, tables: list[Table]) -> li
             stream = [Entry("cue", label, None, False, header, *at)]
         for i, row in enumerate(table.rows):
             cells = [c.text for k, c in enumerate(row) if k not in columns or k == column or column is None]
+            if by == "column_header" and contains_any(" ".join(cells), load_cues().not_cost):
+                continue  # a row headed 免責金額 in a cost table states a term, not a cost
             stream += [replace(e, attributed_by=by) for e in _row_entries(cells, table.row_text(i), at, unit)]
         streams.append(stream)
     return streams
