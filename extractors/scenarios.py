@@ -1,39 +1,35 @@
 """Loss scenarios: the worked examples of an incident's costs that brochures print.
 
-A scenario is a block of cost items (label + amount, one per bullet, line or table row)
-closed by a total (合計/総額). The arithmetic is the evidence for the structure:
+A scenario is a block of cost items (label + amount, one per bullet, line or table row), its
+meaning proven by one of:
 
-- a closing line counts only when items before it add up to it: the items just above it
-  (the usual layout), or else a subset of the open items (columns that a PDF reads
-  interleaved keep their sums, not their order);
-- a closing line that adds up earlier blocks' closers (総額 = 合計 + 合計) is the grand total,
-  and those closers become subtotals; a block no grand total takes is a scenario of its own;
-- a total that its items do not reach (an item left out, "その他の諸費用を含みます") is still
-  published as printed where the layout proves the block instead: a scenario heading above
-  it, and its items printed one after another right before it;
-- a total printed above its breakdown (損害額合計 約1億円 / 内訳 / …) is closed by the items
-  that follow it once they add up to it.
+- arithmetic: a total (合計/総額) the items just above it add up to (or a subset of the open
+  items, for columns a PDF reads interleaved); a total over earlier totals is the grand total
+  and makes them subtotals; a total printed above its breakdown closes once the items after
+  it add up; under a scenario heading a total the printed items nearly reach stands as printed;
+- a table's header (the shared `TableView`): an amount column whose header path names a cost
+  (費用 | 金額, 対応による支出額) holds items even without a total; a table headed by a limit or a
+  premium (支払限度額) holds none; several bare amount columns hold one example each;
+- a heading: an amount alone on the line right under a scenario heading (想定事故例 /
+  約1,300万円の損害) is that scenario's total.
 
-A table is read like lines, one row at a time, with bare numbers in the unit its caption or
-header declares (金額（千円）); a table with several amount columns (費用項目 | 事例A | 事例B)
-holds one scenario per column. A table headed by a limit or a premium (支払限度額) holds none.
-
-Sentences that merely mention amounts (…1,000万円になります, notes, case lists without a
-total) give no rows. Cue words are data (`data/scenarios.yaml`).
+Each row's `attributed_by` says which. Sentences that merely mention amounts give no rows.
+Cue words are data (`data/scenarios.yaml`).
 """
 
 from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterable
+from dataclasses import dataclass, field, fields, replace
 from functools import cache
-from typing import Literal
+from typing import Any, Literal
 
 from extractors.amounts import AmountMatch, find_amounts, text_to_default_unit
 from extractors.document import CELL_SEPARATOR, Document, Line, Table, nfkc
-from extractors.records import LossScenarioRecord
+from extractors.layout import TableView, table_to_view
+from extractors.records import Attribution, LossScenarioRecord
 from extractors.taxonomy import match_coverage
 from extractors.text_utils import (
     BULLETS,
@@ -62,9 +58,10 @@ _BULLET_SPLIT = re.compile(
 )
 _NOTE_START = re.compile(r"^\s*(?:[(（]\s*注|注\s*\d|※|[*＊]\s*\d)")
 _CLEAN_AFTER = re.compile(r"^(?:$|[\s、,=＝)）(（|｜/])")
-_COLON = re.compile(r"[:：]")
 _CHAIN_START = re.compile(r"^\s*[、,+＋×xX*]")
 _EQUALS = re.compile(r"[=＝]\s*$")
+#: a leader between a label and its amount (フォレンジック調査費用 ……… 八百万円)
+_LEADER = re.compile(r"\s*[…‥.．·・\-ー―─]{2,}\s*$")
 
 
 @dataclass(frozen=True)
@@ -76,6 +73,8 @@ class ScenarioCues:
     subtotal: tuple[str, ...]
     grand_total: tuple[str, ...]
     not_cost: tuple[str, ...]
+    cost_header: tuple[str, ...]
+    lone_total_endings: tuple[str, ...]
     sentence_endings: tuple[str, ...]
     max_label_chars: int
     max_subset_items: int
@@ -98,6 +97,7 @@ class Entry:
     page: int
     position: int  # reading order across the document (line index, or a table's anchor line)
     ends_source: bool = False  # the piece ends its line (or cell), so a next line may carry its amount
+    attributed_by: Attribution = "list_item"  # the context that made it an item or a total
 
 
 @dataclass(frozen=True)
@@ -120,9 +120,14 @@ class Scenario:
     def position(self) -> int:
         return min(entry.position for entry, _ in self.rows)
 
-    def closer_amounts(self) -> set[int]:
-        """Given nothing, return the amounts of the scenario's subtotals and totals."""
-        return {entry.amount or 0 for entry, kind in self.rows if kind != "item"}
+    def overlaps(self, other: Scenario) -> bool:
+        """Given a larger scenario, return whether this one repeats it (a closer, or all its items)."""
+        mine, theirs = ({e.amount for e, kind in s.rows if kind != "item"} for s in (self, other))
+        return (
+            bool(mine & theirs)
+            if mine
+            else {e.amount for e, _ in self.rows} <= {e.amount for e, _ in other.rows}
+        )
 
 
 @dataclass
@@ -135,30 +140,19 @@ class _Stream:
     heading: str = ""
     heading_open: bool = True  # no heading read since the last block closed
     open_total: Entry | None = None  # a total read before any item: its breakdown may follow
+    heading_at: int = -1  # the line of the last heading
+    lone: Entry | None = None  # a total alone right under the heading, unless its breakdown follows
 
 
 @cache
 def load_cues() -> ScenarioCues:
-    """Given nothing, return the cue words of scenarios.yaml."""
+    """Given nothing, return the cue words and bounds of scenarios.yaml (`NAME_cues` or `NAME`)."""
     data = load_data("scenarios.yaml")
-    return ScenarioCues(
-        scenario=words(data, "scenario_cues"),
-        total=words(data, "total_cues"),
-        subtotal=words(data, "subtotal_cues"),
-        grand_total=words(data, "grand_total_cues"),
-        not_cost=words(data, "not_cost_cues"),
-        sentence_endings=words(data, "sentence_endings"),
-        max_label_chars=int(data.get("max_label_chars", 40)),
-        max_subset_items=int(data.get("max_subset_items", 16)),
-        approximate_tolerance=float(data.get("approximate_tolerance", 0.05)),
-        as_printed_min_share=float(data.get("as_printed_min_share", 0.5)),
-        as_printed_max_line_gap=int(data.get("as_printed_max_line_gap", 1)),
-        total_first_max_line_gap=int(data.get("total_first_max_line_gap", 3)),
-        column_cue_max_chars=int(data.get("column_cue_max_chars", 8)),
-    )
-
-
-# --- pieces of text -------------------------------------------------------------------------
+    keys = {f.name: f"{f.name}_cues" if f"{f.name}_cues" in data else f.name for f in fields(ScenarioCues)}
+    values: dict[str, Any] = {
+        n: words(data, k) if isinstance(data[k], list) else data[k] for n, k in keys.items()
+    }
+    return ScenarioCues(**values)
 
 
 def text_to_segments(text: str) -> list[str]:
@@ -184,9 +178,9 @@ def is_column_cue(label: str) -> bool:
 def is_total_label(label: str) -> bool:
     """Given a cleaned label, return whether it names a total (合計, 総額, 小計, or 計 alone)."""
     flat = squeeze(label)
-    if len(flat) > 20:
-        return False
-    return any((cue in flat) if len(cue) > 1 else flat == cue for cue in load_cues().total)
+    return len(flat) <= 20 and any(
+        (cue in flat) if len(cue) > 1 else flat == cue for cue in load_cues().total
+    )
 
 
 def is_item_label(label: str) -> bool:
@@ -204,7 +198,7 @@ def _item_label(gap: str) -> str:
     head, colon, tail = text.partition(":") if ":" in text else text.partition("：")
     if colon and tail.strip() and head.strip():
         text = head
-    return printed_label(text)
+    return _LEADER.sub("", printed_label(text))
 
 
 def _in_brackets(text: str, position: int) -> bool:
@@ -236,21 +230,26 @@ def _piece_entry(
 ) -> Entry | None:
     """Given a piece of a segment (label from start, an amount, the text after it), return its entry."""
     label = _item_label(text[start : match.start])
-    evidence = text[start : match.end].strip()
-    amount = match.amount.total_yen
+    entry = Entry("item", label, match.amount.total_yen, match.amount.approximate, "", page, position)
+    entry = replace(entry, evidence=text[start : match.end].strip())
     stated_total = sentence_total_word(text[start : match.start])
     if not _CLEAN_AFTER.match(after):
+        if not label and squeeze(nfkc(after)).rstrip("。") in load_cues().lone_total_endings:
+            # 約1,300万円の損害 alone on its line: a scenario's total where a heading is right above it
+            return replace(
+                entry, kind="closer", label=text.strip(), evidence=text.strip(), attributed_by="heading"
+            )
         if stated_total:  # …費用は総額 約1億2,500万円にのぼりました: a total, its items may follow
-            return Entry("closer", stated_total, amount, match.amount.approximate, evidence, page, position)
+            return replace(entry, kind="closer", label=stated_total, attributed_by="sentence")
         return None  # the amount runs on into a sentence (…1,000万円になります)
     if not label:
-        return Entry("amount", "", amount, match.amount.approximate, evidence, page, position)
+        return replace(entry, kind="amount")
     kind: EntryKind | None = "closer" if is_total_label(label) else "item" if is_item_label(label) else None
     if kind is None and stated_total:
         kind, label = "closer", stated_total
     if kind is None or contains_any(label, load_cues().not_cost):
         return None
-    return Entry(kind, label, amount, match.amount.approximate, evidence, page, position)
+    return replace(entry, kind=kind, label=label)
 
 
 @cache
@@ -314,16 +313,9 @@ def merge_split_entries(entries: list[Entry], separator: str) -> list[Entry]:
     return [entry for entry in merged if entry.kind != "amount"]
 
 
-# --- entries of a document ------------------------------------------------------------------
-
-
 def lines_to_units(lines: list[Line]) -> list[str | None]:
-    """Given lines in reading order, return per line the unit a declaration above it puts in force.
-
-    A line that only declares a unit (（単位：千円）) states it for the bare figures of the
-    lines after it (・事故原因調査費用　3,500), until prose (a sentence) or another
-    declaration; figures printed with their own unit keep it.
-    """
+    """Given lines in reading order, return per line the unit a declaration above it (（単位：千円）)
+    puts in force for bare figures, until prose (a sentence) or another declaration."""
     units: list[str | None] = []
     unit: str | None = None
     for line in lines:
@@ -355,88 +347,79 @@ def lines_to_entries(lines: list[Line]) -> list[Entry]:
     return merge_split_entries(entries, "\n")
 
 
-def is_not_cost_table(table: Table) -> bool:
-    """Given a table, return whether its header names limits or premiums (補償 | 支払限度額), not costs."""
-    return bool(table.rows) and contains_any(" ".join(c.text for c in table.rows[0]), load_cues().not_cost)
+def table_view(table: Table, unit: str | None) -> TableView:
+    """Given a table and its unit, return its view with the rows above its first amount as headers."""
+    has_amount = (any(find_amounts(c.text, default_unit=unit) for c in row) for row in table.rows)
+    return table_to_view(table, header_rows=next((i for i, yes in enumerate(has_amount) if yes), 0))
 
 
-def table_unit(caption: list[Line], table: Table) -> str | None:
-    """Given a table's caption lines and the table, return the unit its caption or header row declares."""
-    texts = [line.text for line in caption] + [cell.text for cell in (table.rows[0] if table.rows else ())]
-    return next((unit for text in texts if (unit := text_to_default_unit(text))), None)
+def is_not_cost_table(view: TableView) -> bool:
+    """Given a table view, return whether its header rows name limits or premiums (支払限度額), not costs."""
+    rows = view.table.rows[: max(1, view.header_rows)]
+    return contains_any(" ".join(c.text for row in rows for c in row), load_cues().not_cost)
+
+
+def names_cost(view: TableView, columns: Iterable[int]) -> Attribution:
+    """Given a table view and amount columns, return "column_header" where a column's header path
+    names a cost (費用 | 金額), which proves its rows items without a total, else "cell"."""
+    paths = (" ".join(view.column_header_path(view.header_rows, c)) for c in columns)
+    cues = load_cues()
+    named = any(contains_any(p, cues.cost_header) and not contains_any(p, cues.not_cost) for p in paths)
+    return "column_header" if named else "cell"
 
 
 def is_amount_cell(text: str, unit: str | None) -> bool:
     """Given a cell and the table's unit, return whether it holds one amount and nothing else."""
     matches = find_amounts(text, default_unit=unit)
-    if len(matches) != 1:
-        return False
-    rest = text[: matches[0].start] + text[matches[0].end :]
-    return not clean_label(rest)
+    return len(matches) == 1 and not clean_label(text[: matches[0].start] + text[matches[0].end :])
 
 
-def amount_columns(table: Table, unit: str | None) -> list[int]:
-    """Given a table and its unit, return the columns in which at least two rows hold a bare amount."""
+def amount_columns(table: Table, unit: str | None, least: int = 2) -> list[int]:
+    """Given a table and its unit, return the columns in which at least `least` cells hold an amount
+    (bare, when `least` is two or more: one example per column)."""
     width = max((len(row) for row in table.rows), default=0)
-    return [
-        column
-        for column in range(width)
-        if sum(column < len(row) and is_amount_cell(row[column].text, unit) for row in table.rows) >= 2
-    ]
+    held = is_amount_cell if least > 1 else lambda text, unit: bool(find_amounts(text, default_unit=unit))
+    return [k for k in range(width) if sum(k < len(r) and held(r[k].text, unit) for r in table.rows) >= least]
 
 
-def _row_entries(cells: list[str], evidence: str, page: int, position: int, unit: str | None) -> list[Entry]:
+def _row_entries(cells: list[str], evidence: str, at: tuple[int, int], unit: str | None) -> list[Entry]:
     """Given a row's cells (as read for one stream), return its entries, each quoting the row."""
-    found = [
-        e
-        for cell in cells
-        for segment in text_to_segments(cell)
-        for e in segment_to_entries(segment, page, position, unit)
-    ]
+    found = [e for c in cells for seg in text_to_segments(c) for e in segment_to_entries(seg, *at, unit)]
     found = merge_split_entries([replace(e, ends_source=True) for e in found], CELL_SEPARATOR)
     return [replace(e, evidence=evidence) for e in found]
 
 
-def table_to_streams(lines: list[Line], table: Table, tables: list[Table] | None = None) -> list[list[Entry]]:
-    """Given the document's lines, a table (and all tables), return its entry streams: one per
-    amount column where several columns hold amounts (one example each), else one."""
+def table_to_streams(lines: list[Line], table: Table, tables: list[Table]) -> list[list[Entry]]:
+    """Given the document's lines, a table and all tables, return its entry streams: one per
+    amount column where several columns hold bare amounts (one example each), else one."""
     anchor = table_anchor(lines, table)
-    position = anchor if anchor is not None else len(lines)
-    caption = table_caption(lines, table, tables or [table], CAPTION_LINES)
-    if is_not_cost_table(table):
+    at = (table.page, anchor if anchor is not None else len(lines))
+    caption = table_caption(lines, table, tables, CAPTION_LINES)
+    texts = [line.text for line in caption] + [c.text for row in table.rows for c in row]
+    unit = next((u for text in texts if (u := text_to_default_unit(text))), None)
+    view = table_view(table, unit)
+    if is_not_cost_table(view):
         return []
-    unit = table_unit(caption, table)
     cues = [e for e in lines_to_entries(caption) if e.kind == "cue"]
     columns = amount_columns(table, unit)
-    if len(columns) < 2:
-        rows = [
-            _row_entries([c.text for c in row], table.row_text(i), table.page, position, unit)
-            for i, row in enumerate(table.rows)
-        ]
-        return [cues + [e for row in rows for e in row]]
-    streams: list[list[Entry]] = []
     title = " ".join(cue.label for cue in cues)
-    for column in columns:
-        header = table.rows[0][column].text if column < len(table.rows[0]) else ""
-        stream = list(cues)
+    streams: list[list[Entry]] = []
+    for column in columns if len(columns) > 1 else [None]:
+        stream, by = (
+            list(cues),
+            names_cost(view, amount_columns(table, unit, 1) if column is None else [column]),
+        )
+        header = table.rows[0][column].text if column is not None and column < len(table.rows[0]) else ""
         if header.strip() and not is_amount_cell(header, unit):
             label = f"{title} {printed_label(header)}".strip()[:MAX_SCENARIO_LABEL_CHARS]
-            stream = [Entry("cue", label, None, False, header, table.page, position)]
+            stream = [Entry("cue", label, None, False, header, *at)]
         for i, row in enumerate(table.rows):
-            cells = [c.text for k, c in enumerate(row) if k not in columns or k == column]
-            stream += _row_entries(cells, table.row_text(i), table.page, position, unit)
+            cells = [c.text for k, c in enumerate(row) if k not in columns or k == column or column is None]
+            if by == "column_header" and contains_any(" ".join(cells), load_cues().not_cost):
+                continue  # a row headed 免責金額 in a cost table states a term, not a cost
+            stream += [replace(e, attributed_by=by) for e in _row_entries(cells, table.row_text(i), at, unit)]
         streams.append(stream)
     return streams
-
-
-def table_to_entries(lines: list[Line], table: Table, tables: list[Table] | None = None) -> list[Entry]:
-    """Given the document's lines, a table (and all tables), return the entries of its caption and rows
-    (the first column's, where several columns hold amounts)."""
-    streams = table_to_streams(lines, table, tables)
-    return streams[0] if streams else []
-
-
-# --- blocks and scenarios -------------------------------------------------------------------
 
 
 def _close_enough(total: Entry, value: int) -> bool:
@@ -459,10 +442,8 @@ def _suffix_sum(pool: list[Entry], total: Entry, min_items: int) -> list[Entry] 
 
 def _subset_sum(pool: list[Entry], total: Entry) -> list[Entry] | None:
     """Given open items and a closer, return the largest subset (latest on a tie) that adds up to it."""
-    recent = pool[-load_cues().max_subset_items :]
-    if sum(item.amount or 0 for item in recent) < (total.amount or 0) * (
-        1 - load_cues().approximate_tolerance
-    ):
+    recent, cues = pool[-load_cues().max_subset_items :], load_cues()
+    if sum(item.amount or 0 for item in recent) < (total.amount or 0) * (1 - cues.approximate_tolerance):
         return None
     for size in range(len(recent), 1, -1):
         for combo in sorted(itertools.combinations(range(len(recent)), size), key=lambda c: [-i for i in c]):
@@ -506,7 +487,7 @@ def _close_open_total(stream: _Stream) -> None:
     value = sum(item.amount or 0 for item in stream.pool)
     if len(stream.pool) >= 2 and _close_enough(total, value):
         stream.pending.append(Block(tuple(stream.pool), total, stream.heading))
-        stream.pool, stream.open_total, stream.heading_open = [], None, True
+        stream.pool, stream.open_total, stream.heading_open, stream.lone = [], None, True, None
     elif value > (total.amount or 0) * (1 + cues.approximate_tolerance):
         stream.open_total = None
 
@@ -516,12 +497,8 @@ def _as_scenario(blocks: list[Block], loose: list[Entry], total: Entry | None, h
     rows: list[tuple[Entry, RowKind]] = []
     for block in blocks:
         rows += [(item, "item") for item in block.items]
-        closer_kind: RowKind = (
-            "subtotal"
-            if total is not None or contains_any(block.closer.label, load_cues().subtotal)
-            else "total"
-        )
-        rows.append((block.closer, closer_kind))
+        sub = total is not None or contains_any(block.closer.label, load_cues().subtotal)
+        rows.append((block.closer, "subtotal" if sub else "total"))
     rows += [(item, "item") for item in loose]
     if total is not None:
         rows.append((total, "total"))
@@ -552,12 +529,8 @@ def _close(stream: _Stream, closer: Entry) -> None:
     items = _suffix_sum(stream.pool, closer, 2)
     if items is None and _grand_total(stream, closer):
         return
-    if (
-        items is None
-        and stream.pending
-        and contains_any(closer.label, load_cues().grand_total)
-        and not stream.pool
-    ):
+    grand = contains_any(closer.label, load_cues().grand_total)
+    if items is None and stream.pending and grand and not stream.pool:
         stream.scenarios.append(_as_scenario(stream.pending, [], closer, stream.pending[0].heading))
         stream.pending = []
         return
@@ -571,20 +544,37 @@ def _close(stream: _Stream, closer: Entry) -> None:
     stream.heading_open = True
 
 
+def _flush(stream: _Stream) -> None:
+    """Given a stream at a heading or its end, publish what needs no total: the open items a
+    cost column header proves, and a lone total under its heading."""
+    items = [e for e in stream.pool if e.attributed_by == "column_header"]
+    if items:
+        stream.scenarios.append(Scenario(stream.heading, tuple((e, "item") for e in items)))
+    if stream.lone is not None:
+        stream.scenarios.append(Scenario(stream.heading, ((stream.lone, "total"),)))
+    stream.pool, stream.lone = [], None
+
+
 def entries_to_scenarios(entries: list[Entry]) -> list[Scenario]:
-    """Given a stream of entries, return the scenarios whose arithmetic holds, in reading order."""
+    """Given a stream of entries, return the scenarios whose arithmetic or context holds, in reading order."""
     stream = _Stream()
     for entry in entries:
         if entry.kind == "cue":
-            if stream.heading_open or stream.pool or not is_column_cue(entry.label):
+            had_items = bool(stream.pool)
+            _flush(stream)
+            if stream.heading_open or had_items or not is_column_cue(entry.label):
                 stream.heading, stream.heading_open = entry.label, False  # a column header keeps the title
-            stream.pool = []
+            stream.heading_at = entry.position
         elif entry.kind == "item":
             stream.pool.append(entry)
             _close_open_total(stream)
+        elif entry.attributed_by == "heading":
+            if not stream.pool and not stream.heading_open and entry.position - stream.heading_at <= 1:
+                stream.lone = stream.open_total = entry
         elif entry.kind == "closer":
             stream.open_total = None
             _close(stream, entry)
+    _flush(stream)
     stream.scenarios += [_as_scenario([block], [], None, block.heading) for block in stream.pending]
     return sorted(stream.scenarios, key=lambda s: s.position)
 
@@ -594,46 +584,42 @@ def _without_overlaps(scenarios: list[Scenario]) -> list[Scenario]:
     that share a closing amount (one example read twice)."""
     kept: list[Scenario] = []
     for scenario in sorted(scenarios, key=lambda s: -len(s.rows)):
-        if not any(scenario.closer_amounts() & other.closer_amounts() for other in kept):
+        if not any(scenario.overlaps(other) for other in kept):
             kept.append(scenario)
     return sorted(kept, key=lambda s: s.position)
 
 
 def document_to_scenarios(document: Document) -> list[Scenario]:
     """Given a Document, return its loss scenarios in reading order."""
-    lines = list(document.iter_lines())
-    tables = list(document.iter_tables())
+    lines, tables = list(document.iter_lines()), list(document.iter_tables())
     found = [
         s
-        for table in tables
-        for stream in table_to_streams(lines, table, tables)
+        for t in tables
+        for stream in table_to_streams(lines, t, tables)
         for s in entries_to_scenarios(stream)
     ]
     # the lines that repeat a limits or premium table are that table's, not incident costs
-    skipped = set().union(*(table_lines(lines, t) for t in tables if is_not_cost_table(t)))
+    skipped = set().union(*(table_lines(lines, t) for t in tables if is_not_cost_table(table_view(t, None))))
     found += entries_to_scenarios([e for e in lines_to_entries(lines) if e.position not in skipped])
     return _without_overlaps(found)
 
 
-def _records(scenarios: list[Scenario], doc_id: str) -> Iterator[LossScenarioRecord]:
-    """Given scenarios, yield their rows as LossScenarioRecords numbered from 1."""
-    for index, scenario in enumerate(scenarios, start=1):
-        label = scenario.label or scenario.rows[-1][0].label
-        for entry, kind in scenario.rows:
-            yield LossScenarioRecord(
-                doc_id=doc_id,
-                scenario_index=index,
-                scenario_label=label,
-                item_label=entry.label,
-                coverage_id=match_coverage(entry.label) if kind == "item" else None,
-                amount_jpy=entry.amount or 0,
-                row_kind=kind,
-                page=entry.page,
-                evidence=entry.evidence,
-                approximate=entry.approximate,
-            )
-
-
 def document_to_loss_scenarios(document: Document, doc_id: str) -> list[LossScenarioRecord]:
     """Given a Document and its id, return one LossScenarioRecord per row of its worked examples."""
-    return list(_records(document_to_scenarios(document), doc_id))
+    return [
+        LossScenarioRecord(
+            doc_id=doc_id,
+            scenario_index=index,
+            scenario_label=scenario.label or scenario.rows[-1][0].label,
+            item_label=entry.label,
+            coverage_id=match_coverage(entry.label) if kind == "item" else None,
+            amount_jpy=entry.amount or 0,
+            row_kind=kind,
+            page=entry.page,
+            evidence=entry.evidence,
+            approximate=entry.approximate,
+            attributed_by=entry.attributed_by,
+        )
+        for index, scenario in enumerate(document_to_scenarios(document), start=1)
+        for entry, kind in scenario.rows
+    ]
