@@ -208,3 +208,18 @@ def test_fixture_brochure_page(tmp_path: Path) -> None:
     [table] = document.iter_tables()
     assert table.texts()[1] == ["小売業", "7,920円", "16,090円"]
     assert lines.index("プラン別の保険料") < lines.index("小売業 | 7,920円 | 16,090円")
+
+
+@pytest.mark.parametrize(
+    ("markup", "line"),
+    [
+        # a bare digit in superscript is a note reference: kept apart from the amount it marks
+        ("<p>謝罪文郵送費 <sup class='fn'>5</sup>500万円</p>", "謝罪文郵送費 ※5 500万円"),
+        # a mark that already says it is one keeps its own sign
+        ("<p>支払限度額1億円<sup>*2</sup></p>", "支払限度額1億円 *2"),
+        # superscript words are not marks and stay where they are
+        ("<p>1<sup>st</sup> plan</p>", "1st plan"),
+    ],
+)
+def test_superscript_note_marks_stand_apart(markup: str, line: str) -> None:
+    assert html.render_markup(markup).lines == (line,)

@@ -121,6 +121,17 @@ def _is_hidden(element: lxml.etree._Element) -> bool:
     return bool(_HIDDEN_STYLE.search(element.get("style") or ""))
 
 
+_NOTE_REFERENCE = re.compile(r"\s*([※*＊†‡]?)\s*(\d{1,2})?\s*")
+
+
+def note_reference(text: str) -> str | None:
+    """Given a superscript's text, return it as a note mark (5 → ※5, *2 → *2), or None if it is no mark."""
+    match = _NOTE_REFERENCE.fullmatch(text)
+    if match is None or not (match.group(1) or match.group(2)):
+        return None
+    return (match.group(1) or "※") + (match.group(2) or "")
+
+
 def _walk(element: lxml.etree._Element, sink: _Sink) -> None:
     """Given an element and a sink, render the element's content (not its tail) into the sink."""
     tag = _tag(element)
@@ -128,6 +139,9 @@ def _walk(element: lxml.etree._Element, sink: _Sink) -> None:
         return
     if tag == "br":
         sink.flush()
+        return
+    if tag == "sup" and (mark := note_reference("".join(element.itertext()))):
+        sink.text(f" {mark} ")  # apart from the figure it marks: <sup>5</sup>500万円 is not 5500万円
         return
     if tag == "table":
         sink.flush()
