@@ -140,7 +140,7 @@ def _walk(element: lxml.etree._Element, sink: _Sink) -> None:
     if tag == "br":
         sink.flush()
         return
-    if tag == "sup" and (mark := note_reference("".join(element.itertext()))):
+    if tag == "sup" and (mark := note_reference("".join(str(t) for t in element.itertext()))):
         sink.text(f" {mark} ")  # apart from the figure it marks: <sup>5</sup>500万円 is not 5500万円
         return
     if tag == "table":
