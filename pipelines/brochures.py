@@ -29,19 +29,63 @@ Result = Extraction | IngestErrorRecord
 _RESERVED = frozenset("%,|[]")
 
 
+def _key_char(c: str) -> str:
+    """Given one character of a file name, return it as it stands in a partition key."""
+    if "\udc80" <= c <= "\udcff":  # a byte of a name that is not UTF-8 (os.fsdecode's surrogateescape)
+        return f"%{ord(c) - 0xDC00:02X}"
+    return quote(c, safe="") if c in _RESERVED or ord(c) < 0x20 or ord(c) == 0x7F else c
+
+
 def source_file_to_partition_key(source_file: str) -> str:
     """Given a path relative to the raw folder (posix), return its Dagster partition key."""
-    key = "".join(
-        quote(c, safe="") if c in _RESERVED or ord(c) < 0x20 or ord(c) == 0x7F else c for c in source_file
-    )
+    key = "".join(_key_char(c) for c in source_file)
     while "..." in key:  # every third dot of a run is encoded, so no run of three is left
         key = key.replace("...", "..%2E", 1)
     return key
 
 
 def partition_key_to_source_file(key: str) -> str:
-    """Given a partition key, return the path relative to the raw folder it stands for."""
-    return unquote(key)
+    """Given a partition key, return the path relative to the raw folder it stands for, as valid UTF-8."""
+    return printable_name(partition_key_to_file_name(key))
+
+
+def partition_key_to_file_name(key: str) -> str:
+    """Given a partition key, return the path relative to the raw folder that opens its file.
+
+    The same as `partition_key_to_source_file` but for names that are not UTF-8, whose bytes
+    come back as surrogates (os.fsdecode), as the file system needs them.
+    """
+    return unquote(key, errors="surrogateescape")
+
+
+def printable_name(source_file: str) -> str:
+    """Given a path relative to the raw folder, return it as valid UTF-8 (bytes that are not, as \\xNN)."""
+    return source_file.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def confinement_problem(raw_dir: Path, source_file: str) -> str | None:
+    """Given the raw folder and a path relative to it, return why it may not be read, or None if it may.
+
+    Only regular files under the raw folder are read: a `..` in the key or a symbolic link whose
+    target lies outside would publish files the operator never put there.
+    """
+    if ".." in PurePosixPath(source_file).parts or PurePosixPath(source_file).is_absolute():
+        return "the path leaves the raw folder (it holds '..' or is absolute); only files under raw/ are read"
+    if printable_name(source_file) != source_file:
+        return (
+            f"the file name is not valid UTF-8 (shown as {printable_name(source_file)}); rename the file "
+            "(brochures' names must be UTF-8)"
+        )
+    path = raw_dir / source_file
+    target = path.resolve()
+    if not target.is_relative_to(raw_dir.resolve()):
+        return (
+            f"it is a symbolic link to {target}, outside the raw folder; copy the file into raw/ instead "
+            "of linking to it"
+        )
+    if target.exists() and not target.is_file():
+        return "it is not a regular file (a device, pipe or folder); only regular files are read"
+    return None
 
 
 def _visible_files(raw_dir: Path) -> Iterator[PurePosixPath]:
@@ -104,8 +148,11 @@ def brochure_to_result(raw_dir: Path, key: str) -> Result | UnexpectedError:
     exception is a bug in the extractors; it is returned (not raised) so that one brochure
     cannot stop the others, with a message that says so.
     """
-    source_file = partition_key_to_source_file(key)
-    path = raw_dir / source_file
+    name = partition_key_to_file_name(key)
+    source_file = printable_name(name)
+    path = raw_dir / name
+    if problem := confinement_problem(raw_dir, name):
+        return IngestErrorRecord(source_file=source_file, doc_id=None, stage="read", error=problem)
     try:
         return file_to_extraction(path, raw_dir)
     except BrochureError as e:
