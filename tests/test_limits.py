@@ -9,7 +9,6 @@ import pytest
 
 from extractors import readers
 from extractors.blocks import Unit
-from extractors.coverages import UnitContext
 from extractors.document import CELL_SEPARATOR, Cell, Document, Line, Page, Table
 from extractors.limits import (
     column_header,
@@ -25,6 +24,7 @@ from extractors.limits import (
     topic_section,
 )
 from extractors.records import LimitRecord
+from extractors.sections import UnitContext
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "tests" / "fixtures" / "seeds"
