@@ -670,10 +670,14 @@ def text_header_kind(line: str, cues: LimitCues) -> str | None:
 
 
 def text_unit_to_found(
-    ctx: UnitContext, cues: LimitCues, columns: TextColumns | None = None, rider_ids: tuple[str, ...] = ()
+    ctx: UnitContext,
+    cues: LimitCues,
+    columns: TextColumns | None = None,
+    rider_ids: tuple[str, ...] = (),
+    previous_lead: tuple[str, ...] = (),
 ) -> list[Found]:
-    """Given a paragraph unit in its context (and the text table under way, and the coverage ids
-    of the brochure's riders), return the limits its sentences state."""
+    """Given a paragraph unit in its context (and the text table under way, the coverage ids of
+    the brochure's riders and those the unit before opened with), return the limits it states."""
     unit = ctx.unit
     found: list[Found] = []
     # a paragraph that opens with an item's name (- 〈再発防止費用補償特約〉 …。支払限度額 500万円)
@@ -681,6 +685,10 @@ def text_unit_to_found(
     lead = tuple(taxonomy.leading_ids(plain(unit.norm)))
     if lead:
         ctx = replace(ctx, heading_ids=lead)
+    elif previous_lead and not ctx.heading_ids and not taxonomy.match_all(plain(unit.norm), weak=False):
+        # a line naming nothing under no naming heading (a formula: (損害額−免責金額)×90%)
+        # states the figure of the coverage the line before opened with (費用損害は、次の算式で…)
+        ctx = replace(ctx, heading_ids=previous_lead)
     for sentence in split_sentences(plain(unit.norm)):
         found.extend(
             sentence_to_found(sentence, ctx, cues, unit.page, unit.text, columns, rider_ids=rider_ids)
@@ -729,7 +737,10 @@ def text_units_to_found(
             # a field label above its figure, or a cue broken over the line end (支払限 / 度額 500万円)
             found.extend(field_to_found(previous, ctx, cues))
         else:
-            found.extend(text_unit_to_found(ctx, cues, columns, rider_ids))
+            lead = (
+                tuple(taxonomy.leading_ids(strip_label_marks(plain(previous.unit.norm)))) if previous else ()
+            )
+            found.extend(text_unit_to_found(ctx, cues, columns, rider_ids, lead))
         previous = ctx
     return found
 

@@ -197,6 +197,25 @@ def test_heading_gives_coverage_when_sentence_names_none() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a formula on the line after the sentence naming its coverage: the ratio is that coverage's
+        ("費用損害は、次の算式で計算した額をお支払いします。\n(損害額−免責金額)×90%", [("expense", 0.9)]),
+        # a line naming its own coverage keeps it, whatever the line before opened with
+        (
+            "費用損害は、次の算式で計算した額をお支払いします。\n見舞金の支払割合90%",
+            [("expense.condolence", 0.9)],
+        ),
+    ],
+)
+def test_formula_line_takes_the_coverage_of_the_line_before(
+    text: str, expected: list[tuple[str, float]]
+) -> None:
+    rows = document_to_limits(doc_from_text(text), "t")
+    assert [(r.coverage_id, r.ratio) for r in rows if r.limit_type == "payout_ratio"] == expected
+
+
 def test_rider_applies_after_set_cue() -> None:
     # the figure after この特約をセットすることで applies under the rider whose block it is in
     doc = doc_from_text(
