@@ -41,20 +41,21 @@ from extractors.blocks import (
     starts_with_inline_mark,
     strip_label_marks,
 )
-from extractors.coverages import (
+from extractors.coverages import document_to_coverages
+from extractors.document import Document, Table, nfkc
+from extractors.layout import TableView, declared_header_rows, note_free, table_to_view
+from extractors.records import Attribution, CoverageRecord, LimitRecord
+from extractors.sections import (
     UnitContext,
-    context_to_items,
     document_to_contexts,
     has_any,
     is_field_label,
     load_cues,
     plain,
     rider_names,
+    split_sentences,
     straddles,
 )
-from extractors.document import Document, Table, nfkc
-from extractors.layout import TableView, declared_header_rows, note_free, table_to_view
-from extractors.records import Attribution, LimitRecord
 from extractors.taxonomy import TaxonomyMatch
 
 LIMITS_PATH = Path(__file__).parent / "data" / "limits.yaml"
@@ -668,16 +669,15 @@ def text_header_kind(line: str, cues: LimitCues) -> str | None:
     return _type_cue(fields[-1], cues)
 
 
-def _sentences(norm: str) -> list[str]:
-    """Given NFKC text, return its sentences."""
-    return [s for s in re.split(r"(?<=[。!?！？])|\n", norm) if s.strip()]
-
-
 def text_unit_to_found(
-    ctx: UnitContext, cues: LimitCues, columns: TextColumns | None = None, rider_ids: tuple[str, ...] = ()
+    ctx: UnitContext,
+    cues: LimitCues,
+    columns: TextColumns | None = None,
+    rider_ids: tuple[str, ...] = (),
+    previous_lead: tuple[str, ...] = (),
 ) -> list[Found]:
-    """Given a paragraph unit in its context (and the text table under way, and the coverage ids
-    of the brochure's riders), return the limits its sentences state."""
+    """Given a paragraph unit in its context (and the text table under way, the coverage ids of
+    the brochure's riders and those the unit before opened with), return the limits it states."""
     unit = ctx.unit
     found: list[Found] = []
     # a paragraph that opens with an item's name (- 〈再発防止費用補償特約〉 …。支払限度額 500万円)
@@ -685,7 +685,11 @@ def text_unit_to_found(
     lead = tuple(taxonomy.leading_ids(plain(unit.norm)))
     if lead:
         ctx = replace(ctx, heading_ids=lead)
-    for sentence in _sentences(plain(unit.norm)):
+    elif previous_lead and not ctx.heading_ids and not taxonomy.match_all(plain(unit.norm), weak=False):
+        # a line naming nothing under no naming heading (a formula: (損害額−免責金額)×90%)
+        # states the figure of the coverage the line before opened with (費用損害は、次の算式で…)
+        ctx = replace(ctx, heading_ids=previous_lead)
+    for sentence in split_sentences(plain(unit.norm)):
         found.extend(
             sentence_to_found(sentence, ctx, cues, unit.page, unit.text, columns, rider_ids=rider_ids)
         )
@@ -733,7 +737,10 @@ def text_units_to_found(
             # a field label above its figure, or a cue broken over the line end (支払限 / 度額 500万円)
             found.extend(field_to_found(previous, ctx, cues))
         else:
-            found.extend(text_unit_to_found(ctx, cues, columns, rider_ids))
+            lead = (
+                tuple(taxonomy.leading_ids(strip_label_marks(plain(previous.unit.norm)))) if previous else ()
+            )
+            found.extend(text_unit_to_found(ctx, cues, columns, rider_ids, lead))
         previous = ctx
     return found
 
@@ -1167,19 +1174,18 @@ def table_caption(contexts: list[UnitContext], index: int) -> Caption:
     return Caption(unit=unit, kind=kind, plan=any(has_any(line, cues.plan) for line in before))
 
 
-def contexts_to_rider_ids(contexts: list[UnitContext]) -> tuple[str, ...]:
-    """Given units in their scope, return the coverage ids of the riders the brochure offers: items
-    read in a rider's block, or labelled with a rider's name (情報漏えい見舞費用補償特約)."""
-    ids: dict[str, None] = {}
-    for ctx in contexts:
-        for item in context_to_items(ctx):
-            if item.coverage_id is not None and (item.rider is not None or rider_names(item.label)):
-                ids[item.coverage_id] = None
-    return tuple(ids)
+def coverages_to_rider_ids(coverages: Iterable[CoverageRecord]) -> tuple[str, ...]:
+    """Given a document's coverage records, return the ids of the riders it offers: items read in
+    a rider's block, or labelled with a rider's name (情報漏えい見舞費用補償特約)."""
+    ids = (r.coverage_id for r in coverages if r.coverage_id and (r.rider or rider_names(r.coverage_label)))
+    return tuple(dict.fromkeys(ids))
 
 
-def contexts_to_limits(contexts: list[UnitContext], doc_id: str) -> list[LimitRecord]:
-    """Given units in their scope, return the LimitRecords they state (tables first, then text)."""
+def contexts_to_limits(
+    contexts: list[UnitContext], doc_id: str, rider_ids: tuple[str, ...] = ()
+) -> list[LimitRecord]:
+    """Given units in their scope (and the brochure's rider ids), return the LimitRecords they
+    state (tables first, then text)."""
     cues = load_limit_cues()
     kept = [ctx for ctx in contexts if not _is_skipped(ctx, cues)]
     tables = [
@@ -1188,12 +1194,11 @@ def contexts_to_limits(contexts: list[UnitContext], doc_id: str) -> list[LimitRe
         if ctx.unit.is_table and not _is_skipped(ctx, cues)
         for f in table_to_found(ctx, cues, table_caption(contexts, index))
     ]
-    texts = text_units_to_found(
-        [ctx for ctx in kept if not ctx.unit.is_table], cues, contexts_to_rider_ids(contexts)
-    )
+    texts = text_units_to_found([ctx for ctx in kept if not ctx.unit.is_table], cues, rider_ids)
     return _dedupe([*tables, *texts], doc_id)
 
 
 def document_to_limits(document: Document, doc_id: str) -> list[LimitRecord]:
     """Given a Document, return one LimitRecord per limit, deductible, ratio or time window it states."""
-    return contexts_to_limits(document_to_contexts(document), doc_id)
+    rider_ids = coverages_to_rider_ids(document_to_coverages(document, doc_id))
+    return contexts_to_limits(document_to_contexts(document), doc_id, rider_ids)

@@ -9,22 +9,20 @@ import pytest
 
 from extractors import readers
 from extractors.blocks import document_to_units
-from extractors.coverages import (
+from extractors.coverages import document_to_coverages, list_items, offered_clauses
+from extractors.document import CELL_SEPARATOR, Cell, Document, Line, Page, Table
+from extractors.records import CoverageRecord
+from extractors.sections import (
     document_to_contexts,
-    document_to_coverages,
     is_description,
     is_field_label,
     is_figure_only,
     is_rider_line,
     is_wrapped_line,
-    list_items,
-    offered_clauses,
     rider_names,
     straddles,
     units_to_contexts,
 )
-from extractors.document import CELL_SEPARATOR, Cell, Document, Line, Page, Table
-from extractors.records import CoverageRecord
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "tests" / "fixtures" / "seeds"

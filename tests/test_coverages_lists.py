@@ -12,9 +12,9 @@ from extractors.coverages import (
     document_to_coverages,
     labelled_list,
     unit_pieces,
-    units_to_contexts,
 )
 from extractors.document import Line
+from extractors.sections import units_to_contexts
 from tests.test_coverages import doc_from_text, ids_of
 
 

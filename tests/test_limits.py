@@ -9,7 +9,6 @@ import pytest
 
 from extractors import readers
 from extractors.blocks import Unit
-from extractors.coverages import UnitContext
 from extractors.document import CELL_SEPARATOR, Cell, Document, Line, Page, Table
 from extractors.limits import (
     column_header,
@@ -25,6 +24,7 @@ from extractors.limits import (
     topic_section,
 )
 from extractors.records import LimitRecord
+from extractors.sections import UnitContext
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "tests" / "fixtures" / "seeds"
@@ -195,6 +195,25 @@ def test_heading_gives_coverage_when_sentence_names_none() -> None:
         "time_window_days",
         180,
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a formula on the line after the sentence naming its coverage: the ratio is that coverage's
+        ("費用損害は、次の算式で計算した額をお支払いします。\n(損害額−免責金額)×90%", [("expense", 0.9)]),
+        # a line naming its own coverage keeps it, whatever the line before opened with
+        (
+            "費用損害は、次の算式で計算した額をお支払いします。\n見舞金の支払割合90%",
+            [("expense.condolence", 0.9)],
+        ),
+    ],
+)
+def test_formula_line_takes_the_coverage_of_the_line_before(
+    text: str, expected: list[tuple[str, float]]
+) -> None:
+    rows = document_to_limits(doc_from_text(text), "t")
+    assert [(r.coverage_id, r.ratio) for r in rows if r.limit_type == "payout_ratio"] == expected
 
 
 def test_rider_applies_after_set_cue() -> None:

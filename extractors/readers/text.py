@@ -4,6 +4,8 @@ Lines are kept verbatim (stripped), one per non-empty source line, because evide
 found in the document text. Three structures are recognised:
 
 - markdown pipe tables (a row, a `---|---` separator, more rows) → a Table;
+- space-aligned tables (a header of 3+ figure-free fields, then rows whose fields start under
+  the header's, a label wrapped onto lines of its own) → a Table of the header's columns;
 - tab-separated rows (2+ consecutive lines with tabs, or one line with 2+ tabs) → a Table;
 - HTML fragments pasted into the text (`<h2>…</h2> <p>…</p> <table>…`) → rendered with the
   HTML reader's machinery: their blocks become lines and their <table>s become Tables.
@@ -14,6 +16,7 @@ Table rows appear in `lines` as their non-empty cells joined by CELL_SEPARATOR.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -108,6 +111,55 @@ def _tab_table_end(lines: list[str], start: int) -> int:
     return start
 
 
+#: a field of a space-aligned line: words apart by single spaces (a wider gap ends the field)
+_ALIGNED_FIELD = re.compile(r"\S+(?:[ \u3000]\S+)*")
+#: a ruling line inside a space-aligned table (─, ━, ―, -)
+_RULE = re.compile(r"^[\s\u2500-\u257f\u2014\u2015=-]+$")
+#: how far (in display columns) a row's field may start from its column header's start
+ALIGN_TOLERANCE = 2
+
+
+def aligned_fields(line: str) -> list[tuple[int, str]]:
+    """Given a source line, return its fields with the display column each starts at (a
+    full-width character counts two, as a brochure aligned in a monospace font does)."""
+    width = [2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line]
+    return [(sum(width[: m.start()]), m.group(0)) for m in _ALIGNED_FIELD.finditer(line)]
+
+
+def _column_of(at: int, starts: list[int]) -> int | None:
+    """Given a field's display column and the header fields' starts, return its column, or None."""
+    col = min(range(len(starts)), key=lambda c: abs(starts[c] - at))
+    return col if abs(starts[col] - at) <= ALIGN_TOLERANCE else None
+
+
+def aligned_rows(lines: list[str], start: int) -> tuple[int, list[tuple[str, ...]]]:
+    """Given source lines and an index, return the end and rows (header first) of the space-aligned
+    table starting there, or (start, []): a header names 3+ columns without a figure; each row's
+    fields start under header fields; a lone field left of the second column continues the label."""
+    header = aligned_fields(lines[start])
+    if len(header) < 3 or re.search(r"[\d０-９|\t]", lines[start]):
+        return start, []
+    starts = [at for at, _ in header]
+    rows: list[list[str]] = [[text for _, text in header]]
+    end = start + 1
+    while end < len(lines) and lines[end].strip():
+        fields = aligned_fields(lines[end])
+        cols = [_column_of(at, starts) for at, _ in fields]
+        if _RULE.match(lines[end]):
+            pass
+        elif len(fields) >= 2 and None not in cols:
+            row = [""] * len(starts)
+            for col, (_, text) in zip(cols, fields, strict=True):
+                row[col or 0] = f"{row[col or 0]} {text}".strip()
+            rows.append(row)
+        elif len(fields) == 1 and len(rows) > 1 and fields[0][0] < starts[1]:
+            rows[-1][0] += fields[0][1]
+        else:
+            break
+        end += 1
+    return (end, [tuple(row) for row in rows]) if len(rows) >= 3 else (start, [])
+
+
 def _fragment_block(line: str) -> _Block:
     """Given a line with HTML markup (possibly tab-separated parts), return its rendered block."""
     lines: list[str] = []
@@ -130,6 +182,11 @@ def text_to_blocks(text: str) -> list[_Block]:
             end = _pipe_table_end(lines, index)
             rows = [pipe_cells(line)] + [pipe_cells(row) for row in lines[index + 2 : end]]
             blocks.append(_table_block(rows, header_rows=1))
+            index = end
+            continue
+        end, aligned = aligned_rows(lines, index)
+        if aligned:
+            blocks.append(_table_block(aligned, header_rows=1))
             index = end
             continue
         end = _tab_table_end(lines, index)
