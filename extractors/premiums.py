@@ -272,6 +272,8 @@ class Grid:
     last_line_index: int | None  # the grid's last line (its notes follow)
     caption: tuple[str, ...]  # the lines printed above it, nearest last
     unit: str | None  # the unit its bare figures are in (単位：円 in a caption, corner or header)
+    #: the lines above it on its page (a PDF's page title is often the only 保険料例 over a grid)
+    page_heading: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -407,6 +409,8 @@ def _contexts(
         yield "column_header", other, cells.get(other, "")
     for line in reversed(grid.caption):
         yield "caption", None, line
+    for line in reversed(grid.page_heading[: max(0, len(grid.page_heading) - len(grid.caption))]):
+        yield "caption", None, line  # farther up the page: its title (年間保険料例) names the period
 
 
 def _industry(text: str, source: Source, slot: Slot | None, grid: Grid) -> str | None:
@@ -415,10 +419,22 @@ def _industry(text: str, source: Source, slot: Slot | None, grid: Grid) -> str |
     if slot is None:
         return band_industry(text)
     if is_industry_label(text):
-        return printed_label(text)
+        return without_case(printed_label(text))
     if _is_row_label(text) and in_industry_line(grid, slot, source == "row_header"):
-        return printed_label(text)
+        return without_case(printed_label(text))
     return band_industry(text)  # a row's label naming its case (年間保険料（製造業・売上高10億円の場合）)
+
+
+_BRACKETED = re.compile(r"\s*[（(][^（()）]*[)）]\s*$")
+
+
+def without_case(label: str) -> str:
+    """Given an industry label, return it without a bracket stating its case's figures
+    (卸売業（売上高3億円） → 卸売業): the revenue is the quote's, not the industry's name."""
+    bracket = _BRACKETED.search(label)
+    if bracket and bracket.start() > 0 and find_amounts(bracket.group()):
+        return label[: bracket.start()]
+    return label
 
 
 def in_industry_line(grid: Grid, slot: Slot, row_header: bool) -> bool:
@@ -528,7 +544,8 @@ def grid_to_quotes(grid: Grid) -> list[Quote]:
     A column converting another (月額換算, 参考) quotes nothing of its own beside it.
     """
     cues = load_cues()
-    if not any(contains_any(text, cues.premium) for text in (*grid.caption, *_origins(grid.view).values())):
+    heads = (*grid.page_heading, *grid.caption, *_origins(grid.view).values())
+    if not any(contains_any(text, cues.premium) for text in heads):
         return []
     figures = grid_figures(grid)
     found: list[tuple[Quote, bool]] = []
@@ -568,6 +585,8 @@ def _header_rows(table: Table) -> int:
 def table_to_grid(lines: list[Line], table: Table, tables: list[Table]) -> Grid:
     """Given the document's lines, a table and all tables, return the table as a grid with its caption."""
     caption = tuple(line.text for line in table_caption(lines, table, tables, CAPTION_LINES))
+    # on a page with geometry, every line above the table on its page heads it too
+    above = table_caption(lines, table, tables, len(lines)) if table.bbox is not None else []
     anchor = table_anchor(lines, table)
     view = table_to_view(table, _header_rows(table))
     return Grid(
@@ -577,6 +596,7 @@ def table_to_grid(lines: list[Line], table: Table, tables: list[Table]) -> Grid:
         line_index=(anchor,) * len(table.rows),
         last_line_index=anchor + len(table.rows) - 1 if anchor is not None else None,
         caption=caption,
+        page_heading=tuple(line.text for line in above),
         # a table of bare figures with no unit anywhere near it quotes yen (the document default)
         unit=_grid_unit([*reversed(caption), *(cell.text for row in table.rows for cell in row)]) or "円",
     )

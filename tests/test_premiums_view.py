@@ -4,8 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from extractors.document import Cell, Document, Line, Page, Table
-from extractors.premiums import axis_name, document_to_premiums, line_cells, name_kind, text_revenue
+from extractors.document import BBox, Cell, Document, Line, Page, Table
+from extractors.premiums import (
+    axis_name,
+    document_to_premiums,
+    line_cells,
+    name_kind,
+    text_revenue,
+    without_case,
+)
 
 
 def cells(*rows: tuple[str | Cell, ...]) -> Table:
@@ -169,3 +176,51 @@ def test_a_table_without_a_premium_cue_quotes_nothing() -> None:
     # a cost table of the same shape as a matrix is no premium grid
     grid = cells(("業種＼売上高", "1億円", "5億円"), ("製造業", "52,000円", "98,000円"))
     assert quotes(document("損害額の例", grid)) == set()
+
+
+@pytest.mark.parametrize(
+    ("label", "expected"),
+    [
+        (
+            "卸売業（売上高3億円）",
+            "卸売業",
+        ),  # a bracket stating the case's revenue is not the industry's name
+        ("飲食店(売上高1億円)", "飲食店"),  # half-width brackets alike
+        (
+            "医療・福祉（病院を除く）",
+            "医療・福祉（病院を除く）",
+        ),  # a bracket without figures is part of the name
+        ("（売上高3億円）", "（売上高3億円）"),  # nothing left outside the bracket: kept as printed
+    ],
+)
+def test_without_case(label: str, expected: str) -> None:
+    assert without_case(label) == expected
+
+
+def _pdf_page(title: str, caption: str) -> Document:
+    """Given a page title and the line right above a grid, return a one-page PDF-like Document
+    (lines and the table with positions) holding a revenues-down, industries-across grid."""
+    box = BBox(0, 100, 500, 150)
+    table = Table(
+        1,
+        (
+            (Cell("売上高＼業種"), Cell("製造業"), Cell("小売業")),
+            (Cell("1億円"), Cell("52"), Cell("63")),
+        ),
+        bbox=box,
+    )
+    texts = [(title, 10), ("保険期間1年", 30), ("補償内容は裏面のとおり", 50), (caption, 80)]
+    lines = [Line(t, 1, BBox(0, top, 500, top + 10)) for t, top in texts]
+    lines += [
+        Line(" ".join(c.text for c in row), 1, BBox(0, 100 + 20 * i, 500, 115 + 20 * i))
+        for i, row in enumerate(table.rows)
+    ]
+    return Document("synthetic.pdf", "pdf", (Page(1, tuple(lines), (table,), width=600, height=800),))
+
+
+def test_a_page_title_far_above_a_grid_heads_it() -> None:
+    # the premium cue is four lines up, in the page's title; the unit is in the line above the grid
+    found = quotes(_pdf_page("サイバー保険 年間保険料例", "（単位：千円）"))
+    assert found == {("製造業", 100_000_000, 52_000, "annual"), ("小売業", 100_000_000, 63_000, "annual")}
+    # without a premium cue anywhere above it, the same grid quotes nothing
+    assert quotes(_pdf_page("サイバー保険 補償の概要", "（単位：千円）")) == set()
