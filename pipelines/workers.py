@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
+import re
 import resource
 import signal
 import tempfile
@@ -28,6 +29,7 @@ from pathlib import Path
 from extractors.records import IngestErrorRecord
 from pipelines.brochures import Result, UnexpectedError, brochure_to_result, partition_key_to_source_file
 
+_ALLOCATION_FAILED = re.compile(r"unable to allocate|cannot allocate memory|MemoryError", re.IGNORECASE)
 #: how often a waiting run looks at the clock when no worker has finished (seconds)
 _POLL = 0.2
 MIB = 1024 * 1024
@@ -156,6 +158,10 @@ def _work(connection: Connection, raw_dir: Path, key: str, budget: Budget) -> No
     try:
         result = brochure_to_result(raw_dir, key)
     except MemoryError:
+        result = _over_memory(key, budget)
+    if isinstance(result, IngestErrorRecord) and _ALLOCATION_FAILED.search(result.error):
+        # a library that caught its own failed allocation (zlib's "Unable to allocate output
+        # buffer" inside pdfminer) reports a damaged file; under the cap, it is the budget
         result = _over_memory(key, budget)
     try:
         connection.send(result)

@@ -4,6 +4,7 @@ import multiprocessing
 import os
 import signal
 import time
+import zlib
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,11 @@ SEED = sorted(SEEDS.glob("*.txt"))[0]
 
 def _cycle_pdf() -> bytes:
     """Given nothing, return a tiny PDF whose page tree is a reference cycle (pdfminer loops on it)."""
-    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"3 0 R", b"2 0 R"]
+    return _pdf([b"<< /Type /Catalog /Pages 2 0 R >>", b"3 0 R", b"2 0 R"])
+
+
+def _pdf(objects: list[bytes]) -> bytes:
+    """Given the bodies of objects 1…n (1 the catalog), return a PDF file holding them with its xref."""
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
     for number, body in enumerate(objects, 1):
@@ -29,6 +34,21 @@ def _cycle_pdf() -> bytes:
     out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
     out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
     return bytes(out)
+
+
+def _bomb_pdf(megabytes: int = 1024) -> bytes:
+    """Given a size, return a one-page PDF whose content stream inflates to that many MiB (1 MB on disk)."""
+    squeeze = zlib.compressobj(9)
+    chunk = b" " * (1 << 20)
+    stream = b"".join(squeeze.compress(chunk) for _ in range(megabytes)) + squeeze.flush()
+    return _pdf(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
+            b"<< /Length %d /Filter /FlateDecode >>\nstream\n%s\nendstream" % (len(stream), stream),
+        ]
+    )
 
 
 @pytest.fixture
@@ -55,6 +75,15 @@ def test_a_pdf_whose_references_loop_is_stopped_at_the_time_budget(raw: Path) ->
     assert isinstance(error, IngestErrorRecord) and error.stage == "read"
     assert "time budget of 5 s" in error.error and "seconds_per_brochure" in error.error
     # the good brochure beside it is read whole
+    assert isinstance(reads["good.txt"].result, Extraction)
+
+
+def test_a_compressed_stream_bomb_is_stopped_at_the_memory_budget(raw: Path) -> None:
+    # 1 MB on disk, 1 GiB inflated: read without a cap it takes over a gigabyte
+    (raw / "bomb.pdf").write_bytes(_bomb_pdf())
+    reads = _read_all(raw, Budget(memory_mib=384))
+    error = reads["bomb.pdf"].result
+    assert isinstance(error, IngestErrorRecord) and "memory budget of 384 MiB" in error.error
     assert isinstance(reads["good.txt"].result, Extraction)
 
 
