@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import signal
 import sys
 import tempfile
 import time
@@ -38,6 +39,9 @@ if TYPE_CHECKING:
     import dagster as dg
 
 EXIT_OK, EXIT_RUN_BROKE, EXIT_USAGE = 0, 1, 2
+#: stopped by SIGTERM or Ctrl-C (128 + SIGINT, as shells report it)
+EXIT_STOPPED = 130
+_STOPPED_MESSAGE = "brochures: stopped; brochures not yet published keep their last version"
 
 
 #: {table: {partition file stem: rows}}: the whole warehouse, one frame per file
@@ -150,6 +154,13 @@ def check_lines(result: dg.ExecuteInProcessResult) -> list[str]:
     return [*lines, f"checks: {passed} passed, {len(evaluations) - passed} failed"]
 
 
+def _was_interrupted(result: dg.ExecuteInProcessResult) -> bool:
+    """Given a failed in-process run, return whether SIGTERM or Ctrl-C stopped it (Dagster turns
+    both into DagsterExecutionInterruptedError while a step runs)."""
+    errors = (getattr(e.event_specific_data, "error", None) for e in result.all_events if e.is_step_failure)
+    return any(error is not None and error.cls_name == "DagsterExecutionInterruptedError" for error in errors)
+
+
 def _run_failure(result: dg.ExecuteInProcessResult) -> str:
     """Given a failed in-process run, return what broke, for a person."""
     messages = []
@@ -204,6 +215,9 @@ def ingest(raw: Path, warehouse_location: str, *, verbose: bool, out: TextIO, er
                 run_config=_quiet_run_config(verbose, PROGRESS_LOGGER),
                 raise_on_error=False,
             )
+            if not result.success and _was_interrupted(result):
+                print(_STOPPED_MESSAGE, file=err)
+                return EXIT_STOPPED
             if not result.success:
                 print(f"brochures: the ingest run broke\n{_run_failure(result)}", file=err)
                 return EXIT_RUN_BROKE
@@ -265,6 +279,11 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    """Given SIGTERM, stop the run as Ctrl-C does: its workers are killed, nothing is half-written."""
+    raise KeyboardInterrupt(signal.Signals(signum).name)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Given command-line arguments (default: sys.argv), run the command; return the exit code."""
     try:
@@ -276,7 +295,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         warnings.filterwarnings("ignore", module=r"dagster(\.|$)")
         warnings.filterwarnings("ignore", message=r".*is currently in (beta|preview)")
     if args.command == "ingest":
-        return ingest(args.raw_dir, args.warehouse, verbose=args.verbose, out=sys.stdout, err=sys.stderr)
+        previous = signal.signal(signal.SIGTERM, _interrupt)
+        try:
+            return ingest(args.raw_dir, args.warehouse, verbose=args.verbose, out=sys.stdout, err=sys.stderr)
+        except KeyboardInterrupt:
+            print(_STOPPED_MESSAGE, file=sys.stderr)
+            return EXIT_STOPPED
+        finally:
+            signal.signal(signal.SIGTERM, previous)
     return summary(args.warehouse, out=sys.stdout, err=sys.stderr)
 
 

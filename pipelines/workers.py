@@ -12,6 +12,8 @@ milliseconds, and sees the parent's configuration); where fork is missing, spawn
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import multiprocessing as mp
 import os
 import re
@@ -30,6 +32,7 @@ from extractors.records import IngestErrorRecord
 from pipelines.brochures import Result, UnexpectedError, brochure_to_result, partition_key_to_source_file
 
 _ALLOCATION_FAILED = re.compile(r"unable to allocate|cannot allocate memory|MemoryError", re.IGNORECASE)
+_PR_SET_PDEATHSIG = 1  # prctl(2)
 #: how often a waiting run looks at the clock when no worker has finished (seconds)
 _POLL = 0.2
 MIB = 1024 * 1024
@@ -149,8 +152,22 @@ def _died(key: str, exitcode: int | None) -> IngestErrorRecord:
     )
 
 
+def _die_with_parent() -> None:
+    """Given nothing, have the kernel kill this process when the run that started it dies (Linux).
+
+    A run killed with SIGKILL cannot stop its workers itself; without this, a worker stuck in a
+    looping PDF would go on alone. Elsewhere a worker still ends at its next send to the run.
+    """
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        return
+
+
 def _work(connection: Connection, raw_dir: Path, key: str, budget: Budget) -> None:
     """Given the pipe to the run, a brochure and its budget, read it and send back what it gave."""
+    _die_with_parent()
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the run stops its workers with SIGTERM or SIGKILL
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the run's to handle, not each worker's
     _limit_memory(budget.memory_mib)

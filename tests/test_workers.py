@@ -3,6 +3,8 @@
 import multiprocessing
 import os
 import signal
+import subprocess
+import sys
 import time
 import zlib
 from pathlib import Path
@@ -169,3 +171,39 @@ def test_an_exception_in_the_run_kills_the_workers_left(raw: Path, monkeypatch: 
     # the run stops at once, not at the 60 s budget, and leaves no worker behind
     assert time.monotonic() - started < 5
     assert not multiprocessing.active_children()
+
+
+def _children(pid: int) -> list[int]:
+    """Given a process id, return its child processes' ids (Linux /proc)."""
+    found = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            fields = dict(line.split(":\t", 1) for line in status.read_text().splitlines() if ":\t" in line)
+        except OSError:
+            continue
+        if fields.get("PPid", "").strip() == str(pid):
+            found.append(int(status.parent.name))
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads child processes from /proc (Linux)")
+def test_sigterm_stops_an_ingest_promptly_and_leaves_no_worker(raw: Path, tmp_path: Path) -> None:
+    (raw / "cycle.pdf").write_bytes(_cycle_pdf())  # a worker that would loop for the whole 120 s budget
+    env = {**os.environ, "DAGSTER_DISABLE_TELEMETRY": "1"}
+    command = [sys.executable, "-m", "pipelines.cli", "ingest", str(raw), "--warehouse", str(tmp_path / "wh")]
+    run = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 90
+        while not (workers := _children(run.pid)) and time.monotonic() < deadline and run.poll() is None:
+            time.sleep(0.2)
+        assert workers, "no worker was started"
+        time.sleep(1)
+        stopped_at = time.monotonic()
+        run.send_signal(signal.SIGTERM)
+        _, err = run.communicate(timeout=30)
+        assert time.monotonic() - stopped_at < 5
+    finally:
+        run.kill()
+    assert run.returncode == 130 and "stopped" in err, err
+    time.sleep(0.5)
+    assert not [pid for pid in workers if Path(f"/proc/{pid}").exists()]
