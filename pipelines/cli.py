@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
+import shutil
 import signal
 import sys
 import tempfile
@@ -32,7 +34,7 @@ from extractors.readers import SUPPORTED_SUFFIXES
 from extractors.records import IngestErrorRecord
 from pipelines.brochures import list_brochures, list_unsupported, partition_key_to_source_file
 from pipelines.publish import Outcome, outcome_line
-from pipelines.storage import Warehouse, location_to_upath, partition_file_stem
+from pipelines.storage import Warehouse, is_alive, location_to_upath, partition_file_stem
 from schemas.models import TABLES
 
 if TYPE_CHECKING:
@@ -154,6 +156,20 @@ def check_lines(result: dg.ExecuteInProcessResult) -> list[str]:
     return [*lines, f"checks: {passed} passed, {len(evaluations) - passed} failed"]
 
 
+_HOME_PREFIX = "brochures-dagster-"
+
+
+def sweep_orphan_homes(folder: Path) -> list[Path]:
+    """Given the temporary folder, delete the Dagster homes of ingest runs that were killed; return them."""
+    removed = []
+    for home in folder.glob(f"{_HOME_PREFIX}*-*"):
+        pid = home.name.removeprefix(_HOME_PREFIX).split("-", 1)[0]
+        if pid.isdigit() and not is_alive(int(pid)) and home.is_dir():
+            shutil.rmtree(home, ignore_errors=True)
+            removed.append(home)
+    return removed
+
+
 def _was_interrupted(result: dg.ExecuteInProcessResult) -> bool:
     """Given a failed in-process run, return whether SIGTERM or Ctrl-C stopped it (Dagster turns
     both into DagsterExecutionInterruptedError while a step runs)."""
@@ -205,7 +221,8 @@ def ingest(raw: Path, warehouse_location: str, *, verbose: bool, out: TextIO, er
     defs = build_defs(raw_dir=str(raw.resolve()), warehouse=str(warehouse.base))
     config = _quiet_run_config(verbose)
     checks: list[str] = []
-    with tempfile.TemporaryDirectory(prefix="brochures-dagster-") as home:
+    sweep_orphan_homes(Path(tempfile.gettempdir()))
+    with tempfile.TemporaryDirectory(prefix=f"{_HOME_PREFIX}{os.getpid()}-") as home:
         instance = dg.DagsterInstance.ephemeral(tempdir=home)
         instance.add_dynamic_partitions(PARTITIONS, keys)
         if keys:

@@ -61,6 +61,7 @@ class ParquetIOManager(dg.ConfigurableIOManager):
                 missing, extra = set(keys) - set(frames), set(frames) - set(keys)
                 raise ValueError(f"{table}: output lacks partitions {missing} and holds unrequested {extra}")
         warehouse = self.warehouse()
+        swept = warehouse.sweep([table])  # what a run killed while writing this table left behind
         written = kept = 0
         for key in keys:
             if key is not None and key in keep:
@@ -76,6 +77,7 @@ class ParquetIOManager(dg.ConfigurableIOManager):
                 "path": dg.MetadataValue.path(str(warehouse.table_dir(table))),
                 "files_written": written,
                 "partitions_kept_as_published": kept,
+                "orphan_temporary_files_removed": len(swept),
             }
         )
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import uuid
 from collections.abc import Callable, Collection, Iterable
 from contextlib import suppress
@@ -74,7 +75,8 @@ def write_atomically(path: UPath, write: Callable[[BinaryIO], None]) -> None:
             write(f)
         return
     target = Path(path.path)
-    temporary = target.with_name(f".{target.name}.{uuid.uuid4().hex}.tmp")
+    # the writer's pid in the name lets a later run tell an orphan from a file being written
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.{uuid.uuid4().hex}.tmp")
     try:
         with open(temporary, "xb") as f:
             write(f)
@@ -85,6 +87,33 @@ def write_atomically(path: UPath, write: Callable[[BinaryIO], None]) -> None:
         with suppress(FileNotFoundError):
             os.unlink(temporary)
         raise
+
+
+#: a temporary file of write_atomically: `.<name>.<pid>.<hex>.tmp` (older versions: no pid)
+_TEMPORARY = re.compile(r"^\..+?\.(?:(?P<pid>\d+)\.)?[0-9a-f]{32}\.tmp$")
+
+
+def is_alive(pid: int) -> bool:
+    """Given a process id, return whether that process still runs on this machine."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: alive
+        return True
+    return True
+
+
+def orphan_temporaries(folder: Path) -> list[Path]:
+    """Given a folder, return the temporary files in it whose writer is gone (killed mid-write)."""
+    if not folder.is_dir():
+        return []
+    found = []
+    for path in folder.iterdir():
+        match = _TEMPORARY.match(path.name)
+        if match and not (match.group("pid") and is_alive(int(match.group("pid")))):
+            found.append(path)
+    return sorted(found)
 
 
 class PartitionedFiles:
@@ -113,6 +142,18 @@ class PartitionedFiles:
             return []
         found = [p for p in folder.iterdir() if p.name.endswith(self.suffix) and not p.name.startswith(".")]
         return sorted(found, key=lambda p: p.name)
+
+    def sweep(self, tables: Iterable[str]) -> list[Path]:
+        """Given tables, delete the temporary files that killed writers left in their folders; return them."""
+        if not is_local(self.base):
+            return []
+        removed = []
+        for table in tables:
+            for path in orphan_temporaries(Path(self.table_dir(table).path)):
+                with suppress(FileNotFoundError):
+                    path.unlink()
+                    removed.append(path)
+        return removed
 
     def prune(self, tables: Iterable[str], keep: Collection[str]) -> list[UPath]:
         """Given tables and the partition keys to keep, delete every other partition's file; return them."""

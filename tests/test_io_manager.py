@@ -1,6 +1,9 @@
 """The UPath warehouse storage and the Parquet IO manager."""
 
 import datetime as dt
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import dagster as dg
@@ -9,6 +12,7 @@ import polars as pl
 import pytest
 from upath import UPath
 
+from pipelines import cli
 from pipelines.io_managers import ParquetIOManager, PartitionFrames
 from pipelines.storage import Warehouse, partition_file_stem, write_atomically
 
@@ -179,3 +183,35 @@ def test_the_io_manager_writes_partitions_of_one_run_and_loads_them(tmp_path: Pa
     single = dg.materialize([one_partition], partition_key=KEYS[2], resources=resources, instance=instance)
     assert single.success
     assert Warehouse(UPath(tmp_path / "wh")).read("one_partition", KEYS[2]).height == 2
+
+
+def _dead_pid() -> int:
+    """Given nothing, return the id of a process that has ended."""
+    ended = subprocess.Popen([sys.executable, "-c", "pass"])
+    ended.wait()
+    return ended.pid
+
+
+def test_a_run_sweeps_the_temporary_files_killed_writers_left(tmp_path: Path) -> None:
+    warehouse = Warehouse(UPath(tmp_path))
+    folder = tmp_path / "limits"
+    folder.mkdir()
+    hex32 = "0123456789abcdef" * 2
+    dead = folder / f".a.parquet.{_dead_pid()}.{hex32}.tmp"  # its writer was killed
+    legacy = folder / f".b.parquet.{hex32}.tmp"  # written before names held the pid
+    mine = folder / f".c.parquet.{os.getpid()}.{hex32}.tmp"  # being written right now
+    published = folder / "d.parquet"
+    for path in (dead, legacy, mine, published):
+        path.write_bytes(b"x")
+    assert sorted(warehouse.sweep(["limits", "premiums"])) == sorted([dead, legacy])
+    assert sorted(p.name for p in folder.iterdir()) == sorted([mine.name, published.name])
+
+
+def test_an_ingest_sweeps_the_dagster_homes_of_killed_runs(tmp_path: Path) -> None:
+    killed = tmp_path / f"brochures-dagster-{_dead_pid()}-abc"
+    running = tmp_path / f"brochures-dagster-{os.getpid()}-def"
+    other = tmp_path / "someone-else"
+    for folder in (killed, running, other):
+        folder.mkdir()
+    assert cli.sweep_orphan_homes(tmp_path) == [killed]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([running.name, other.name])
