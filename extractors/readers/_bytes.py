@@ -51,6 +51,8 @@ _ENCODING_ALIASES: dict[str, str] = {
     "x-euc-jp": "euc_jp",
 }
 
+#: ISO-2022-JP switches to JIS X 0208 with ESC $ B (or ESC $ @): 7-bit bytes that UTF-8 accepts too
+_ISO2022_ESCAPE = re.compile(rb"\x1b\$[B@]")
 _HTML_START = re.compile(rb"^\s*(<!doctype\s+html|<html|<head|<body|<meta|<title)", re.IGNORECASE)
 _XML_START = re.compile(rb"^\s*<\?xml", re.IGNORECASE)
 
@@ -98,10 +100,36 @@ def describe_bytes(data: bytes) -> str:
     return "plain text"
 
 
+def utf16_without_bom(data: bytes) -> str | None:
+    """Given bytes, return "utf-16-le"/"utf-16-be" when they are UTF-16 text without a BOM, else None.
+
+    Such text holds NUL bytes (every ASCII character has one), decodes strictly, and reads as
+    Japanese or plain text with hardly a control character; binary data with NULs does not.
+    """
+    sample = data[: 8192 - 8192 % 2]
+    if len(sample) < 16 or b"\x00" not in sample or any(data.startswith(magic) for magic, _ in _MAGIC):
+        return None
+    best: tuple[int, str] | None = None
+    for codec in ("utf-16-le", "utf-16-be"):
+        try:
+            text = sample.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        controls = sum(1 for ch in text if ord(ch) < 0x20 and ch not in "\t\n\r\f")
+        readable = _japanese_score(text) + sum(1 for ch in text if " " <= ch <= "~")
+        if (
+            controls <= len(text) // 100
+            and readable >= len(text) // 2
+            and (best is None or readable > best[0])
+        ):
+            best = (readable, codec)
+    return best[1] if best else None
+
+
 def looks_binary(data: bytes) -> bool:
     """Given bytes, return whether they are binary rather than text (NUL bytes or control garbage)."""
     sample = data[:8192]
-    if any(sample.startswith(bom) for bom, name in _BOMS if name == "utf-16"):
+    if any(sample.startswith(bom) for bom, name in _BOMS if name == "utf-16") or utf16_without_bom(data):
         return False
     if b"\x00" in sample:
         return True
@@ -145,16 +173,30 @@ def decode_text(data: bytes, declared: str | None = None) -> str | None:
                 return data.decode(name)
             except UnicodeDecodeError:
                 return None
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    codec = normalise_encoding_label(declared) if declared else None
-    if codec is not None:
+    shape = "iso2022_jp" if _ISO2022_ESCAPE.search(data[:65536]) else utf16_without_bom(data)
+    for codec in (shape, "utf-8"):
+        if codec is None:
+            continue
         try:
             return data.decode(codec)
         except UnicodeDecodeError:
-            pass  # a wrong declaration is common; fall through to sniffing
+            pass
+    candidates = _candidate_decodes(data)
+    codec = normalise_encoding_label(declared) if declared else None
+    if codec is not None:
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError:
+            text = None  # a wrong declaration is common; fall through to sniffing
+        # a single-byte declaration (iso-8859-1) decodes any bytes: believe it only when no
+        # Japanese encoding reads the bytes as more Japanese
+        if text is not None and not (candidates and max(candidates)[0] > _japanese_score(text)):
+            return text
+    return max(candidates)[2] if candidates else None
+
+
+def _candidate_decodes(data: bytes) -> list[tuple[int, int, str]]:
+    """Given bytes, return (Japanese score, -rank, text) per candidate encoding decoding them strictly."""
     decoded: list[tuple[int, int, str]] = []
     for rank, name in enumerate(CANDIDATE_ENCODINGS):
         try:
@@ -162,7 +204,7 @@ def decode_text(data: bytes, declared: str | None = None) -> str | None:
         except UnicodeDecodeError:
             continue
         decoded.append((_japanese_score(text), -rank, text))
-    return max(decoded)[2] if decoded else None
+    return decoded
 
 
 def bytes_to_text(
