@@ -223,3 +223,18 @@ def test_fixture_brochure_page(tmp_path: Path) -> None:
 )
 def test_superscript_note_marks_stand_apart(markup: str, line: str) -> None:
     assert html.render_markup(markup).lines == (line,)
+
+
+@pytest.mark.parametrize(
+    ("markup", "lines"),
+    [
+        # libxml2 does not know <embed> is void and nests the rest of the page inside it
+        ("<p>前<embed src=x.swf>後</p><p>次の段落</p>", ("前後", "次の段落")),
+        # a hidden void element hides nothing of what the parser nested in it
+        ("<p>前<embed style='display:none' src=x>後</p>", ("前後",)),
+        # an <object> with fallback content is still dropped (its content is the fallback)
+        ("<p>前<object data=x>代替</object>後</p>", ("前後",)),
+    ],
+)
+def test_void_elements_do_not_swallow_the_page(markup: str, lines: tuple[str, ...]) -> None:
+    assert html.render_markup(f"<html><body>{markup}</body></html>").lines == lines

@@ -26,9 +26,13 @@ from extractors.readers._bytes import bytes_to_text, read_bytes
 
 #: elements whose content is never shown as page text
 DROPPED_TAGS = frozenset(
-    {"script", "style", "noscript", "template", "svg", "math", "iframe", "nav", "object", "embed", "canvas"}
+    {"script", "style", "noscript", "template", "svg", "math", "iframe", "nav", "object", "canvas"}
     | {"select", "datalist", "head", "button"}
 )
+
+#: HTML5 void elements: libxml2 does not know all of them (<embed>) and nests what follows inside
+#: them, so their "content" is the page's and is rendered as if they were not there
+VOID_TAGS = frozenset({"embed", "source", "track", "wbr", "param", "keygen", "area", "col", "img", "input"})
 
 #: elements that start and end a line (everything else runs inline)
 BLOCK_TAGS = frozenset(
@@ -135,7 +139,7 @@ def note_reference(text: str) -> str | None:
 def _walk(element: lxml.etree._Element, sink: _Sink) -> None:
     """Given an element and a sink, render the element's content (not its tail) into the sink."""
     tag = _tag(element)
-    if tag is None or tag in DROPPED_TAGS or _is_hidden(element):
+    if tag is None or tag in DROPPED_TAGS or (tag not in VOID_TAGS and _is_hidden(element)):
         return
     if tag == "br":
         sink.flush()
