@@ -43,7 +43,7 @@ from extractors.blocks import (
 )
 from extractors.coverages import document_to_coverages
 from extractors.document import Document, Table, nfkc
-from extractors.layout import TableView, declared_header_rows, note_free, table_to_view
+from extractors.layout import NOTE_MARK, TableView, declared_header_rows, note_free, table_to_view
 from extractors.records import Attribution, CoverageRecord, LimitRecord
 from extractors.sections import (
     UnitContext,
@@ -961,14 +961,12 @@ def table_to_layout(table: Table, cues: LimitCues, caption: Caption | None = Non
 def _row_targets(
     row_label: str, header_path: tuple[str, ...], ctx: UnitContext, cues: LimitCues, row_path: tuple[str, ...]
 ) -> tuple[list[tuple[str | None, str]], bool]:
-    """Given a figure's row label, column header path (and the row's label cells left of it),
-    return the items it is for, and whether the row label only names a figure type (支払限度額 |
-    免責金額 rows of a table with coverage columns). A row label naming no coverage takes its
-    column header's, else the nearest row-group cell's (賠償責任 spanning 支払限度額 | 免責金額)."""
+    """Given a figure's row label, column header path and the row's label cells left of it, return
+    the items it is for, and whether the label only names a type (支払限度額 | 免責金額 rows); a label
+    naming no coverage takes its column header's, else its nearest row-group cell's (賠償責任)."""
     header = " ".join(header_path)
     if not row_label:
-        ids: list[str | None] = [*(header_ids(header_path) or ctx.heading_ids[:1])] or [None]
-        return [(i, "") for i in ids], False
+        return [(i, "") for i in [*(header_ids(header_path) or ctx.heading_ids[:1])] or [None]], False
     if not _is_type_label(row_label, cues):
         return label_ids(row_label, ctx, (*row_path, *header_path)), False
     named = taxonomy.distinct_ids(taxonomy.match_all(plain(header), weak=False))
@@ -1160,6 +1158,22 @@ def table_caption(contexts: list[UnitContext], index: int) -> Caption:
     return Caption(unit=unit, kind=kind, plan=any(has_any(line, cues.plan) for line in before))
 
 
+def noted_to_found(tables: list[Found], texts: list[Found]) -> list[Found]:
+    """Given the limits of tables and of text, return the text's, a note's figure that names no
+    coverage (※4 発見から180日以内…) taking the coverage of the table rows carrying its mark."""
+    marked: dict[str, dict[str, None]] = {}
+    for f in tables:
+        for mark in NOTE_MARK.findall(plain(f.evidence)):
+            if f.coverage_id and (key := re.sub(r"\D", "", mark)):
+                marked.setdefault(key, {})[f.coverage_id] = None
+    out: list[Found] = []
+    for f in texts:
+        opening = NOTE_MARK.match(plain(f.evidence).strip()) if f.coverage_id is None else None
+        ids = marked.get(re.sub(r"\D", "", opening.group()), {}) if opening else {}
+        out.extend([replace(f, coverage_id=i, attributed_by="row_header") for i in ids] or [f])
+    return out
+
+
 def coverages_to_rider_ids(coverages: Iterable[CoverageRecord]) -> tuple[str, ...]:
     """Given a document's coverage records, return the ids of the riders it offers: items read in
     a rider's block, or labelled with a rider's name (情報漏えい見舞費用補償特約)."""
@@ -1181,7 +1195,7 @@ def contexts_to_limits(
         for f in table_to_found(ctx, cues, table_caption(contexts, index))
     ]
     texts = text_units_to_found([ctx for ctx in kept if not ctx.unit.is_table], cues, rider_ids)
-    return _dedupe([*tables, *texts], doc_id)
+    return _dedupe([*tables, *noted_to_found(tables, texts)], doc_id)
 
 
 def document_to_limits(document: Document, doc_id: str) -> list[LimitRecord]:
