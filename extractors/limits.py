@@ -43,7 +43,7 @@ from extractors.blocks import (
 )
 from extractors.coverages import document_to_coverages
 from extractors.document import Document, Table, nfkc
-from extractors.layout import TableView, declared_header_rows, note_free, table_to_view
+from extractors.layout import NOTE_MARK, TableView, declared_header_rows, note_free, table_to_view
 from extractors.records import Attribution, CoverageRecord, LimitRecord
 from extractors.sections import (
     UnitContext,
@@ -399,11 +399,6 @@ def is_rider_topic(norm: str, cues: LimitCues) -> bool:
         return False
     topic = m.group(1)
     return has_any(topic, cues.rider_topics) and not taxonomy.match_all(topic, weak=False)
-
-
-def sentence_coverage(norm: str, figure: Figure, ctx: UnitContext, cues: LimitCues) -> str | None:
-    """Given a sentence, a figure and the unit's context, return the coverage id the figure is for."""
-    return sentence_attribution(norm, figure, ctx, cues)[0]
 
 
 def sentence_attribution(
@@ -811,9 +806,9 @@ def _type_cue(text: str, cues: LimitCues) -> str | None:
 def label_ids(
     label: str, ctx: UnitContext, header_path: tuple[str, ...] = ()
 ) -> list[tuple[str | None, str]]:
-    """Given a label cell (and its column header path), return (coverage id, label) for each
-    item it names (①②… each); a label that names none takes its column header's, else the
-    heading's coverage."""
+    """Given a label cell (and the headers around it: row-group cells, then column headers),
+    return (coverage id, label) for each item it names (①②… each); a label that names none
+    takes the nearest naming header's, else the heading's coverage."""
     pieces = split_enumerated(label)
     items = pieces[1:] if len(pieces) > 1 and not starts_with_inline_mark(label) else pieces
     out: list[tuple[str | None, str]] = []
@@ -964,22 +959,21 @@ def table_to_layout(table: Table, cues: LimitCues, caption: Caption | None = Non
 
 
 def _row_targets(
-    row_label: str, header_path: tuple[str, ...], ctx: UnitContext, cues: LimitCues
+    row_label: str, header_path: tuple[str, ...], ctx: UnitContext, cues: LimitCues, row_path: tuple[str, ...]
 ) -> tuple[list[tuple[str | None, str]], bool]:
-    """Given a figure's row label and column header path, return the items it is for, and whether
-    the row label only names a figure type (支払限度額 | 免責金額 rows of a table with coverage
-    columns)."""
+    """Given a figure's row label, column header path and the row's label cells left of it, return
+    the items it is for, and whether the label only names a type (支払限度額 | 免責金額 rows); a label
+    naming no coverage takes its column header's, else its nearest row-group cell's (賠償責任)."""
     header = " ".join(header_path)
     if not row_label:
-        ids: list[str | None] = [*(header_ids(header_path) or ctx.heading_ids[:1])] or [None]
-        return [(i, "") for i in ids], False
-    type_row = _is_type_label(row_label, cues)
-    if type_row:
-        named = taxonomy.distinct_ids(taxonomy.match_all(plain(header), weak=False))
-        if named:
-            return [(i, _label_for(i, header)) for i in named], True
-        return [(ctx.heading_ids[0] if ctx.heading_ids else None, "")], True
-    return label_ids(row_label, ctx, header_path), False
+        return [(i, "") for i in [*(header_ids(header_path) or ctx.heading_ids[:1])] or [None]], False
+    if not _is_type_label(row_label, cues):
+        return label_ids(row_label, ctx, (*row_path, *header_path)), False
+    named = taxonomy.distinct_ids(taxonomy.match_all(plain(header), weak=False))
+    source = header if named else " ".join(row_path)
+    if named := named or header_ids(row_path):
+        return [(i, _label_for(i, source)) for i in named], True
+    return [(ctx.heading_ids[0] if ctx.heading_ids else None, "")], True
 
 
 def cell_attribution(
@@ -1046,7 +1040,8 @@ def cell_to_found(
     header_path = layout.view.column_header_path(row, col)
     header = " ".join(header_path)
     row_label = _row_label(table, row, col, cues, layout)
-    targets, type_row = _row_targets(row_label, header_path, ctx, cues)
+    row_path = layout.view.row_header_path(row, col, lambda text: _is_label_text(text, cues, None))
+    targets, type_row = _row_targets(row_label, header_path, ctx, cues, row_path)
     column_type = _column_type(row_label, type_row, header, targets, layout, cues)
     found: list[Found] = []
     previous_end = 0
@@ -1109,6 +1104,10 @@ def table_to_found(ctx: UnitContext, cues: LimitCues, caption: Caption | None = 
     return found
 
 
+#: the fields that make two records the same limit
+_MEANING = ("coverage_id", "limit_type", "amount_jpy", "ratio", "days", "basis", "rider", "condition")
+
+
 def _dedupe(found: Iterable[Found], doc_id: str) -> list[LimitRecord]:
     """Given found figures, return their records once each (same meaning → first evidence kept)."""
     seen: set[tuple[object, ...]] = set()
@@ -1117,16 +1116,7 @@ def _dedupe(found: Iterable[Found], doc_id: str) -> list[LimitRecord]:
         if not _value_ok(item):
             continue
         record = found_to_record(item, doc_id)
-        key = (
-            record.coverage_id,
-            record.limit_type,
-            record.amount_jpy,
-            record.ratio,
-            record.days,
-            record.basis,
-            record.rider,
-            record.condition,
-        )
+        key = tuple(getattr(record, name) for name in _MEANING)
         if key not in seen:
             seen.add(key)
             records.append(record)
@@ -1161,17 +1151,27 @@ def table_caption(contexts: list[UnitContext], index: int) -> Caption:
         if "単位" not in line:
             break
     after = _edge_line(contexts[index + 1], last=False) if index + 1 < len(contexts) else None
-    unit = next(
-        (
-            u
-            for line in [*before, *([after] if after else [])]
-            if "単位" in line and (u := text_to_default_unit(line))
-        ),
-        None,
-    )
+    units = (text_to_default_unit(line) for line in [*before, *([after] if after else [])] if "単位" in line)
+    unit = next((u for u in units if u), None)
     cues = load_limit_cues()
     kind = next((k for line in before if (k := _type_cue(line, cues)) is not None), None)
     return Caption(unit=unit, kind=kind, plan=any(has_any(line, cues.plan) for line in before))
+
+
+def noted_to_found(tables: list[Found], texts: list[Found]) -> list[Found]:
+    """Given the limits of tables and of text, return the text's, a note's figure that names no
+    coverage (※4 発見から180日以内…) taking the coverage of the table rows carrying its mark."""
+    marked: dict[str, dict[str, None]] = {}
+    for f in tables:
+        for mark in NOTE_MARK.findall(plain(f.evidence)):
+            if f.coverage_id and (key := re.sub(r"\D", "", mark)):
+                marked.setdefault(key, {})[f.coverage_id] = None
+    out: list[Found] = []
+    for f in texts:
+        opening = NOTE_MARK.match(plain(f.evidence).strip()) if f.coverage_id is None else None
+        ids = marked.get(re.sub(r"\D", "", opening.group()), {}) if opening else {}
+        out.extend([replace(f, coverage_id=i, attributed_by="row_header") for i in ids] or [f])
+    return out
 
 
 def coverages_to_rider_ids(coverages: Iterable[CoverageRecord]) -> tuple[str, ...]:
@@ -1195,7 +1195,7 @@ def contexts_to_limits(
         for f in table_to_found(ctx, cues, table_caption(contexts, index))
     ]
     texts = text_units_to_found([ctx for ctx in kept if not ctx.unit.is_table], cues, rider_ids)
-    return _dedupe([*tables, *texts], doc_id)
+    return _dedupe([*tables, *noted_to_found(tables, texts)], doc_id)
 
 
 def document_to_limits(document: Document, doc_id: str) -> list[LimitRecord]:

@@ -18,7 +18,7 @@ from extractors.limits import (
     figure_type,
     header_row_count,
     load_limit_cues,
-    sentence_coverage,
+    sentence_attribution,
     table_to_layout,
     text_to_figures,
     topic_section,
@@ -183,7 +183,7 @@ def test_figure_condition(text: str, cell: bool, expected: str | None) -> None:
 )  # fmt: skip
 def test_sentence_coverage(sentence: str, expected: str | None) -> None:
     figure = text_to_figures(sentence, CUES)[-1]
-    assert sentence_coverage(sentence, figure, NO_CONTEXT, CUES) == expected
+    assert sentence_attribution(sentence, figure, NO_CONTEXT, CUES)[0] == expected
 
 
 def test_heading_gives_coverage_when_sentence_names_none() -> None:
@@ -448,7 +448,7 @@ def test_topic_section(sentence: str, expected: str | None) -> None:
 )  # fmt: skip
 def test_sentence_coverage_generalised(sentence: str, expected: str | None) -> None:
     figure = text_to_figures(sentence, CUES)[-1]
-    assert sentence_coverage(sentence, figure, NO_CONTEXT, CUES) == expected
+    assert sentence_attribution(sentence, figure, NO_CONTEXT, CUES)[0] == expected
 
 
 def test_ratio_cue_does_not_swallow_the_amount_after_it() -> None:
