@@ -110,13 +110,18 @@ def _limit_memory(memory_mib: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
 
 
+def _read_error(key: str, message: str) -> IngestErrorRecord:
+    """Given a brochure's key and what stopped its reading, return its error row."""
+    return IngestErrorRecord(
+        source_file=partition_key_to_source_file(key), doc_id=None, stage="read", error=message
+    )
+
+
 def _over_memory(key: str, budget: Budget) -> IngestErrorRecord:
     """Given a brochure's key and the budget, return the error row of a brochure that ran out of memory."""
-    return IngestErrorRecord(
-        source_file=partition_key_to_source_file(key),
-        doc_id=None,
-        stage="read",
-        error=(
+    return _read_error(
+        key,
+        (
             f"reading it needed more than the memory budget of {budget.memory_mib} MiB per brochure "
             "(a very large or malformed file); raise BrochureSettings.memory_per_brochure_mib to try "
             "again, or split the file"
@@ -126,11 +131,9 @@ def _over_memory(key: str, budget: Budget) -> IngestErrorRecord:
 
 def _over_time(key: str, budget: Budget) -> IngestErrorRecord:
     """Given a brochure's key and the budget, return the error row of a brochure that ran out of time."""
-    return IngestErrorRecord(
-        source_file=partition_key_to_source_file(key),
-        doc_id=None,
-        stage="read",
-        error=(
+    return _read_error(
+        key,
+        (
             f"reading it took longer than the time budget of {budget.seconds:g} s per brochure and was "
             "stopped (a very large file, or one whose structure loops); raise "
             "BrochureSettings.seconds_per_brochure to try again"
@@ -141,11 +144,9 @@ def _over_time(key: str, budget: Budget) -> IngestErrorRecord:
 def _died(key: str, exitcode: int | None) -> IngestErrorRecord:
     """Given a brochure's key and its worker's exit code, return the error row of a worker that died."""
     how = f"signal {-exitcode}" if exitcode is not None and exitcode < 0 else f"exit code {exitcode}"
-    return IngestErrorRecord(
-        source_file=partition_key_to_source_file(key),
-        doc_id=None,
-        stage="read",
-        error=(
+    return _read_error(
+        key,
+        (
             f"the process reading it died ({how}) without a result; the file may be malformed or need "
             "more memory than the machine has: report it with this file attached"
         ),
