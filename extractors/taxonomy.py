@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +39,7 @@ class Term:
     requires: tuple[str, ...] = ()
     excludes: tuple[str, ...] = ()
     window: int = DEFAULT_WINDOW
+    names: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,7 @@ def _term_from_entry(entry: str | dict[str, Any], coverage_id: str) -> Term:
         requires=tuple(nfkc(str(c)) for c in entry.get("requires", ())),
         excludes=tuple(nfkc(str(c)) for c in entry.get("excludes", ())),
         window=int(entry.get("window", DEFAULT_WINDOW)),
+        names=tuple(str(i) for i in entry.get("names", ())),
     )
 
 
@@ -99,10 +101,7 @@ def expand_variants(term: Term, groups: Iterable[tuple[str, ...]]) -> list[Term]
             for member in group:
                 if member in text:
                     spellings.update(text.replace(member, other) for other in group)
-    return [
-        Term(s, term.coverage_id, term.weak, term.whole_label, term.requires, term.excludes, term.window)
-        for s in sorted(spellings)
-    ]
+    return [replace(term, text=s) for s in sorted(spellings)]
 
 
 def mapping_to_taxonomy(data: Mapping[str, Any]) -> Taxonomy:
@@ -233,6 +232,8 @@ def _find_terms(norm: str) -> tuple[TaxonomyMatch, ...]:
                 continue
             taken[m.start() : m.end()] = [True] * (m.end() - m.start())
             found.append(TaxonomyMatch(term.coverage_id, term.text, m.start(), m.end(), term.weak))
+            # a section term that lists items (喪失利益・営業継続費用) names them too
+            found.extend(TaxonomyMatch(i, term.text, m.start(), m.end(), term.weak) for i in term.names)
     for start, end, head in coordinated_conjuncts(norm, load_taxonomy().shared_heads):
         if any(taken[start:end]):
             continue
@@ -287,7 +288,7 @@ def _chain(text: str, matches: list[TaxonomyMatch]) -> list[TaxonomyMatch]:
     chain = [matches[0]]
     for m in matches[1:]:
         first, second = sorted((chain[-1], m), key=lambda x: x.start)
-        if squeeze(text[first.end : second.start]) not in CHAIN_GAPS:
+        if second.start >= first.end and squeeze(text[first.end : second.start]) not in CHAIN_GAPS:
             break
         chain.append(m)
     return chain
