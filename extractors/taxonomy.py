@@ -191,7 +191,7 @@ def coordinated_conjuncts(norm: str, heads: Iterable[str]) -> list[tuple[int, in
     for m in re.finditer(rf"[^{_COMPOUND_END}]+", norm):
         parts = re.split(f"[{MIDDLE_DOTS}]", m.group(0))
         last = re.sub("(?:や|など|等)$", "", parts[-1])  # 個人情報・企業情報の漏えいや、…
-        head = next((h for h in heads if last.endswith(h) and len(last) > len(h)), None)
+        head = next((h for h in heads if last.endswith(h) and len(last) > len(h)), "")
         offset = m.start()
         for part in parts[:-1] if head else []:
             if part and len(part) <= CONJUNCT_MAX_CHARS and not part.endswith(head):
