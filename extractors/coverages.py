@@ -66,12 +66,13 @@ def _excluded(text: str) -> bool:
     return has_any(text, taxonomy.exclusion_cues())
 
 
+#: a bracketed clause (no nesting)
+_PAREN = re.compile(r"[(（][^()（）]*[)）]")
+
+
 def offered_clauses(sentence: str) -> list[str]:
-    """Given a sentence, return its main clauses (split at が、 ただし) that hold no exclusion cue,
-    exclusion parentheticals dropped."""
-    norm = re.sub(
-        r"[(（][^()（）]*[)）]", lambda m: "" if _excluded(m.group(0)) else m.group(0), plain(sentence)
-    )
+    """Given a sentence, return its clauses (split at が、 ただし) that hold no exclusion cue."""
+    norm = _PAREN.sub(lambda m: "" if _excluded(m.group(0)) else m.group(0), plain(sentence))
     pattern = "|".join(re.escape(c) for c in load_cues().contrast)
     clauses = re.split(pattern, norm) if pattern else [norm]
     return [c for c in clauses if strip_label_marks(c) and not _excluded(c)]
@@ -86,23 +87,17 @@ def _label_around(norm: str, match: TaxonomyMatch) -> str:
 
 
 def _own_option(norm: str, at: Item) -> Item:
-    """Given an item's text and the reading around it, return the reading with the item's own
-    option: a label marked オプション is optional, and its own option (喪失利益（オプション）)."""
+    """Given an item's text and reading, return the reading with its own option (…（オプション）)."""
     if not has_any(norm, load_cues().option):
         return at
-    return replace(
-        at,
-        optional=True,
-        rider=at.rider or strip_label_marks(re.split(r"[(（]?オプション", norm)[0] + "(オプション)"),
-    )
+    name = strip_label_marks(re.split(r"[(（]?オプション", norm)[0] + "(オプション)")
+    return replace(at, optional=True, rider=at.rider or name)
 
 
 def text_to_items(
     text: str, at: Item, *, weak: bool, unmapped: bool = False, head_first: bool = False
 ) -> list[Item]:
-    """Given the text of one item (a label, bullet or cell piece) and its reading, return its items:
-    with `head_first` the label it opens with names them (データ復旧費用 … 破損した…), with
-    `unmapped` a label like an item's (…費用) that maps to no id is kept with coverage_id None."""
+    """Given one item's text (label, bullet, cell piece) and its reading, return its items."""
     cues = load_cues()
     norm = plain(drop_list_marks(text))
     if _excluded(norm):
@@ -127,9 +122,7 @@ def _is_label(text: str) -> bool:
 
 
 def label_to_items(norm: str) -> tuple[str, list[str]] | None:
-    """Given an item line (NFKC), return its label and the ids of the terms the label ends with,
-    else of its description (損害防止費用 … ネットワークの遮断), or None when it opens with no label;
-    a tag naming none (基本補償2) gives way to the label after it."""
+    """Given an item line, return its label and the ids it names, or None when it opens with none."""
     label, rest = split_label(norm)
     if not _is_label(label):
         return None
@@ -142,30 +135,19 @@ def label_to_items(norm: str) -> tuple[str, list[str]] | None:
     return label, taxonomy.distinct_ids(taxonomy.match_all(rest, weak=False))
 
 
-def sentence_to_items(
-    text: str, at: Item, *, enumerate_items: bool = False, answered: bool = False
-) -> list[Item]:
-    """Given running text and its reading, return the strong-term items of its sentences that offer
-    cover or that one announces (次の費用をお支払いします。…), of every sentence when it `answered`
-    what is covered, and the items a sentence enumerates when `enumerate_items` (a coverage block)."""
+def sentence_to_items(text: str, at: Item, *, block: bool = False, answered: bool = False) -> list[Item]:
+    """Given running text and its reading, return the items its offering sentences name."""
     cues = load_cues()
     items: list[Item] = []
     announced = False  # the sentence before offers what follows it (次の費用をお支払いします。)
     for sentence in split_sentences(plain(text)):
         offers = has_any(sentence, cues.offer)
         here = replace(at, optional=at.optional or has_any(sentence, cues.set_), by="sentence")
-        if enumerate_items and not _excluded(sentence):
-            items += [
-                here.named(i, p[-cues.label_max_chars :])
-                for p in enumerated_pieces(sentence)
-                for i in taxonomy.head_ids(p)
-            ]
-        if offers or announced or answered:
-            items += [
-                here.named(m.coverage_id, _label_around(c, m))
-                for c in offered_clauses(sentence)
-                for m in taxonomy.match_all(c, weak=False)
-            ]
+        pieces = enumerated_pieces(sentence) if block and not _excluded(sentence) else []
+        items += [here.named(i, p[-cues.label_max_chars :]) for p in pieces for i in taxonomy.head_ids(p)]
+        clauses = offered_clauses(sentence) if offers or announced or answered else []
+        matches = [(c, m) for c in clauses for m in taxonomy.match_all(c, weak=False)]
+        items += [here.named(m.coverage_id, _label_around(c, m)) for c, m in matches]
         announced = offers and has_any(sentence, cues.forward)
     return items
 
@@ -182,17 +164,15 @@ _TRAILING_GLOSS = re.compile(r"[(（][^()（）]*[)）]$")
 
 
 def _ends_like_item(piece: str) -> bool:
-    """Given a piece, return whether it ends like an item (…費用) or with a term (見舞金), gloss and 等 aside."""
+    """Given a piece, return whether it ends like an item (…費用) or a term (見舞金), gloss aside."""
     piece = _TRAILING_GLOSS.sub("", strip_label_marks(piece)).strip()
     core = piece.rstrip("等など")
-    return piece.endswith(load_cues().item_suffixes) or any(
-        m.end == len(core) for m in taxonomy.match_all(core)
-    )
+    ends_with_term = any(m.end == len(core) for m in taxonomy.match_all(core))
+    return piece.endswith(load_cues().item_suffixes) or ends_with_term
 
 
 def _cut_predicate(piece: str) -> str:
-    """Given the last piece of an enumerating sentence, return it without the short predicate after
-    its last item word (…見舞金などが対象です → …見舞金)."""
+    """Given an enumeration's last piece, return it without its predicate (…見舞金などが対象です)."""
     cues = load_cues()
     ends = [piece.rfind(s) + len(s) for s in cues.item_suffixes if s in piece]
     end = max(ends + [m.end for m in taxonomy.match_all(piece)], default=len(piece))
@@ -200,8 +180,7 @@ def _cut_predicate(piece: str) -> str:
 
 
 def enumerated_pieces(sentence: str) -> list[str]:
-    """Given a sentence, return the pieces it enumerates as items (…調査費用、…復旧費用、…費用です)
-    when at least LIST_MIN_ITEMS of its 、-pieces end like an item, else []."""
+    """Given a sentence, return the 、-pieces it enumerates as items (three or more), else []."""
     pieces = top_level_pieces(sentence.rstrip("。!?！？"), "、,，")
     items = [p for p in [*pieces[:-1], *map(_cut_predicate, pieces[-1:])] if _ends_like_item(p)]
     return items if len(items) >= LIST_MIN_ITEMS else []
@@ -212,8 +191,7 @@ _ROW_GAP = re.compile(r"^\S+\s{2,}\S")
 
 
 def _is_item_line(text: str) -> bool:
-    """Given a line, return whether it is a label-like item: a heading, or a bullet, enumerated or
-    text-table line that is short or opens with a label (データ復旧費用 … 破損したデータを…)."""
+    """Given a line, return whether it is an item line: a heading, a bullet or a text-table row."""
     norm = plain(text).strip()
     body = strip_label_marks(norm)
     label, rest = split_label(norm)
@@ -232,8 +210,7 @@ LIST_MIN_ITEMS = 3
 
 
 def list_items(text: str) -> list[str]:
-    """Given a line, return its pieces when it only lists label-short item labels (原因調査費用、見舞金、…)
-    with no sentence end, else []."""
+    """Given a line, return its pieces when it only lists item labels (原因調査費用、見舞金、…), else []."""
     norm = plain(text)
     pieces = [strip_label_marks(p) for p in split_list_items(strip_label_marks(norm))]
     if "。" in norm or len(pieces) < LIST_MIN_ITEMS or not all(_is_item_label(p) for p in pieces):
@@ -242,8 +219,7 @@ def list_items(text: str) -> list[str]:
 
 
 def labelled_list(text: str) -> tuple[str, list[str]] | None:
-    """Given a line, return its group label ("" for none) and items when it lists item labels,
-    bare (原因調査費用、見舞金、…) or after a label (賠償損害：損害賠償金、争訟費用、…), else None."""
+    """Given a line, return its group label (or "") and items when it lists item labels, else None."""
     label, rest = split_label(text)
     if rest and _is_label(label) and (pieces := list_items(rest)):
         return label, pieces
@@ -258,8 +234,7 @@ def _is_item_label(piece: str) -> bool:
 
 
 def unit_pieces(unit: Unit) -> list[str]:
-    """Given a paragraph unit, return its item pieces: one per line when every line of several is an
-    item label (a list printed without bullets), else the pieces its inline bullets or numbers start."""
+    """Given a paragraph unit, return its item pieces: its lines when all are labels, else its marks'."""
     lines = [line.text.strip() for line in unit.lines if line.text.strip()]
     labels = [strip_label_marks(plain(drop_list_marks(line))) for line in lines]
     if len(lines) > 1 and all("。" not in label and _is_item_label(label) for label in labels):
@@ -273,8 +248,7 @@ def _reading(ctx: UnitContext, by: Attribution = "list_item") -> Item:
 
 
 def _rider_items(ctx: UnitContext, text: str) -> list[Item]:
-    """Given a heading or rider-list line, return its riders, and for a heading naming one rider
-    the items the rest of it names (喪失利益・営業継続費用オプション：ネットワーク中断補償特約)."""
+    """Given a heading or rider line, return its riders and, for one rider, the items the rest names."""
     at = _reading(ctx, "heading" if ctx.heading else "list_item")
     names = rider_names(text)
     items = [
@@ -312,18 +286,16 @@ def context_to_items(ctx: UnitContext, answered: bool = False) -> list[Item]:
         # the label is the last clause, the one whose tail names the items
         label = strip_label_marks(labels[labels.rfind("、") + 1 :])[-load_cues().label_max_chars :]
         return [replace(at, by="sentence").named(i, label) for i in ids]
-    return sentence_to_items(labels, at, enumerate_items=in_block, answered=answered)
+    return sentence_to_items(labels, at, block=in_block, answered=answered)
 
 
 def _item_line_items(ctx: UnitContext, text: str) -> list[Item]:
     """Given a heading, bullet or enumerated line in a coverage block, return its items."""
     at = _reading(ctx, "heading" if ctx.heading else "list_item")
     unmapped = starts_with_bullet(text)
-    items = [
-        i
-        for p in unit_pieces(ctx.unit)
-        for i in text_to_items(p, at, weak=True, unmapped=unmapped, head_first=True)
-    ]
+    items: list[Item] = []
+    for piece in unit_pieces(ctx.unit):
+        items += text_to_items(piece, at, weak=True, unmapped=unmapped, head_first=True)
     if not items and ctx.heading and strip_label_marks(text).endswith(load_cues().item_suffixes):
         # an item heading the taxonomy does not know names what its description names
         items = [at.named(i, split_label(text)[0]) for i in ctx.heading_ids]
@@ -331,8 +303,7 @@ def _item_line_items(ctx: UnitContext, text: str) -> list[Item]:
 
 
 def _item_broken_lines(unit: Unit) -> str:
-    """Given a paragraph unit, return its lines joined, broken only after a line that ends like an
-    item (…損害賠償金 / 争訟費用): elsewhere a PDF breaks lines mid-word."""
+    """Given a paragraph unit, return its lines joined, kept apart only after an item-like line."""
     text = ""
     for line in unit.lines:
         text += ("\n" if text and _ends_like_item(text) else "") + line.norm.strip()
@@ -340,20 +311,16 @@ def _item_broken_lines(unit: Unit) -> str:
 
 
 def description_ids(text: str) -> list[str]:
-    """Given a paragraph with no sentence end whose last piece ends like an item (…を阻害した場合の
-    損害賠償金 / 争訟費用、協力費用), return the head ids of its item pieces and the terms of their
-    sections anywhere in it, glosses included (踏み台 names network-security liability), else []."""
+    """Given a noun phrase describing items (…の損害賠償金、争訟費用), return the ids it names, else []."""
     norm = plain(text)
     pieces = top_level_pieces(norm)
     if "。" in norm or _excluded(norm) or not pieces or not _ends_like_item(pieces[-1]):
         return []
     ids = [i for piece in pieces if _ends_like_item(piece) for i in taxonomy.head_ids(piece)]
+    # terms of the items' sections elsewhere (a gloss too) name causes the cover is named for (踏み台)
     sections = {taxonomy.section_of(i) for i in ids}
-    return list(
-        dict.fromkeys(
-            ids + [m.coverage_id for m in taxonomy.match_all(norm, weak=False) if m.section in sections]
-        )
-    )
+    ids += [m.coverage_id for m in taxonomy.match_all(norm, weak=False) if m.section in sections]
+    return list(dict.fromkeys(ids))
 
 
 def is_coverage_table(ctx: UnitContext) -> bool:
@@ -367,9 +334,8 @@ def is_coverage_table(ctx: UnitContext) -> bool:
 
 
 def _is_excluded_row(row: tuple[Cell, ...]) -> bool:
-    """Given a table row, return whether it names an exclusion (身代金 | 対象外): a short cell says so and
-    no cell gives a figure (補償対象外 | 1,000万円 says only that one plan lacks it)."""
-    marks = [plain(c.text).strip() for c in row]
+    """Given a table row, return whether it names an exclusion: a cell says so, none gives a figure."""
+    marks = [plain(c.text).strip() for c in row]  # 補償対象外 | 1,000万円: only one plan lacks it
     return any(0 < len(m) <= 12 and _excluded(m) for m in marks) and not any(find_amounts(m) for m in marks)
 
 
@@ -389,14 +355,8 @@ def table_to_items(ctx: UnitContext) -> list[Item]:
         for index, cell in enumerate(row):
             # cells from an option-marked label rightwards (its description) share its option
             in_option = row_rider is not None and index >= option_at
-            items += _cell_items(
-                cell.text,
-                replace(
-                    at,
-                    optional=at.optional or in_option,
-                    rider=at.rider or (row_rider if in_option else None),
-                ),
-            )
+            rider = at.rider or (row_rider if in_option else None)
+            items += _cell_items(cell.text, replace(at, optional=at.optional or in_option, rider=rider))
     return items
 
 
@@ -412,20 +372,15 @@ def _cell_items(text: str, at: Item) -> list[Item]:
             # a compound names what its last noun names (情報漏えい見舞費用特約); its bracketed
             # gloss (賠償責任（損害賠償金・争訟費用）) names items too
             gloss = "、".join(re.findall(r"[(（]([^()（）]*)[)）]", label))
-            items += [
-                at.named(i, label)
-                for i in dict.fromkeys(
-                    [*compound, *taxonomy.distinct_ids(taxonomy.match_all(gloss, weak=False))]
-                )
-            ]
+            ids = [*compound, *taxonomy.distinct_ids(taxonomy.match_all(gloss, weak=False))]
+            items += [at.named(i, label) for i in dict.fromkeys(ids)]
             continue
         items += text_to_items(piece, at, weak=False, unmapped=unmapped)
     return items
 
 
 def _row_option(row: tuple[Cell, ...]) -> tuple[int, str | None]:
-    """Given a table row, return the index of the cell that marks an option (喪失利益（オプション）)
-    and the option's name, or (0, None): the cells from it rightwards are optional too."""
+    """Given a table row, return the index and name of the cell marking an option, or (0, None)."""
     for index, cell in enumerate(row):
         norm = plain(cell.text)
         if has_any(norm, load_cues().option) and len(strip_label_marks(norm)) <= load_cues().label_max_chars:
@@ -434,31 +389,27 @@ def _row_option(row: tuple[Cell, ...]) -> tuple[int, str | None]:
 
 
 def limited_rider_items(text: str) -> list[Item]:
-    """Given a line in any scope, return the riders and options it names with a limit of their own in
-    brackets (IT業務賠償特約（支払限度額 1,000万円）の保険料を含みます): such a rider is offered."""
+    """Given a line, return the riders it names with a limit of their own in brackets."""
     cues = load_cues()
     suffixes = "|".join(re.escape(s) for s in (*cues.rider_suffixes, *cues.option))
     items: list[Item] = []
     for m in re.finditer(rf"([^\s、。,()（）]+?(?:{suffixes}))\s*[(（]([^()（）]*)[)）]", plain(text)):
         name, bracket = strip_label_marks(m.group(1)), m.group(2)
-        if (
-            has_any(bracket, cues.field_label)
-            and find_amounts(bracket)
-            and (cid := taxonomy.match_coverage(name))
-        ):
+        limited = has_any(bracket, cues.field_label) and find_amounts(bracket)
+        if limited and (cid := taxonomy.match_coverage(name)):
             items.append(Item(cid, name, has_any(name, cues.option), name, "sentence"))
     return [] if _excluded(plain(text)) else items
 
 
-def _evidence(ctx: UnitContext, item: Item) -> tuple[str, int]:
-    """Given a unit and one of its items, return the verbatim evidence and its page."""
+def _evidence(ctx: UnitContext, item: Item) -> tuple[int, str]:
+    """Given a unit and one of its items, return the page and the verbatim evidence (its table row)."""
     table = ctx.unit.table
     if table is None:
-        return ctx.unit.text, ctx.unit.page
+        return ctx.unit.page, ctx.unit.text
     rows = [table.row_text(i) for i in range(len(table.rows))]
-    return next(
-        (r for r in rows if item.label and item.label in nfkc(r).replace("**", "")), rows[0]
-    ), table.page
+    return table.page, ([r for r in rows if item.label and item.label in nfkc(r).replace("**", "")] or rows)[
+        0
+    ]
 
 
 def section_for(item: Item) -> str:
@@ -476,8 +427,7 @@ _QUESTION_MARK = re.compile(r"^\s*Q\d*\s*[.．:：]")
 
 
 def _carried_items(ctx: UnitContext, carry: str, answered: bool) -> tuple[list[Item], str]:
-    """Given a unit and the sentence the paragraph before left unfinished (…お詫び状 / 作成・送付費用
-    …を補償します。), return the items of that sentence read joined and the sentence this unit leaves."""
+    """Given a unit and the sentence left unfinished before it, return that sentence's items and its own."""
     if ctx.unit.is_table or ctx.heading:
         return [], ""
     text = plain(ctx.unit.norm).strip()
@@ -486,20 +436,16 @@ def _carried_items(ctx: UnitContext, carry: str, answered: bool) -> tuple[list[I
     if not carry or not text or ctx.scope == "stop" or starts_with_bullet(text):
         return [], left
     joined = carry + split_sentences(text)[0]
-    return sentence_to_items(
-        joined, _reading(ctx), enumerate_items=ctx.scope == "coverage", answered=answered
-    ), left
+    return sentence_to_items(joined, _reading(ctx), block=ctx.scope == "coverage", answered=answered), left
 
 
 def _asked_state(ctx: UnitContext, asked: bool) -> tuple[bool, bool]:
-    """Given a unit and whether an FAQ question about what is covered (どのような費用が補償されますか)
-    is open before it, return whether one is open after it and whether the unit answers it (not いいえ)."""
+    """Given a unit and whether a what-is-covered question is open, return that after it and if it answers."""
     cues = load_cues()
     text = plain(ctx.unit.norm)
     if ctx.heading:
-        return is_question(text) and has_any(text, cues.coverage_question) and not has_any(
-            text, cues.exclusion_heading
-        ), False
+        asks = is_question(text) and has_any(text, cues.coverage_question)
+        return asks and not has_any(text, cues.exclusion_heading), False
     asked = asked and not _QUESTION_MARK.match(text)
     return asked, asked and not strip_label_marks(text).lstrip("A.:： ").startswith(cues.negative_answer)
 
@@ -523,22 +469,11 @@ def contexts_to_coverages(contexts: list[UnitContext], doc_id: str) -> list[Cove
     records: list[CoverageRecord] = []
     for ctx, item in contexts_to_items(contexts):
         key = (item.coverage_id, item.rider, item.optional, item.label if item.coverage_id is None else "")
-        if key not in seen:
-            seen.add(key)
-            evidence, page = _evidence(ctx, item)
-            records.append(
-                CoverageRecord(
-                    doc_id,
-                    item.coverage_id,
-                    item.label,
-                    section_for(item),
-                    item.optional,
-                    item.rider,
-                    page,
-                    evidence,
-                    attributed_by=item.by,
-                )
-            )
+        if key in seen:
+            continue
+        seen.add(key)
+        where = (section_for(item), item.optional, item.rider, *_evidence(ctx, item))
+        records.append(CoverageRecord(doc_id, item.coverage_id, item.label, *where, attributed_by=item.by))
     return records
 
 
