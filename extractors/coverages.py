@@ -407,9 +407,8 @@ def _evidence(ctx: UnitContext, item: Item) -> tuple[int, str]:
     if table is None:
         return ctx.unit.page, ctx.unit.text
     rows = [table.row_text(i) for i in range(len(table.rows))]
-    return table.page, ([r for r in rows if item.label and item.label in nfkc(r).replace("**", "")] or rows)[
-        0
-    ]
+    labelled = [r for r in rows if item.label and item.label in nfkc(r).replace("**", "")]
+    return table.page, (labelled or rows)[0]
 
 
 def section_for(item: Item) -> str:
