@@ -457,7 +457,9 @@ def contexts_to_items(contexts: list[UnitContext]) -> list[tuple[UnitContext, It
         asked, answered = _asked_state(ctx, asked)
         carried, carry = _carried_items(ctx, carry, answered)
         items = context_to_items(ctx, answered) + carried
-        items += [] if ctx.unit.is_table else limited_rider_items(ctx.unit.norm)
+        # a rider with its own limit counts in any block but one listing what is not paid
+        excluding = has_any(ctx.stop_heading or "", load_cues().exclusion_heading)
+        items += [] if ctx.unit.is_table or excluding else limited_rider_items(ctx.unit.norm)
         found += [(ctx, item) for item in items]
     return found
 

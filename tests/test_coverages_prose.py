@@ -249,6 +249,12 @@ def test_limited_rider_items(text: str, expected: list[str]) -> None:
     assert [item.coverage_id for item in limited_rider_items(text)] == expected
 
 
+def test_limited_rider_under_an_exclusion_heading() -> None:
+    # a block listing what is not paid offers no rider, limit or not
+    text = "保険金をお支払いできない主な場合\nIT業務賠償特約（支払限度額 1,000万円）の対象となる事故"
+    assert "liability.it_operations" not in ids_of(document_to_coverages(doc_from_text(text), "t"))
+
+
 def test_limited_option_is_optional() -> None:
     # the option cue in the name marks the item optional
     assert [
