@@ -70,6 +70,9 @@ class CoverageCues:
     wrap_end_chars: str = ""
     wrap_start_chars: str = ""
     field_line: re.Pattern[str] | None = None
+    coverage_question: tuple[str, ...] = ()
+    negative_answer: tuple[str, ...] = ()
+    enumeration_tail_max_chars: int = 10
 
 
 def _words(data: Mapping[str, Any], key: str) -> tuple[str, ...]:
@@ -114,6 +117,9 @@ def mapping_to_cues(data: Mapping[str, Any]) -> CoverageCues:
         wrap_end_chars=nfkc(str(data.get("wrap_end_chars", ""))),
         wrap_start_chars=nfkc(str(data.get("wrap_start_chars", ""))),
         field_line=re.compile(str(data["field_line_pattern"])) if data.get("field_line_pattern") else None,
+        coverage_question=_words(data, "coverage_question_cues"),
+        negative_answer=_words(data, "negative_answer_cues"),
+        enumeration_tail_max_chars=int(data.get("enumeration_tail_max_chars", 10)),
     )
 
 

@@ -1,12 +1,9 @@
 """The canonical coverage taxonomy, read from `data/taxonomy.yaml`, and term matching on it.
 
-Matching works on NFKC text, ignores whitespace between characters (PDF text puts spaces
-between CJK characters) and an `insertable` word inside a term (サイバー攻撃等対応費用), and is
-case-blind for Latin letters. Where terms overlap the longest
-one wins; a `weak` term counts only when no ordinary term matched; context rules
-(`requires`/`excludes`, `whole_label`) are data in the YAML, not code. Conjuncts that share
-the head noun of the last one (通知・コールセンター費用: 通知費用 and コールセンター費用) are
-matched with that head put back (`shared_heads` in the YAML).
+Matching runs on NFKC text, ignores whitespace and an `insertable` word (等) between characters,
+and is case-blind; the longest overlapping term wins, a `weak` term counts only when no ordinary
+term matched, and context rules (`requires`/`excludes`, `whole_label`) are YAML data. Conjuncts
+sharing the head noun of the last one (通知・コールセンター費用) are matched with it put back.
 """
 
 from __future__ import annotations
@@ -14,7 +11,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +27,7 @@ DEFAULT_WINDOW = 12
 
 @dataclass(frozen=True)
 class Term:
-    """One Japanese (or English) term that names a coverage id."""
+    """One Japanese (or English) term that names a coverage id (and the items it lists)."""
 
     text: str
     coverage_id: str
@@ -39,15 +36,7 @@ class Term:
     requires: tuple[str, ...] = ()
     excludes: tuple[str, ...] = ()
     window: int = DEFAULT_WINDOW
-
-
-@dataclass(frozen=True)
-class CoverageId:
-    """One id of the taxonomy with its section and meaning."""
-
-    id: str
-    section: str
-    meaning: str
+    names: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -67,9 +56,9 @@ class TaxonomyMatch:
 
 @dataclass(frozen=True)
 class Taxonomy:
-    """All ids, all terms (variants expanded) and the exclusion cues."""
+    """All ids (with their section), all terms (variants expanded) and the exclusion cues."""
 
-    ids: Mapping[str, CoverageId]
+    ids: Mapping[str, str]
     terms: tuple[Term, ...]
     exclusion_cues: tuple[str, ...]
     insertable: tuple[str, ...] = ()
@@ -80,14 +69,15 @@ def _term_from_entry(entry: str | dict[str, Any], coverage_id: str) -> Term:
     """Given one YAML term entry, return its Term (NFKC applied)."""
     if isinstance(entry, str):
         return Term(text=nfkc(entry), coverage_id=coverage_id)
+    words = {key: tuple(nfkc(str(c)) for c in entry.get(key, ())) for key in ("requires", "excludes")}
     return Term(
-        text=nfkc(str(entry["term"])),
-        coverage_id=coverage_id,
-        weak=bool(entry.get("weak", False)),
-        whole_label=bool(entry.get("whole_label", False)),
-        requires=tuple(nfkc(str(c)) for c in entry.get("requires", ())),
-        excludes=tuple(nfkc(str(c)) for c in entry.get("excludes", ())),
+        nfkc(str(entry["term"])),
+        coverage_id,
+        bool(entry.get("weak", False)),
+        bool(entry.get("whole_label", False)),
         window=int(entry.get("window", DEFAULT_WINDOW)),
+        names=tuple(str(i) for i in entry.get("names", ())),
+        **words,
     )
 
 
@@ -96,33 +86,33 @@ def expand_variants(term: Term, groups: Iterable[tuple[str, ...]]) -> list[Term]
     spellings = {term.text}
     for group in groups:
         for text in list(spellings):
-            for member in group:
-                if member in text:
-                    spellings.update(text.replace(member, other) for other in group)
-    return [
-        Term(s, term.coverage_id, term.weak, term.whole_label, term.requires, term.excludes, term.window)
-        for s in sorted(spellings)
-    ]
+            spellings.update(text.replace(m, other) for m in group if m in text for other in group)
+    return [replace(term, text=s) for s in sorted(spellings)]
 
 
 def mapping_to_taxonomy(data: Mapping[str, Any]) -> Taxonomy:
     """Given the parsed taxonomy YAML, return the Taxonomy; raise ValueError if it is inconsistent."""
     groups = [tuple(nfkc(str(m)) for m in g) for g in data.get("variants", ())]
-    ids: dict[str, CoverageId] = {}
+    ids: dict[str, str] = {}
     terms: list[Term] = []
     sections = [(section_id, section_id, body) for section_id, body in data["sections"].items()]
     coverages = [(coverage_id, str(body["section"]), body) for coverage_id, body in data["coverages"].items()]
     for coverage_id, section, body in sections + coverages:
         if section not in data["sections"] or coverage_id.split(".")[0] != section:
             raise ValueError(f"taxonomy: {coverage_id} names section {section!r}, which does not fit")
-        ids[coverage_id] = CoverageId(coverage_id, section, str(body.get("meaning", "")))
-        for entry in body.get("terms", ()):
-            terms.extend(expand_variants(_term_from_entry(entry, coverage_id), groups))
-    cues = tuple(nfkc(str(c)) for c in data.get("exclusion_cues", ()))
-    insertable = tuple(nfkc(str(w)) for w in data.get("insertable", ()))
-    heads = tuple(sorted((nfkc(str(h)) for h in data.get("shared_heads", ())), key=len, reverse=True))
+        ids[coverage_id] = section
+        terms += [
+            t
+            for e in body.get("terms", ())
+            for t in expand_variants(_term_from_entry(e, coverage_id), groups)
+        ]
+    heads = sorted((nfkc(str(h)) for h in data.get("shared_heads", ())), key=len, reverse=True)
     return Taxonomy(
-        ids=ids, terms=tuple(terms), exclusion_cues=cues, insertable=insertable, shared_heads=heads
+        ids,
+        tuple(terms),
+        tuple(nfkc(str(c)) for c in data.get("exclusion_cues", ())),
+        tuple(nfkc(str(w)) for w in data.get("insertable", ())),
+        tuple(heads),
     )
 
 
@@ -138,9 +128,8 @@ MIDDLE_DOTS = "・·‧∙•･"
 
 
 def term_pattern(text: str, insertable: Iterable[str] = ()) -> re.Pattern[str]:
-    """Given a term (and words brochures insert inside terms, such as 等), return a case-blind regex
-    allowing whitespace between characters, any middle dot, and one inserted word between two
-    characters of the term."""
+    """Given a term and words inserted inside terms (等), return its case-blind regex that allows
+    whitespace, any middle dot and one inserted word between characters."""
     chars = [f"[{MIDDLE_DOTS}]" if c in MIDDLE_DOTS else re.escape(c) for c in text if not c.isspace()]
     words = "|".join(re.escape(w) for w in insertable if w)
     gap = rf"\s*(?:(?:{words})\s*)?" if words else r"\s*"
@@ -162,7 +151,7 @@ def coverage_ids() -> frozenset[str]:
 
 def section_of(coverage_id: str) -> str:
     """Given a coverage id, return its section id; raise KeyError for an unknown id."""
-    return load_taxonomy().ids[coverage_id].section
+    return load_taxonomy().ids[coverage_id]
 
 
 def exclusion_cues() -> tuple[str, ...]:
@@ -171,19 +160,17 @@ def exclusion_cues() -> tuple[str, ...]:
 
 
 def _context_ok(term: Term, norm: str, start: int, end: int) -> bool:
-    """Given a term found at norm[start:end], return whether its context rules allow it."""
-    if not term.requires and not term.excludes:
-        return True
+    """Given a term found at norm[start:end], return whether its context rules allow it: a
+    whole-label term must be the whole text (a bracketed figure aside), a cue near it required."""
+    if (
+        term.whole_label
+        and squeeze(heading_core(strip_label_marks(norm))).casefold() != squeeze(term.text).casefold()
+    ):
+        return False
     around = squeeze(norm[max(0, start - term.window) : end + term.window])
     if term.requires and not any(c in around for c in term.requires):
         return False
     return not any(c in around for c in term.excludes)
-
-
-def _is_whole_label(term: Term, norm: str) -> bool:
-    """Given a whole-label term and a text, return whether the text is just that term (a
-    bracketed figure after it aside: 費用補償（支払限度額 5,000万円）)."""
-    return squeeze(heading_core(strip_label_marks(norm))).casefold() == squeeze(term.text).casefold()
 
 
 def find_terms(text: str) -> list[TaxonomyMatch]:
@@ -195,23 +182,18 @@ def find_terms(text: str) -> list[TaxonomyMatch]:
 _COMPOUND_END = r"\s、。,，;；:：()（）「」『』【】〈〉《》|/／"
 #: a conjunct longer than this is a phrase, not a noun sharing the next one's head
 CONJUNCT_MAX_CHARS = 12
-#: a particle that may follow a compound's shared head (個人情報・企業情報の漏えいや、…)
-_TRAILING_PARTICLES = "や|など|等"
 
 
 def coordinated_conjuncts(norm: str, heads: Iterable[str]) -> list[tuple[int, int, str]]:
     """Given NFKC text and head nouns (費用), return (start, end, head) of each conjunct that
     shares the head of the last conjunct of its compound (通知 in 通知・コールセンター費用)."""
-    heads = tuple(heads)
     out: list[tuple[int, int, str]] = []
     for m in re.finditer(rf"[^{_COMPOUND_END}]+", norm):
         parts = re.split(f"[{MIDDLE_DOTS}]", m.group(0))
-        last = re.sub(f"(?:{_TRAILING_PARTICLES})$", "", parts[-1])
-        head = next((h for h in heads if last.endswith(h) and len(last) > len(h)), None)
-        if len(parts) < 2 or head is None:
-            continue
+        last = re.sub("(?:や|など|等)$", "", parts[-1])  # 個人情報・企業情報の漏えいや、…
+        head = next((h for h in heads if last.endswith(h) and len(last) > len(h)), "")
         offset = m.start()
-        for part in parts[:-1]:
+        for part in parts[:-1] if head else []:
             if part and len(part) <= CONJUNCT_MAX_CHARS and not part.endswith(head):
                 out.append((offset, offset + len(part), head))
             offset += len(part) + 1
@@ -225,19 +207,15 @@ def _find_terms(norm: str) -> tuple[TaxonomyMatch, ...]:
     found: list[TaxonomyMatch] = []
     for term, pattern in _compiled():
         for m in pattern.finditer(norm):
-            if any(taken[m.start() : m.end()]):
-                continue
-            if term.whole_label and not _is_whole_label(term, norm):
-                continue
-            if not _context_ok(term, norm, m.start(), m.end()):
+            if any(taken[m.start() : m.end()]) or not _context_ok(term, norm, m.start(), m.end()):
                 continue
             taken[m.start() : m.end()] = [True] * (m.end() - m.start())
-            found.append(TaxonomyMatch(term.coverage_id, term.text, m.start(), m.end(), term.weak))
+            # a section term that lists items (喪失利益・営業継続費用) names them too
+            for cid in (term.coverage_id, *term.names):
+                found.append(TaxonomyMatch(cid, term.text, m.start(), m.end(), term.weak))
     for start, end, head in coordinated_conjuncts(norm, load_taxonomy().shared_heads):
-        if any(taken[start:end]):
-            continue
         # the conjunct with the shared head put back: a term must reach into the head
-        for inner in _find_terms(norm[start:end] + head):
+        for inner in [] if any(taken[start:end]) else _find_terms(norm[start:end] + head):
             if inner.start < end - start < inner.end:
                 found.append(
                     TaxonomyMatch(inner.coverage_id, inner.term, start + inner.start, end, inner.weak)
@@ -250,18 +228,13 @@ def match_all(text: str, *, weak: bool = True) -> list[TaxonomyMatch]:
     """Given a text, return its term matches in order; weak ones only when no strong one matched."""
     found = find_terms(text)
     strong = [m for m in found if not m.weak]
-    if strong or not weak:
-        return strong
-    return found
+    return strong if strong or not weak else found
 
 
 def match_coverage(text: str) -> str | None:
     """Given a label, return the coverage id of its longest term (earliest on a tie), or None."""
     found = match_all(text)
-    if not found:
-        return None
-    best = max(found, key=lambda m: (m.end - m.start, -m.start))
-    return best.coverage_id
+    return max(found, key=lambda m: (m.end - m.start, -m.start)).coverage_id if found else None
 
 
 #: what may stand between two terms of one chain (再発防止費用・不正プログラム除去費用, 損害賠償金や争訟費用)
@@ -269,11 +242,8 @@ CHAIN_GAPS = (*MIDDLE_DOTS, "および", "及び", "/", "や", "または", "又
 
 
 def leading_ids(text: str) -> list[str]:
-    """Given a label that may run on into its description, return the ids of the terms it opens with.
-
-    Terms joined by a middle dot or および (再発防止費用・不正プログラム除去費用) all count;
-    an empty list when the text does not open with a term.
-    """
+    """Given a label that may run on into its description, return the ids of the terms it opens
+    with, joined by a chain gap (再発防止費用・不正プログラム除去費用), or [] when it opens with none."""
     label = strip_label_marks(text)
     matches = match_all(label, weak=False)
     if not matches or label[: matches[0].start].strip():
@@ -283,11 +253,11 @@ def leading_ids(text: str) -> list[str]:
 
 def _chain(text: str, matches: list[TaxonomyMatch]) -> list[TaxonomyMatch]:
     """Given a text and term matches in it, return the first match and those joined on to it, one
-    after the other, by a chain gap (a middle dot, および)."""
+    after the other, by a chain gap (a middle dot, および) or on the same span."""
     chain = [matches[0]]
     for m in matches[1:]:
         first, second = sorted((chain[-1], m), key=lambda x: x.start)
-        if squeeze(text[first.end : second.start]) not in CHAIN_GAPS:
+        if second.start >= first.end and squeeze(text[first.end : second.start]) not in CHAIN_GAPS:
             break
         chain.append(m)
     return chain
@@ -295,28 +265,21 @@ def _chain(text: str, matches: list[TaxonomyMatch]) -> list[TaxonomyMatch]:
 
 def paren_depths(text: str) -> list[int]:
     """Given text, return the parenthesis depth at each character (brackets count as inside)."""
-    depth, depths = 0, []
+    depths, depth = [], 0
     for ch in text:
-        if ch in "(（":
-            depth += 1
+        depth += ch in "(（"
         depths.append(depth)
-        if ch in ")）":
-            depth = max(0, depth - 1)
+        depth = max(0, depth - (ch in ")）"))
     return depths
 
 
 def head_ids(label: str) -> list[str]:
-    """Given a short item label, return the ids of the terms it ends with (a Japanese compound
-    names what its last noun names: 情報漏えい見舞費用 is a condolence cost, not a leak).
-
-    Terms joined by a middle dot or および (通知・コールセンター費用) all count; terms in
-    parentheses (its gloss) do not; an empty list when the label holds no term.
-    """
+    """Given a short item label, return the ids of the terms it ends with, chained (通知・コールセンター
+    費用), outside its gloss: a compound names what its last noun names (情報漏えい見舞費用 is a
+    condolence cost)."""
     norm, depths = nfkc(label), paren_depths(nfkc(label))
     matches = [m for m in match_all(norm) if depths[m.start] == 0]
-    if not matches:
-        return []
-    return distinct_ids(reversed(_chain(norm, matches[::-1])))
+    return distinct_ids(reversed(_chain(norm, matches[::-1]))) if matches else []
 
 
 #: a compound label is at most this long; a longer text is a description, not one compound
@@ -324,12 +287,8 @@ COMPOUND_MAX_CHARS = 20
 
 
 def compound_ids(label: str) -> list[str]:
-    """Given a table or list label, return the ids of the terms it ends with when it is one
-    compound (情報漏えい見舞費用補償特約: no space, 、 or 。 inside), else an empty list.
-
-    A compound names what its last noun names, so a rider named for a leak's condolence cost is
-    a condolence cost; a label that runs on into its description is not a compound.
-    """
+    """Given a table or list label, return its head ids when it is one compound (情報漏えい見舞費用
+    補償特約: short, no space, 、 or 。 inside), else []: a label running on into its description is none."""
     core = strip_label_marks(label)
     if not core or len(core) > COMPOUND_MAX_CHARS or re.search(r"[\s、。,]", core):
         return []
