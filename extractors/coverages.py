@@ -440,7 +440,7 @@ def _evidence(ctx: UnitContext, item: Item) -> tuple[str, int]:
     if unit.table is not None:
         for index in range(len(unit.table.rows)):
             if item.label and item.label in nfkc(unit.table.row_text(index)).replace("**", ""):
-                return unit.table.row_text(index), unit.table.page
+                return unit.table.row_text(index), unit.table.row_page(index)
         return unit.table.row_text(0), unit.table.page
     return unit.text, unit.page
 
