@@ -11,7 +11,7 @@ import itertools
 import re
 from dataclasses import dataclass
 
-from extractors.document import Document, Line, Page, Table, centre_inside, nfkc
+from extractors.document import Document, Line, Page, Table, centre_inside, nfkc, union_bbox
 from extractors.text_utils import row_key
 
 #: a line at most this long (NFKC characters) with no sentence end inside can be a heading
@@ -255,12 +255,26 @@ def _wraps_into(previous: Line, line: Line, right_edge: float, lines: tuple[Line
     return _fills(previous, right_edge, lines)
 
 
-def page_to_units(page: Page) -> list[Unit]:
-    """Given a page, return its units in reading order: paragraphs of lines and tables."""
-    keys = [{row_key(table.row_text(i)) for i in range(len(table.rows))} for table in page.tables]
+def continued_parts(document: Document, number: int) -> tuple[Table, ...]:
+    """Given a document and a page number, return the rows printed on that page of each table that
+    starts on an earlier page, as a table part boxed by its cells (its lines belong to the table)."""
+    parts: list[Table] = []
+    for table in document.iter_tables():
+        rows = tuple(row for i, row in enumerate(table.rows) if table.page < number == table.row_page(i))
+        boxes = [cell.bbox for row in rows for cell in row if cell.bbox is not None]
+        if rows:
+            parts.append(Table(page=number, rows=rows, bbox=union_bbox(boxes) if boxes else None))
+    return tuple(parts)
+
+
+def page_to_units(page: Page, continued: tuple[Table, ...] = ()) -> list[Unit]:
+    """Given a page (and the parts on it of tables placed on an earlier page), return its units in
+    reading order: paragraphs of lines and tables."""
+    tables = (*page.tables, *continued)
+    keys = [{row_key(table.row_text(i)) for i in range(len(table.rows))} for table in tables]
     right_edge = max((line.bbox.x1 for line in page.lines if line.bbox is not None), default=0.0)
     units: list[Unit] = []
-    placed: set[int] = set()
+    placed: set[int] = set(range(len(page.tables), len(tables)))
     paragraph: list[Line] = []
 
     def flush() -> None:
@@ -269,7 +283,7 @@ def page_to_units(page: Page) -> list[Unit]:
             paragraph.clear()
 
     for line in page.lines:
-        table_index = _line_table(line, page.tables, keys)
+        table_index = _line_table(line, tables, keys)
         if table_index is not None:
             flush()
             if table_index not in placed:
@@ -283,12 +297,14 @@ def page_to_units(page: Page) -> list[Unit]:
             flush()
         paragraph.append(line)
     flush()
-    for index, table in enumerate(page.tables):
-        if index not in placed:
-            units.append(Unit(page=page.number, table=table))
+    units.extend(Unit(page=page.number, table=t) for i, t in enumerate(page.tables) if i not in placed)
     return units
 
 
 def document_to_units(document: Document) -> list[Unit]:
     """Given a Document, return all its units in reading order, page by page."""
-    return [unit for page in document.pages for unit in page_to_units(page)]
+    return [
+        unit
+        for page in document.pages
+        for unit in page_to_units(page, continued_parts(document, page.number))
+    ]

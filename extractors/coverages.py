@@ -406,9 +406,9 @@ def _evidence(ctx: UnitContext, item: Item) -> tuple[int, str]:
     table = ctx.unit.table
     if table is None:
         return ctx.unit.page, ctx.unit.text
-    rows = [table.row_text(i) for i in range(len(table.rows))]
-    labelled = [r for r in rows if item.label and item.label in nfkc(r).replace("**", "")]
-    return table.page, (labelled or rows)[0]
+    rows = [(table.row_page(i), table.row_text(i)) for i in range(len(table.rows))]
+    labelled = [r for r in rows if item.label and item.label in nfkc(r[1]).replace("**", "")]
+    return (labelled or [(table.page, rows[0][1])])[0]
 
 
 def section_for(item: Item) -> str:

@@ -90,11 +90,12 @@ class Cell:
     A merged cell sits in its top-left slot with `row_span`/`col_span` > 1; the other slots it
     covers hold an empty Cell with `covered` set, so that every row keeps one slot per column.
     `header` is the source's own word (HTML `th`); readers that cannot know leave it False and
-    `extractors.layout` infers header rows.
+    `extractors.layout` infers header rows. `page` is set where a table runs across pages.
     """
 
     text: str
     bbox: BBox | None = None
+    page: int | None = None
     row_span: int = 1
     col_span: int = 1
     header: bool = False
@@ -117,6 +118,10 @@ class Table:
     def row_text(self, index: int) -> str:
         """Given a row index, return the row's verbatim cells joined by CELL_SEPARATOR."""
         return CELL_SEPARATOR.join(c.text for c in self.rows[index])
+
+    def row_page(self, index: int) -> int:
+        """Given a row index, return the page the row is printed on (a table may run onto the next)."""
+        return next((c.page for c in self.rows[index] if c.page is not None), self.page)
 
     def texts(self) -> list[list[str]]:
         """Given nothing, return the verbatim cell texts as a list of rows."""

@@ -1082,7 +1082,7 @@ def cell_to_found(
                     basis=figure_basis(cell, figure, cues, f"{header} {row_label if type_row else ''}"),
                     rider=None,
                     condition=figure_condition(cell, figure, cues, since=since, cell=True),
-                    page=table.page,
+                    page=table.row_page(row),
                     evidence=table.row_text(row),
                     attributed_by=attributed,
                 )

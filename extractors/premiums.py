@@ -525,7 +525,12 @@ def case_to_quote(grid: Grid, slot: Slot, premium: Figure, case: Case) -> Quote 
     kind: OptionKind | None = None
     if option is not None and (option.kind == "limit" or option.kind == "deductible"):
         kind = option.kind
-    row = Row(grid.evidence[slot[0]], grid.page, grid.line_index[slot[0]], grid.last_line_index)
+    row = Row(
+        grid.evidence[slot[0]],
+        grid.view.table.row_page(slot[0]),
+        grid.line_index[slot[0]],
+        grid.last_line_index,
+    )
     return Quote(
         industry_label=case.industry[0],
         revenue_jpy=case.revenue[0],

@@ -6,13 +6,14 @@ import pytest
 
 from extractors.blocks import (
     column_right_edge,
+    document_to_units,
     drop_list_marks,
     heading_core,
     is_heading,
     page_to_units,
     split_label,
 )
-from extractors.document import BBox, Line, Page
+from extractors.document import BBox, Cell, Document, Line, Page, Table
 
 #: a line height in points, as pdfplumber gives for 10pt text
 H = 10.0
@@ -167,3 +168,29 @@ def test_lines_in_different_type_sizes_do_not_wrap(caption_height: float, joined
 )
 def test_heading_core(text: str, expected: str) -> None:
     assert heading_core(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("row_page", "units_on_page_2"),
+    [
+        # the row printed on page 2 belongs to the table placed on page 1: only the prose is new
+        (2, ["表の後の段落です。"]),
+        # a table held wholly on page 1 claims nothing on page 2: its text there is prose
+        (None, ["B | 2億円", "表の後の段落です。"]),
+    ],
+)
+def test_lines_of_a_table_continued_from_the_previous_page_stay_in_it(
+    row_page: int | None, units_on_page_2: list[str]
+) -> None:
+    box = BBox(50.0, 100.0, 250.0, 120.0)
+    rows = (
+        (Cell("A"), Cell("1億円")),
+        (Cell("B", bbox=box, page=row_page), Cell("2億円", bbox=box, page=row_page)),
+    )
+    table = Table(page=1, rows=rows, bbox=BBox(50.0, 700.0, 250.0, 740.0))
+    first = Page(1, (Line("A | 1億円", 1, BBox(50.0, 700.0, 250.0, 720.0)),), tables=(table,))
+    prose = Line("表の後の段落です。", 2, BBox(50.0, 200.0, 250.0, 210.0))
+    second = Page(2, (Line("B | 2億円", 2, box), prose))
+    units = document_to_units(Document("x.pdf", "pdf", (first, second)))
+    assert [u.table for u in units if u.page == 1] == [table]
+    assert [u.text for u in units if u.page == 2] == units_on_page_2

@@ -14,7 +14,7 @@ from types import ModuleType
 import pytest
 from conftest import load_module
 
-from extractors.document import BBox, Document, Line, nfkc
+from extractors.document import BBox, Cell, Document, Line, Page, Table, nfkc
 from extractors.errors import BrochureError
 from extractors.readers import pdf
 from extractors.readers import read as read_any
@@ -293,6 +293,95 @@ def test_ruled_table_becomes_a_grid_with_wrapped_and_merged_cells() -> None:
         ["合計(1請求あたり)", "", "3億3,000万円"],  # colspan: the spanned cell is empty
     ]
     assert table.bbox is not None and table.page == 1
+
+
+def _boxed_table(page: int, texts: list[list[str]], top: float, lefts: tuple[float, ...]) -> Table:
+    """Given a page, cell texts, the first row's top and the column left edges, return a table whose
+    cells are boxed 20 pt high, 80 pt wide from those edges."""
+    rows = tuple(
+        tuple(
+            Cell(text, bbox=BBox(x0=x, top=top + 20 * r, x1=x + 80, bottom=top + 20 * (r + 1)))
+            for x, text in zip(lefts, row, strict=True)
+        )
+        for r, row in enumerate(texts)
+    )
+    return Table(page=page, rows=rows, bbox=BBox(lefts[0], top, lefts[-1] + 80, top + 20 * len(texts)))
+
+
+def _page_with(number: int, table: Table, prose: list[float]) -> Page:
+    """Given a page number, its one table and the tops of prose lines, return the page."""
+    lines = tuple(Line("本文", number, BBox(10.0, top, 200.0, top + 10)) for top in prose)
+    return Page(number=number, lines=lines, tables=(table,))
+
+
+HEADER = ["プラン", "支払限度額"]
+LEFTS = (50.0, 130.0)
+
+
+@pytest.mark.parametrize(
+    ("second_rows", "below_first", "above_second", "lefts", "joined"),
+    [
+        # the header row repeated on the next page is dropped, the rows go on
+        ([HEADER, ["B", "2億円"]], [], [], LEFTS, [HEADER, ["A", "1億円"], ["B", "2億円"]]),
+        # without a repeated header the rows simply go on
+        ([["B", "2億円"]], [], [], LEFTS, [HEADER, ["A", "1億円"], ["B", "2億円"]]),
+        # a page footer under the first part and a running header over the second do not end it
+        ([["B", "2億円"]], [780.0], [20.0], LEFTS, [HEADER, ["A", "1億円"], ["B", "2億円"]]),
+        # prose under the first table: that page ends with prose, the tables stay two
+        ([["B", "2億円"]], [700.0, 720.0, 740.0], [], LEFTS, None),
+        # prose above the second table: it starts a table of its own
+        ([["B", "2億円"]], [], [20.0, 40.0, 60.0], LEFTS, None),
+        # columns at other x-positions: another table
+        ([["B", "2億円"]], [], [], (50.0, 160.0), None),
+        # another column count: another table
+        ([["B", "2億円", "3"]], [], [], (50.0, 130.0, 210.0), None),
+    ],
+)
+def test_table_across_a_page_break_is_one_table(
+    second_rows: list[list[str]],
+    below_first: list[float],
+    above_second: list[float],
+    lefts: tuple[float, ...],
+    joined: list[list[str]] | None,
+) -> None:
+    first = _boxed_table(1, [HEADER, ["A", "1億円"]], 600.0, LEFTS)
+    second = _boxed_table(2, second_rows, 100.0, lefts)
+    pages = pdf.join_page_tables(
+        [_page_with(1, first, below_first), _page_with(2, second, above_second)], pdf.DEFAULT_SETTINGS
+    )
+    tables = [t for page in pages for t in page.tables]
+    if joined is None:
+        assert [t.texts() for t in tables] == [first.texts(), second.texts()]
+        return
+    (table,) = tables
+    assert table.texts() == joined and table.page == 1
+    # each row keeps the page it is printed on and its cells their own boxes there
+    assert [table.row_page(i) for i in range(len(joined))] == [1, 1, 2]
+    assert table.rows[-1][0].bbox == second.rows[-1][0].bbox
+
+
+def test_table_over_three_pages_is_one_table() -> None:
+    parts = [
+        _boxed_table(n, [HEADER, [f"P{n}", "1億円"]], 600.0 if n == 1 else 30.0, LEFTS) for n in (1, 2, 3)
+    ]
+    pages = pdf.join_page_tables([_page_with(n, t, []) for n, t in enumerate(parts, 1)], pdf.DEFAULT_SETTINGS)
+    (table,) = [t for page in pages for t in page.tables]
+    assert table.texts() == [HEADER, ["P1", "1億円"], ["P2", "1億円"], ["P3", "1億円"]]
+
+
+def test_chromium_tables_across_page_breaks_are_one_table_each() -> None:
+    document = pdf.read(PDFS / "page_break_table.pdf")
+    rows = _fixture_source().BREAK_ROWS
+    tables = list(document.iter_tables())
+    # the first repeats its header on the next page (thead), the second does not
+    assert len(tables) == 2 and [t.page for t in tables] == [1, 2]
+    for table in tables:
+        grid = [[nfkc(text) for text in row] for row in table.texts()]
+        assert grid == [["プラン", "支払限度額", "年間保険料"], *map(list, rows)]
+        pages = [table.row_page(i) for i in range(len(table.rows))]
+        assert pages == sorted(pages) and pages[-1] == table.page + 1
+        # every cell has its box on its own page
+        assert all(cell.bbox is not None for row in table.rows for cell in row)
 
 
 def test_ruled_table_text_is_in_the_lines_at_the_tables_place() -> None:

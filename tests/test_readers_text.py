@@ -263,3 +263,35 @@ def test_the_dispatcher_reads_markdown_with_the_text_reader(tmp_path: Path) -> N
     path = tmp_path / "brochure.md"
     path.write_text("# 見出し\n本文\n", encoding="utf-8")
     assert read_any(path) == text.read(path)
+
+
+@pytest.mark.parametrize(
+    ("source", "rows"),
+    [
+        # rows broken at cell boundaries and inside a cell, no separator row: one row per opening pipe
+        (
+            ["| 区分 | 内容 | 限度額 |", "| 賠償 |", "損害 | 1億円 |"],
+            [("区分", "内容", "限度額"), ("賠償", "損害", "1億円")],
+        ),
+        # a cell wrapped inside: CJK lines join without a space
+        (["| 項目 | 金額 |", "| 調査費", "用 | 500万円 |"], [("項目", "金額"), ("調査費用", "500万円")]),
+        # a short header row under a spanning header takes the rightmost slots; a short data row the leftmost
+        (
+            ["| 種類 | 限度額 | |", "| 個別 | 全体 |", "| 費用 | 1億円 | 3億円 |", "| 賠償 | 2億円 |"],
+            [("種類", "限度額", ""), ("", "個別", "全体"), ("費用", "1億円", "3億円"), ("賠償", "2億円", "")],
+        ),
+    ],
+)
+def test_pipe_table_without_separator_is_regridded(source: list[str], rows: list[tuple[str, ...]]) -> None:
+    assert text.pipe_run_rows(source) == rows
+
+
+def test_pipe_lines_without_separator_become_one_table() -> None:
+    blocks = text.text_to_blocks("前文\n| 区分 | 内容 | 限度額 |\n| 賠償 |\n損害 | 1億円 |\n\n後文")
+    tables = [table for block in blocks for table in block.tables]
+    assert [[cell.text for cell in row] for row in tables[0]] == [
+        ["区分", "内容", "限度額"],
+        ["賠償", "損害", "1億円"],
+    ]
+    # a single pipe line is no table: it stays a line
+    assert [t for b in text.text_to_blocks("| 注意 |\n本文") for t in b.tables] == []

@@ -39,7 +39,7 @@ import statistics
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -106,6 +106,8 @@ class PdfSettings:
     wrap_slack_ratio: float = 1.0
     #: a page whose glyphs are at least this share of `(cid:N)` has no usable text layer
     cid_threshold: float = 0.5
+    #: tables on consecutive pages whose column left edges lie this close (pt) are one table
+    page_break_column_slack: float = 3.0
     #: a column gutter is at least this wide
     gutter_min_ratio: float = 0.8
     #: a gutter between columns whose lines never share a row (offset baselines) is at least this
@@ -1656,6 +1658,85 @@ def raw_to_page(raw: _RawPage, settings: PdfSettings, carried: Sequence[_Interva
     )
 
 
+# --- tables across page breaks -------------------------------------------------------------
+
+
+def column_lefts(table: Table) -> tuple[float, ...] | None:
+    """Given a table, return each column's left edge (its unmerged cells' leftmost x0), or None
+    when a column has no boxed cell (the table's geometry is unknown)."""
+    width = max((len(row) for row in table.rows), default=0)
+    lefts: list[float] = []
+    for col in range(width):
+        xs = [
+            row[col].bbox.x0  # type: ignore[union-attr]
+            for row in table.rows
+            if col < len(row) and row[col].bbox is not None and row[col].col_span == 1
+        ]
+        if not xs:
+            return None
+        lefts.append(min(xs))
+    return tuple(lefts)
+
+
+def _lines_beyond(page: Page, box: BBox, below: bool) -> int:
+    """Given a page and a table's box, return how many of its lines lie wholly below (or above) it."""
+    boxes = [line.bbox for line in page.lines if line.bbox is not None]
+    return sum(1 for b in boxes if (b.top >= box.bottom if below else b.bottom <= box.top))
+
+
+def goes_on_across(tail: Table, tail_page: Page, head: Table, head_page: Page, settings: PdfSettings) -> bool:
+    """Given the table a page ends with and the table the next page starts with (with their pages),
+    return whether the second continues the first: nothing but a footer below the first, nothing
+    but a running header above the second, the same columns at the same x-positions."""
+    if tail.bbox is None or head.bbox is None:
+        return False
+    if _lines_beyond(tail_page, tail.bbox, below=True) > settings.footer_max_lines:
+        return False
+    if _lines_beyond(head_page, head.bbox, below=False) > settings.footer_max_lines:
+        return False
+    ends, starts = column_lefts(tail), column_lefts(head)
+    return (
+        ends is not None
+        and starts is not None
+        and len(ends) == len(starts)
+        and all(abs(a - b) <= settings.page_break_column_slack for a, b in zip(ends, starts, strict=True))
+    )
+
+
+def _paged(row: tuple[Cell, ...], page: int) -> tuple[Cell, ...]:
+    """Given a table row and its page, return the row with each cell knowing its page."""
+    return tuple(cell if cell.page is not None else replace(cell, page=page) for cell in row)
+
+
+def join_tables(first: Table, rest: Table) -> Table:
+    """Given a table and its continuation on the next page, return them as one table: the header
+    rows the continuation repeats are dropped, each cell keeps its own page and box."""
+    texts = first.texts()
+    repeated = 0
+    while repeated < min(len(rest.rows), len(first.rows) - 1) and rest.texts()[repeated] == texts[repeated]:
+        repeated += 1
+    rows = [_paged(row, first.page) for row in first.rows]
+    rows += [_paged(row, rest.page) for row in rest.rows[repeated:]]
+    return replace(first, rows=tuple(rows))
+
+
+def join_page_tables(pages: Sequence[Page], settings: PdfSettings) -> tuple[Page, ...]:
+    """Given a document's pages, return them with every table that runs across a page break held
+    once, as one table, on the page where it starts."""
+    tables = [list(page.tables) for page in pages]
+    open_at: tuple[int, int, Table] | None = None  # the table the previous page ends with, and its part there
+    for index, page in enumerate(pages):
+        joined = None
+        if open_at is not None and tables[index]:
+            at, slot, part = open_at
+            head = tables[index][0]
+            if goes_on_across(part, pages[index - 1], head, page, settings):
+                tables[at][slot] = join_tables(tables[at][slot], tables[index].pop(0))
+                joined = (at, slot, head)
+        open_at = (index, len(tables[index]) - 1, tables[index][-1]) if tables[index] else joined
+    return tuple(replace(page, tables=tuple(found)) for page, found in zip(pages, tables, strict=True))
+
+
 def _heading(segments: Sequence[_Segment], em: float) -> str | None:
     """Given a page's horizontal segments, return the topmost text set clearly larger than the body."""
     large = [s for s in segments if s.em >= 1.3 * em and len(s.text) >= 2]
@@ -1789,7 +1870,7 @@ def _read(path: Path, settings: PdfSettings) -> Document:
     return Document(
         source=str(path),
         source_format="pdf",
-        pages=tuple(r.page for r in results),
+        pages=join_page_tables([r.page for r in results], settings),
         title=metadata_title or first_heading or first_line,
         warnings=tuple(w for r in results for w in r.warnings),
     )

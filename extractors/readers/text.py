@@ -24,6 +24,7 @@ from extractors.document import CELL_SEPARATOR, Cell, Document
 from extractors.errors import BrochureError
 from extractors.readers._bytes import bytes_to_text, read_bytes
 from extractors.readers.html import Rendered, render_markup, rendered_to_page
+from extractors.readers.pdf import join_wrapped
 
 #: tags whose presence makes a line an HTML fragment; a closed list so that `<https://…>`
 #: (a markdown autolink) or `<注>` stays plain text
@@ -99,6 +100,39 @@ def _pipe_table_end(lines: list[str], start: int) -> int:
     while end < len(lines) and "|" in lines[end] and lines[end].strip():
         end += 1
     return end
+
+
+def _pipe_run_end(lines: list[str], start: int) -> int:
+    """Given source lines and an index, return the end of the separator-less pipe table starting
+    there (start if none): lines up to a blank one, as GFM reads a table, back to the last with a pipe."""
+    if not lines[start].lstrip().startswith("|"):
+        return start
+    end = start
+    while end < len(lines) and lines[end].strip() and not is_html_fragment(lines[end]):
+        end += 1
+    while end > start and "|" not in lines[end - 1]:
+        end -= 1
+    return end
+
+
+def pipe_run_rows(run: list[str]) -> list[tuple[str, ...]]:
+    """Given the lines of a pipe table whose rows break across lines, return its rows: a row
+    starts at a line opening with a pipe after one closing with a pipe; other line breaks fall
+    inside a row. A short row above the first with a figure is a header row under row-spanned
+    cells: its cells take the rightmost slots."""
+    texts: list[str] = []
+    for line in (raw.strip() for raw in run):
+        if texts and not (texts[-1].endswith("|") and line.startswith("|")):
+            texts[-1] = join_wrapped([texts[-1], line])
+        else:
+            texts.append(line)
+    rows = [pipe_cells(text) for text in texts]
+    width = max(len(row) for row in rows)
+    first_data = next((i for i, t in enumerate(texts) if re.search(r"\d", t)), len(rows))
+    return [
+        (("",) * (width - len(row)) + row) if i < first_data else row + ("",) * (width - len(row))
+        for i, row in enumerate(rows)
+    ]
 
 
 def _tab_table_end(lines: list[str], start: int) -> int:
@@ -182,6 +216,13 @@ def text_to_blocks(text: str) -> list[_Block]:
             end = _pipe_table_end(lines, index)
             rows = [pipe_cells(line)] + [pipe_cells(row) for row in lines[index + 2 : end]]
             blocks.append(_table_block(rows, header_rows=1))
+            index = end
+            continue
+        end = _pipe_run_end(lines, index)
+        rows = pipe_run_rows(lines[index:end]) if end - index >= 2 else []
+        if sum(1 for row in rows if sum(1 for cell in row if cell) >= 2) >= 2:
+            first_data = next((i for i, row in enumerate(rows) if re.search(r"\d", "".join(row))), 1)
+            blocks.append(_table_block(rows, header_rows=first_data))
             index = end
             continue
         end, aligned = aligned_rows(lines, index)
