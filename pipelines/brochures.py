@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import traceback
 from collections.abc import Collection, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from urllib.parse import quote, unquote
 
@@ -133,6 +133,51 @@ def fingerprints(files: Mapping[str, Path]) -> dict[str, str]:
     return found
 
 
+def same_bytes(raw_dir: Path, name: str) -> list[str]:
+    """Given the raw folder and a brochure's name, return the other brochures holding the same bytes, by key.
+
+    Sizes are compared first, so only files of the same size are read.
+    """
+    path = raw_dir / name
+    try:
+        size, data = path.stat().st_size, b""
+    except OSError:  # gone or unreadable: its own read says so
+        return []
+    twins = []
+    for key, other in list_brochures(raw_dir).items():
+        if other == path or confinement_problem(raw_dir, partition_key_to_file_name(key)):
+            continue
+        try:
+            if other.stat().st_size == size and (data := data or path.read_bytes()) == other.read_bytes():
+                twins.append(key)
+        except OSError:
+            continue
+    return twins
+
+
+def with_twins(result: Extraction, raw_dir: Path, key: str) -> Result:
+    """Given a brochure's result, return it as published when other names hold the same bytes.
+
+    Same bytes are one document (`doc_id` is their hash): the first name (by key) publishes it,
+    with a warning naming the others, and each other name gets an ingest_errors row pointing
+    there, so every table holds the document once and joins on doc_id do not repeat rows.
+    """
+    found = same_bytes(raw_dir, partition_key_to_file_name(key))
+    if not found:
+        return result
+    twins = [partition_key_to_source_file(t) for t in found]
+    source_file = partition_key_to_source_file(key)
+    if (first := min([source_file, *twins], key=source_file_to_partition_key)) != source_file:
+        error = (
+            f"the same bytes as {first}, which publishes them (doc_id {result.document.doc_id}); a document "
+            "is published once: delete this copy, or edit it if it should be a brochure of its own"
+        )
+        return IngestErrorRecord(source_file, result.document.doc_id, stage="read", error=error)
+    note = f"the same bytes are also under {', '.join(twins)}; the document is published once, under this one"
+    document = replace(result.document, warnings=(*result.document.warnings, note))
+    return replace(result, document=document)
+
+
 @dataclass(frozen=True)
 class UnexpectedError:
     """A bug met while reading a brochure: the error row to publish and the traceback to log."""
@@ -154,7 +199,7 @@ def brochure_to_result(raw_dir: Path, key: str) -> Result | UnexpectedError:
     if problem := confinement_problem(raw_dir, name):
         return IngestErrorRecord(source_file=source_file, doc_id=None, stage="read", error=problem)
     try:
-        return file_to_extraction(path, raw_dir)
+        return with_twins(file_to_extraction(path, raw_dir), raw_dir, key)
     except BrochureError as e:
         message = e.message.strip() or f"{type(e).__name__} without a message"
         return IngestErrorRecord(source_file=source_file, doc_id=e.doc_id, stage=e.stage, error=message)
