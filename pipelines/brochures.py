@@ -13,14 +13,13 @@ from __future__ import annotations
 
 import os
 import traceback
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from urllib.parse import quote, unquote
 
 from extractors.errors import BrochureError
 from extractors.extract import bytes_to_doc_id, file_to_extraction
-from extractors.readers import SUPPORTED_SUFFIXES
 from extractors.records import Extraction, IngestErrorRecord
 
 #: what reading one brochure gives: everything it publishes, or the one reason it cannot
@@ -101,19 +100,27 @@ def _visible_files(raw_dir: Path) -> Iterator[PurePosixPath]:
                 yield PurePosixPath(Path(folder, name).relative_to(raw_dir).as_posix())
 
 
-def list_brochures(raw_dir: Path, suffixes: Collection[str] = SUPPORTED_SUFFIXES) -> dict[str, Path]:
-    """Given the raw folder, return {partition key: path} of every visible brochure file, by key."""
+def list_brochures(raw_dir: Path) -> dict[str, Path]:
+    """Given the raw folder, return {partition key: path} of every visible file, by key.
+
+    Files of a type no reader reads (.docx, .xlsx) are brochures too: each gets an
+    ingest_errors row saying so, in the CLI and the sensor alike, rather than a line on a console.
+    """
     found = {
         source_file_to_partition_key(str(relative)): raw_dir / relative
         for relative in _visible_files(raw_dir)
-        if relative.suffix.lower() in suffixes
     }
     return dict(sorted(found.items()))
 
 
-def list_unsupported(raw_dir: Path, suffixes: Collection[str] = SUPPORTED_SUFFIXES) -> list[str]:
-    """Given the raw folder, return the visible files that are skipped for their extension."""
-    return sorted(str(r) for r in _visible_files(raw_dir) if r.suffix.lower() not in suffixes)
+def list_hidden(raw_dir: Path) -> list[str]:
+    """Given the raw folder, return the hidden files and folders it skips (a folder once, not its files)."""
+    hidden: list[str] = []
+    for folder, dirs, files in os.walk(raw_dir):
+        hidden.extend(Path(folder, d).relative_to(raw_dir).as_posix() for d in dirs if d.startswith("."))
+        hidden.extend(Path(folder, f).relative_to(raw_dir).as_posix() for f in files if f.startswith("."))
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+    return sorted(hidden)
 
 
 def fingerprint(path: Path) -> str:
