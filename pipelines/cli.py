@@ -193,31 +193,30 @@ def _run_failure(result: dg.ExecuteInProcessResult) -> str:
     return "\n".join(messages) or "the Dagster run failed without an error message"
 
 
-def unwritable(warehouse: Warehouse) -> OSError | None:
-    """Given the warehouse, create its folder and return why no file can be written there, or None.
+def usage_problem(raw: Path, warehouse: Warehouse) -> str | None:
+    """Given RAW_DIR and the warehouse (its folder is created), return why the run cannot start, or None.
 
     Found before any brochure is read: a read-only warehouse is a bad argument, not a run that
     breaks after the whole extraction.
     """
+    if not raw.is_dir():
+        return f"RAW_DIR {raw} does not exist or is not a folder"
     probe = warehouse.base / f".write-probe-{os.getpid()}"
     try:
         warehouse.base.mkdir(parents=True, exist_ok=True)
         probe.write_bytes(b"")
         probe.unlink()
     except OSError as e:
-        return e
+        return f"cannot write to the warehouse {warehouse.base}: {e}"
     return None
 
 
 def ingest(raw: Path, warehouse_location: str, *, verbose: bool, out: TextIO, err: TextIO) -> int:
     """Given RAW_DIR and the warehouse location, ingest every brochure; return the exit code."""
     started = time.perf_counter()
-    if not raw.is_dir():
-        print(f"brochures: RAW_DIR {raw} does not exist or is not a folder", file=err)
-        return EXIT_USAGE
     warehouse = Warehouse(location_to_upath(warehouse_location, root=Path.cwd()))
-    if problem := unwritable(warehouse):
-        print(f"brochures: cannot write to the warehouse {warehouse.base}: {problem}", file=err)
+    if problem := usage_problem(raw, warehouse):
+        print(f"brochures: {problem}", file=err)
         return EXIT_USAGE
 
     import dagster as dg
