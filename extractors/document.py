@@ -18,7 +18,7 @@ from typing import Literal
 import yaml
 
 SourceFormat = Literal["pdf", "html", "text"]
-TextLayer = Literal["ok", "none", "cid"]
+TextLayer = Literal["ok", "none", "cid", "ocr"]  # "ocr": read from a scanned image (readers.ocr)
 
 #: how the cells of one table row are joined when a row is written out as text
 CELL_SEPARATOR = " | "

@@ -13,14 +13,13 @@ from __future__ import annotations
 
 import os
 import traceback
-from collections.abc import Collection, Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from urllib.parse import quote, unquote
 
 from extractors.errors import BrochureError
 from extractors.extract import bytes_to_doc_id, file_to_extraction
-from extractors.readers import SUPPORTED_SUFFIXES
 from extractors.records import Extraction, IngestErrorRecord
 
 #: what reading one brochure gives: everything it publishes, or the one reason it cannot
@@ -101,19 +100,27 @@ def _visible_files(raw_dir: Path) -> Iterator[PurePosixPath]:
                 yield PurePosixPath(Path(folder, name).relative_to(raw_dir).as_posix())
 
 
-def list_brochures(raw_dir: Path, suffixes: Collection[str] = SUPPORTED_SUFFIXES) -> dict[str, Path]:
-    """Given the raw folder, return {partition key: path} of every visible brochure file, by key."""
+def list_brochures(raw_dir: Path) -> dict[str, Path]:
+    """Given the raw folder, return {partition key: path} of every visible file, by key.
+
+    Files of a type no reader reads (.docx, .xlsx) are brochures too: each gets an
+    ingest_errors row saying so, in the CLI and the sensor alike, rather than a line on a console.
+    """
     found = {
         source_file_to_partition_key(str(relative)): raw_dir / relative
         for relative in _visible_files(raw_dir)
-        if relative.suffix.lower() in suffixes
     }
     return dict(sorted(found.items()))
 
 
-def list_unsupported(raw_dir: Path, suffixes: Collection[str] = SUPPORTED_SUFFIXES) -> list[str]:
-    """Given the raw folder, return the visible files that are skipped for their extension."""
-    return sorted(str(r) for r in _visible_files(raw_dir) if r.suffix.lower() not in suffixes)
+def list_hidden(raw_dir: Path) -> list[str]:
+    """Given the raw folder, return the hidden files and folders it skips (a folder once, not its files)."""
+    hidden: list[str] = []
+    for folder, dirs, files in os.walk(raw_dir):
+        hidden.extend(Path(folder, d).relative_to(raw_dir).as_posix() for d in dirs if d.startswith("."))
+        hidden.extend(Path(folder, f).relative_to(raw_dir).as_posix() for f in files if f.startswith("."))
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+    return sorted(hidden)
 
 
 def fingerprint(path: Path) -> str:
@@ -131,6 +138,51 @@ def fingerprints(files: Mapping[str, Path]) -> dict[str, str]:
         except FileNotFoundError:  # deleted between listing and stat: the next look sees it gone
             continue
     return found
+
+
+def same_bytes(raw_dir: Path, name: str) -> list[str]:
+    """Given the raw folder and a brochure's name, return the other brochures holding the same bytes, by key.
+
+    Sizes are compared first, so only files of the same size are read.
+    """
+    path = raw_dir / name
+    try:
+        size, data = path.stat().st_size, b""
+    except OSError:  # gone or unreadable: its own read says so
+        return []
+    twins = []
+    for key, other in list_brochures(raw_dir).items():
+        if other == path or confinement_problem(raw_dir, partition_key_to_file_name(key)):
+            continue
+        try:
+            if other.stat().st_size == size and (data := data or path.read_bytes()) == other.read_bytes():
+                twins.append(key)
+        except OSError:
+            continue
+    return twins
+
+
+def with_twins(result: Extraction, raw_dir: Path, key: str) -> Result:
+    """Given a brochure's result, return it as published when other names hold the same bytes.
+
+    Same bytes are one document (`doc_id` is their hash): the first name (by key) publishes it,
+    with a warning naming the others, and each other name gets an ingest_errors row pointing
+    there, so every table holds the document once and joins on doc_id do not repeat rows.
+    """
+    found = same_bytes(raw_dir, partition_key_to_file_name(key))
+    if not found:
+        return result
+    twins = [partition_key_to_source_file(t) for t in found]
+    source_file = partition_key_to_source_file(key)
+    if (first := min([source_file, *twins], key=source_file_to_partition_key)) != source_file:
+        error = (
+            f"the same bytes as {first}, which publishes them (doc_id {result.document.doc_id}); a document "
+            "is published once: delete this copy, or edit it if it should be a brochure of its own"
+        )
+        return IngestErrorRecord(source_file, result.document.doc_id, stage="read", error=error)
+    note = f"the same bytes are also under {', '.join(twins)}; the document is published once, under this one"
+    document = replace(result.document, warnings=(*result.document.warnings, note))
+    return replace(result, document=document)
 
 
 @dataclass(frozen=True)
@@ -154,7 +206,7 @@ def brochure_to_result(raw_dir: Path, key: str) -> Result | UnexpectedError:
     if problem := confinement_problem(raw_dir, name):
         return IngestErrorRecord(source_file=source_file, doc_id=None, stage="read", error=problem)
     try:
-        return file_to_extraction(path, raw_dir)
+        return with_twins(file_to_extraction(path, raw_dir), raw_dir, key)
     except BrochureError as e:
         message = e.message.strip() or f"{type(e).__name__} without a message"
         return IngestErrorRecord(source_file=source_file, doc_id=e.doc_id, stage=e.stage, error=message)

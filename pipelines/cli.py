@@ -30,9 +30,8 @@ from typing import TYPE_CHECKING, TextIO
 
 import polars as pl
 
-from extractors.readers import SUPPORTED_SUFFIXES
 from extractors.records import IngestErrorRecord
-from pipelines.brochures import list_brochures, list_unsupported, partition_key_to_source_file
+from pipelines.brochures import list_brochures, list_hidden, partition_key_to_source_file
 from pipelines.publish import Outcome, outcome_line
 from pipelines.storage import Warehouse, is_alive, location_to_upath, partition_file_stem
 from schemas.models import TABLES
@@ -194,17 +193,30 @@ def _run_failure(result: dg.ExecuteInProcessResult) -> str:
     return "\n".join(messages) or "the Dagster run failed without an error message"
 
 
+def usage_problem(raw: Path, warehouse: Warehouse) -> str | None:
+    """Given RAW_DIR and the warehouse (its folder is created), return why the run cannot start, or None.
+
+    Found before any brochure is read: a read-only warehouse is a bad argument, not a run that
+    breaks after the whole extraction.
+    """
+    if not raw.is_dir():
+        return f"RAW_DIR {raw} does not exist or is not a folder"
+    probe = warehouse.base / f".write-probe-{os.getpid()}"
+    try:
+        warehouse.base.mkdir(parents=True, exist_ok=True)
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as e:
+        return f"cannot write to the warehouse {warehouse.base}: {e}"
+    return None
+
+
 def ingest(raw: Path, warehouse_location: str, *, verbose: bool, out: TextIO, err: TextIO) -> int:
     """Given RAW_DIR and the warehouse location, ingest every brochure; return the exit code."""
     started = time.perf_counter()
-    if not raw.is_dir():
-        print(f"brochures: RAW_DIR {raw} does not exist or is not a folder", file=err)
-        return EXIT_USAGE
     warehouse = Warehouse(location_to_upath(warehouse_location, root=Path.cwd()))
-    try:
-        warehouse.base.mkdir(parents=True, exist_ok=True)
-    except OSError as e:
-        print(f"brochures: cannot create the warehouse {warehouse.base}: {e}", file=err)
+    if problem := usage_problem(raw, warehouse):
+        print(f"brochures: {problem}", file=err)
         return EXIT_USAGE
 
     import dagster as dg
@@ -214,8 +226,11 @@ def ingest(raw: Path, warehouse_location: str, *, verbose: bool, out: TextIO, er
 
     files = list_brochures(raw.resolve())
     keys = list(files)
-    for name in list_unsupported(raw):
-        print(f"skipped {name}: not a brochure type ({', '.join(sorted(SUPPORTED_SUFFIXES))})", file=out)
+    if hidden := list_hidden(raw):
+        shown = ", ".join(hidden[:3]) + (", …" if len(hidden) > 3 else "")
+        print(
+            f"skipped {len(hidden)} hidden file(s) or folder(s) (names starting with '.': {shown})", file=out
+        )
     if not keys:
         print(f"no brochures under {raw}", file=out)
     defs = build_defs(raw_dir=str(raw.resolve()), warehouse=str(warehouse.base))

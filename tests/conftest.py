@@ -16,6 +16,8 @@ BAD_FILES = {
     "broken/corrupt.pdf": b"%PDF-1.4\n1 0 obj << /Type /Catalog >>\n%% truncated download",
     "empty.txt": b"",
     "scan.pdf": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(64),
+    # a type no reader reads: an error row too, not a line on the console only
+    "notes.docx": b"PK\x03\x04",
 }
 
 
@@ -46,11 +48,10 @@ def make_raw_dir(root: Path) -> Path:
     for name, data in BAD_FILES.items():
         (root / name).parent.mkdir(parents=True, exist_ok=True)
         (root / name).write_bytes(data)
-    # never brochures: hidden files and folders, other extensions
+    # never brochures: hidden files and folders
     (root / ".DS_Store").write_bytes(b"\x00\x01")
     (root / ".drafts").mkdir()
     (root / ".drafts" / "draft.txt").write_text("サイバー保険 下書き", encoding="utf-8")
-    (root / "notes.docx").write_bytes(b"PK\x03\x04")
     return root
 
 

@@ -102,7 +102,8 @@ def test_a_changed_file_runs_again_with_a_new_run_key(raw: Path) -> None:
     assert daemon.partitions == ["aig/flyer.txt"]
 
 
-def test_hidden_and_unsupported_files_are_not_brochures(raw: Path) -> None:
+def test_hidden_files_are_not_brochures_unsupported_ones_are(raw: Path) -> None:
+    # a .docx gets a partition, so that its read gives an ingest_errors row; a hidden file none
     (raw / ".flyer.txt.swp").write_bytes(b"vim")
     (raw / ".git").mkdir()
     (raw / ".git" / "notes.txt").write_bytes(b"x")
@@ -110,7 +111,7 @@ def test_hidden_and_unsupported_files_are_not_brochures(raw: Path) -> None:
     (raw / "UPPER.PDF").write_bytes(b"%PDF-1.4")
     daemon = Daemon(raw)
     daemon.tick()
-    assert daemon.partitions == ["UPPER.PDF", "aig/flyer.txt"]
+    assert daemon.partitions == ["UPPER.PDF", "aig/flyer.txt", "terms.docx"]
 
 
 def test_a_deleted_file_loses_its_partition_and_its_rows(

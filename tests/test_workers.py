@@ -19,6 +19,11 @@ from pipelines.workers import Budget, Read, read_in_workers
 SEED = sorted(SEEDS.glob("*.txt"))[0]
 
 
+def _copy(name: str) -> bytes:
+    """Given a name, return the seed's text with a line naming it: the same bytes would be one document."""
+    return SEED.read_bytes() + f"\n{name}\n".encode()
+
+
 def _cycle_pdf() -> bytes:
     """Given nothing, return a tiny PDF whose page tree is a reference cycle (pdfminer loops on it)."""
     return _pdf([b"<< /Type /Catalog /Pages 2 0 R >>", b"3 0 R", b"2 0 R"])
@@ -100,7 +105,7 @@ def test_a_brochure_over_the_memory_budget_gets_an_error_row(
         return real(path, raw_dir)
 
     monkeypatch.setattr(brochures, "file_to_extraction", greedy)
-    (raw / "big.txt").write_bytes(SEED.read_bytes())
+    (raw / "big.txt").write_bytes(_copy("big"))
     reads = _read_all(raw, Budget(memory_mib=256))
     error = reads["big.txt"].result
     assert isinstance(error, IngestErrorRecord)
@@ -128,7 +133,7 @@ def test_a_worker_that_dies_gives_an_error_row(
         return real(path, raw_dir)
 
     monkeypatch.setattr(brochures, "file_to_extraction", dying)
-    (raw / "dies.txt").write_bytes(SEED.read_bytes())
+    (raw / "dies.txt").write_bytes(_copy("dies"))
     reads = _read_all(raw, Budget(seconds=30))
     error = reads["dies.txt"].result
     assert isinstance(error, IngestErrorRecord) and f"died ({expected})" in error.error
@@ -138,7 +143,7 @@ def test_a_worker_that_dies_gives_an_error_row(
 @pytest.mark.parametrize("workers", [1, 3])  # one at a time, and more workers than brochures
 def test_every_brochure_is_read_once_whatever_the_worker_count(raw: Path, workers: int) -> None:
     for i in range(3):
-        (raw / f"copy{i}.txt").write_bytes(SEED.read_bytes())
+        (raw / f"copy{i}.txt").write_bytes(_copy(f"copy{i}"))
     (raw / "empty.txt").write_bytes(b"")
     reads = list(read_in_workers(raw, sorted(p.name for p in raw.iterdir()), Budget(), workers))
     assert sorted(r.key for r in reads) == sorted(p.name for p in raw.iterdir())

@@ -28,7 +28,8 @@ def read(path: Path) -> Document:
     if reader is None:
         supported = ", ".join(sorted(READERS))
         raise BrochureError(
-            f"unsupported file type {path.suffix or '(none)'!r}; supported: {supported}",
+            f"unsupported file type {path.suffix or '(none)'!r}; supported: {supported} "
+            "(save it as PDF, e.g. soffice --headless --convert-to pdf, and drop that in raw/)",
             stage="read",
             source=str(path),
         )

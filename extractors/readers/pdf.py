@@ -49,6 +49,7 @@ from pdfplumber.utils.exceptions import PdfminerException
 
 from extractors.document import BBox, Cell, Document, Line, Page, Table, TextLayer, union_bbox
 from extractors.errors import BrochureError
+from extractors.readers import ocr
 from extractors.readers._bytes import describe_bytes, read_bytes
 
 TableStrategy = Literal["lines", "text"]
@@ -1802,9 +1803,22 @@ def _no_text_error(results: Sequence[_PageResult], damaged: Sequence[str], path:
         )
     return _error(
         f"no page has a text layer ({len(results)} page(s) of scanned images or blank pages); "
-        "run OCR first (e.g. ocrmypdf -l jpn in.pdf out.pdf) and drop the OCR'd PDF in raw/",
+        f"{ocr.engine_problem() or 'OCR found no text on them either'}",
         path,
     )
+
+
+def _ocr_page(raw: _RawPage, path: Path, settings: PdfSettings, carried: Sequence[_Interval]) -> _PageResult:
+    """Given a page of images without glyphs, return it read by OCR (`readers.ocr`), or unread with why."""
+    problem = ocr.engine_problem()
+    chars = [] if problem else ocr.page_to_chars(path, raw.number - 1)
+    if not chars:
+        unread = raw_to_page(raw, settings, carried)
+        why = problem or "OCR found no text on it"
+        return replace(unread, warnings=tuple(f"{w}; {why}" for w in unread.warnings))
+    read = raw_to_page(replace(raw, glyphs=tuple(char_to_glyph(c) for c in chars)), settings, carried)
+    page = replace(read.page, text_layer="ocr")
+    return replace(read, page=page, warnings=(*read.warnings, ocr.note(raw.number, len(chars))))
 
 
 class _BenignFontNotes(logging.Filter):
@@ -1861,9 +1875,12 @@ def _read(path: Path, settings: PdfSettings) -> Document:
                 results.append(_PageResult(page=empty, warnings=(note,), title=None))
                 continue
             carried = results[-1].trailing_columns if results else ()
-            results.append(raw_to_page(raw, settings, carried))
+            if not raw.glyphs and not raw.cids and raw.images:  # a scan
+                results.append(_ocr_page(raw, path, settings, carried))
+            else:
+                results.append(raw_to_page(raw, settings, carried))
         metadata_title = _metadata_title(pdf.metadata)
-    if not any(r.page.text_layer == "ok" for r in results):
+    if not any(r.page.text_layer in ("ok", "ocr") for r in results):
         raise _no_text_error(results, damaged, path)
     first_heading = next((r.title for r in results if r.title), None)
     first_line = next((line.text for r in results for line in r.page.lines), None)
