@@ -27,6 +27,7 @@ from functools import cache
 from typing import Any, Literal
 
 from extractors.amounts import AmountMatch, find_amounts, text_to_default_unit
+from extractors.blocks import document_to_units
 from extractors.document import CELL_SEPARATOR, Document, Line, Table, nfkc
 from extractors.layout import TableView, table_to_view
 from extractors.records import Attribution, LossScenarioRecord
@@ -75,6 +76,8 @@ class ScenarioCues:
     not_cost: tuple[str, ...]
     cost_header: tuple[str, ...]
     lone_total_endings: tuple[str, ...]
+    sentence_item_particles: tuple[str, ...]
+    sentence_topic_markers: tuple[str, ...]
     sentence_endings: tuple[str, ...]
     max_label_chars: int
     max_subset_items: int
@@ -267,6 +270,59 @@ def sentence_total_word(gap: str) -> str | None:
     """
     match = _sentence_total_pattern().search(nfkc(gap))
     return match.group(1) if match else None
+
+
+@cache
+def _sentence_item_pattern() -> re.Pattern[str]:
+    """Given nothing, return the pattern of a clause naming an item before its amount (Xに, Xとして)."""
+    cues = load_cues()
+    particles = "|".join(map(re.escape, cues.sentence_item_particles))
+    topics = "|".join(map(re.escape, cues.sentence_topic_markers))
+    return re.compile(rf"(?:.*(?:{topics})|^|[、,，])\s*([^、,，]+?)\s*(?:{particles})\s*$")
+
+
+def sentence_to_entries(text: str) -> list[tuple[int, int, Entry]]:
+    """Given a sentence, return (start, end, entry) for its items (フォレンジック調査に420万円) and its
+    total (合計795万円): an item is the noun phrase before に/として, its amount right after."""
+    found: list[tuple[int, int, Entry]] = []
+    position = 0
+    for match in find_amounts(text):
+        gap, amount = text[position : match.start], match.amount
+        entry = Entry("item", "", amount.total_yen, amount.approximate, "", 0, 0, attributed_by="sentence")
+        if word := sentence_total_word(gap):
+            found.append((match.start - len(word), match.end, replace(entry, kind="closer", label=word)))
+        elif (item := _sentence_item_pattern().search(gap)) and not _in_brackets(text, match.start):
+            label = printed_label(item.group(1))
+            if is_item_label(label) and not contains_any(label, load_cues().not_cost):
+                found.append((position + item.start(1), match.end, replace(entry, label=label)))
+        position = match.end
+    return found
+
+
+def _quote(lines: tuple[Line, ...], start: int, end: int) -> tuple[int, str]:
+    """Given a paragraph's lines and a span of their joined text, return the span's line and verbatim text."""
+    parts, offset, first = [], 0, -1
+    for number, line in enumerate(lines):
+        low, high = max(start, offset), min(end, offset + len(line.text))
+        if low < high:
+            parts.append(line.text[low - offset : high - offset])
+            first = number if first < 0 else first
+        offset += len(line.text)
+    return first, "\n".join(parts)
+
+
+def paragraph_to_sentences(lines: tuple[Line, ...], first: int) -> list[list[Entry]]:
+    """Given a paragraph's lines and the reading-order index of the first, return per sentence
+    its entries; a sentence runs across line breaks (the PDF wraps it)."""
+    text = "".join(line.text for line in lines)
+    sentences: list[list[Entry]] = []
+    for sentence in re.finditer(r"[^。！？!?]+[。！？!?]?", text):
+        entries = []
+        for start, end, entry in sentence_to_entries(sentence.group()):
+            number, quote = _quote(lines, sentence.start() + start, sentence.start() + end)
+            entries.append(replace(entry, page=lines[number].page, position=first + number, evidence=quote))
+        sentences.append(entries)
+    return sentences
 
 
 def segment_to_entries(
@@ -589,6 +645,18 @@ def _without_overlaps(scenarios: list[Scenario]) -> list[Scenario]:
     return sorted(kept, key=lambda s: s.position)
 
 
+def paragraphs_to_scenarios(document: Document, lines: list[Line]) -> list[Scenario]:
+    """Given a Document and its lines, return the scenarios each told in one sentence, named by
+    their paragraph's first sentence."""
+    index = {id(line): number for number, line in enumerate(lines)}
+    found: list[Scenario] = []
+    for unit in (unit for unit in document_to_units(document) if unit.lines):
+        label = printed_label(re.split("[。！？!?]", "".join(line.text for line in unit.lines))[0])
+        for sentence in paragraph_to_sentences(unit.lines, index[id(unit.lines[0])]):
+            found += [replace(s, label=label[:MAX_SCENARIO_LABEL_CHARS]) for s in entries_to_scenarios(sentence)]
+    return found
+
+
 def document_to_scenarios(document: Document) -> list[Scenario]:
     """Given a Document, return its loss scenarios in reading order."""
     lines, tables = list(document.iter_lines()), list(document.iter_tables())
@@ -601,6 +669,7 @@ def document_to_scenarios(document: Document) -> list[Scenario]:
     # the lines that repeat a limits or premium table are that table's, not incident costs
     skipped = set().union(*(table_lines(lines, t) for t in tables if is_not_cost_table(table_view(t, None))))
     found += entries_to_scenarios([e for e in lines_to_entries(lines) if e.position not in skipped])
+    found += paragraphs_to_scenarios(document, lines)
     return _without_overlaps(found)
 
 
