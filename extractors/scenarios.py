@@ -652,8 +652,9 @@ def paragraphs_to_scenarios(document: Document, lines: list[Line]) -> list[Scena
     found: list[Scenario] = []
     for unit in (unit for unit in document_to_units(document) if unit.lines):
         label = printed_label(re.split("[。！？!?]", "".join(line.text for line in unit.lines))[0])
+        label = label[:MAX_SCENARIO_LABEL_CHARS]
         for sentence in paragraph_to_sentences(unit.lines, index[id(unit.lines[0])]):
-            found += [replace(s, label=label[:MAX_SCENARIO_LABEL_CHARS]) for s in entries_to_scenarios(sentence)]
+            found += [replace(s, label=label) for s in entries_to_scenarios(sentence)]
     return found
 
 
