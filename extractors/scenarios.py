@@ -85,6 +85,7 @@ class ScenarioCues:
     as_printed_min_share: float
     as_printed_max_line_gap: int
     total_first_max_line_gap: int
+    cost_list_max_heading_gap: int
     column_cue_max_chars: int
 
 
@@ -145,6 +146,7 @@ class _Stream:
     open_total: Entry | None = None  # a total read before any item: its breakdown may follow
     heading_at: int = -1  # the line of the last heading
     lone: Entry | None = None  # a total alone right under the heading, unless its breakdown follows
+    list_at: int | None = None  # the line of a cost list's caption or its last item: its items need no total
 
 
 @cache
@@ -234,7 +236,7 @@ def _piece_entry(
     """Given a piece of a segment (label from start, an amount, the text after it), return its entry."""
     label = _item_label(text[start : match.start])
     entry = Entry("item", label, match.amount.total_yen, match.amount.approximate, "", page, position)
-    entry = replace(entry, evidence=text[start : match.end].strip())
+    entry = replace(entry, evidence=text[start : match.end].strip(), ends_source=not after.strip())
     stated_total = sentence_total_word(text[start : match.start])
     if not _CLEAN_AFTER.match(after):
         if not label and squeeze(nfkc(after)).rstrip("。") in load_cues().lone_total_endings:
@@ -600,10 +602,31 @@ def _close(stream: _Stream, closer: Entry) -> None:
     stream.heading_open = True
 
 
+def _opens_cost_list(stream: _Stream, label: Entry) -> bool:
+    """Given a bare label, return whether it captions a list of costs (甲社が負担した費用) close under
+    a scenario heading, before any item."""
+    cues = load_cues()
+    gap = label.position - stream.heading_at
+    named = contains_any(label.label, cues.cost_header) and not contains_any(label.label, cues.not_cost)
+    return named and not stream.heading_open and not stream.pool and 0 <= gap <= cues.cost_list_max_heading_gap
+
+
+def _in_cost_list(stream: _Stream, item: Entry) -> Entry:
+    """Given an item, return it attributed to the cost list's caption where it continues that list
+    (the next line, the amount ending it), else as it was (and the list ends)."""
+    at, stream.list_at = stream.list_at, None
+    if at is None or not item.ends_source or not 0 <= item.position - at <= load_cues().as_printed_max_line_gap:
+        return item
+    stream.list_at = item.position
+    return replace(item, attributed_by="heading")
+
+
 def _flush(stream: _Stream) -> None:
     """Given a stream at a heading or its end, publish what needs no total: the open items a
     cost column header proves, and a lone total under its heading."""
     items = [e for e in stream.pool if e.attributed_by == "column_header"]
+    listed = [e for e in stream.pool if e.attributed_by == "heading"]
+    items += listed if len(listed) >= 2 else []
     if items:
         stream.scenarios.append(Scenario(stream.heading, tuple((e, "item") for e in items)))
     if stream.lone is not None:
@@ -621,8 +644,10 @@ def entries_to_scenarios(entries: list[Entry]) -> list[Scenario]:
             if stream.heading_open or had_items or not is_column_cue(entry.label):
                 stream.heading, stream.heading_open = entry.label, False  # a column header keeps the title
             stream.heading_at = entry.position
+        elif entry.kind == "label":
+            stream.list_at = entry.position if _opens_cost_list(stream, entry) else None
         elif entry.kind == "item":
-            stream.pool.append(entry)
+            stream.pool.append(_in_cost_list(stream, entry))
             _close_open_total(stream)
         elif entry.attributed_by == "heading":
             if not stream.pool and not stream.heading_open and entry.position - stream.heading_at <= 1:
