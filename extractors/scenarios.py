@@ -608,14 +608,16 @@ def _opens_cost_list(stream: _Stream, label: Entry) -> bool:
     cues = load_cues()
     gap = label.position - stream.heading_at
     named = contains_any(label.label, cues.cost_header) and not contains_any(label.label, cues.not_cost)
-    return named and not stream.heading_open and not stream.pool and 0 <= gap <= cues.cost_list_max_heading_gap
+    near = 0 <= gap <= cues.cost_list_max_heading_gap
+    return named and near and not stream.heading_open and not stream.pool
 
 
 def _in_cost_list(stream: _Stream, item: Entry) -> Entry:
     """Given an item, return it attributed to the cost list's caption where it continues that list
     (the next line, the amount ending it), else as it was (and the list ends)."""
     at, stream.list_at = stream.list_at, None
-    if at is None or not item.ends_source or not 0 <= item.position - at <= load_cues().as_printed_max_line_gap:
+    next_line = at is not None and 0 <= item.position - at <= load_cues().as_printed_max_line_gap
+    if not next_line or not item.ends_source:
         return item
     stream.list_at = item.position
     return replace(item, attributed_by="heading")
