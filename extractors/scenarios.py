@@ -257,30 +257,27 @@ def _piece_entry(
     return replace(entry, kind=kind, label=label)
 
 
+def _alternation(cues: Iterable[str]) -> str:
+    """Given cue words, return a regex alternation of them, longest first."""
+    return "|".join(map(re.escape, sorted(cues, key=len, reverse=True)))
+
+
 @cache
-def _sentence_total_pattern() -> re.Pattern[str]:
-    """Given nothing, return the pattern of a total word ending the text before an amount."""
-    cues = sorted((cue for cue in load_cues().total if len(cue) > 1), key=len, reverse=True)
-    return re.compile(rf"({'|'.join(map(re.escape, cues))})[\s*:：はがでも]*$")
+def _sentence_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Given nothing, return the patterns of what ends a sentence's text before an amount: a total
+    word (費用は総額 ; 計 alone is too common inside words), an item's clause (A社はXに, Xとして)."""
+    cues = load_cues()
+    topic, particle = _alternation(cues.sentence_topic_markers), _alternation(cues.sentence_item_particles)
+    return (
+        re.compile(rf"({_alternation(c for c in cues.total if len(c) > 1)})[\s*:：はがでも]*$"),
+        re.compile(rf"(?:.*(?:{topic})|^|[、,，])\s*([^、,，]+?)\s*(?:{particle})\s*$"),
+    )
 
 
 def sentence_total_word(gap: str) -> str | None:
-    """Given the text of a sentence before an amount, return the total word right before it, or None.
-
-    `この事故の費用は総額 ` gives 総額: the amount after it is a total even in running prose.
-    One-character cues (計) are too common inside words to count here.
-    """
-    match = _sentence_total_pattern().search(nfkc(gap))
+    """Given the text of a sentence before an amount, return the total word right before it, or None."""
+    match = _sentence_patterns()[0].search(nfkc(gap))
     return match.group(1) if match else None
-
-
-@cache
-def _sentence_item_pattern() -> re.Pattern[str]:
-    """Given nothing, return the pattern of a clause naming an item before its amount (Xに, Xとして)."""
-    cues = load_cues()
-    particles = "|".join(map(re.escape, cues.sentence_item_particles))
-    topics = "|".join(map(re.escape, cues.sentence_topic_markers))
-    return re.compile(rf"(?:.*(?:{topics})|^|[、,，])\s*([^、,，]+?)\s*(?:{particles})\s*$")
 
 
 def sentence_to_entries(text: str) -> list[tuple[int, int, Entry]]:
@@ -293,7 +290,7 @@ def sentence_to_entries(text: str) -> list[tuple[int, int, Entry]]:
         entry = Entry("item", "", amount.total_yen, amount.approximate, "", 0, 0, attributed_by="sentence")
         if word := sentence_total_word(gap):
             found.append((match.start - len(word), match.end, replace(entry, kind="closer", label=word)))
-        elif (item := _sentence_item_pattern().search(gap)) and not _in_brackets(text, match.start):
+        elif (item := _sentence_patterns()[1].search(gap)) and not _in_brackets(text, match.start):
             label = printed_label(item.group(1))
             if is_item_label(label) and not contains_any(label, load_cues().not_cost):
                 found.append((position + item.start(1), match.end, replace(entry, label=label)))
@@ -301,28 +298,18 @@ def sentence_to_entries(text: str) -> list[tuple[int, int, Entry]]:
     return found
 
 
-def _quote(lines: tuple[Line, ...], start: int, end: int) -> tuple[int, str]:
-    """Given a paragraph's lines and a span of their joined text, return the span's line and verbatim text."""
-    parts, offset, first = [], 0, -1
-    for number, line in enumerate(lines):
-        low, high = max(start, offset), min(end, offset + len(line.text))
-        if low < high:
-            parts.append(line.text[low - offset : high - offset])
-            first = number if first < 0 else first
-        offset += len(line.text)
-    return first, "\n".join(parts)
-
-
 def paragraph_to_sentences(lines: tuple[Line, ...], first: int) -> list[list[Entry]]:
     """Given a paragraph's lines and the reading-order index of the first, return per sentence
     its entries; a sentence runs across line breaks (the PDF wraps it)."""
-    text = "".join(line.text for line in lines)
+    joined = "\n".join(line.text for line in lines)
+    printed_at = [i for i, char in enumerate(joined) if char != "\n"]  # each character's place in `joined`
     sentences: list[list[Entry]] = []
-    for sentence in re.finditer(r"[^。！？!?]+[。！？!?]?", text):
+    for sentence in re.finditer(r"[^。！？!?]+[。！？!?]?", joined.replace("\n", "")):
         entries = []
         for start, end, entry in sentence_to_entries(sentence.group()):
-            number, quote = _quote(lines, sentence.start() + start, sentence.start() + end)
-            entries.append(replace(entry, page=lines[number].page, position=first + number, evidence=quote))
+            low, high = printed_at[sentence.start() + start], printed_at[sentence.start() + end - 1] + 1
+            line = joined.count("\n", 0, low)
+            entries.append(replace(entry, page=lines[line].page, position=first + line, evidence=joined[low:high]))
         sentences.append(entries)
     return sentences
 
