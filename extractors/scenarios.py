@@ -308,8 +308,8 @@ def paragraph_to_sentences(lines: tuple[Line, ...], first: int) -> list[list[Ent
         entries = []
         for start, end, entry in sentence_to_entries(sentence.group()):
             low, high = printed_at[sentence.start() + start], printed_at[sentence.start() + end - 1] + 1
-            line = joined.count("\n", 0, low)
-            entries.append(replace(entry, page=lines[line].page, position=first + line, evidence=joined[low:high]))
+            n = joined.count("\n", 0, low)
+            entries.append(replace(entry, page=lines[n].page, position=first + n, evidence=joined[low:high]))
         sentences.append(entries)
     return sentences
 
