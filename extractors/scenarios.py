@@ -1,20 +1,18 @@
 """Loss scenarios: the worked examples of an incident's costs that brochures print.
 
-A scenario is a block of cost items (label + amount, one per bullet, line or table row), its
-meaning proven by one of:
+A scenario is a block of cost items (label + amount: a bullet, a line, a table row, or a clause
+of one sentence, フォレンジック調査に420万円), its meaning proven by one of:
 
-- arithmetic: a total (合計/総額) the items just above it add up to (or a subset of the open
-  items, for columns a PDF reads interleaved); a total over earlier totals is the grand total
-  and makes them subtotals; a total printed above its breakdown closes once the items after
-  it add up; under a scenario heading a total the printed items nearly reach stands as printed;
-- a table's header (the shared `TableView`): an amount column whose header path names a cost
-  (費用 | 金額, 対応による支出額) holds items even without a total; a table headed by a limit or a
-  premium (支払限度額) holds none; several bare amount columns hold one example each;
-- a heading: an amount alone on the line right under a scenario heading (想定事故例 /
-  約1,300万円の損害) is that scenario's total.
+- arithmetic: a total (合計/総額) the items just above it (or in its sentence) add up to, or a
+  subset of the open items (columns read interleaved); a total over earlier totals is the grand
+  total; a total above its breakdown closes once the items after it add up; under a scenario
+  heading a total the printed items nearly reach stands as printed;
+- a table's header (`TableView`): an amount column headed by a cost (費用 | 金額) holds items
+  without a total; one headed by a limit or a premium (支払限度額) holds none;
+- a heading: an amount alone right under a scenario heading (想定事故例 / 約1,300万円の損害) is
+  its total; a caption naming a cost there (甲社が負担した費用) makes the list under it items.
 
-Each row's `attributed_by` says which. Sentences that merely mention amounts give no rows.
-Cue words are data (`data/scenarios.yaml`).
+Each row's `attributed_by` says which. Cue words and bounds are data (`data/scenarios.yaml`).
 """
 
 from __future__ import annotations
@@ -127,11 +125,12 @@ class Scenario:
     def overlaps(self, other: Scenario) -> bool:
         """Given a larger scenario, return whether this one repeats it (a closer, or all its items)."""
         mine, theirs = ({e.amount for e, kind in s.rows if kind != "item"} for s in (self, other))
-        return (
-            bool(mine & theirs)
-            if mine
-            else {e.amount for e, _ in self.rows} <= {e.amount for e, _ in other.rows}
-        )
+        return bool(mine & theirs) if mine else _amounts(self) <= _amounts(other)
+
+
+def _amounts(scenario: Scenario) -> set[int | None]:
+    """Given a scenario, return the amounts of its rows."""
+    return {entry.amount for entry, _ in scenario.rows}
 
 
 @dataclass
@@ -168,10 +167,7 @@ def text_to_segments(text: str) -> list[str]:
 
 
 def is_prose(text: str) -> bool:
-    """Given a line or segment, return whether it runs on past a sentence end (…ケースもあります。…).
-
-    Prose that mentions a cue word (被害額, ケース) describes; it heads no scenario.
-    """
+    """Given a line or segment, return whether it runs on past a sentence end (…ケースもあります。…)."""
     return "。" in nfkc(text).strip().rstrip("。")
 
 
@@ -183,9 +179,7 @@ def is_column_cue(label: str) -> bool:
 def is_total_label(label: str) -> bool:
     """Given a cleaned label, return whether it names a total (合計, 総額, 小計, or 計 alone)."""
     flat = squeeze(label)
-    return len(flat) <= 20 and any(
-        (cue in flat) if len(cue) > 1 else flat == cue for cue in load_cues().total
-    )
+    return len(flat) <= 20 and any(cue in flat if len(cue) > 1 else flat == cue for cue in load_cues().total)
 
 
 def is_item_label(label: str) -> bool:
@@ -230,20 +224,17 @@ def _chains(text: str, matches: list[AmountMatch]) -> list[tuple[int, AmountMatc
     return pieces
 
 
-def _piece_entry(
-    text: str, start: int, match: AmountMatch, after: str, page: int, position: int
-) -> Entry | None:
-    """Given a piece of a segment (label from start, an amount, the text after it), return its entry."""
-    label = _item_label(text[start : match.start])
+def _piece_entry(text: str, start: int, match: AmountMatch, page: int, position: int) -> Entry | None:
+    """Given a segment and a piece of it (its label from start, its amount), return its entry."""
+    label, after = _item_label(text[start : match.start]), text[match.end :]
     entry = Entry("item", label, match.amount.total_yen, match.amount.approximate, "", page, position)
     entry = replace(entry, evidence=text[start : match.end].strip(), ends_source=not after.strip())
     stated_total = sentence_total_word(text[start : match.start])
     if not _CLEAN_AFTER.match(after):
         if not label and squeeze(nfkc(after)).rstrip("。") in load_cues().lone_total_endings:
             # 約1,300万円の損害 alone on its line: a scenario's total where a heading is right above it
-            return replace(
-                entry, kind="closer", label=text.strip(), evidence=text.strip(), attributed_by="heading"
-            )
+            line = text.strip()
+            return replace(entry, kind="closer", label=line, evidence=line, attributed_by="heading")
         if stated_total:  # …費用は総額 約1億2,500万円にのぼりました: a total, its items may follow
             return replace(entry, kind="closer", label=stated_total, attributed_by="sentence")
         return None  # the amount runs on into a sentence (…1,000万円になります)
@@ -314,19 +305,13 @@ def paragraph_to_sentences(lines: tuple[Line, ...], first: int) -> list[list[Ent
     return sentences
 
 
-def segment_to_entries(
-    segment: str, page: int, position: int, default_unit: str | None = None
-) -> list[Entry]:
+def segment_to_entries(segment: str, page: int, position: int, unit: str | None = None) -> list[Entry]:
     """Given one bullet item of a line or cell, return its entries (items, closers, or a heading/label)."""
     if _NOTE_START.match(nfkc(segment)):
         return []  # a footnote explains an amount, it is not one
-    found = find_amounts(segment, default_unit=default_unit)
-    matches = [m for m in found if not _in_brackets(segment, m.start)]
-    pieces = _chains(segment, matches)
-    entries: list[Entry] = []
-    for start, match in pieces:
-        if entry := _piece_entry(segment, start, match, segment[match.end :], page, position):
-            entries.append(entry)
+    matches = [m for m in find_amounts(segment, default_unit=unit) if not _in_brackets(segment, m.start)]
+    pieces = (_piece_entry(segment, start, m, page, position) for start, m in _chains(segment, matches))
+    entries = [entry for entry in pieces if entry is not None]
     if entries or matches:
         return entries
     label = printed_label(segment)
@@ -337,30 +322,23 @@ def segment_to_entries(
     return []
 
 
-def _join_label_and_amount(label: Entry, amount: Entry, separator: str) -> Entry:
-    """Given a bare label and the bare amount after it, return the one entry they make."""
-    kind: EntryKind = "closer" if is_total_label(label.label) else "item"
-    if contains_any(label.label, load_cues().not_cost):
-        kind = "amount"  # dropped with the other bare amounts
-    return replace(
-        amount, kind=kind, label=label.label, evidence=f"{label.evidence}{separator}{amount.evidence}"
-    )
-
-
 def merge_split_entries(entries: list[Entry], separator: str) -> list[Entry]:
     """Given entries, return them with each bare label joined to a bare amount right after it."""
     merged: list[Entry] = []
     for entry in entries:
-        if entry.kind == "amount" and merged and merged[-1].kind == "label" and merged[-1].ends_source:
-            merged[-1] = _join_label_and_amount(merged[-1], entry, separator)
+        label = merged[-1] if merged and merged[-1].kind == "label" and merged[-1].ends_source else None
+        if entry.kind == "amount" and label is not None:
+            kind: EntryKind = "closer" if is_total_label(label.label) else "item"
+            kind = "amount" if contains_any(label.label, load_cues().not_cost) else kind  # dropped below
+            evidence = f"{label.evidence}{separator}{entry.evidence}"
+            merged[-1] = replace(entry, kind=kind, label=label.label, evidence=evidence)
         else:
             merged.append(entry)
     return [entry for entry in merged if entry.kind != "amount"]
 
 
 def lines_to_units(lines: list[Line]) -> list[str | None]:
-    """Given lines in reading order, return per line the unit a declaration above it (（単位：千円）)
-    puts in force for bare figures, until prose (a sentence) or another declaration."""
+    """Given lines in reading order, return per line the unit a declaration above it (（単位：千円）) sets."""
     units: list[str | None] = []
     unit: str | None = None
     for line in lines:
@@ -405,8 +383,7 @@ def is_not_cost_table(view: TableView) -> bool:
 
 
 def names_cost(view: TableView, columns: Iterable[int]) -> Attribution:
-    """Given a table view and amount columns, return "column_header" where a column's header path
-    names a cost (費用 | 金額), which proves its rows items without a total, else "cell"."""
+    """Given a table view and amount columns, return "column_header" if a header names a cost, else "cell"."""
     paths = (" ".join(view.column_header_path(view.header_rows, c)) for c in columns)
     cues = load_cues()
     named = any(contains_any(p, cues.cost_header) and not contains_any(p, cues.not_cost) for p in paths)
@@ -420,8 +397,7 @@ def is_amount_cell(text: str, unit: str | None) -> bool:
 
 
 def amount_columns(table: Table, unit: str | None, least: int = 2) -> list[int]:
-    """Given a table and its unit, return the columns in which at least `least` cells hold an amount
-    (bare, when `least` is two or more: one example per column)."""
+    """Given a table and its unit, return the columns where `least` cells hold an amount (bare, for 2+)."""
     width = max((len(row) for row in table.rows), default=0)
     held = is_amount_cell if least > 1 else lambda text, unit: bool(find_amounts(text, default_unit=unit))
     return [k for k in range(width) if sum(k < len(r) and held(r[k].text, unit) for r in table.rows) >= least]
@@ -435,8 +411,7 @@ def _row_entries(cells: list[str], evidence: str, at: tuple[int, int], unit: str
 
 
 def table_to_streams(lines: list[Line], table: Table, tables: list[Table]) -> list[list[Entry]]:
-    """Given the document's lines, a table and all tables, return its entry streams: one per
-    amount column where several columns hold bare amounts (one example each), else one."""
+    """Given the lines, a table and all tables, return its streams: one per bare amount column, or one."""
     anchor = table_anchor(lines, table)
     at = (table.page, anchor if anchor is not None else len(lines))
     caption = table_caption(lines, table, tables, CAPTION_LINES)
@@ -498,12 +473,7 @@ def _subset_sum(pool: list[Entry], total: Entry) -> list[Entry] | None:
 
 
 def _as_printed(stream: _Stream, total: Entry) -> list[Entry] | None:
-    """Given a closer no arithmetic accounts for, return the open items it closes as printed, if any.
-
-    Only under a scenario heading (read since the last block closed), for at least two items
-    printed one after another right before the total, whose sum stays at or under it and
-    reaches `as_printed_min_share` of it (a total may include costs not itemised, never less).
-    """
+    """Given a closer no arithmetic accounts for, return the open items it closes as printed, if any."""
     cues = load_cues()
     items = stream.pool
     if stream.heading_open or len(items) < 2:
@@ -516,11 +486,7 @@ def _as_printed(stream: _Stream, total: Entry) -> list[Entry] | None:
 
 
 def _close_open_total(stream: _Stream) -> None:
-    """Given a stream whose pool just grew, close a total printed above the items once they add up to it.
-
-    The items must start within `total_first_max_line_gap` lines of the total and follow one
-    another; a sum past the total drops it.
-    """
+    """Given a stream whose pool just grew, close a total printed above the items once they add up to it."""
     total, cues = stream.open_total, load_cues()
     if total is None:
         return
@@ -611,8 +577,7 @@ def _in_cost_list(stream: _Stream, item: Entry) -> Entry:
 
 
 def _flush(stream: _Stream) -> None:
-    """Given a stream at a heading or its end, publish what needs no total: the open items a
-    cost column header proves, and a lone total under its heading."""
+    """Given a stream at a heading or its end, publish what needs no total (proven items, a lone total)."""
     items = [e for e in stream.pool if e.attributed_by == "column_header"]
     listed = [e for e in stream.pool if e.attributed_by == "heading"]
     items += listed if len(listed) >= 2 else []
@@ -650,8 +615,7 @@ def entries_to_scenarios(entries: list[Entry]) -> list[Scenario]:
 
 
 def _without_overlaps(scenarios: list[Scenario]) -> list[Scenario]:
-    """Given scenarios read from lines and from tables, return them without the lesser of any two
-    that share a closing amount (one example read twice)."""
+    """Given scenarios, return them without the lesser of any two sharing a closing amount (read twice)."""
     kept: list[Scenario] = []
     for scenario in sorted(scenarios, key=lambda s: -len(s.rows)):
         if not any(scenario.overlaps(other) for other in kept):
@@ -660,8 +624,7 @@ def _without_overlaps(scenarios: list[Scenario]) -> list[Scenario]:
 
 
 def paragraphs_to_scenarios(document: Document, lines: list[Line]) -> list[Scenario]:
-    """Given a Document and its lines, return the scenarios each told in one sentence, named by
-    their paragraph's first sentence."""
+    """Given a Document and its lines, return the scenarios told in one sentence, named by their paragraph."""
     index = {id(line): number for number, line in enumerate(lines)}
     found: list[Scenario] = []
     for unit in (unit for unit in document_to_units(document) if unit.lines):
@@ -675,12 +638,8 @@ def paragraphs_to_scenarios(document: Document, lines: list[Line]) -> list[Scena
 def document_to_scenarios(document: Document) -> list[Scenario]:
     """Given a Document, return its loss scenarios in reading order."""
     lines, tables = list(document.iter_lines()), list(document.iter_tables())
-    found = [
-        s
-        for t in tables
-        for stream in table_to_streams(lines, t, tables)
-        for s in entries_to_scenarios(stream)
-    ]
+    streams = [stream for table in tables for stream in table_to_streams(lines, table, tables)]
+    found = [scenario for stream in streams for scenario in entries_to_scenarios(stream)]
     # the lines that repeat a limits or premium table are that table's, not incident costs
     skipped = set().union(*(table_lines(lines, t) for t in tables if is_not_cost_table(table_view(t, None))))
     found += entries_to_scenarios([e for e in lines_to_entries(lines) if e.position not in skipped])
