@@ -343,13 +343,9 @@ def lines_to_units(lines: list[Line]) -> list[str | None]:
     unit: str | None = None
     for line in lines:
         declared = text_to_default_unit(line.text)
-        if declared is not None and not find_amounts(line.text):
-            unit = declared
-            units.append(None)
-            continue
-        if is_prose(line.text) or "。" in nfkc(line.text):
-            unit = None
-        units.append(unit)
+        declares = declared is not None and not find_amounts(line.text)
+        unit = declared if declares else None if "。" in nfkc(line.text) else unit  # a sentence ends it
+        units.append(None if declares else unit)
     return units
 
 
@@ -425,10 +421,8 @@ def table_to_streams(lines: list[Line], table: Table, tables: list[Table]) -> li
     title = " ".join(cue.label for cue in cues)
     streams: list[list[Entry]] = []
     for column in columns if len(columns) > 1 else [None]:
-        stream, by = (
-            list(cues),
-            names_cost(view, amount_columns(table, unit, 1) if column is None else [column]),
-        )
+        stream = list(cues)
+        by = names_cost(view, amount_columns(table, unit, 1) if column is None else [column])
         header = table.rows[0][column].text if column is not None and column < len(table.rows[0]) else ""
         if header.strip() and not is_amount_cell(header, unit):
             label = f"{title} {printed_label(header)}".strip()[:MAX_SCENARIO_LABEL_CHARS]
@@ -503,7 +497,7 @@ def _close_open_total(stream: _Stream) -> None:
         stream.open_total = None
 
 
-def _as_scenario(blocks: list[Block], loose: list[Entry], total: Entry | None, heading: str) -> Scenario:
+def _as_scenario(blocks: list[Block], loose: list[Entry], total: Entry | None) -> Scenario:
     """Given blocks (and loose items with a grand total), return the scenario they make."""
     rows: list[tuple[Entry, RowKind]] = []
     for block in blocks:
@@ -513,7 +507,7 @@ def _as_scenario(blocks: list[Block], loose: list[Entry], total: Entry | None, h
     rows += [(item, "item") for item in loose]
     if total is not None:
         rows.append((total, "total"))
-    return Scenario(heading or (blocks[0].heading if blocks else ""), tuple(rows))
+    return Scenario(blocks[0].heading, tuple(rows))
 
 
 def _grand_total(stream: _Stream, total: Entry) -> bool:
@@ -528,7 +522,7 @@ def _grand_total(stream: _Stream, total: Entry) -> bool:
                 loose = None
         if loose is None or (count == 1 and not loose):
             continue
-        stream.scenarios.append(_as_scenario(blocks, loose, total, blocks[0].heading))
+        stream.scenarios.append(_as_scenario(blocks, loose, total))
         del stream.pending[-count:]
         stream.pool = [e for e in stream.pool if e not in loose]
         return True
@@ -542,7 +536,7 @@ def _close(stream: _Stream, closer: Entry) -> None:
         return
     grand = contains_any(closer.label, load_cues().grand_total)
     if items is None and stream.pending and grand and not stream.pool:
-        stream.scenarios.append(_as_scenario(stream.pending, [], closer, stream.pending[0].heading))
+        stream.scenarios.append(_as_scenario(stream.pending, [], closer))
         stream.pending = []
         return
     items = items or _subset_sum(stream.pool, closer) or _as_printed(stream, closer)
@@ -610,7 +604,7 @@ def entries_to_scenarios(entries: list[Entry]) -> list[Scenario]:
             stream.open_total = None
             _close(stream, entry)
     _flush(stream)
-    stream.scenarios += [_as_scenario([block], [], None, block.heading) for block in stream.pending]
+    stream.scenarios += [_as_scenario([block], [], None) for block in stream.pending]
     return sorted(stream.scenarios, key=lambda s: s.position)
 
 
@@ -628,8 +622,9 @@ def paragraphs_to_scenarios(document: Document, lines: list[Line]) -> list[Scena
     index = {id(line): number for number, line in enumerate(lines)}
     found: list[Scenario] = []
     for unit in (unit for unit in document_to_units(document) if unit.lines):
-        label = printed_label(re.split("[。！？!?]", "".join(line.text for line in unit.lines))[0])
-        label = label[:MAX_SCENARIO_LABEL_CHARS]
+        label = printed_label(re.split("[。！？!?]", unit.text.replace("\n", ""))[0])[
+            :MAX_SCENARIO_LABEL_CHARS
+        ]
         for sentence in paragraph_to_sentences(unit.lines, index[id(unit.lines[0])]):
             found += [replace(s, label=label) for s in entries_to_scenarios(sentence)]
     return found
