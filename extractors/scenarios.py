@@ -70,7 +70,6 @@ class ScenarioCues:
     scenario: tuple[str, ...]
     total: tuple[str, ...]
     subtotal: tuple[str, ...]
-    grand_total: tuple[str, ...]
     not_cost: tuple[str, ...]
     cost_header: tuple[str, ...]
     lone_total_endings: tuple[str, ...]
@@ -241,8 +240,6 @@ def _piece_entry(text: str, start: int, match: AmountMatch, page: int, position:
     if not label:
         return replace(entry, kind="amount")
     kind: EntryKind | None = "closer" if is_total_label(label) else "item" if is_item_label(label) else None
-    if kind is None and stated_total:
-        kind, label = "closer", stated_total
     if kind is None or contains_any(label, load_cues().not_cost):
         return None
     return replace(entry, kind=kind, label=label)
@@ -533,11 +530,6 @@ def _close(stream: _Stream, closer: Entry) -> None:
     """Given a closing entry, make a block, a grand total, or nothing of it."""
     items = _suffix_sum(stream.pool, closer, 2)
     if items is None and _grand_total(stream, closer):
-        return
-    grand = contains_any(closer.label, load_cues().grand_total)
-    if items is None and stream.pending and grand and not stream.pool:
-        stream.scenarios.append(_as_scenario(stream.pending, [], closer))
-        stream.pending = []
         return
     items = items or _subset_sum(stream.pool, closer) or _as_printed(stream, closer)
     if items is None:
