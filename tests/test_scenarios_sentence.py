@@ -29,6 +29,11 @@ def rows_of(lines: list[str]) -> list[tuple[int, str]]:
             ["賠償金として約1,000万円、弁護士費用として約200万円、総額約1,200万円を負担しました。"],
             [(10_000_000, "item"), (2_000_000, "item"), (12_000_000, "total")],
         ),
+        # が and は name items too (Xは420万円); 合計で before the amount still marks the total
+        (
+            ["調査費用は120万円、復旧費用が80万円で、合計で200万円でした。"],
+            [(1_200_000, "item"), (800_000, "item"), (2_000_000, "total")],
+        ),
         # the items do not add up to the stated total: no scenario
         (["調査に300万円、復旧に100万円、合計500万円かかりました。"], []),
         # a limit and a premium in prose (限度額, 保険料) are no items, though they add up
