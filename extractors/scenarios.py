@@ -1,20 +1,18 @@
 """Loss scenarios: the worked examples of an incident's costs that brochures print.
 
-A scenario is a block of cost items (label + amount, one per bullet, line or table row), its
-meaning proven by one of:
+A scenario is a block of cost items (label + amount: a bullet, a line, a table row, or a clause
+of one sentence, フォレンジック調査に420万円), its meaning proven by one of:
 
-- arithmetic: a total (合計/総額) the items just above it add up to (or a subset of the open
-  items, for columns a PDF reads interleaved); a total over earlier totals is the grand total
-  and makes them subtotals; a total printed above its breakdown closes once the items after
-  it add up; under a scenario heading a total the printed items nearly reach stands as printed;
-- a table's header (the shared `TableView`): an amount column whose header path names a cost
-  (費用 | 金額, 対応による支出額) holds items even without a total; a table headed by a limit or a
-  premium (支払限度額) holds none; several bare amount columns hold one example each;
-- a heading: an amount alone on the line right under a scenario heading (想定事故例 /
-  約1,300万円の損害) is that scenario's total.
+- arithmetic: a total (合計/総額) the items just above it (or in its sentence) add up to, or a
+  subset of the open items (columns read interleaved); a total over earlier totals is the grand
+  total; a total above its breakdown closes once the items after it add up; under a scenario
+  heading a total the printed items nearly reach stands as printed;
+- a table's header (`TableView`): an amount column headed by a cost (費用 | 金額) holds items
+  without a total; one headed by a limit or a premium (支払限度額) holds none;
+- a heading: an amount alone right under a scenario heading (想定事故例 / 約1,300万円の損害) is
+  its total; a caption naming a cost there (甲社が負担した費用) makes the list under it items.
 
-Each row's `attributed_by` says which. Sentences that merely mention amounts give no rows.
-Cue words are data (`data/scenarios.yaml`).
+Each row's `attributed_by` says which. Cue words and bounds are data (`data/scenarios.yaml`).
 """
 
 from __future__ import annotations
@@ -27,6 +25,7 @@ from functools import cache
 from typing import Any, Literal
 
 from extractors.amounts import AmountMatch, find_amounts, text_to_default_unit
+from extractors.blocks import document_to_units
 from extractors.document import CELL_SEPARATOR, Document, Line, Table, nfkc
 from extractors.layout import TableView, table_to_view
 from extractors.records import Attribution, LossScenarioRecord
@@ -71,10 +70,11 @@ class ScenarioCues:
     scenario: tuple[str, ...]
     total: tuple[str, ...]
     subtotal: tuple[str, ...]
-    grand_total: tuple[str, ...]
     not_cost: tuple[str, ...]
     cost_header: tuple[str, ...]
     lone_total_endings: tuple[str, ...]
+    sentence_item_particles: tuple[str, ...]
+    sentence_topic_markers: tuple[str, ...]
     sentence_endings: tuple[str, ...]
     max_label_chars: int
     max_subset_items: int
@@ -82,6 +82,7 @@ class ScenarioCues:
     as_printed_min_share: float
     as_printed_max_line_gap: int
     total_first_max_line_gap: int
+    cost_list_max_heading_gap: int
     column_cue_max_chars: int
 
 
@@ -123,11 +124,12 @@ class Scenario:
     def overlaps(self, other: Scenario) -> bool:
         """Given a larger scenario, return whether this one repeats it (a closer, or all its items)."""
         mine, theirs = ({e.amount for e, kind in s.rows if kind != "item"} for s in (self, other))
-        return (
-            bool(mine & theirs)
-            if mine
-            else {e.amount for e, _ in self.rows} <= {e.amount for e, _ in other.rows}
-        )
+        return bool(mine & theirs) if mine else _amounts(self) <= _amounts(other)
+
+
+def _amounts(scenario: Scenario) -> set[int | None]:
+    """Given a scenario, return the amounts of its rows."""
+    return {entry.amount for entry, _ in scenario.rows}
 
 
 @dataclass
@@ -142,6 +144,7 @@ class _Stream:
     open_total: Entry | None = None  # a total read before any item: its breakdown may follow
     heading_at: int = -1  # the line of the last heading
     lone: Entry | None = None  # a total alone right under the heading, unless its breakdown follows
+    list_at: int | None = None  # the line of a cost list's caption or its last item: its items need no total
 
 
 @cache
@@ -163,10 +166,7 @@ def text_to_segments(text: str) -> list[str]:
 
 
 def is_prose(text: str) -> bool:
-    """Given a line or segment, return whether it runs on past a sentence end (…ケースもあります。…).
-
-    Prose that mentions a cue word (被害額, ケース) describes; it heads no scenario.
-    """
+    """Given a line or segment, return whether it runs on past a sentence end (…ケースもあります。…)."""
     return "。" in nfkc(text).strip().rstrip("。")
 
 
@@ -178,9 +178,7 @@ def is_column_cue(label: str) -> bool:
 def is_total_label(label: str) -> bool:
     """Given a cleaned label, return whether it names a total (合計, 総額, 小計, or 計 alone)."""
     flat = squeeze(label)
-    return len(flat) <= 20 and any(
-        (cue in flat) if len(cue) > 1 else flat == cue for cue in load_cues().total
-    )
+    return len(flat) <= 20 and any(cue in flat if len(cue) > 1 else flat == cue for cue in load_cues().total)
 
 
 def is_item_label(label: str) -> bool:
@@ -225,63 +223,92 @@ def _chains(text: str, matches: list[AmountMatch]) -> list[tuple[int, AmountMatc
     return pieces
 
 
-def _piece_entry(
-    text: str, start: int, match: AmountMatch, after: str, page: int, position: int
-) -> Entry | None:
-    """Given a piece of a segment (label from start, an amount, the text after it), return its entry."""
-    label = _item_label(text[start : match.start])
+def _piece_entry(text: str, start: int, match: AmountMatch, page: int, position: int) -> Entry | None:
+    """Given a segment and a piece of it (its label from start, its amount), return its entry."""
+    label, after = _item_label(text[start : match.start]), text[match.end :]
     entry = Entry("item", label, match.amount.total_yen, match.amount.approximate, "", page, position)
-    entry = replace(entry, evidence=text[start : match.end].strip())
+    entry = replace(entry, evidence=text[start : match.end].strip(), ends_source=not after.strip())
     stated_total = sentence_total_word(text[start : match.start])
     if not _CLEAN_AFTER.match(after):
         if not label and squeeze(nfkc(after)).rstrip("。") in load_cues().lone_total_endings:
             # 約1,300万円の損害 alone on its line: a scenario's total where a heading is right above it
-            return replace(
-                entry, kind="closer", label=text.strip(), evidence=text.strip(), attributed_by="heading"
-            )
+            line = text.strip()
+            return replace(entry, kind="closer", label=line, evidence=line, attributed_by="heading")
         if stated_total:  # …費用は総額 約1億2,500万円にのぼりました: a total, its items may follow
             return replace(entry, kind="closer", label=stated_total, attributed_by="sentence")
         return None  # the amount runs on into a sentence (…1,000万円になります)
     if not label:
         return replace(entry, kind="amount")
     kind: EntryKind | None = "closer" if is_total_label(label) else "item" if is_item_label(label) else None
-    if kind is None and stated_total:
-        kind, label = "closer", stated_total
     if kind is None or contains_any(label, load_cues().not_cost):
         return None
     return replace(entry, kind=kind, label=label)
 
 
+def _alternation(cues: Iterable[str]) -> str:
+    """Given cue words, return a regex alternation of them, longest first."""
+    return "|".join(map(re.escape, sorted(cues, key=len, reverse=True)))
+
+
 @cache
-def _sentence_total_pattern() -> re.Pattern[str]:
-    """Given nothing, return the pattern of a total word ending the text before an amount."""
-    cues = sorted((cue for cue in load_cues().total if len(cue) > 1), key=len, reverse=True)
-    return re.compile(rf"({'|'.join(map(re.escape, cues))})[\s*:：はがでも]*$")
+def _sentence_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Given nothing, return the patterns of what ends a sentence's text before an amount: a total
+    word (費用は総額 ; 計 alone is too common inside words), an item's clause (A社はXに, Xとして)."""
+    cues = load_cues()
+    topic, particle = _alternation(cues.sentence_topic_markers), _alternation(cues.sentence_item_particles)
+    return (
+        re.compile(rf"({_alternation(c for c in cues.total if len(c) > 1)})[\s*:：はがでも]*$"),
+        re.compile(rf"(?:.*(?:{topic})|^|[、,，])\s*([^、,，]+?)\s*(?:{particle})\s*$"),
+    )
 
 
 def sentence_total_word(gap: str) -> str | None:
-    """Given the text of a sentence before an amount, return the total word right before it, or None.
-
-    `この事故の費用は総額 ` gives 総額: the amount after it is a total even in running prose.
-    One-character cues (計) are too common inside words to count here.
-    """
-    match = _sentence_total_pattern().search(nfkc(gap))
+    """Given the text of a sentence before an amount, return the total word right before it, or None."""
+    match = _sentence_patterns()[0].search(nfkc(gap))
     return match.group(1) if match else None
 
 
-def segment_to_entries(
-    segment: str, page: int, position: int, default_unit: str | None = None
-) -> list[Entry]:
+def sentence_to_entries(text: str) -> list[tuple[int, int, Entry]]:
+    """Given a sentence, return (start, end, entry) for its items (フォレンジック調査に420万円) and its
+    total (合計795万円): an item is the noun phrase before に/として, its amount right after."""
+    found: list[tuple[int, int, Entry]] = []
+    position = 0
+    for match in find_amounts(text):
+        gap, amount = text[position : match.start], match.amount
+        entry = Entry("item", "", amount.total_yen, amount.approximate, "", 0, 0, attributed_by="sentence")
+        if word := sentence_total_word(gap):
+            found.append((match.start - len(word), match.end, replace(entry, kind="closer", label=word)))
+        elif (item := _sentence_patterns()[1].search(gap)) and not _in_brackets(text, match.start):
+            label = printed_label(item.group(1))
+            if is_item_label(label) and not contains_any(label, load_cues().not_cost):
+                found.append((position + item.start(1), match.end, replace(entry, label=label)))
+        position = match.end
+    return found
+
+
+def paragraph_to_sentences(lines: tuple[Line, ...], first: int) -> list[list[Entry]]:
+    """Given a paragraph's lines and the reading-order index of the first, return per sentence
+    its entries; a sentence runs across line breaks (the PDF wraps it)."""
+    joined = "\n".join(line.text for line in lines)
+    printed_at = [i for i, char in enumerate(joined) if char != "\n"]  # each character's place in `joined`
+    sentences: list[list[Entry]] = []
+    for sentence in re.finditer(r"[^。！？!?]+[。！？!?]?", joined.replace("\n", "")):
+        entries = []
+        for start, end, entry in sentence_to_entries(sentence.group()):
+            low, high = printed_at[sentence.start() + start], printed_at[sentence.start() + end - 1] + 1
+            n = joined.count("\n", 0, low)
+            entries.append(replace(entry, page=lines[n].page, position=first + n, evidence=joined[low:high]))
+        sentences.append(entries)
+    return sentences
+
+
+def segment_to_entries(segment: str, page: int, position: int, unit: str | None = None) -> list[Entry]:
     """Given one bullet item of a line or cell, return its entries (items, closers, or a heading/label)."""
     if _NOTE_START.match(nfkc(segment)):
         return []  # a footnote explains an amount, it is not one
-    found = find_amounts(segment, default_unit=default_unit)
-    matches = [m for m in found if not _in_brackets(segment, m.start)]
-    pieces = _chains(segment, matches)
-    entries: list[Entry] = []
-    for start, match in pieces:
-        if entry := _piece_entry(segment, start, match, segment[match.end :], page, position):
-            entries.append(entry)
+    matches = [m for m in find_amounts(segment, default_unit=unit) if not _in_brackets(segment, m.start)]
+    pieces = (_piece_entry(segment, start, m, page, position) for start, m in _chains(segment, matches))
+    entries = [entry for entry in pieces if entry is not None]
     if entries or matches:
         return entries
     label = printed_label(segment)
@@ -292,41 +319,30 @@ def segment_to_entries(
     return []
 
 
-def _join_label_and_amount(label: Entry, amount: Entry, separator: str) -> Entry:
-    """Given a bare label and the bare amount after it, return the one entry they make."""
-    kind: EntryKind = "closer" if is_total_label(label.label) else "item"
-    if contains_any(label.label, load_cues().not_cost):
-        kind = "amount"  # dropped with the other bare amounts
-    return replace(
-        amount, kind=kind, label=label.label, evidence=f"{label.evidence}{separator}{amount.evidence}"
-    )
-
-
 def merge_split_entries(entries: list[Entry], separator: str) -> list[Entry]:
     """Given entries, return them with each bare label joined to a bare amount right after it."""
     merged: list[Entry] = []
     for entry in entries:
-        if entry.kind == "amount" and merged and merged[-1].kind == "label" and merged[-1].ends_source:
-            merged[-1] = _join_label_and_amount(merged[-1], entry, separator)
+        label = merged[-1] if merged and merged[-1].kind == "label" and merged[-1].ends_source else None
+        if entry.kind == "amount" and label is not None:
+            kind: EntryKind = "closer" if is_total_label(label.label) else "item"
+            kind = "amount" if contains_any(label.label, load_cues().not_cost) else kind  # dropped below
+            evidence = f"{label.evidence}{separator}{entry.evidence}"
+            merged[-1] = replace(entry, kind=kind, label=label.label, evidence=evidence)
         else:
             merged.append(entry)
     return [entry for entry in merged if entry.kind != "amount"]
 
 
 def lines_to_units(lines: list[Line]) -> list[str | None]:
-    """Given lines in reading order, return per line the unit a declaration above it (（単位：千円）)
-    puts in force for bare figures, until prose (a sentence) or another declaration."""
+    """Given lines in reading order, return per line the unit a declaration above it (（単位：千円）) sets."""
     units: list[str | None] = []
     unit: str | None = None
     for line in lines:
         declared = text_to_default_unit(line.text)
-        if declared is not None and not find_amounts(line.text):
-            unit = declared
-            units.append(None)
-            continue
-        if is_prose(line.text) or "。" in nfkc(line.text):
-            unit = None
-        units.append(unit)
+        declares = declared is not None and not find_amounts(line.text)
+        unit = declared if declares else None if "。" in nfkc(line.text) else unit  # a sentence ends it
+        units.append(None if declares else unit)
     return units
 
 
@@ -360,8 +376,7 @@ def is_not_cost_table(view: TableView) -> bool:
 
 
 def names_cost(view: TableView, columns: Iterable[int]) -> Attribution:
-    """Given a table view and amount columns, return "column_header" where a column's header path
-    names a cost (費用 | 金額), which proves its rows items without a total, else "cell"."""
+    """Given a table view and amount columns, return "column_header" if a header names a cost, else "cell"."""
     paths = (" ".join(view.column_header_path(view.header_rows, c)) for c in columns)
     cues = load_cues()
     named = any(contains_any(p, cues.cost_header) and not contains_any(p, cues.not_cost) for p in paths)
@@ -375,8 +390,7 @@ def is_amount_cell(text: str, unit: str | None) -> bool:
 
 
 def amount_columns(table: Table, unit: str | None, least: int = 2) -> list[int]:
-    """Given a table and its unit, return the columns in which at least `least` cells hold an amount
-    (bare, when `least` is two or more: one example per column)."""
+    """Given a table and its unit, return the columns where `least` cells hold an amount (bare, for 2+)."""
     width = max((len(row) for row in table.rows), default=0)
     held = is_amount_cell if least > 1 else lambda text, unit: bool(find_amounts(text, default_unit=unit))
     return [k for k in range(width) if sum(k < len(r) and held(r[k].text, unit) for r in table.rows) >= least]
@@ -390,8 +404,7 @@ def _row_entries(cells: list[str], evidence: str, at: tuple[int, int], unit: str
 
 
 def table_to_streams(lines: list[Line], table: Table, tables: list[Table]) -> list[list[Entry]]:
-    """Given the document's lines, a table and all tables, return its entry streams: one per
-    amount column where several columns hold bare amounts (one example each), else one."""
+    """Given the lines, a table and all tables, return its streams: one per bare amount column, or one."""
     anchor = table_anchor(lines, table)
     at = (table.page, anchor if anchor is not None else len(lines))
     caption = table_caption(lines, table, tables, CAPTION_LINES)
@@ -405,10 +418,8 @@ def table_to_streams(lines: list[Line], table: Table, tables: list[Table]) -> li
     title = " ".join(cue.label for cue in cues)
     streams: list[list[Entry]] = []
     for column in columns if len(columns) > 1 else [None]:
-        stream, by = (
-            list(cues),
-            names_cost(view, amount_columns(table, unit, 1) if column is None else [column]),
-        )
+        stream = list(cues)
+        by = names_cost(view, amount_columns(table, unit, 1) if column is None else [column])
         header = table.rows[0][column].text if column is not None and column < len(table.rows[0]) else ""
         if header.strip() and not is_amount_cell(header, unit):
             label = f"{title} {printed_label(header)}".strip()[:MAX_SCENARIO_LABEL_CHARS]
@@ -453,12 +464,7 @@ def _subset_sum(pool: list[Entry], total: Entry) -> list[Entry] | None:
 
 
 def _as_printed(stream: _Stream, total: Entry) -> list[Entry] | None:
-    """Given a closer no arithmetic accounts for, return the open items it closes as printed, if any.
-
-    Only under a scenario heading (read since the last block closed), for at least two items
-    printed one after another right before the total, whose sum stays at or under it and
-    reaches `as_printed_min_share` of it (a total may include costs not itemised, never less).
-    """
+    """Given a closer no arithmetic accounts for, return the open items it closes as printed, if any."""
     cues = load_cues()
     items = stream.pool
     if stream.heading_open or len(items) < 2:
@@ -471,11 +477,7 @@ def _as_printed(stream: _Stream, total: Entry) -> list[Entry] | None:
 
 
 def _close_open_total(stream: _Stream) -> None:
-    """Given a stream whose pool just grew, close a total printed above the items once they add up to it.
-
-    The items must start within `total_first_max_line_gap` lines of the total and follow one
-    another; a sum past the total drops it.
-    """
+    """Given a stream whose pool just grew, close a total printed above the items once they add up to it."""
     total, cues = stream.open_total, load_cues()
     if total is None:
         return
@@ -492,7 +494,7 @@ def _close_open_total(stream: _Stream) -> None:
         stream.open_total = None
 
 
-def _as_scenario(blocks: list[Block], loose: list[Entry], total: Entry | None, heading: str) -> Scenario:
+def _as_scenario(blocks: list[Block], loose: list[Entry], total: Entry | None) -> Scenario:
     """Given blocks (and loose items with a grand total), return the scenario they make."""
     rows: list[tuple[Entry, RowKind]] = []
     for block in blocks:
@@ -502,7 +504,7 @@ def _as_scenario(blocks: list[Block], loose: list[Entry], total: Entry | None, h
     rows += [(item, "item") for item in loose]
     if total is not None:
         rows.append((total, "total"))
-    return Scenario(heading or (blocks[0].heading if blocks else ""), tuple(rows))
+    return Scenario(blocks[0].heading, tuple(rows))
 
 
 def _grand_total(stream: _Stream, total: Entry) -> bool:
@@ -517,7 +519,7 @@ def _grand_total(stream: _Stream, total: Entry) -> bool:
                 loose = None
         if loose is None or (count == 1 and not loose):
             continue
-        stream.scenarios.append(_as_scenario(blocks, loose, total, blocks[0].heading))
+        stream.scenarios.append(_as_scenario(blocks, loose, total))
         del stream.pending[-count:]
         stream.pool = [e for e in stream.pool if e not in loose]
         return True
@@ -529,11 +531,6 @@ def _close(stream: _Stream, closer: Entry) -> None:
     items = _suffix_sum(stream.pool, closer, 2)
     if items is None and _grand_total(stream, closer):
         return
-    grand = contains_any(closer.label, load_cues().grand_total)
-    if items is None and stream.pending and grand and not stream.pool:
-        stream.scenarios.append(_as_scenario(stream.pending, [], closer, stream.pending[0].heading))
-        stream.pending = []
-        return
     items = items or _subset_sum(stream.pool, closer) or _as_printed(stream, closer)
     if items is None:
         if not stream.pool:
@@ -544,10 +541,32 @@ def _close(stream: _Stream, closer: Entry) -> None:
     stream.heading_open = True
 
 
+def _opens_cost_list(stream: _Stream, label: Entry) -> bool:
+    """Given a bare label, return whether it captions a list of costs (甲社が負担した費用) close under
+    a scenario heading, before any item."""
+    cues = load_cues()
+    gap = label.position - stream.heading_at
+    named = contains_any(label.label, cues.cost_header) and not contains_any(label.label, cues.not_cost)
+    near = 0 <= gap <= cues.cost_list_max_heading_gap
+    return named and near and not stream.heading_open and not stream.pool
+
+
+def _in_cost_list(stream: _Stream, item: Entry) -> Entry:
+    """Given an item, return it attributed to the cost list's caption where it continues that list
+    (the next line, the amount ending it), else as it was (and the list ends)."""
+    at, stream.list_at = stream.list_at, None
+    next_line = at is not None and 0 <= item.position - at <= load_cues().as_printed_max_line_gap
+    if not next_line or not item.ends_source:
+        return item
+    stream.list_at = item.position
+    return replace(item, attributed_by="heading")
+
+
 def _flush(stream: _Stream) -> None:
-    """Given a stream at a heading or its end, publish what needs no total: the open items a
-    cost column header proves, and a lone total under its heading."""
+    """Given a stream at a heading or its end, publish what needs no total (proven items, a lone total)."""
     items = [e for e in stream.pool if e.attributed_by == "column_header"]
+    listed = [e for e in stream.pool if e.attributed_by == "heading"]
+    items += listed if len(listed) >= 2 else []
     if items:
         stream.scenarios.append(Scenario(stream.heading, tuple((e, "item") for e in items)))
     if stream.lone is not None:
@@ -565,8 +584,10 @@ def entries_to_scenarios(entries: list[Entry]) -> list[Scenario]:
             if stream.heading_open or had_items or not is_column_cue(entry.label):
                 stream.heading, stream.heading_open = entry.label, False  # a column header keeps the title
             stream.heading_at = entry.position
+        elif entry.kind == "label":
+            stream.list_at = entry.position if _opens_cost_list(stream, entry) else None
         elif entry.kind == "item":
-            stream.pool.append(entry)
+            stream.pool.append(_in_cost_list(stream, entry))
             _close_open_total(stream)
         elif entry.attributed_by == "heading":
             if not stream.pool and not stream.heading_open and entry.position - stream.heading_at <= 1:
@@ -575,13 +596,12 @@ def entries_to_scenarios(entries: list[Entry]) -> list[Scenario]:
             stream.open_total = None
             _close(stream, entry)
     _flush(stream)
-    stream.scenarios += [_as_scenario([block], [], None, block.heading) for block in stream.pending]
+    stream.scenarios += [_as_scenario([block], [], None) for block in stream.pending]
     return sorted(stream.scenarios, key=lambda s: s.position)
 
 
 def _without_overlaps(scenarios: list[Scenario]) -> list[Scenario]:
-    """Given scenarios read from lines and from tables, return them without the lesser of any two
-    that share a closing amount (one example read twice)."""
+    """Given scenarios, return them without the lesser of any two sharing a closing amount (read twice)."""
     kept: list[Scenario] = []
     for scenario in sorted(scenarios, key=lambda s: -len(s.rows)):
         if not any(scenario.overlaps(other) for other in kept):
@@ -589,18 +609,28 @@ def _without_overlaps(scenarios: list[Scenario]) -> list[Scenario]:
     return sorted(kept, key=lambda s: s.position)
 
 
+def paragraphs_to_scenarios(document: Document, lines: list[Line]) -> list[Scenario]:
+    """Given a Document and its lines, return the scenarios told in one sentence, named by their paragraph."""
+    index = {id(line): number for number, line in enumerate(lines)}
+    found: list[Scenario] = []
+    for unit in (unit for unit in document_to_units(document) if unit.lines):
+        label = printed_label(re.split("[。！？!?]", unit.text.replace("\n", ""))[0])[
+            :MAX_SCENARIO_LABEL_CHARS
+        ]
+        for sentence in paragraph_to_sentences(unit.lines, index[id(unit.lines[0])]):
+            found += [replace(s, label=label) for s in entries_to_scenarios(sentence)]
+    return found
+
+
 def document_to_scenarios(document: Document) -> list[Scenario]:
     """Given a Document, return its loss scenarios in reading order."""
     lines, tables = list(document.iter_lines()), list(document.iter_tables())
-    found = [
-        s
-        for t in tables
-        for stream in table_to_streams(lines, t, tables)
-        for s in entries_to_scenarios(stream)
-    ]
+    streams = [stream for table in tables for stream in table_to_streams(lines, table, tables)]
+    found = [scenario for stream in streams for scenario in entries_to_scenarios(stream)]
     # the lines that repeat a limits or premium table are that table's, not incident costs
     skipped = set().union(*(table_lines(lines, t) for t in tables if is_not_cost_table(table_view(t, None))))
     found += entries_to_scenarios([e for e in lines_to_entries(lines) if e.position not in skipped])
+    found += paragraphs_to_scenarios(document, lines)
     return _without_overlaps(found)
 
 
