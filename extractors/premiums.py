@@ -22,6 +22,7 @@ printed in it or its caption. Cue words are data (`data/premiums.yaml`).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import itertools
 import re
@@ -29,7 +30,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from functools import cache
 from types import MappingProxyType
-from typing import Literal
+from typing import Any, Literal
 
 from extractors.amounts import (
     YEN_UNITS,
@@ -76,7 +77,6 @@ MAX_BAND_LABEL_CHARS = 24
 MAX_PREMIUM_SHARE = 0.1
 
 Period = Literal["monthly", "annual", "lump_sum"]
-OptionKind = Literal["limit", "deductible"]
 DEFAULT_PERIOD: Period = "annual"
 _INSTALLMENTS = re.compile(r"(\d+)\s?(?:回分割|分割|回払)")
 _CLAUSE_BREAK = re.compile(r"[、。,;\n]")
@@ -131,8 +131,7 @@ class Quote:
     premium_jpy: int
     period: Period | None
     row: Row
-    option_kind: OptionKind | None = None  # the column's quote condition, under a header of options
-    option_jpy: int | None = None
+    option: Figure | None = None  # the column's limit or deductible, under a header of options
     in_grid: bool = True  # read from a grid, whose caption and notes state its conditions
     attributed_by: Attribution = "cell"  # where its industry and revenue were named (the farther)
 
@@ -151,31 +150,19 @@ class Conditions:
 
 @cache
 def load_cues() -> PremiumCues:
-    """Given nothing, return the cue words of premiums.yaml."""
+    """Given nothing, return the cue words of premiums.yaml (its keys are the fields' names)."""
     data = load_data("premiums.yaml")
     periods = data.get("periods") or {}
+    lists: dict[str, Any] = {
+        field.name: words(data, field.name)
+        for field in dataclasses.fields(PremiumCues)
+        if field.name not in ("periods", "prose_min_chars")
+    }
     return PremiumCues(
-        premium=words(data, "premium_cues"),
-        revenue=words(data, "revenue_cues"),
-        industry_axis=words(data, "industry_axis_cues"),
+        **lists,
         periods=tuple(
             (name, tuple(nfkc(w) for w in periods[name])) for name in ("monthly", "annual", "lump_sum")
         ),
-        conditions=words(data, "condition_cues"),
-        placeholder=words(data, "placeholder_cues"),
-        limit=words(data, "limit_cues"),
-        deductible=words(data, "deductible_cues"),
-        liability=words(data, "liability_cues"),
-        expense=words(data, "expense_cues"),
-        lump_sum_payment=words(data, "lump_sum_payment"),
-        monthly_payment=words(data, "monthly_payment"),
-        start=words(data, "start_cues"),
-        start_after_date=words(data, "start_after_date"),
-        block_breaks=words(data, "condition_block_breaks"),
-        range_joiners=words(data, "range_joiners"),
-        floor_words=words(data, "floor_words"),
-        band_words=words(data, "band_words"),
-        derived=words(data, "derived_cues"),
         prose_min_chars=int(data.get("prose_min_chars", 40)),
     )
 
@@ -509,8 +496,13 @@ def premium_case(grid: Grid, figures: dict[Slot, Figure], slot: Slot) -> Case:
         names_premium = source in ("cell", "row_header", "column_header") or contains_any(text, cues.premium)
         if case.period is None and (figure is None or other == slot) and names_premium:
             case = replace(case, period=label_to_period(axis_name(text, source == "row_header")))
-        if case.option is None and source == "column_header" and figure is not None:
-            case = replace(case, option=figure if figure.kind in ("limit", "deductible") else None)
+        if (
+            case.option is None
+            and source == "column_header"
+            and figure
+            and figure.kind in ("limit", "deductible")
+        ):
+            case = replace(case, option=figure)
     return case
 
 
@@ -521,10 +513,6 @@ def case_to_quote(grid: Grid, slot: Slot, premium: Figure, case: Case) -> Quote 
         return None
     if not 0 < premium.yen <= case.revenue[0] * MAX_PREMIUM_SHARE:
         return None
-    option = case.option
-    kind: OptionKind | None = None
-    if option is not None and (option.kind == "limit" or option.kind == "deductible"):
-        kind = option.kind
     row = Row(grid.evidence[slot[0]], grid.page, grid.line_index[slot[0]], grid.last_line_index)
     return Quote(
         industry_label=case.industry[0],
@@ -532,8 +520,7 @@ def case_to_quote(grid: Grid, slot: Slot, premium: Figure, case: Case) -> Quote 
         premium_jpy=premium.yen,
         period=case.period,
         row=row,
-        option_kind=kind,
-        option_jpy=option.yen if kind is not None and option is not None else None,
+        option=case.option,
         attributed_by=max(case.industry[1], case.revenue[1], key=_SOURCE_ORDER.index),  # the farther
     )
 
@@ -620,13 +607,15 @@ def line_cells(text: str) -> tuple[Cell, ...]:
     return tuple(Cell(cell) for cell in cells)
 
 
+def _is_sentence(text: str) -> bool:
+    """Given a line, return whether it is a sentence (a 。 in a line of prose length)."""
+    return "。" in text and len(squeeze(text)) >= load_cues().prose_min_chars
+
+
 def _is_prose(text: str) -> bool:
     """Given a line, return whether it is prose about something else than the premiums (it ends a
     block of grid lines; a sentence about the premiums is the grid's note)."""
-    cues = load_cues()
-    return (
-        "。" in text and len(squeeze(text)) >= cues.prose_min_chars and not contains_any(text, cues.premium)
-    )
+    return _is_sentence(text) and not contains_any(text, load_cues().premium)
 
 
 def lines_to_grids(lines: list[Line], skip: set[int]) -> list[Grid]:
@@ -739,23 +728,20 @@ def text_to_sentence_quotes(text: str) -> list[SentenceQuote]:
 
 def lines_to_sentence_quotes(lines: list[Line]) -> list[Quote]:
     """Given a document's lines, return the premiums quoted in prose or in one labelled row."""
-    quotes: list[Quote] = []
-    for index, line in enumerate(lines):
-        for industry, revenue, premium, period in text_to_sentence_quotes(unspace(line.text)):
-            if 0 < premium <= revenue * MAX_PREMIUM_SHARE:
-                row = Row(line.text, line.page, index)
-                quotes.append(
-                    Quote(
-                        printed_label(industry),
-                        revenue,
-                        premium,
-                        period,
-                        row,
-                        in_grid=False,
-                        attributed_by="sentence",
-                    )
-                )
-    return quotes
+    return [
+        Quote(
+            printed_label(industry),
+            revenue,
+            premium,
+            period,
+            Row(line.text, line.page, index),
+            in_grid=False,
+            attributed_by="sentence",
+        )
+        for index, line in enumerate(lines)
+        for industry, revenue, premium, period in text_to_sentence_quotes(unspace(line.text))
+        if 0 < premium <= revenue * MAX_PREMIUM_SHARE
+    ]
 
 
 # --- quote conditions -----------------------------------------------------------------------
@@ -806,14 +792,6 @@ def _condition_values(text: str) -> list[tuple[str, int]]:
     return found
 
 
-def _condition_amounts(text: str) -> dict[str, int]:
-    """Given condition text, return the first liability, expense and deductible amount it states."""
-    found: dict[str, int] = {}
-    for kind, yen in _condition_values(text):
-        found.setdefault(kind, yen)
-    return found
-
-
 def _installments(text: str) -> int | None:
     """Given condition text, return the number of premium payments it states (12分割 → 12)."""
     cues = load_cues()
@@ -842,9 +820,17 @@ def _effective_from(text: str) -> dt.date | None:
     return None
 
 
-def text_to_conditions(text: str) -> Conditions:
-    """Given the text of a quote-conditions block, return the conditions it states."""
-    amounts = _condition_amounts(text)
+def text_to_conditions(text: str, sure: bool = False) -> Conditions:
+    """Given the text of a quote-conditions block, return the conditions it states: of each limit
+    and deductible the first value, or (sure) only one it never states otherwise.
+
+    Around a grid a limit or deductible stated twice with different values (two plans captioned
+    on one line) is left unknown rather than guessed.
+    """
+    values: dict[str, list[int]] = {}
+    for kind, yen in _condition_values(text):
+        values.setdefault(kind, []).append(yen)
+    amounts = {kind: found[0] for kind, found in values.items() if not sure or len(set(found)) == 1}
     return Conditions(
         liability_limit_jpy=amounts.get("liability"),
         expense_limit_jpy=amounts.get("expense"),
@@ -876,7 +862,7 @@ def is_condition_line(text: str) -> bool:
     norm = nfkc(text).strip()
     if len(norm) > CONDITION_LINE_MAX_CHARS or norm.startswith(cues.block_breaks):
         return False
-    return not ("。" in norm and len(squeeze(norm)) >= cues.prose_min_chars)
+    return not _is_sentence(norm)
 
 
 def condition_blocks(lines: list[Line]) -> list[tuple[int, str]]:
@@ -944,9 +930,7 @@ def context_text(lines: list[Line], index: int, last: int | None = None) -> str:
     read = 0
     for line in reversed(lines[max(0, index - CONDITION_MAX_DISTANCE) : index]):
         text = line.text
-        prose = "。" in text and len(squeeze(text)) >= cues.prose_min_chars
-        has_premium = contains_any(text, cues.premium)
-        if prose and not has_premium:
+        if _is_prose(text):
             break
         above.append(text)
         if _is_band_heading(text):
@@ -955,7 +939,7 @@ def context_text(lines: list[Line], index: int, last: int | None = None) -> str:
             continue  # a row of a sibling grid (製造業　年間保険料　48,500円) names no section
         # a line naming the premiums ends the caption, unless it ends a sentence broken over
         # lines (…年間保険料（一時払）の例です。), whose start above still states the conditions
-        if _is_heading(text) or (has_premium and not prose and "。" not in text):
+        if _is_heading(text) or (contains_any(text, cues.premium) and "。" not in text):
             break
         read += 1
         if read >= CONTEXT_LINES:
@@ -970,26 +954,6 @@ def context_text(lines: list[Line], index: int, last: int | None = None) -> str:
     return "\n".join([*reversed(above), *below])
 
 
-def context_conditions(text: str) -> Conditions:
-    """Given the text around a grid, return the conditions it states without doubt.
-
-    A limit or deductible stated twice with different values (two plans captioned on one
-    line) is left unknown rather than guessed.
-    """
-    values: dict[str, set[int]] = {}
-    for kind, yen in _condition_values(text):
-        values.setdefault(kind, set()).add(yen)
-    sure = {kind: next(iter(found)) for kind, found in values.items() if len(found) == 1}
-    return Conditions(
-        liability_limit_jpy=sure.get("liability"),
-        expense_limit_jpy=sure.get("expense"),
-        deductible_jpy=sure.get("deductible"),
-        installments=_installments(text),
-        effective_from=_effective_from(text),
-        period=_conditions_period(text),
-    )
-
-
 def merge_conditions(first: Conditions, fallback: Conditions) -> Conditions:
     """Given conditions and others to fall back on, return the first with each unknown field filled."""
     return Conditions(
@@ -1002,14 +966,10 @@ def merge_conditions(first: Conditions, fallback: Conditions) -> Conditions:
 
 def _unique(quotes: list[Quote]) -> list[Quote]:
     """Given quotes, return them without repeats of one (industry, revenue, premium), first kept."""
-    seen: set[tuple[str, int, int]] = set()
-    unique: list[Quote] = []
+    unique: dict[tuple[str, int, int], Quote] = {}
     for quote in quotes:
-        key = (squeeze(quote.industry_label), quote.revenue_jpy, quote.premium_jpy)
-        if key not in seen:
-            seen.add(key)
-            unique.append(quote)
-    return unique
+        unique.setdefault((squeeze(quote.industry_label), quote.revenue_jpy, quote.premium_jpy), quote)
+    return list(unique.values())
 
 
 def document_to_quotes(document: Document) -> list[Quote]:
@@ -1049,14 +1009,15 @@ def _records(
     for quote in quotes:
         conditions = conditions_for(blocks, quote.row.line_index)
         if quote.in_grid and quote.row.line_index is not None:
-            around = context_conditions(context_text(lines, quote.row.line_index, quote.row.last_line_index))
-            conditions = merge_conditions(conditions, around)
-        if quote.option_kind == "limit":  # the column's limit names no section: it is every section's
-            conditions = replace(
-                conditions, liability_limit_jpy=quote.option_jpy, expense_limit_jpy=quote.option_jpy
+            around = text_to_conditions(
+                context_text(lines, quote.row.line_index, quote.row.last_line_index), sure=True
             )
-        elif quote.option_kind == "deductible":
-            conditions = replace(conditions, deductible_jpy=quote.option_jpy)
+            conditions = merge_conditions(conditions, around)
+        option = quote.option
+        if option is not None and option.kind == "limit":  # a limit naming no section is every section's
+            conditions = replace(conditions, liability_limit_jpy=option.yen, expense_limit_jpy=option.yen)
+        elif option is not None:
+            conditions = replace(conditions, deductible_jpy=option.yen)
         yield PremiumRecord(
             doc_id=doc_id,
             industry_label=quote.industry_label,
