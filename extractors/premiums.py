@@ -170,11 +170,12 @@ def load_cues() -> PremiumCues:
 # --- tokens -----------------------------------------------------------------------------
 
 
-def merge_ranges(text: str, matches: list[AmountMatch], joiners: tuple[str, ...]) -> list[AmountMatch]:
-    """Given amounts of one cell, return them with each range (1億円～5億円) kept as its upper bound."""
+def range_amounts(text: str, unit: str | None) -> list[AmountMatch]:
+    """Given a cell and the unit of bare figures, return its amounts, each range (1億円～5億円)
+    kept as its upper bound."""
     merged: list[AmountMatch] = []
-    for match in matches:
-        if merged and squeeze(text[merged[-1].end : match.start]) in joiners:
+    for match in find_amounts(text, default_unit=unit):
+        if merged and squeeze(text[merged[-1].end : match.start]) in load_cues().range_joiners:
             merged[-1] = AmountMatch(match.amount, merged[-1].start, match.end)
         else:
             merged.append(match)
@@ -204,10 +205,7 @@ def revenue_unit(text: str) -> tuple[int, str] | None:
 def premium_unit(text: str) -> str | None:
     """Given a caption or line, return the unit it declares for the grid's values (not a revenue unit)."""
     declared = revenue_unit(text)
-    if declared is not None:
-        end, _ = declared
-        text = text[end:]
-    return text_to_default_unit(text)
+    return text_to_default_unit(text[declared[0] :] if declared else text)
 
 
 def label_to_period(text: str) -> Period | None:
@@ -254,7 +252,6 @@ class Grid:
 
     view: TableView
     evidence: tuple[str, ...]  # the text quoted for each row
-    page: int
     line_index: tuple[int | None, ...]  # each row's position among the document's lines
     last_line_index: int | None  # the grid's last line (its notes follow)
     caption: tuple[str, ...]  # the lines printed above it, nearest last
@@ -299,7 +296,7 @@ def name_kind(text: str) -> Kind | None:
 def cell_amount(text: str, unit: str | None) -> Amount | None:
     """Given a cell and the unit of bare figures, return its one amount (a range at its upper
     bound), or None when it holds none or several."""
-    matches = merge_ranges(text, find_amounts(text, default_unit=unit), load_cues().range_joiners)
+    matches = range_amounts(text, unit)
     return matches[0].amount if len(matches) == 1 else None
 
 
@@ -462,9 +459,7 @@ def text_revenue(text: str) -> int | None:
     if cue < 0:
         return None
     unit = revenue_unit(text)
-    found = merge_ranges(
-        norm[cue:], find_amounts(norm[cue:], default_unit=unit[1] if unit else None), cues.range_joiners
-    )
+    found = range_amounts(norm[cue:], unit[1] if unit else None)
     return found[0].amount.total_yen if found and found[0].amount.per_unit is None else None
 
 
@@ -513,7 +508,7 @@ def case_to_quote(grid: Grid, slot: Slot, premium: Figure, case: Case) -> Quote 
         return None
     if not 0 < premium.yen <= case.revenue[0] * MAX_PREMIUM_SHARE:
         return None
-    row = Row(grid.evidence[slot[0]], grid.page, grid.line_index[slot[0]], grid.last_line_index)
+    row = Row(grid.evidence[slot[0]], grid.view.table.page, grid.line_index[slot[0]], grid.last_line_index)
     return Quote(
         industry_label=case.industry[0],
         revenue_jpy=case.revenue[0],
@@ -579,7 +574,6 @@ def table_to_grid(lines: list[Line], table: Table, tables: list[Table]) -> Grid:
     return Grid(
         view=view,
         evidence=tuple(table.row_text(i) for i in range(len(table.rows))),
-        page=table.page,
         line_index=(anchor,) * len(table.rows),
         last_line_index=anchor + len(table.rows) - 1 if anchor is not None else None,
         caption=caption,
@@ -642,7 +636,6 @@ def lines_to_grids(lines: list[Line], skip: set[int]) -> list[Grid]:
             Grid(
                 view=TableView(table, _header_rows(table), MappingProxyType({})),  # words span nothing
                 evidence=tuple(texts),
-                page=lines[block[0]].page,
                 line_index=tuple(block),
                 last_line_index=None,  # its notes are read from each row down
                 caption=caption,
