@@ -740,17 +740,9 @@ def lines_to_sentence_quotes(lines: list[Line]) -> list[Quote]:
 # --- quote conditions -----------------------------------------------------------------------
 
 
-def _amount_kinds(label: str) -> list[str]:
-    """Given the words before a condition amount, return its kinds: deductible, or the sections it
-    names (賠償 → liability; 賠償・費用各1億円 → both)."""
-    cues = load_cues()
-    if contains_any(label, cues.deductible):
-        return ["deductible"]
-    return _sections_named(label)
-
-
 def _sections_named(text: str) -> list[str]:
-    """Given the words after a limit (（賠償損害・費用損害共通）), return the sections they name."""
+    """Given the words before a condition amount (賠償 → liability; 賠償・費用各1億円 → both) or after
+    a limit (（賠償損害・費用損害共通）), return the sections they name."""
     cues = load_cues()
     return [
         kind
@@ -765,19 +757,24 @@ def _condition_values(text: str) -> list[tuple[str, int]]:
     A limit that names no section before it (支払限度額：1億円) applies to the sections its
     clause names after it (（賠償・費用共通）), or else to every section. 免責金額なし is 0.
     """
+    cues = load_cues()
     found: list[tuple[str, int]] = []
     position = 0
     matches = find_amounts(text)
     for number, match in enumerate(matches):
         label = _CLAUSE_BREAK.split(text[position : match.start])[-1] or text[position : match.start]
-        kinds = _amount_kinds(label) if match.amount.per_unit is None else []  # no 1名あたり500円
-        if not kinds and contains_any(label, load_cues().limit):
+        if match.amount.per_unit is not None:
+            kinds = []  # 1名あたり500円 is no limit
+        elif contains_any(label, cues.deductible):
+            kinds = ["deductible"]
+        else:
+            kinds = _sections_named(label)
+        if not kinds and contains_any(label, cues.limit):
             following = matches[number + 1].start if number + 1 < len(matches) else len(text)
             aside = _CLAUSE_BREAK.split(text[match.end : following])[0]
             kinds = _sections_named(aside) or ["liability", "expense"]
         found += [(kind, match.amount.total_yen) for kind in kinds]
         position = match.end
-    cues = load_cues()
     if re.search(
         "(?:" + "|".join(map(re.escape, cues.deductible)) + r")\s?[::]?\s?(?:なし|無し|ゼロ)", squeeze(text)
     ):
