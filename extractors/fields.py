@@ -509,25 +509,24 @@ class ProductCandidate:
     line: int
 
 
-def strip_party_prefix(name: str, registry: InsurerRegistry) -> str:
-    """Given a candidate name, return it without a leading company name (AIG損保個人情報漏洩保険)."""
-    m = registry.name_pattern.match(name)
-    return name[m.end() :].removeprefix("の") if m else name
-
-
-def is_product_name(
-    name: str, rules: ProductRules, registry: InsurerRegistry, settings: ProductSettings
-) -> bool:
-    """Given a candidate string, return whether it can be a product or rider name."""
-    return (
+def raw_to_product_name(
+    raw: str, rules: FieldRules, registry: InsurerRegistry, settings: ProductSettings
+) -> str | None:
+    """Given a candidate string, return it as a product or rider name, without edge punctuation
+    and a leading company name (AIG損保個人情報漏洩保険), or None when it cannot be one."""
+    pr, name = rules.product, raw.strip("".join(rules.punctuation))
+    if m := registry.name_pattern.match(name):
+        name = name[m.end() :].removeprefix("の")
+    fits = (
         settings.min_chars <= len(name) <= settings.max_chars
-        and name.endswith(rules.suffixes)
-        and name not in rules.generic
-        and not name.startswith(rules.generic_prefixes)
-        and not name.endswith(rules.not_name_endings)
+        and name.endswith(pr.suffixes)
+        and name not in pr.generic
+        and not name.startswith(pr.generic_prefixes)
+        and not name.endswith(pr.not_name_endings)
         and registry.names.get(name) is None
-        and not any(mark in name for mark in rules.sentence_marks)
+        and not any(mark in name for mark in pr.sentence_marks)
     )
+    return name if fits else None
 
 
 def has_particle(name: str, rules: ProductRules) -> bool:
@@ -547,8 +546,7 @@ def line_to_product_candidates(
     found: list[ProductCandidate] = []
 
     def add(raw: str, form: NameForm) -> None:
-        name = strip_party_prefix(raw.strip("".join(rules.punctuation)), registry)
-        if is_product_name(name, pr, registry, settings):
+        if name := raw_to_product_name(raw, rules, registry, settings):
             found.append(ProductCandidate(name, form, line))
 
     for opening, closing in pr.brackets:
