@@ -651,21 +651,20 @@ def lines_to_product_name(
 # Document date
 
 
-def line_to_cued_dates(
-    text: str, rules: DateRules, punctuation: frozenset[str], settings: DateSettings
-) -> list[dt.date]:
+def line_to_cued_dates(text: str, rules: FieldRules, settings: DateSettings) -> list[dt.date]:
     """Given a line, return the dates in it a cue marks as the brochure's own (2018年1月1日現在)."""
-    if any(x in text for x in rules.exclude_lines):
+    cues, marks = rules.date, "".join(rules.punctuation)
+    if any(x in text for x in cues.exclude_lines):
         return []
     dates = []
     for mention in text_to_dates(text):
         after = text[mention.end :].lstrip()
-        if after.startswith(rules.reject_after):
+        if after.startswith(cues.reject_after):
             continue
-        before = text[: mention.start].rstrip("".join(punctuation))
-        lead = len(after) - len(after.lstrip("".join(punctuation)))
-        cued_after = lead <= settings.cue_reach_chars and after[lead:].startswith(rules.cues_after)
-        if cued_after or before.endswith(rules.cues_before):
+        before = text[: mention.start].rstrip(marks)
+        lead = len(after) - len(after.lstrip(marks))
+        cued_after = lead <= settings.cue_reach_chars and after[lead:].startswith(cues.cues_after)
+        if cued_after or before.endswith(cues.cues_before):
             dates.append(mention.date)
     return dates
 
@@ -685,21 +684,18 @@ def line_to_form_code_date(text: str, rules: DateRules) -> dt.date | None:
     return None
 
 
-def with_cue_line(lines: Sequence[str], index: int, rules: DateRules, punctuation: frozenset[str]) -> str:
+def with_cue_line(lines: Sequence[str], index: int, rules: FieldRules) -> str:
     """Given lines and an index, return that line joined to the next when the next is only a cue.
 
     A footer may set its cue under the date (2024年4月 / 改定), as a PDF reads it.
     """
     line = lines[index]
-    following = lines[index + 1].strip("".join(punctuation)) if index + 1 < len(lines) else ""
-    return f"{line} {following}" if following and following in rules.cues_after else line
+    following = lines[index + 1].strip("".join(rules.punctuation)) if index + 1 < len(lines) else ""
+    return f"{line} {following}" if following and following in rules.date.cues_after else line
 
 
 def lines_to_document_date(
-    lines: Sequence[str],
-    rules: DateRules,
-    punctuation: frozenset[str],
-    settings: DateSettings = DateSettings(),
+    lines: Sequence[str], rules: FieldRules, settings: DateSettings = DateSettings()
 ) -> dt.date | None:
     """Given a document's lines, return the date it states for its content, or None.
 
@@ -709,14 +705,14 @@ def lines_to_document_date(
     dates = [
         d
         for i, line in enumerate(lines)
-        for d in line_to_cued_dates(with_cue_line(lines, i, rules, punctuation), rules, punctuation, settings)
+        for d in line_to_cued_dates(with_cue_line(lines, i, rules), rules, settings)
     ]
     if dates:
         return max(dates)
     if not settings.read_form_code:
         return None
     last = reversed(lines[-settings.form_code_last_lines :])
-    return next((date for line in last if (date := line_to_form_code_date(line, rules))), None)
+    return next((date for line in last if (date := line_to_form_code_date(line, rules.date))), None)
 
 
 # ---------------------------------------------------------------------------------------
@@ -732,5 +728,5 @@ def document_to_fields(document: Document) -> DocumentFields:
         insurer_id=insurer.id if insurer else None,
         insurer_name=insurer.name if insurer else None,
         product_name=lines_to_product_name(lines, title or None, rules, registry),
-        document_date=lines_to_document_date(lines, rules.date, rules.punctuation),
+        document_date=lines_to_document_date(lines, rules),
     )

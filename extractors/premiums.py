@@ -400,11 +400,10 @@ def _contexts(
 def _industry(text: str, source: Source, slot: Slot | None, grid: Grid) -> str | None:
     """Given a context text, return the industry it names: a cell holding an industry label (or a
     label the data does not know, in a line of industries), a heading or caption naming one."""
-    if slot is None:
-        return band_industry(text)
-    if is_industry_label(text):
-        return without_case(printed_label(text))
-    if _is_row_label(text) and in_industry_line(grid, slot, source == "row_header"):
+    if slot is not None and (
+        is_industry_label(text)
+        or (_is_row_label(text) and in_industry_line(grid, slot, source == "row_header"))
+    ):
         return without_case(printed_label(text))
     return band_industry(text)  # a row's label naming its case (年間保険料（製造業・売上高10億円の場合）)
 
@@ -441,11 +440,9 @@ def _is_row_label(text: str) -> bool:
     core = squeeze(clean_label(text))
     if not 0 < len(core) <= MAX_ROW_LABEL_CHARS or any(ch.isdigit() for ch in core):
         return False
-    all_cues = (
-        cues.premium + cues.revenue + cues.industry_axis + cues.conditions + cues.limit + cues.deductible
-    )
+    other = (cues.premium, cues.revenue, cues.industry_axis, cues.conditions, cues.limit, cues.deductible)
     return (
-        not contains_any(text, all_cues + cues.placeholder + cues.liability + cues.expense)
+        not contains_any(text, sum(other, cues.placeholder + cues.liability + cues.expense))
         and label_to_period(text) is None
         and any(ch.isalpha() for ch in core)
     )
@@ -692,10 +689,8 @@ def text_to_sentence_quotes(text: str) -> list[SentenceQuote]:
     if not (contains_any(text, cues.premium) and contains_any(text, cues.revenue)):
         return []
     matches = find_amounts(text)
-    roles = [
-        _role(text[matches[i - 1].end if i else 0 : match.start], text[: match.start])
-        for i, match in enumerate(matches)
-    ]
+    gaps = [text[matches[i - 1].end if i else 0 : m.start] for i, m in enumerate(matches)]
+    roles = [_role(gap, text[: m.start]) for gap, m in zip(gaps, matches, strict=True)]
     revenues = [m for m, role in zip(matches, roles, strict=True) if role == "revenue"]
     premiums = [m for m, role in zip(matches, roles, strict=True) if role == "premium"]
     if len(revenues) != 1 or not premiums or None in roles:
@@ -711,9 +706,8 @@ def text_to_sentence_quotes(text: str) -> list[SentenceQuote]:
     if len(industries) != 1:
         return []
     start, end = industries[0]
-    first = premiums[0]
-    near = [text[matches[matches.index(first) - 1].end if matches.index(first) else 0 : first.start]]
-    periods = (label_to_period(_before_revenue_cue(part)) for part in (*near, text[: revenues[0].start]))
+    near = gaps[matches.index(premiums[0])]  # the words since the amount before the first premium
+    periods = (label_to_period(_before_revenue_cue(part)) for part in (near, text[: revenues[0].start]))
     period = next((found for found in periods if found is not None), None)
     industry = nfkc(blanked)[start:end]
     return [(industry, revenues[0].amount.total_yen, m.amount.total_yen, period) for m in premiums]
@@ -977,9 +971,8 @@ def document_to_quotes(document: Document) -> list[Quote]:
         grid = table_to_grid(lines, table, tables)
         if previous is not None and is_sibling(previous, grid):
             grid = replace(grid, caption=previous.caption + grid.caption)
-        found = grid_to_quotes(grid)
+        quotes += grid_to_quotes(grid)
         previous = grid
-        quotes += found
         covered |= table_lines(lines, table)
     for grid in lines_to_grids(lines, covered):
         quotes += grid_to_quotes(grid)
