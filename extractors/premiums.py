@@ -28,7 +28,7 @@ import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, cached_property
 from types import MappingProxyType
 from typing import Any, Literal
 
@@ -259,6 +259,17 @@ class Grid:
     #: the lines above it on its page (a PDF's page title is often the only 保険料例 over a grid)
     page_heading: tuple[str, ...] = ()
 
+    @cached_property
+    def cells(self) -> dict[Slot, str]:
+        """Given nothing, return the text of every non-empty cell by its origin slot."""
+        view = self.view
+        return {
+            (r, c): cell.text
+            for r, row in enumerate(view.table.rows)
+            for c, cell in enumerate(row)
+            if cell.text.strip() and not cell.covered and view.origin(r, c) == (r, c)
+        }
+
 
 @dataclass(frozen=True)
 class Figure:
@@ -300,16 +311,6 @@ def cell_amount(text: str, unit: str | None) -> Amount | None:
     return matches[0].amount if len(matches) == 1 else None
 
 
-def _origins(view: TableView) -> dict[Slot, str]:
-    """Given a table view, return the text of every non-empty cell by its origin slot."""
-    return {
-        (r, c): cell.text
-        for r, row in enumerate(view.table.rows)
-        for c, cell in enumerate(row)
-        if cell.text.strip() and not cell.covered and view.origin(r, c) == (r, c)
-    }
-
-
 def _line(view: TableView, slot: Slot, across: bool, forward: bool) -> Iterator[Slot]:
     """Given a slot, return the origins of the other cells of its row (across) or column, nearest first."""
     r, c = slot
@@ -323,9 +324,10 @@ def _line(view: TableView, slot: Slot, across: bool, forward: bool) -> Iterator[
             yield origin
 
 
-def _named_kind(grid: Grid, cells: dict[Slot, str], slot: Slot) -> tuple[Kind, str] | None:
+def _named_kind(grid: Grid, slot: Slot) -> tuple[Kind, str] | None:
     """Given a grid's cells and an amount cell, return the kind its own text, its row header or its
     column header names (a figure nearer in the line names it instead), or None."""
+    cells = grid.cells
     own = cells[slot]
     if (kind := name_kind(own)) is not None:
         return kind, own
@@ -344,26 +346,25 @@ def _named_kind(grid: Grid, cells: dict[Slot, str], slot: Slot) -> tuple[Kind, s
     return None
 
 
-def _unnamed_kind(grid: Grid, cells: dict[Slot, str], slot: Slot) -> Kind:
+def _unnamed_kind(grid: Grid, slot: Slot) -> Kind:
     """Given an amount cell nothing names, return what its place makes it: a figure in a header
     row, or first in its row before other figures, is a revenue (the axis); others are premiums."""
     r, c = slot
     if r < grid.view.header_rows:
         return "revenue"
-    before = [k for k in range(c) if cells.get(grid.view.origin(r, k), "").strip()]
-    after = [s for s in _line(grid.view, slot, True, True) if cell_amount(cells.get(s, ""), grid.unit)]
+    before = [k for k in range(c) if grid.cells.get(grid.view.origin(r, k), "").strip()]
+    after = [s for s in _line(grid.view, slot, True, True) if cell_amount(grid.cells.get(s, ""), grid.unit)]
     return "revenue" if not before and after else "premium"
 
 
 def grid_figures(grid: Grid) -> dict[Slot, Figure]:
     """Given a grid, return every amount cell as a Figure: kind, yen (a revenue in its header's unit)."""
-    cells = _origins(grid.view)
     figures: dict[Slot, Figure] = {}
-    for slot, text in cells.items():
+    for slot, text in grid.cells.items():
         amount = cell_amount(text, grid.unit)
         if amount is None or amount.per_unit is not None:
             continue  # 1名あたり500円 is no premium and no revenue
-        kind, name = _named_kind(grid, cells, slot) or (_unnamed_kind(grid, cells, slot), "")
+        kind, name = _named_kind(grid, slot) or (_unnamed_kind(grid, slot), "")
         unit = revenue_unit(name)
         if kind == "revenue" and unit is not None and (scaled := cell_amount(text, unit[1])) is not None:
             amount = scaled  # 前年度売上高（百万円） over 100 | 300: the revenues' own unit
@@ -377,7 +378,7 @@ def _contexts(
     """Given a grid, its figures and a premium cell, return the texts around it, nearest first:
     its own cell, its row, its column above (with each row there that quotes no premium, as a
     section heading), its column below, then its caption."""
-    cells = _origins(grid.view)
+    cells = grid.cells
     yield "cell", slot, cells[slot]
     for forward in (False, True):
         for other in _line(grid.view, slot, True, forward):
@@ -424,7 +425,7 @@ def in_industry_line(grid: Grid, slot: Slot, row_header: bool) -> bool:
     """Given a grid and a label cell, return whether its line holds industries: its row or column is
     headed by 業種, or (as a row header) its column holds an industry label the data knows."""
     cues = load_cues()
-    cells = _origins(grid.view)
+    cells = grid.cells
     row_head = cells.get(grid.view.origin(slot[0], 0), "")
     column_head = cells.get(grid.view.origin(0, slot[1]), "")
     if contains_any(axis_name(row_head, True), cues.industry_axis) and slot[1] > 0:
@@ -523,7 +524,7 @@ def grid_to_quotes(grid: Grid) -> list[Quote]:
     A column converting another (月額換算, 参考) quotes nothing of its own beside it.
     """
     cues = load_cues()
-    heads = (*grid.page_heading, *grid.caption, *_origins(grid.view).values())
+    heads = (*grid.page_heading, *grid.caption, *grid.cells.values())
     if not any(contains_any(text, cues.premium) for text in heads):
         return []
     figures = grid_figures(grid)
