@@ -297,7 +297,6 @@ class CueMention:
 class ScoredMention:
     insurer_id: str
     score: float
-    line: int
     # only a heading marked it a non-insurer: reading order (two columns) may have put the
     # heading above it by accident, so it counts when nothing else does
     fallback: bool = False
@@ -473,7 +472,7 @@ class PartyReader:
                 before, after = (0, party.start), (party.end, len(line))
                 own = not any(self.gap_chars(line, *span, cues) for span in (before, after))
                 score = self.mention_score(party, merged - {"non_insurer"}, own, i >= end_from)
-                scored.append(ScoredMention(party.name.insurer_id, score, i, fallback))
+                scored.append(ScoredMention(party.name.insurer_id, score, fallback))
         return scored
 
     def insurer(self, lines: Sequence[str]) -> Insurer | None:

@@ -132,8 +132,9 @@ class Quote:
     period: Period | None
     row: Row
     option: Figure | None = None  # the column's limit or deductible, under a header of options
-    in_grid: bool = True  # read from a grid, whose caption and notes state its conditions
-    attributed_by: Attribution = "cell"  # where its industry and revenue were named (the farther)
+    #: where its industry and revenue were named (the farther); "sentence" for a quote read
+    #: from prose, which has no grid whose caption and notes state its conditions
+    attributed_by: Attribution = "cell"
 
 
 @dataclass(frozen=True)
@@ -723,7 +724,6 @@ def lines_to_sentence_quotes(lines: list[Line]) -> list[Quote]:
             premium,
             period,
             Row(line.text, line.page, index),
-            in_grid=False,
             attributed_by="sentence",
         )
         for index, line in enumerate(lines)
@@ -992,7 +992,7 @@ def _records(
     """
     for quote in quotes:
         conditions = conditions_for(blocks, quote.row.line_index)
-        if quote.in_grid and quote.row.line_index is not None:
+        if quote.attributed_by != "sentence" and quote.row.line_index is not None:
             around = text_to_conditions(
                 context_text(lines, quote.row.line_index, quote.row.last_line_index), sure=True
             )
