@@ -402,8 +402,5 @@ def find_percents(text: str) -> list[PercentMatch]:
         tenths = Fraction(_kanji_or_arabic(match.group(1)), 10)
         hundredths = Fraction(_kanji_or_arabic(match.group(2)), 100) if match.group(2) else Fraction(0)
         found.append((match.start(), match.end(), tenths + hundredths))
-    matches = []
-    for start, end, value in sorted(found):
-        source_start, source_end = _to_source_span(origin, start, end, len(text))
-        matches.append(PercentMatch(float(value), source_start, source_end, text[source_start:source_end]))
-    return matches
+    spans = [(_to_source_span(origin, start, end, len(text)), value) for start, end, value in sorted(found)]
+    return [PercentMatch(float(value), start, end, text[start:end]) for (start, end), value in spans]

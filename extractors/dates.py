@@ -24,12 +24,7 @@ class Era:
 
     name: str
     letter: str | None  # None: no abbreviation is read for it (too easily a product or version code)
-    start: dt.date
-
-    @property
-    def first_year(self) -> int:
-        """The Gregorian year of the era's first year (元年)."""
-        return self.start.year
+    start: dt.date  # its year is the era's first year (元年)
 
 
 #: the eras a brochure may date by, newest first
@@ -92,7 +87,7 @@ def era_year_to_year(era: str, year: int) -> int | None:
     """Given an era name or letter (令和, R) and a year of it, return the Gregorian year, or None."""
     for e in ERAS:
         if era in (e.name, e.letter):
-            return e.first_year + year - 1
+            return e.start.year + year - 1
     return None
 
 
@@ -115,12 +110,8 @@ def match_to_mention(m: re.Match[str]) -> DateMention | None:
         return None
     if groups.get("era"):
         y = era_year_to_year(groups["era"], y)
-        if y is None:
-            return None
-    date = parts_to_date(y, mo, d)
-    if date is None:
-        return None
-    return DateMention(date, m.start(), m.end(), "day" if d else "month")
+    date = parts_to_date(y, mo, d) if y is not None else None
+    return DateMention(date, m.start(), m.end(), "day" if d else "month") if date else None
 
 
 def text_to_dates(text: str) -> list[DateMention]:

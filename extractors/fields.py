@@ -297,7 +297,6 @@ class CueMention:
 class ScoredMention:
     insurer_id: str
     score: float
-    line: int
     # only a heading marked it a non-insurer: reading order (two columns) may have put the
     # heading above it by accident, so it counts when nothing else does
     fallback: bool = False
@@ -309,154 +308,6 @@ def text_to_party_mentions(text: str, registry: InsurerRegistry) -> list[PartyMe
         PartyMention(registry.names[m.group()], m.start(), m.end())
         for m in registry.name_pattern.finditer(text)
     ]
-
-
-def text_to_cue_mentions(
-    text: str, parties: Sequence[PartyMention], registry: InsurerRegistry
-) -> list[CueMention]:
-    """Given a line and its party mentions, return the cue words outside those names."""
-    masked = list(text)
-    for party in parties:
-        masked[party.start : party.end] = "\0" * (party.end - party.start)
-    return [
-        CueMention(registry.cue_kinds[m.group()], m.start(), m.end())
-        for m in registry.cue_pattern.finditer("".join(masked))
-    ]
-
-
-def gap_chars(
-    text: str, start: int, end: int, cues: Sequence[CueMention], punctuation: frozenset[str]
-) -> int:
-    """Given a stretch of a line, return its word characters that belong to no cue."""
-    return sum(
-        1
-        for i in range(start, end)
-        if text[i] not in punctuation and not any(c.start <= i < c.end for c in cues)
-    )
-
-
-def cue_to_party(
-    cue: CueMention,
-    text: str,
-    parties: Sequence[PartyMention],
-    cues: Sequence[CueMention],
-    punctuation: frozenset[str],
-    max_gap: int,
-) -> int | None:
-    """Given a cue in a line, return the index of the party mention it marks, or None.
-
-    A bracketed cue right after a name annotates it (X（幹事）); otherwise a cue followed by a
-    colon labels the next name (引受保険会社：X); any other cue marks the nearer name.
-    """
-    following = next((i for i, p in enumerate(parties) if p.start >= cue.end), None)
-    preceding = next((i for i in reversed(range(len(parties))) if parties[i].end <= cue.start), None)
-
-    def within(start: int, end: int) -> int | None:
-        gap = gap_chars(text, start, end, cues, punctuation)
-        return gap if gap <= max_gap else None
-
-    def forward_gap(start: int) -> int | None:
-        return None if following is None else within(start, parties[following].start)
-
-    def backward_gap(end: int) -> int | None:
-        return None if preceding is None else within(parties[preceding].end, end)
-
-    before, after = text[: cue.start].rstrip(), text[cue.end :].lstrip()
-    if before.endswith(tuple(OPENING_BRACKETS)) and after.startswith(tuple(CLOSING_BRACKETS)):
-        opening, closing = len(before) - 1, len(text) - len(after)
-        if preceding is not None and parties[preceding].end == opening:
-            return preceding
-        if forward_gap(closing + 1) is not None:
-            return following
-        return preceding if backward_gap(opening) is not None else None
-    if after.startswith(":"):
-        return following if forward_gap(cue.end) is not None else None
-    forward, backward = forward_gap(cue.end), backward_gap(cue.start)
-    if forward is not None and (backward is None or forward <= backward):
-        return following
-    return preceding if backward is not None else None
-
-
-def line_to_marked_parties(
-    text: str, registry: InsurerRegistry, punctuation: frozenset[str], settings: InsurerSettings
-) -> list[tuple[PartyMention, frozenset[CueKind]]]:
-    """Given a line, return each party mention in it with the kinds of the cues that mark it."""
-    parties = text_to_party_mentions(text, registry)
-    cues = text_to_cue_mentions(text, parties, registry)
-    kinds: list[set[CueKind]] = [set() for _ in parties]
-    for cue in cues:
-        target = cue_to_party(cue, text, parties, cues, punctuation, settings.cue_gap_chars)
-        if target is not None:
-            kinds[target].add(cue.kind)
-    return [(p, frozenset(k)) for p, k in zip(parties, kinds, strict=True)]
-
-
-def line_to_heading(
-    text: str, registry: InsurerRegistry, punctuation: frozenset[str], settings: InsurerSettings
-) -> frozenset[CueKind] | None:
-    """Given a line, return the cue kinds it heads a block with (【引受保険会社】), or None."""
-    if text_to_party_mentions(text, registry):
-        return None
-    cues = text_to_cue_mentions(text, [], registry)
-    if not cues or gap_chars(text, 0, len(text), cues, punctuation) > settings.heading_extra_chars:
-        return None
-    return frozenset(c.kind for c in cues)
-
-
-def is_party_line(text: str, registry: InsurerRegistry) -> bool:
-    """Given a line, return whether it names a company or organisation (registered or not)."""
-    return bool(registry.name_pattern.search(text)) or any(m in text for m in registry.organisation_markers)
-
-
-def lines_to_heading_kinds(
-    lines: Sequence[str], registry: InsurerRegistry, punctuation: frozenset[str], settings: InsurerSettings
-) -> list[frozenset[CueKind]]:
-    """Given lines, return for each the kinds of the heading it sits under (empty when none).
-
-    A heading speaks for the first run of consecutive party lines within its scope, so the
-    agent under 【取扱代理店】 is marked and the insurer in a later contact block is not.
-    """
-    headings = [line_to_heading(line, registry, punctuation, settings) for line in lines]
-    result: list[frozenset[CueKind]] = [frozenset() for _ in lines]
-    for i, kinds in enumerate(headings):
-        if kinds is None:
-            continue
-        in_run = False
-        for j in range(i + 1, min(len(lines), i + 1 + settings.heading_scope_lines)):
-            if headings[j] is not None:
-                break
-            if is_party_line(lines[j], registry):
-                in_run = True
-                result[j] = result[j] | kinds
-            elif in_run:
-                break
-    return result
-
-
-def is_own_line(
-    text: str, party: PartyMention, cues: Sequence[CueMention], punctuation: frozenset[str]
-) -> bool:
-    """Given a line, a party mention and the line's cues, return whether the name stands alone on it."""
-    before = gap_chars(text, 0, party.start, cues, punctuation)
-    return before == 0 and gap_chars(text, party.end, len(text), cues, punctuation) == 0
-
-
-def mention_score(
-    party: PartyMention, kinds: frozenset[CueKind], own_line: bool, near_end: bool, settings: InsurerSettings
-) -> float:
-    """Given an insurer mention, the cue kinds marking it and where it sits, return its score."""
-    score = settings.legal_name if party.name.is_legal else settings.alias
-    if "underwriter" in kinds:
-        score += settings.underwriter_cue
-    elif "insurer" in kinds:
-        score += settings.insurer_cue
-    if "lead" in kinds and "not_lead" not in kinds:
-        score += settings.lead_cue
-    if own_line:
-        score += settings.own_line
-    if near_end:
-        score += settings.near_end
-    return score
 
 
 def merge_kinds(same_line: frozenset[CueKind], heading: frozenset[CueKind]) -> frozenset[CueKind]:
@@ -474,61 +325,176 @@ def merge_kinds(same_line: frozenset[CueKind], heading: frozenset[CueKind]) -> f
     return same_line | heading
 
 
-def lines_to_scored_mentions(
-    lines: Sequence[str], registry: InsurerRegistry, punctuation: frozenset[str], settings: InsurerSettings
-) -> list[ScoredMention]:
-    """Given a document's lines, return every insurer mention that may be the underwriter, scored."""
-    headings = lines_to_heading_kinds(lines, registry, punctuation, settings)
-    end_from = len(lines) * (1 - settings.near_end_fraction)
-    scored: list[ScoredMention] = []
-    for i, line in enumerate(lines):
-        marked = line_to_marked_parties(line, registry, punctuation, settings)
-        if not marked:
-            continue
-        cues = text_to_cue_mentions(line, [p for p, _ in marked], registry)
-        for party, kinds in marked:
-            if party.name.insurer_id is None or "non_insurer" in kinds:
+@dataclass(frozen=True)
+class PartyReader:
+    """What the underwriter of a document is read with: the registry, the punctuation that is no
+    word character, and the weights."""
+
+    registry: InsurerRegistry
+    punctuation: frozenset[str]
+    settings: InsurerSettings = InsurerSettings()
+
+    def cue_mentions(self, text: str, parties: Sequence[PartyMention]) -> list[CueMention]:
+        """Given a line and its party mentions, return the cue words outside those names."""
+        masked = list(text)
+        for party in parties:
+            masked[party.start : party.end] = "\0" * (party.end - party.start)
+        return [
+            CueMention(self.registry.cue_kinds[m.group()], m.start(), m.end())
+            for m in self.registry.cue_pattern.finditer("".join(masked))
+        ]
+
+    def gap_chars(self, text: str, start: int, end: int, cues: Sequence[CueMention]) -> int:
+        """Given a stretch of a line, return its word characters that belong to no cue."""
+        return sum(
+            1
+            for i in range(start, end)
+            if text[i] not in self.punctuation and not any(c.start <= i < c.end for c in cues)
+        )
+
+    def cue_to_party(
+        self, cue: CueMention, text: str, parties: Sequence[PartyMention], cues: Sequence[CueMention]
+    ) -> int | None:
+        """Given a cue in a line, return the index of the party mention it marks, or None.
+
+        A bracketed cue right after a name annotates it (X（幹事）); otherwise a cue followed by a
+        colon labels the next name (引受保険会社：X); any other cue marks the nearer name.
+        """
+        following = next((i for i, p in enumerate(parties) if p.start >= cue.end), None)
+        preceding = next((i for i in reversed(range(len(parties))) if parties[i].end <= cue.start), None)
+
+        def within(start: int, end: int) -> int | None:
+            gap = self.gap_chars(text, start, end, cues)
+            return gap if gap <= self.settings.cue_gap_chars else None
+
+        def forward_gap(start: int) -> int | None:
+            return None if following is None else within(start, parties[following].start)
+
+        def backward_gap(end: int) -> int | None:
+            return None if preceding is None else within(parties[preceding].end, end)
+
+        before, after = text[: cue.start].rstrip(), text[cue.end :].lstrip()
+        if before.endswith(tuple(OPENING_BRACKETS)) and after.startswith(tuple(CLOSING_BRACKETS)):
+            opening, closing = len(before) - 1, len(text) - len(after)
+            if preceding is not None and parties[preceding].end == opening:
+                return preceding
+            if forward_gap(closing + 1) is not None:
+                return following
+            return preceding if backward_gap(opening) is not None else None
+        if after.startswith(":"):
+            return following if forward_gap(cue.end) is not None else None
+        forward, backward = forward_gap(cue.end), backward_gap(cue.start)
+        if forward is not None and (backward is None or forward <= backward):
+            return following
+        return preceding if backward is not None else None
+
+    def marked_parties(self, text: str) -> list[tuple[PartyMention, frozenset[CueKind]]]:
+        """Given a line, return each party mention in it with the kinds of the cues that mark it."""
+        parties = text_to_party_mentions(text, self.registry)
+        cues = self.cue_mentions(text, parties)
+        kinds: list[set[CueKind]] = [set() for _ in parties]
+        for cue in cues:
+            target = self.cue_to_party(cue, text, parties, cues)
+            if target is not None:
+                kinds[target].add(cue.kind)
+        return [(p, frozenset(k)) for p, k in zip(parties, kinds, strict=True)]
+
+    def heading(self, text: str) -> frozenset[CueKind] | None:
+        """Given a line, return the cue kinds it heads a block with (【引受保険会社】), or None."""
+        if text_to_party_mentions(text, self.registry):
+            return None
+        cues = self.cue_mentions(text, [])
+        if not cues or self.gap_chars(text, 0, len(text), cues) > self.settings.heading_extra_chars:
+            return None
+        return frozenset(c.kind for c in cues)
+
+    def is_party_line(self, text: str) -> bool:
+        """Given a line, return whether it names a company or organisation (registered or not)."""
+        markers = self.registry.organisation_markers
+        return bool(self.registry.name_pattern.search(text)) or any(m in text for m in markers)
+
+    def heading_kinds(self, lines: Sequence[str]) -> list[frozenset[CueKind]]:
+        """Given lines, return for each the kinds of the heading it sits under (empty when none).
+
+        A heading speaks for the first run of consecutive party lines within its scope, so the
+        agent under 【取扱代理店】 is marked and the insurer in a later contact block is not.
+        """
+        headings = [self.heading(line) for line in lines]
+        result: list[frozenset[CueKind]] = [frozenset() for _ in lines]
+        for i, kinds in enumerate(headings):
+            if kinds is None:
                 continue
-            merged = merge_kinds(kinds, headings[i])
-            fallback = "non_insurer" in merged
-            if fallback and not party.name.is_legal:
-                continue
-            own = is_own_line(line, party, cues, punctuation)
-            score = mention_score(party, merged - {"non_insurer"}, own, i >= end_from, settings)
-            scored.append(ScoredMention(party.name.insurer_id, score, i, fallback))
-    return scored
+            in_run = False
+            for j in range(i + 1, min(len(lines), i + 1 + self.settings.heading_scope_lines)):
+                if headings[j] is not None:
+                    break
+                if self.is_party_line(lines[j]):
+                    in_run = True
+                    result[j] = result[j] | kinds
+                elif in_run:
+                    break
+        return result
 
+    def mention_score(
+        self, party: PartyMention, kinds: frozenset[CueKind], own_line: bool, near_end: bool
+    ) -> float:
+        """Given an insurer mention, the cue kinds marking it and where it sits, return its score."""
+        settings = self.settings
+        score = settings.legal_name if party.name.is_legal else settings.alias
+        if "underwriter" in kinds:
+            score += settings.underwriter_cue
+        elif "insurer" in kinds:
+            score += settings.insurer_cue
+        if "lead" in kinds and "not_lead" not in kinds:
+            score += settings.lead_cue
+        if own_line:
+            score += settings.own_line
+        if near_end:
+            score += settings.near_end
+        return score
 
-def scored_mentions_to_insurer_id(mentions: Sequence[ScoredMention], settings: InsurerSettings) -> str | None:
-    """Given scored mentions, return the insurer with the best mention plus capped repeats, or None.
+    def scored_mentions(self, lines: Sequence[str]) -> list[ScoredMention]:
+        """Given a document's lines, return every insurer mention that may be the underwriter, scored."""
+        headings = self.heading_kinds(lines)
+        end_from = len(lines) * (1 - self.settings.near_end_fraction)
+        scored: list[ScoredMention] = []
+        for i, line in enumerate(lines):
+            marked = self.marked_parties(line)
+            cues = self.cue_mentions(line, [p for p, _ in marked])
+            for party, kinds in marked:
+                if party.name.insurer_id is None or "non_insurer" in kinds:
+                    continue
+                merged = merge_kinds(kinds, headings[i])
+                fallback = "non_insurer" in merged
+                if fallback and not party.name.is_legal:
+                    continue
+                # the name alone on its line, as in a contact block
+                before, after = (0, party.start), (party.end, len(line))
+                own = not any(self.gap_chars(line, *span, cues) for span in (before, after))
+                score = self.mention_score(party, merged - {"non_insurer"}, own, i >= end_from)
+                scored.append(ScoredMention(party.name.insurer_id, score, fallback))
+        return scored
 
-    Fallback mentions (a legal name only a heading marks as an agent's) count only when no
-    other mention exists.
-    """
-    mentions = [m for m in mentions if not m.fallback] or list(mentions)
-    by_insurer: dict[str, list[float]] = {}
-    for m in mentions:
-        by_insurer.setdefault(m.insurer_id, []).append(m.score)
-    if not by_insurer:
-        return None
+    def insurer(self, lines: Sequence[str]) -> Insurer | None:
+        """Given a document's lines, return the insurer with the best mention plus capped repeats,
+        or None when none is named.
 
-    def total(scores: list[float]) -> float:
-        return max(scores) + min(settings.repeat * (len(scores) - 1), settings.repeat_cap)
+        Fallback mentions (a legal name only a heading marks as an agent's) count only when no
+        other mention exists.
+        """
+        mentions = self.scored_mentions(lines)
+        mentions = [m for m in mentions if not m.fallback] or mentions
+        by_insurer: dict[str, list[float]] = {}
+        for m in mentions:
+            by_insurer.setdefault(m.insurer_id, []).append(m.score)
+        if not by_insurer:
+            return None
 
-    return max(sorted(by_insurer), key=lambda k: (total(by_insurer[k]), len(by_insurer[k])))
+        def total(scores: list[float]) -> float:
+            return max(scores) + min(self.settings.repeat * (len(scores) - 1), self.settings.repeat_cap)
 
-
-def lines_to_insurer(
-    lines: Sequence[str],
-    registry: InsurerRegistry,
-    punctuation: frozenset[str],
-    settings: InsurerSettings = InsurerSettings(),
-) -> Insurer | None:
-    """Given a document's lines, return the underwriting insurer, or None when none is named."""
-    insurer_id = scored_mentions_to_insurer_id(
-        lines_to_scored_mentions(lines, registry, punctuation, settings), settings
-    )
-    return registry.insurer(insurer_id) if insurer_id else None
+        best = max(sorted(by_insurer), key=lambda k: (total(by_insurer[k]), len(by_insurer[k])))
+        return self.registry.insurer(best)
 
 
 # ---------------------------------------------------------------------------------------
@@ -542,25 +508,24 @@ class ProductCandidate:
     line: int
 
 
-def strip_party_prefix(name: str, registry: InsurerRegistry) -> str:
-    """Given a candidate name, return it without a leading company name (AIG損保個人情報漏洩保険)."""
-    m = registry.name_pattern.match(name)
-    return name[m.end() :].removeprefix("の") if m else name
-
-
-def is_product_name(
-    name: str, rules: ProductRules, registry: InsurerRegistry, settings: ProductSettings
-) -> bool:
-    """Given a candidate string, return whether it can be a product or rider name."""
-    return (
+def raw_to_product_name(
+    raw: str, rules: FieldRules, registry: InsurerRegistry, settings: ProductSettings
+) -> str | None:
+    """Given a candidate string, return it as a product or rider name, without edge punctuation
+    and a leading company name (AIG損保個人情報漏洩保険), or None when it cannot be one."""
+    pr, name = rules.product, raw.strip("".join(rules.punctuation))
+    if m := registry.name_pattern.match(name):
+        name = name[m.end() :].removeprefix("の")
+    fits = (
         settings.min_chars <= len(name) <= settings.max_chars
-        and name.endswith(rules.suffixes)
-        and name not in rules.generic
-        and not name.startswith(rules.generic_prefixes)
-        and not name.endswith(rules.not_name_endings)
+        and name.endswith(pr.suffixes)
+        and name not in pr.generic
+        and not name.startswith(pr.generic_prefixes)
+        and not name.endswith(pr.not_name_endings)
         and registry.names.get(name) is None
-        and not any(mark in name for mark in rules.sentence_marks)
+        and not any(mark in name for mark in pr.sentence_marks)
     )
+    return name if fits else None
 
 
 def has_particle(name: str, rules: ProductRules) -> bool:
@@ -580,8 +545,7 @@ def line_to_product_candidates(
     found: list[ProductCandidate] = []
 
     def add(raw: str, form: NameForm) -> None:
-        name = strip_party_prefix(raw.strip("".join(rules.punctuation)), registry)
-        if is_product_name(name, pr, registry, settings):
+        if name := raw_to_product_name(raw, rules, registry, settings):
             found.append(ProductCandidate(name, form, line))
 
     for opening, closing in pr.brackets:
@@ -686,21 +650,20 @@ def lines_to_product_name(
 # Document date
 
 
-def line_to_cued_dates(
-    text: str, rules: DateRules, punctuation: frozenset[str], settings: DateSettings
-) -> list[dt.date]:
+def line_to_cued_dates(text: str, rules: FieldRules, settings: DateSettings) -> list[dt.date]:
     """Given a line, return the dates in it a cue marks as the brochure's own (2018年1月1日現在)."""
-    if any(x in text for x in rules.exclude_lines):
+    cues, marks = rules.date, "".join(rules.punctuation)
+    if any(x in text for x in cues.exclude_lines):
         return []
     dates = []
     for mention in text_to_dates(text):
         after = text[mention.end :].lstrip()
-        if after.startswith(rules.reject_after):
+        if after.startswith(cues.reject_after):
             continue
-        before = text[: mention.start].rstrip("".join(punctuation))
-        lead = len(after) - len(after.lstrip("".join(punctuation)))
-        cued_after = lead <= settings.cue_reach_chars and after[lead:].startswith(rules.cues_after)
-        if cued_after or before.endswith(rules.cues_before):
+        before = text[: mention.start].rstrip(marks)
+        lead = len(after) - len(after.lstrip(marks))
+        cued_after = lead <= settings.cue_reach_chars and after[lead:].startswith(cues.cues_after)
+        if cued_after or before.endswith(cues.cues_before):
             dates.append(mention.date)
     return dates
 
@@ -720,21 +683,18 @@ def line_to_form_code_date(text: str, rules: DateRules) -> dt.date | None:
     return None
 
 
-def with_cue_line(lines: Sequence[str], index: int, rules: DateRules, punctuation: frozenset[str]) -> str:
+def with_cue_line(lines: Sequence[str], index: int, rules: FieldRules) -> str:
     """Given lines and an index, return that line joined to the next when the next is only a cue.
 
     A footer may set its cue under the date (2024年4月 / 改定), as a PDF reads it.
     """
     line = lines[index]
-    following = lines[index + 1].strip("".join(punctuation)) if index + 1 < len(lines) else ""
-    return f"{line} {following}" if following and following in rules.cues_after else line
+    following = lines[index + 1].strip("".join(rules.punctuation)) if index + 1 < len(lines) else ""
+    return f"{line} {following}" if following and following in rules.date.cues_after else line
 
 
 def lines_to_document_date(
-    lines: Sequence[str],
-    rules: DateRules,
-    punctuation: frozenset[str],
-    settings: DateSettings = DateSettings(),
+    lines: Sequence[str], rules: FieldRules, settings: DateSettings = DateSettings()
 ) -> dt.date | None:
     """Given a document's lines, return the date it states for its content, or None.
 
@@ -744,14 +704,14 @@ def lines_to_document_date(
     dates = [
         d
         for i, line in enumerate(lines)
-        for d in line_to_cued_dates(with_cue_line(lines, i, rules, punctuation), rules, punctuation, settings)
+        for d in line_to_cued_dates(with_cue_line(lines, i, rules), rules, settings)
     ]
     if dates:
         return max(dates)
     if not settings.read_form_code:
         return None
     last = reversed(lines[-settings.form_code_last_lines :])
-    return next((date for line in last if (date := line_to_form_code_date(line, rules))), None)
+    return next((date for line in last if (date := line_to_form_code_date(line, rules.date))), None)
 
 
 # ---------------------------------------------------------------------------------------
@@ -761,11 +721,11 @@ def document_to_fields(document: Document) -> DocumentFields:
     """Given a Document, return its insurer, product name and stated date."""
     rules, registry = load_rules(), load_registry()
     lines = document_to_match_lines(document, rules)
-    insurer = lines_to_insurer(lines, registry, rules.punctuation)
+    insurer = PartyReader(registry, rules.punctuation).insurer(lines)
     title = line_to_match_text(nfkc(document.title), rules) if document.title else None
     return DocumentFields(
         insurer_id=insurer.id if insurer else None,
         insurer_name=insurer.name if insurer else None,
         product_name=lines_to_product_name(lines, title or None, rules, registry),
-        document_date=lines_to_document_date(lines, rules.date, rules.punctuation),
+        document_date=lines_to_document_date(lines, rules),
     )

@@ -33,18 +33,13 @@ def load_industries() -> tuple[Industry, ...]:
 
 
 @cache
-def load_all_industries_labels() -> tuple[str, ...]:
-    """Given nothing, return the labels of a quote for every industry (全業種共通): no one code."""
-    return words(load_data("industries.yaml"), "all_industries")
-
-
-@cache
 def _labels_longest_first() -> tuple[tuple[str, str | None], ...]:
-    """Given nothing, return (label, code) pairs, the longest first; an all-industries label has no code."""
+    """Given nothing, return (label, code) pairs, the longest first; a label of a quote for every
+    industry (全業種共通) has no code."""
     pairs: list[tuple[str, str | None]] = [
         (label, industry.code) for industry in load_industries() for label in industry.labels
     ]
-    pairs += [(label, None) for label in load_all_industries_labels()]
+    pairs += [(label, None) for label in words(load_data("industries.yaml"), "all_industries")]
     return tuple(sorted(pairs, key=lambda pair: -len(pair[0])))
 
 
@@ -55,10 +50,7 @@ def _core(label: str) -> str:
 
 def _best_match(text: str) -> tuple[str, str | None] | None:
     """Given NFKC text, return the (label, code) of the longest label it contains."""
-    for label, code in _labels_longest_first():
-        if label in text:
-            return label, code
-    return None
+    return next(((label, code) for label, code in _labels_longest_first() if label in text), None)
 
 
 @cache

@@ -22,14 +22,15 @@ printed in it or its caption. Cue words are data (`data/premiums.yaml`).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, cached_property
 from types import MappingProxyType
-from typing import Literal
+from typing import Any, Literal
 
 from extractors.amounts import (
     YEN_UNITS,
@@ -76,7 +77,6 @@ MAX_BAND_LABEL_CHARS = 24
 MAX_PREMIUM_SHARE = 0.1
 
 Period = Literal["monthly", "annual", "lump_sum"]
-OptionKind = Literal["limit", "deductible"]
 DEFAULT_PERIOD: Period = "annual"
 _INSTALLMENTS = re.compile(r"(\d+)\s?(?:回分割|分割|回払)")
 _CLAUSE_BREAK = re.compile(r"[、。,;\n]")
@@ -131,10 +131,10 @@ class Quote:
     premium_jpy: int
     period: Period | None
     row: Row
-    option_kind: OptionKind | None = None  # the column's quote condition, under a header of options
-    option_jpy: int | None = None
-    in_grid: bool = True  # read from a grid, whose caption and notes state its conditions
-    attributed_by: Attribution = "cell"  # where its industry and revenue were named (the farther)
+    option: Figure | None = None  # the column's limit or deductible, under a header of options
+    #: where its industry and revenue were named (the farther); "sentence" for a quote read
+    #: from prose, which has no grid whose caption and notes state its conditions
+    attributed_by: Attribution = "cell"
 
 
 @dataclass(frozen=True)
@@ -151,31 +151,19 @@ class Conditions:
 
 @cache
 def load_cues() -> PremiumCues:
-    """Given nothing, return the cue words of premiums.yaml."""
+    """Given nothing, return the cue words of premiums.yaml (its keys are the fields' names)."""
     data = load_data("premiums.yaml")
     periods = data.get("periods") or {}
+    lists: dict[str, Any] = {
+        field.name: words(data, field.name)
+        for field in dataclasses.fields(PremiumCues)
+        if field.name not in ("periods", "prose_min_chars")
+    }
     return PremiumCues(
-        premium=words(data, "premium_cues"),
-        revenue=words(data, "revenue_cues"),
-        industry_axis=words(data, "industry_axis_cues"),
+        **lists,
         periods=tuple(
             (name, tuple(nfkc(w) for w in periods[name])) for name in ("monthly", "annual", "lump_sum")
         ),
-        conditions=words(data, "condition_cues"),
-        placeholder=words(data, "placeholder_cues"),
-        limit=words(data, "limit_cues"),
-        deductible=words(data, "deductible_cues"),
-        liability=words(data, "liability_cues"),
-        expense=words(data, "expense_cues"),
-        lump_sum_payment=words(data, "lump_sum_payment"),
-        monthly_payment=words(data, "monthly_payment"),
-        start=words(data, "start_cues"),
-        start_after_date=words(data, "start_after_date"),
-        block_breaks=words(data, "condition_block_breaks"),
-        range_joiners=words(data, "range_joiners"),
-        floor_words=words(data, "floor_words"),
-        band_words=words(data, "band_words"),
-        derived=words(data, "derived_cues"),
         prose_min_chars=int(data.get("prose_min_chars", 40)),
     )
 
@@ -183,11 +171,12 @@ def load_cues() -> PremiumCues:
 # --- tokens -----------------------------------------------------------------------------
 
 
-def merge_ranges(text: str, matches: list[AmountMatch], joiners: tuple[str, ...]) -> list[AmountMatch]:
-    """Given amounts of one cell, return them with each range (1億円～5億円) kept as its upper bound."""
+def range_amounts(text: str, unit: str | None) -> list[AmountMatch]:
+    """Given a cell and the unit of bare figures, return its amounts, each range (1億円～5億円)
+    kept as its upper bound."""
     merged: list[AmountMatch] = []
-    for match in matches:
-        if merged and squeeze(text[merged[-1].end : match.start]) in joiners:
+    for match in find_amounts(text, default_unit=unit):
+        if merged and squeeze(text[merged[-1].end : match.start]) in load_cues().range_joiners:
             merged[-1] = AmountMatch(match.amount, merged[-1].start, match.end)
         else:
             merged.append(match)
@@ -217,10 +206,7 @@ def revenue_unit(text: str) -> tuple[int, str] | None:
 def premium_unit(text: str) -> str | None:
     """Given a caption or line, return the unit it declares for the grid's values (not a revenue unit)."""
     declared = revenue_unit(text)
-    if declared is not None:
-        end, _ = declared
-        text = text[end:]
-    return text_to_default_unit(text)
+    return text_to_default_unit(text[declared[0] :] if declared else text)
 
 
 def label_to_period(text: str) -> Period | None:
@@ -267,13 +253,23 @@ class Grid:
 
     view: TableView
     evidence: tuple[str, ...]  # the text quoted for each row
-    page: int
     line_index: tuple[int | None, ...]  # each row's position among the document's lines
     last_line_index: int | None  # the grid's last line (its notes follow)
     caption: tuple[str, ...]  # the lines printed above it, nearest last
     unit: str | None  # the unit its bare figures are in (単位：円 in a caption, corner or header)
     #: the lines above it on its page (a PDF's page title is often the only 保険料例 over a grid)
     page_heading: tuple[str, ...] = ()
+
+    @cached_property
+    def cells(self) -> dict[Slot, str]:
+        """Given nothing, return the text of every non-empty cell by its origin slot."""
+        view = self.view
+        return {
+            (r, c): cell.text
+            for r, row in enumerate(view.table.rows)
+            for c, cell in enumerate(row)
+            if cell.text.strip() and not cell.covered and view.origin(r, c) == (r, c)
+        }
 
 
 @dataclass(frozen=True)
@@ -312,18 +308,8 @@ def name_kind(text: str) -> Kind | None:
 def cell_amount(text: str, unit: str | None) -> Amount | None:
     """Given a cell and the unit of bare figures, return its one amount (a range at its upper
     bound), or None when it holds none or several."""
-    matches = merge_ranges(text, find_amounts(text, default_unit=unit), load_cues().range_joiners)
+    matches = range_amounts(text, unit)
     return matches[0].amount if len(matches) == 1 else None
-
-
-def _origins(view: TableView) -> dict[Slot, str]:
-    """Given a table view, return the text of every non-empty cell by its origin slot."""
-    return {
-        (r, c): cell.text
-        for r, row in enumerate(view.table.rows)
-        for c, cell in enumerate(row)
-        if cell.text.strip() and not cell.covered and view.origin(r, c) == (r, c)
-    }
 
 
 def _line(view: TableView, slot: Slot, across: bool, forward: bool) -> Iterator[Slot]:
@@ -339,9 +325,10 @@ def _line(view: TableView, slot: Slot, across: bool, forward: bool) -> Iterator[
             yield origin
 
 
-def _named_kind(grid: Grid, cells: dict[Slot, str], slot: Slot) -> tuple[Kind, str] | None:
+def _named_kind(grid: Grid, slot: Slot) -> tuple[Kind, str] | None:
     """Given a grid's cells and an amount cell, return the kind its own text, its row header or its
     column header names (a figure nearer in the line names it instead), or None."""
+    cells = grid.cells
     own = cells[slot]
     if (kind := name_kind(own)) is not None:
         return kind, own
@@ -360,26 +347,25 @@ def _named_kind(grid: Grid, cells: dict[Slot, str], slot: Slot) -> tuple[Kind, s
     return None
 
 
-def _unnamed_kind(grid: Grid, cells: dict[Slot, str], slot: Slot) -> Kind:
+def _unnamed_kind(grid: Grid, slot: Slot) -> Kind:
     """Given an amount cell nothing names, return what its place makes it: a figure in a header
     row, or first in its row before other figures, is a revenue (the axis); others are premiums."""
     r, c = slot
     if r < grid.view.header_rows:
         return "revenue"
-    before = [k for k in range(c) if cells.get(grid.view.origin(r, k), "").strip()]
-    after = [s for s in _line(grid.view, slot, True, True) if cell_amount(cells.get(s, ""), grid.unit)]
+    before = [k for k in range(c) if grid.cells.get(grid.view.origin(r, k), "").strip()]
+    after = [s for s in _line(grid.view, slot, True, True) if cell_amount(grid.cells.get(s, ""), grid.unit)]
     return "revenue" if not before and after else "premium"
 
 
 def grid_figures(grid: Grid) -> dict[Slot, Figure]:
     """Given a grid, return every amount cell as a Figure: kind, yen (a revenue in its header's unit)."""
-    cells = _origins(grid.view)
     figures: dict[Slot, Figure] = {}
-    for slot, text in cells.items():
+    for slot, text in grid.cells.items():
         amount = cell_amount(text, grid.unit)
         if amount is None or amount.per_unit is not None:
             continue  # 1名あたり500円 is no premium and no revenue
-        kind, name = _named_kind(grid, cells, slot) or (_unnamed_kind(grid, cells, slot), "")
+        kind, name = _named_kind(grid, slot) or (_unnamed_kind(grid, slot), "")
         unit = revenue_unit(name)
         if kind == "revenue" and unit is not None and (scaled := cell_amount(text, unit[1])) is not None:
             amount = scaled  # 前年度売上高（百万円） over 100 | 300: the revenues' own unit
@@ -393,7 +379,7 @@ def _contexts(
     """Given a grid, its figures and a premium cell, return the texts around it, nearest first:
     its own cell, its row, its column above (with each row there that quotes no premium, as a
     section heading), its column below, then its caption."""
-    cells = _origins(grid.view)
+    cells = grid.cells
     yield "cell", slot, cells[slot]
     for forward in (False, True):
         for other in _line(grid.view, slot, True, forward):
@@ -416,11 +402,10 @@ def _contexts(
 def _industry(text: str, source: Source, slot: Slot | None, grid: Grid) -> str | None:
     """Given a context text, return the industry it names: a cell holding an industry label (or a
     label the data does not know, in a line of industries), a heading or caption naming one."""
-    if slot is None:
-        return band_industry(text)
-    if is_industry_label(text):
-        return without_case(printed_label(text))
-    if _is_row_label(text) and in_industry_line(grid, slot, source == "row_header"):
+    if slot is not None and (
+        is_industry_label(text)
+        or (_is_row_label(text) and in_industry_line(grid, slot, source == "row_header"))
+    ):
         return without_case(printed_label(text))
     return band_industry(text)  # a row's label naming its case (年間保険料（製造業・売上高10億円の場合）)
 
@@ -441,7 +426,7 @@ def in_industry_line(grid: Grid, slot: Slot, row_header: bool) -> bool:
     """Given a grid and a label cell, return whether its line holds industries: its row or column is
     headed by 業種, or (as a row header) its column holds an industry label the data knows."""
     cues = load_cues()
-    cells = _origins(grid.view)
+    cells = grid.cells
     row_head = cells.get(grid.view.origin(slot[0], 0), "")
     column_head = cells.get(grid.view.origin(0, slot[1]), "")
     if contains_any(axis_name(row_head, True), cues.industry_axis) and slot[1] > 0:
@@ -457,11 +442,9 @@ def _is_row_label(text: str) -> bool:
     core = squeeze(clean_label(text))
     if not 0 < len(core) <= MAX_ROW_LABEL_CHARS or any(ch.isdigit() for ch in core):
         return False
-    all_cues = (
-        cues.premium + cues.revenue + cues.industry_axis + cues.conditions + cues.limit + cues.deductible
-    )
+    other = (cues.premium, cues.revenue, cues.industry_axis, cues.conditions, cues.limit, cues.deductible)
     return (
-        not contains_any(text, all_cues + cues.placeholder + cues.liability + cues.expense)
+        not contains_any(text, sum(other, cues.placeholder + cues.liability + cues.expense))
         and label_to_period(text) is None
         and any(ch.isalpha() for ch in core)
     )
@@ -475,9 +458,7 @@ def text_revenue(text: str) -> int | None:
     if cue < 0:
         return None
     unit = revenue_unit(text)
-    found = merge_ranges(
-        norm[cue:], find_amounts(norm[cue:], default_unit=unit[1] if unit else None), cues.range_joiners
-    )
+    found = range_amounts(norm[cue:], unit[1] if unit else None)
     return found[0].amount.total_yen if found and found[0].amount.per_unit is None else None
 
 
@@ -509,8 +490,13 @@ def premium_case(grid: Grid, figures: dict[Slot, Figure], slot: Slot) -> Case:
         names_premium = source in ("cell", "row_header", "column_header") or contains_any(text, cues.premium)
         if case.period is None and (figure is None or other == slot) and names_premium:
             case = replace(case, period=label_to_period(axis_name(text, source == "row_header")))
-        if case.option is None and source == "column_header" and figure is not None:
-            case = replace(case, option=figure if figure.kind in ("limit", "deductible") else None)
+        if (
+            case.option is None
+            and source == "column_header"
+            and figure
+            and figure.kind in ("limit", "deductible")
+        ):
+            case = replace(case, option=figure)
     return case
 
 
@@ -521,10 +507,6 @@ def case_to_quote(grid: Grid, slot: Slot, premium: Figure, case: Case) -> Quote 
         return None
     if not 0 < premium.yen <= case.revenue[0] * MAX_PREMIUM_SHARE:
         return None
-    option = case.option
-    kind: OptionKind | None = None
-    if option is not None and (option.kind == "limit" or option.kind == "deductible"):
-        kind = option.kind
     row = Row(
         grid.evidence[slot[0]],
         grid.view.table.row_page(slot[0]),
@@ -537,8 +519,7 @@ def case_to_quote(grid: Grid, slot: Slot, premium: Figure, case: Case) -> Quote 
         premium_jpy=premium.yen,
         period=case.period,
         row=row,
-        option_kind=kind,
-        option_jpy=option.yen if kind is not None and option is not None else None,
+        option=case.option,
         attributed_by=max(case.industry[1], case.revenue[1], key=_SOURCE_ORDER.index),  # the farther
     )
 
@@ -549,7 +530,7 @@ def grid_to_quotes(grid: Grid) -> list[Quote]:
     A column converting another (月額換算, 参考) quotes nothing of its own beside it.
     """
     cues = load_cues()
-    heads = (*grid.page_heading, *grid.caption, *_origins(grid.view).values())
+    heads = (*grid.page_heading, *grid.caption, *grid.cells.values())
     if not any(contains_any(text, cues.premium) for text in heads):
         return []
     figures = grid_figures(grid)
@@ -597,7 +578,6 @@ def table_to_grid(lines: list[Line], table: Table, tables: list[Table]) -> Grid:
     return Grid(
         view=view,
         evidence=tuple(table.row_text(i) for i in range(len(table.rows))),
-        page=table.page,
         line_index=(anchor,) * len(table.rows),
         last_line_index=anchor + len(table.rows) - 1 if anchor is not None else None,
         caption=caption,
@@ -625,13 +605,15 @@ def line_cells(text: str) -> tuple[Cell, ...]:
     return tuple(Cell(cell) for cell in cells)
 
 
+def _is_sentence(text: str) -> bool:
+    """Given a line, return whether it is a sentence (a 。 in a line of prose length)."""
+    return "。" in text and len(squeeze(text)) >= load_cues().prose_min_chars
+
+
 def _is_prose(text: str) -> bool:
     """Given a line, return whether it is prose about something else than the premiums (it ends a
     block of grid lines; a sentence about the premiums is the grid's note)."""
-    cues = load_cues()
-    return (
-        "。" in text and len(squeeze(text)) >= cues.prose_min_chars and not contains_any(text, cues.premium)
-    )
+    return _is_sentence(text) and not contains_any(text, load_cues().premium)
 
 
 def lines_to_grids(lines: list[Line], skip: set[int]) -> list[Grid]:
@@ -658,7 +640,6 @@ def lines_to_grids(lines: list[Line], skip: set[int]) -> list[Grid]:
             Grid(
                 view=TableView(table, _header_rows(table), MappingProxyType({})),  # words span nothing
                 evidence=tuple(texts),
-                page=lines[block[0]].page,
                 line_index=tuple(block),
                 last_line_index=None,  # its notes are read from each row down
                 caption=caption,
@@ -715,10 +696,8 @@ def text_to_sentence_quotes(text: str) -> list[SentenceQuote]:
     if not (contains_any(text, cues.premium) and contains_any(text, cues.revenue)):
         return []
     matches = find_amounts(text)
-    roles = [
-        _role(text[matches[i - 1].end if i else 0 : match.start], text[: match.start])
-        for i, match in enumerate(matches)
-    ]
+    gaps = [text[matches[i - 1].end if i else 0 : m.start] for i, m in enumerate(matches)]
+    roles = [_role(gap, text[: m.start]) for gap, m in zip(gaps, matches, strict=True)]
     revenues = [m for m, role in zip(matches, roles, strict=True) if role == "revenue"]
     premiums = [m for m, role in zip(matches, roles, strict=True) if role == "premium"]
     if len(revenues) != 1 or not premiums or None in roles:
@@ -734,9 +713,8 @@ def text_to_sentence_quotes(text: str) -> list[SentenceQuote]:
     if len(industries) != 1:
         return []
     start, end = industries[0]
-    first = premiums[0]
-    near = [text[matches[matches.index(first) - 1].end if matches.index(first) else 0 : first.start]]
-    periods = (label_to_period(_before_revenue_cue(part)) for part in (*near, text[: revenues[0].start]))
+    near = gaps[matches.index(premiums[0])]  # the words since the amount before the first premium
+    periods = (label_to_period(_before_revenue_cue(part)) for part in (near, text[: revenues[0].start]))
     period = next((found for found in periods if found is not None), None)
     industry = nfkc(blanked)[start:end]
     return [(industry, revenues[0].amount.total_yen, m.amount.total_yen, period) for m in premiums]
@@ -744,39 +722,27 @@ def text_to_sentence_quotes(text: str) -> list[SentenceQuote]:
 
 def lines_to_sentence_quotes(lines: list[Line]) -> list[Quote]:
     """Given a document's lines, return the premiums quoted in prose or in one labelled row."""
-    quotes: list[Quote] = []
-    for index, line in enumerate(lines):
-        for industry, revenue, premium, period in text_to_sentence_quotes(unspace(line.text)):
-            if 0 < premium <= revenue * MAX_PREMIUM_SHARE:
-                row = Row(line.text, line.page, index)
-                quotes.append(
-                    Quote(
-                        printed_label(industry),
-                        revenue,
-                        premium,
-                        period,
-                        row,
-                        in_grid=False,
-                        attributed_by="sentence",
-                    )
-                )
-    return quotes
+    return [
+        Quote(
+            printed_label(industry),
+            revenue,
+            premium,
+            period,
+            Row(line.text, line.page, index),
+            attributed_by="sentence",
+        )
+        for index, line in enumerate(lines)
+        for industry, revenue, premium, period in text_to_sentence_quotes(unspace(line.text))
+        if 0 < premium <= revenue * MAX_PREMIUM_SHARE
+    ]
 
 
 # --- quote conditions -----------------------------------------------------------------------
 
 
-def _amount_kinds(label: str) -> list[str]:
-    """Given the words before a condition amount, return its kinds: deductible, or the sections it
-    names (賠償 → liability; 賠償・費用各1億円 → both)."""
-    cues = load_cues()
-    if contains_any(label, cues.deductible):
-        return ["deductible"]
-    return _sections_named(label)
-
-
 def _sections_named(text: str) -> list[str]:
-    """Given the words after a limit (（賠償損害・費用損害共通）), return the sections they name."""
+    """Given the words before a condition amount (賠償 → liability; 賠償・費用各1億円 → both) or after
+    a limit (（賠償損害・費用損害共通）), return the sections they name."""
     cues = load_cues()
     return [
         kind
@@ -791,31 +757,28 @@ def _condition_values(text: str) -> list[tuple[str, int]]:
     A limit that names no section before it (支払限度額：1億円) applies to the sections its
     clause names after it (（賠償・費用共通）), or else to every section. 免責金額なし is 0.
     """
+    cues = load_cues()
     found: list[tuple[str, int]] = []
     position = 0
     matches = find_amounts(text)
     for number, match in enumerate(matches):
         label = _CLAUSE_BREAK.split(text[position : match.start])[-1] or text[position : match.start]
-        kinds = _amount_kinds(label) if match.amount.per_unit is None else []  # no 1名あたり500円
-        if not kinds and contains_any(label, load_cues().limit):
+        if match.amount.per_unit is not None:
+            kinds = []  # 1名あたり500円 is no limit
+        elif contains_any(label, cues.deductible):
+            kinds = ["deductible"]
+        else:
+            kinds = _sections_named(label)
+        if not kinds and contains_any(label, cues.limit):
             following = matches[number + 1].start if number + 1 < len(matches) else len(text)
             aside = _CLAUSE_BREAK.split(text[match.end : following])[0]
             kinds = _sections_named(aside) or ["liability", "expense"]
         found += [(kind, match.amount.total_yen) for kind in kinds]
         position = match.end
-    cues = load_cues()
     if re.search(
         "(?:" + "|".join(map(re.escape, cues.deductible)) + r")\s?[::]?\s?(?:なし|無し|ゼロ)", squeeze(text)
     ):
         found.append(("deductible", 0))
-    return found
-
-
-def _condition_amounts(text: str) -> dict[str, int]:
-    """Given condition text, return the first liability, expense and deductible amount it states."""
-    found: dict[str, int] = {}
-    for kind, yen in _condition_values(text):
-        found.setdefault(kind, yen)
     return found
 
 
@@ -847,9 +810,17 @@ def _effective_from(text: str) -> dt.date | None:
     return None
 
 
-def text_to_conditions(text: str) -> Conditions:
-    """Given the text of a quote-conditions block, return the conditions it states."""
-    amounts = _condition_amounts(text)
+def text_to_conditions(text: str, sure: bool = False) -> Conditions:
+    """Given the text of a quote-conditions block, return the conditions it states: of each limit
+    and deductible the first value, or (sure) only one it never states otherwise.
+
+    Around a grid a limit or deductible stated twice with different values (two plans captioned
+    on one line) is left unknown rather than guessed.
+    """
+    values: dict[str, list[int]] = {}
+    for kind, yen in _condition_values(text):
+        values.setdefault(kind, []).append(yen)
+    amounts = {kind: found[0] for kind, found in values.items() if not sure or len(set(found)) == 1}
     return Conditions(
         liability_limit_jpy=amounts.get("liability"),
         expense_limit_jpy=amounts.get("expense"),
@@ -881,7 +852,7 @@ def is_condition_line(text: str) -> bool:
     norm = nfkc(text).strip()
     if len(norm) > CONDITION_LINE_MAX_CHARS or norm.startswith(cues.block_breaks):
         return False
-    return not ("。" in norm and len(squeeze(norm)) >= cues.prose_min_chars)
+    return not _is_sentence(norm)
 
 
 def condition_blocks(lines: list[Line]) -> list[tuple[int, str]]:
@@ -949,9 +920,7 @@ def context_text(lines: list[Line], index: int, last: int | None = None) -> str:
     read = 0
     for line in reversed(lines[max(0, index - CONDITION_MAX_DISTANCE) : index]):
         text = line.text
-        prose = "。" in text and len(squeeze(text)) >= cues.prose_min_chars
-        has_premium = contains_any(text, cues.premium)
-        if prose and not has_premium:
+        if _is_prose(text):
             break
         above.append(text)
         if _is_band_heading(text):
@@ -960,7 +929,7 @@ def context_text(lines: list[Line], index: int, last: int | None = None) -> str:
             continue  # a row of a sibling grid (製造業　年間保険料　48,500円) names no section
         # a line naming the premiums ends the caption, unless it ends a sentence broken over
         # lines (…年間保険料（一時払）の例です。), whose start above still states the conditions
-        if _is_heading(text) or (has_premium and not prose and "。" not in text):
+        if _is_heading(text) or (contains_any(text, cues.premium) and "。" not in text):
             break
         read += 1
         if read >= CONTEXT_LINES:
@@ -975,26 +944,6 @@ def context_text(lines: list[Line], index: int, last: int | None = None) -> str:
     return "\n".join([*reversed(above), *below])
 
 
-def context_conditions(text: str) -> Conditions:
-    """Given the text around a grid, return the conditions it states without doubt.
-
-    A limit or deductible stated twice with different values (two plans captioned on one
-    line) is left unknown rather than guessed.
-    """
-    values: dict[str, set[int]] = {}
-    for kind, yen in _condition_values(text):
-        values.setdefault(kind, set()).add(yen)
-    sure = {kind: next(iter(found)) for kind, found in values.items() if len(found) == 1}
-    return Conditions(
-        liability_limit_jpy=sure.get("liability"),
-        expense_limit_jpy=sure.get("expense"),
-        deductible_jpy=sure.get("deductible"),
-        installments=_installments(text),
-        effective_from=_effective_from(text),
-        period=_conditions_period(text),
-    )
-
-
 def merge_conditions(first: Conditions, fallback: Conditions) -> Conditions:
     """Given conditions and others to fall back on, return the first with each unknown field filled."""
     return Conditions(
@@ -1007,14 +956,10 @@ def merge_conditions(first: Conditions, fallback: Conditions) -> Conditions:
 
 def _unique(quotes: list[Quote]) -> list[Quote]:
     """Given quotes, return them without repeats of one (industry, revenue, premium), first kept."""
-    seen: set[tuple[str, int, int]] = set()
-    unique: list[Quote] = []
+    unique: dict[tuple[str, int, int], Quote] = {}
     for quote in quotes:
-        key = (squeeze(quote.industry_label), quote.revenue_jpy, quote.premium_jpy)
-        if key not in seen:
-            seen.add(key)
-            unique.append(quote)
-    return unique
+        unique.setdefault((squeeze(quote.industry_label), quote.revenue_jpy, quote.premium_jpy), quote)
+    return list(unique.values())
 
 
 def document_to_quotes(document: Document) -> list[Quote]:
@@ -1032,9 +977,8 @@ def document_to_quotes(document: Document) -> list[Quote]:
         grid = table_to_grid(lines, table, tables)
         if previous is not None and is_sibling(previous, grid):
             grid = replace(grid, caption=previous.caption + grid.caption)
-        found = grid_to_quotes(grid)
+        quotes += grid_to_quotes(grid)
         previous = grid
-        quotes += found
         covered |= table_lines(lines, table)
     for grid in lines_to_grids(lines, covered):
         quotes += grid_to_quotes(grid)
@@ -1053,15 +997,16 @@ def _records(
     """
     for quote in quotes:
         conditions = conditions_for(blocks, quote.row.line_index)
-        if quote.in_grid and quote.row.line_index is not None:
-            around = context_conditions(context_text(lines, quote.row.line_index, quote.row.last_line_index))
-            conditions = merge_conditions(conditions, around)
-        if quote.option_kind == "limit":  # the column's limit names no section: it is every section's
-            conditions = replace(
-                conditions, liability_limit_jpy=quote.option_jpy, expense_limit_jpy=quote.option_jpy
+        if quote.attributed_by != "sentence" and quote.row.line_index is not None:
+            around = text_to_conditions(
+                context_text(lines, quote.row.line_index, quote.row.last_line_index), sure=True
             )
-        elif quote.option_kind == "deductible":
-            conditions = replace(conditions, deductible_jpy=quote.option_jpy)
+            conditions = merge_conditions(conditions, around)
+        option = quote.option
+        if option is not None and option.kind == "limit":  # a limit naming no section is every section's
+            conditions = replace(conditions, liability_limit_jpy=option.yen, expense_limit_jpy=option.yen)
+        elif option is not None:
+            conditions = replace(conditions, deductible_jpy=option.yen)
         yield PremiumRecord(
             doc_id=doc_id,
             industry_label=quote.industry_label,

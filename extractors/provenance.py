@@ -117,23 +117,16 @@ def page_to_index(page: Page) -> PageIndex:
     sources.extend([(cell.text, cell.bbox) for cell in row] for table in page.tables for row in table.rows)
     runs: list[Run] = []
     for source in sources:
-        units: list[Unit] = []
-        for text, bbox in source:
-            key = squash(text)
-            if not key:
-                continue
-            if bbox is None:
-                runs.append(Run.of(units))
-                units = []
-            else:
-                units.append(Unit(key, bbox))
-        runs.append(Run.of(units))
+        keyed = [(key, bbox) for text, bbox in source if (key := squash(text))]
+        for placed, group in itertools.groupby(keyed, key=lambda item: item[1] is not None):
+            if placed:
+                runs.append(Run.of([Unit(key, bbox) for key, bbox in group if bbox is not None]))
     tables = tuple(
         ("".join(squash(table.row_text(i)) for i in range(len(table.rows))), table.bbox)
         for table in page.tables
         if table.bbox is not None
     )
-    return PageIndex(tuple(r for r in runs if r.units), tables)
+    return PageIndex(tuple(runs), tables)
 
 
 def _rank(units: Sequence[Unit], whole: bool) -> tuple[int, bool, float]:

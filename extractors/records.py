@@ -14,7 +14,7 @@ that made the row.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
 from extractors.errors import Stage
@@ -159,6 +159,5 @@ class Extraction:
     limits: tuple[LimitRecord, ...] = ()
     premiums: tuple[PremiumRecord, ...] = ()
     loss_scenarios: tuple[LossScenarioRecord, ...] = ()
-    notes: tuple[str, ...] = field(default_factory=tuple)
     #: every page's text: what the evidence of the other rows is checked against
     pages: tuple[PageRecord, ...] = ()

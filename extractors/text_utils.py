@@ -57,14 +57,9 @@ def printed_label(text: str) -> str:
     return clean_label(_TEXT_MARKUP.sub("", repair_glyphs(text)))
 
 
-def strip_note_marks(text: str) -> str:
-    """Given a label, return it without footnote marks (※1, (注1), *1, ^(※1))."""
-    return _NOTE_MARK.sub("", text)
-
-
 def clean_label(text: str) -> str:
     """Given a printed label (verbatim), return it without bullets, numbering, notes, edge punctuation."""
-    label = strip_note_marks(text)
+    label = _NOTE_MARK.sub("", text)  # footnote marks: ※1, (注1), *1, ^(※1)
     label = _LEADING_MARKS.sub("", label, count=1)
     label = label.strip(_EDGE_PUNCT)
     return _SPACES.sub(" ", label).strip(_EDGE_PUNCT)

@@ -131,7 +131,7 @@ def test_western_forms_round_trip(d: dt.date) -> None:
 @given(dates)
 def test_era_forms_round_trip(d: dt.date) -> None:
     era = next(e for e in ERAS if e.start <= d)
-    year = d.year - era.first_year + 1
+    year = d.year - era.start.year + 1
     printed = "元" if year == 1 else str(year)
     assert text_to_date(f"{era.name}{printed}年{d.month}月{d.day}日") == d
     assert text_to_date(f"{era.letter}{year}.{d.month}.{d.day}") == d

@@ -362,8 +362,8 @@ def test_form_code_rule_can_be_switched_off() -> None:
     rules = load_rules()
     lines = ["サイバー保険", "1760-ER04-14027-202310"]
     off = DateSettings(read_form_code=False)
-    assert fields.lines_to_document_date(lines, rules.date, rules.punctuation, off) is None
-    assert fields.lines_to_document_date(lines, rules.date, rules.punctuation) == dt.date(2023, 10, 1)
+    assert fields.lines_to_document_date(lines, rules, off) is None
+    assert fields.lines_to_document_date(lines, rules) == dt.date(2023, 10, 1)
 
 
 def test_empty_document_has_no_fields() -> None:

@@ -12,7 +12,6 @@ from extractors import readers
 from extractors.document import Cell, Document, Line, Page, Table
 from extractors.premiums import (
     _conditions_period,
-    context_conditions,
     document_to_premiums,
     label_to_period,
     text_to_conditions,
@@ -763,7 +762,7 @@ def test_caption_and_notes_state_a_grids_conditions() -> None:
     ],
 )
 def test_context_conditions(text: str, field: str, value: object) -> None:
-    assert getattr(context_conditions(text), field) == value
+    assert getattr(text_to_conditions(text, sure=True), field) == value
 
 
 @pytest.mark.parametrize(
