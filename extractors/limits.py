@@ -91,6 +91,7 @@ class LimitCues:
     rider_topics: tuple[str, ...] = ()
     cap_bases: frozenset[str] = frozenset()
     subject_predicates: tuple[str, ...] = ()
+    qualifier_ends: tuple[str, ...] = ()
 
 
 def _as_list(value: object) -> list[object]:
@@ -142,6 +143,7 @@ def mapping_to_limit_cues(data: Mapping[str, Any]) -> LimitCues:
         rider_topics=words("rider_topic_words"),
         cap_bases=frozenset(str(b) for b in data.get("cap_bases", ())),
         subject_predicates=words("subject_predicates"),
+        qualifier_ends=words("qualifier_ends"),
     )
 
 
@@ -311,18 +313,6 @@ def figure_condition(
 # ---------------------------------------------------------------- coverage of a figure
 
 
-def _paren_depths(norm: str) -> list[int]:
-    """Given text, return the parenthesis depth at each character."""
-    depth, depths = 0, []
-    for ch in norm:
-        if ch in "(（":
-            depth += 1
-        depths.append(depth)
-        if ch in ")）":
-            depth = max(0, depth - 1)
-    return depths
-
-
 #: what follows a term that is the base of a percentage: の10%, or の保険金額の10%
 _RATIO_BASE = re.compile(r"\s*の\s*(?:[^\s、。,()（）]{1,8}?の\s*)?\d+(?:\.\d+)?\s*%")
 
@@ -333,7 +323,7 @@ def _subject_matches(norm: str, upto: int) -> list[TaxonomyMatch]:
     Terms in parentheses and terms that are the base of a ratio (個人情報漏洩特約の20%,
     …対応費用の保険金額の10%) are not.
     """
-    depths = _paren_depths(norm)
+    depths = taxonomy.paren_depths(norm)
     found: list[TaxonomyMatch] = []
     for m in taxonomy.match_all(norm[:upto], weak=False):
         if depths[m.start] > 0:
@@ -1030,6 +1020,25 @@ def _column_type(
     return kind
 
 
+def _nearest_ids(text: str) -> list[str]:
+    """Given a cell's text before a figure, return the ids of the strong terms nearest the figure:
+    the last term and those chained onto it (費用特約部分…見舞金・見舞品購入費は500円: condolence)."""
+    matches = taxonomy.match_all(text, weak=False)
+    return taxonomy.distinct_ids(reversed(taxonomy.chain(text, matches[::-1]))) if matches else []
+
+
+_BRACKET = re.compile(r"\s*[(（]([^()（）\d]*)[)）]")
+
+
+def _qualifier_ids(after: str, cues: LimitCues) -> list[str]:
+    """Given a cell's text after a figure, return the ids a bracket right after it restricts the
+    figure to (90%（費用特約部分のみ）; not …（賠償責任の内枠）, a sub-limit of that part), else []."""
+    m = _BRACKET.match(after)
+    if m is None or not m.group(1).strip().endswith(cues.qualifier_ends):
+        return []
+    return taxonomy.distinct_ids(taxonomy.match_all(m.group(1), weak=False))
+
+
 def cell_to_found(
     table: Table, row: int, col: int, ctx: UnitContext, cues: LimitCues, layout: TableLayout | None = None
 ) -> list[Found]:
@@ -1061,7 +1070,7 @@ def cell_to_found(
             continue
         since = previous_end
         local = cell[previous_end : figure.start]
-        local_ids = taxonomy.distinct_ids(taxonomy.match_all(local, weak=False))
+        local_ids = _nearest_ids(local) or _qualifier_ids(cell[figure.end :], cues)
         if capped:
             # a per-victim cap belongs to the item printed right before it, not to the whole cell
             subject = _subject_matches(cell, figure.start)[-1]

@@ -248,10 +248,10 @@ def leading_ids(text: str) -> list[str]:
     matches = match_all(label, weak=False)
     if not matches or label[: matches[0].start].strip():
         return []
-    return distinct_ids(_chain(label, matches))
+    return distinct_ids(chain(label, matches))
 
 
-def _chain(text: str, matches: list[TaxonomyMatch]) -> list[TaxonomyMatch]:
+def chain(text: str, matches: list[TaxonomyMatch]) -> list[TaxonomyMatch]:
     """Given a text and term matches in it, return the first match and those joined on to it, one
     after the other, by a chain gap (a middle dot, および) or on the same span."""
     chain = [matches[0]]
@@ -279,7 +279,7 @@ def head_ids(label: str) -> list[str]:
     condolence cost)."""
     norm, depths = nfkc(label), paren_depths(nfkc(label))
     matches = [m for m in match_all(norm) if depths[m.start] == 0]
-    return distinct_ids(reversed(_chain(norm, matches[::-1]))) if matches else []
+    return distinct_ids(reversed(chain(norm, matches[::-1]))) if matches else []
 
 
 #: a compound label is at most this long; a longer text is a description, not one compound
