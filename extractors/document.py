@@ -76,6 +76,11 @@ class Line:
     text: str
     page: int
     bbox: BBox | None = None
+    #: the heading level the source states (HTML h1–h6, markdown `#`…; 1 is the top), None for
+    #: body text or where the source does not say (`extractors.layout` infers PDF levels)
+    level: int | None = None
+    #: the type size in points (PDF: the largest glyph of the line), None where there is none
+    size: float | None = None
 
     @cached_property
     def norm(self) -> str:
