@@ -235,3 +235,72 @@ def lines_to_heading_paths(lines: Sequence[Line]) -> list[tuple[str, ...]]:
             stack.append((line.level, line.text.strip()))
         paths.append(tuple(text for _, text in stack))
     return paths
+
+
+# ---------------------------------------------------------------------------------------
+# Footnotes: a mark on a label, header or value (※1, (*2), 注1) resolved to its note
+
+#: a footnote mark in NFKC text: ※ / ※1, *1 / (*2) (a bare * is emphasis), (注) / 注1; a
+#: number is one or two digits no figure continues (※ 1,190,000 is a bare ※ before a figure)
+_NUMBER = r"\d{1,2}(?![\d,.])"
+_MARK = (
+    rf"(?:(?P<a>※)\s*(?P<an>{_NUMBER})?|(?P<b>\*)\s*(?P<bn>{_NUMBER})"
+    rf"|\(\s*(?P<c>注)\s*(?P<cn>{_NUMBER})?\s*\)|(?P<d>注)\s*(?P<dn>{_NUMBER}))"
+)
+_MARK_IN_TEXT = re.compile(rf"\(?{_MARK}\)?")
+_NOTE_OPENING = re.compile(rf"^\s*\(?{_MARK}\)?\s*[:.、]?\s*")
+#: a note's text after its mark is at least this long (a lone ※ line is a mark, not a note)
+NOTE_TEXT_MIN_CHARS = 4
+
+
+@dataclass(frozen=True)
+class Note:
+    """A footnote: its mark's key (※1, *2, 注1; ※ for a bare ※), its verbatim line, where it is."""
+
+    key: str
+    text: str
+    page: int
+
+
+def _mark_key(match: re.Match[str]) -> str:
+    """Given a match of a footnote mark, return its key: the mark's kind and its number, if any."""
+    kind = next(k for k in "abcd" if match.group(k))
+    return match.group(kind) + (match.group(kind + "n") or "")
+
+
+def line_to_note(line: Line) -> Note | None:
+    """Given a line, return the note it states when it opens with a footnote mark, else None."""
+    match = _NOTE_OPENING.match(line.norm)
+    if match is None or len(line.norm) - match.end() < NOTE_TEXT_MIN_CHARS:
+        return None
+    return Note(key=_mark_key(match), text=line.text.strip(), page=line.page)
+
+
+def document_to_notes(document: Document) -> tuple[Note, ...]:
+    """Given a Document, return its footnotes in reading order."""
+    return tuple(note for line in document.iter_lines() if (note := line_to_note(line)))
+
+
+def text_to_marks(norm: str) -> tuple[str, ...]:
+    """Given NFKC text that is not itself a note, return the keys of the footnote marks in it."""
+    if _NOTE_OPENING.match(norm):
+        return ()
+    return tuple(dict.fromkeys(_mark_key(m) for m in _MARK_IN_TEXT.finditer(norm)))
+
+
+def mark_to_note(key: str, page: int, notes: Sequence[Note]) -> Note | None:
+    """Given a mark's key, the page it is printed on and the document's notes, return its note:
+    on the same page first (numbering restarts per page), else the first later page, else any;
+    a note of another kind with the same number (※2 for (*2)) only when none of its own kind is."""
+    number = key.lstrip("※*注")
+    same = [n for n in notes if n.key == key] or [
+        n for n in notes if number and n.key.lstrip("※*注") == number
+    ]
+    ranked = sorted(same, key=lambda n: (n.page != page, n.page < page, abs(n.page - page)))
+    return ranked[0] if ranked else None
+
+
+def text_to_notes(norm: str, page: int, notes: Sequence[Note]) -> tuple[Note, ...]:
+    """Given NFKC text, its page and the document's notes, return the notes its marks refer to."""
+    found = (mark_to_note(key, page, notes) for key in text_to_marks(norm))
+    return tuple(dict.fromkeys(n for n in found if n is not None))

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from extractors import readers
+from extractors import layout, readers
 from extractors.document import Line
 from extractors.layout import HeadingSettings, document_to_leveled, lines_to_heading_paths, size_levels
 
@@ -123,3 +123,80 @@ def test_source_levels_are_kept_as_stated(tmp_path: Path) -> None:
     page.write_text("<h2>補償内容</h2><p>本文</p>", encoding="utf-8")
     document = readers.read(page)
     assert document_to_leveled(document) is document
+
+
+@pytest.mark.parametrize(
+    ("text", "note"),
+    [
+        # a numbered ※ note
+        ("※1 発見から180日以内に請求された場合に限ります。", "※1"),
+        # a bracketed mark, full-width digits
+        ("（※２）ランサムウェアの身代金は対象外です。", "※2"),
+        # an asterisk mark needs a number (a bare * is emphasis or a bullet)
+        ("*3 1事故につき", "*3"),
+        ("(注) 保険料は概算です。", "注"),
+        ("注1：免責金額は10万円です。", "注1"),
+        # a bare ※ note
+        ("※ 支払限度額は1億円です。", "※"),
+    ],
+)
+def test_a_line_opening_with_a_mark_is_a_note(text: str, note: str) -> None:
+    found = layout.line_to_note(Line(text=text, page=1))
+    assert found is not None and found.key == note and found.text == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "注意事項",  # 注 inside a word is no mark
+        "* 賠償損害",  # a markdown bullet
+        "※1",  # a mark alone on its line: nothing it says
+        "賠償損害※1 1億円",  # a mark inside a line marks it, it is no note
+    ],
+)
+def test_lines_that_are_no_notes(text: str) -> None:
+    assert layout.line_to_note(Line(text=text, page=1)) is None
+
+
+@pytest.mark.parametrize(
+    ("norm", "keys"),
+    [
+        ("見舞金費用※1 500万円", ("※1",)),
+        # a bare ※ before a figure: the figure is no note number
+        ("ITサービス業※ 1,190,000", ("※",)),
+        ("費用損害(*2)", ("*2",)),
+        ("サイバー攻撃対応費用(注) ※3", ("注", "※3")),
+        ("注意事項をご確認ください", ()),
+        ("※1 これは注記です", ()),  # a note itself marks nothing
+    ],
+)
+def test_marks_in_text(norm: str, keys: tuple[str, ...]) -> None:
+    assert layout.text_to_marks(norm) == keys
+
+
+def test_a_mark_resolves_to_the_note_of_its_page_first() -> None:
+    notes = (
+        layout.Note("※1", "※1 一頁目の注", 1),
+        layout.Note("※1", "※1 二頁目の注", 2),
+        layout.Note("※2", "※2 三頁目の注", 3),
+        layout.Note("*2", "*2 星印の注", 3),
+    )
+    assert layout.mark_to_note("※1", 2, notes) == notes[1]
+    assert layout.mark_to_note("※1", 1, notes) == notes[0]
+    # not on its page: the first later page
+    assert layout.mark_to_note("※2", 1, notes) == notes[2]
+    # the note of its own kind, else one with its number
+    assert layout.mark_to_note("*2", 3, notes) == notes[3]
+    assert layout.mark_to_note("*1", 1, notes) == notes[0]
+    assert layout.mark_to_note("※9", 1, notes) is None
+    assert layout.text_to_notes("賠償損害※1 費用※2", 1, notes) == (notes[0], notes[2])
+
+
+def test_notes_of_a_seed_brochure() -> None:
+    # raw/'s Nisshin Fire flyer prints numbered ※ notes under its limits table
+    document = readers.read(RAW / "002-nisshin-fire-pisapo-cyber.pdf")
+    notes = layout.document_to_notes(document)
+    assert notes and all(n.text in document.text for n in notes)
+    marked = [line for line in document.iter_lines() if layout.text_to_marks(line.norm)]
+    resolved = [layout.text_to_notes(line.norm, line.page, notes) for line in marked]
+    assert marked and any(resolved)
