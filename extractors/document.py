@@ -11,7 +11,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from typing import Literal
 
@@ -76,10 +76,18 @@ class Line:
     text: str
     page: int
     bbox: BBox | None = None
+    #: the heading level the source states (HTML h1–h6, markdown `#`…; 1 is the top), None for
+    #: body text or where the source does not say (`extractors.layout` infers PDF levels)
+    level: int | None = None
+    #: the type size in points (PDF: the largest glyph of the line), None where there is none
+    size: float | None = None
 
-    @property
+    @cached_property
     def norm(self) -> str:
-        """Given nothing, return the text in NFKC form (what matching reads; `text` is the evidence)."""
+        """Given nothing, return the text in NFKC form (what matching reads; `text` is the evidence).
+
+        Computed once per object: extractors read it many times, and NFKC dominated their profile.
+        """
         return nfkc(self.text)
 
 
@@ -101,9 +109,12 @@ class Cell:
     header: bool = False
     covered: bool = False
 
-    @property
+    @cached_property
     def norm(self) -> str:
-        """Given nothing, return the text in NFKC form (what matching reads; `text` is the evidence)."""
+        """Given nothing, return the text in NFKC form (what matching reads; `text` is the evidence).
+
+        Computed once per object: extractors read it many times, and NFKC dominated their profile.
+        """
         return nfkc(self.text)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from extractors import coverages, fields, limits, premiums, provenance, readers, scenarios
+from extractors import coverages, fields, layout, limits, premiums, provenance, readers, scenarios
 from extractors.document import Document, Page
 from extractors.errors import BrochureError
 from extractors.records import (
@@ -56,6 +56,7 @@ def limits_not_quoted_elsewhere(
 
 def document_to_extraction(document: Document, *, doc_id: str, source_file: str) -> Extraction:
     """Given a read Document, return the rows it publishes."""
+    document = layout.document_to_leveled(document)
     f = fields.document_to_fields(document)
     record = DocumentRecord(
         doc_id=doc_id,

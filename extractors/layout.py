@@ -1,5 +1,6 @@
-"""The structure of a table, read once: which cell covers each grid slot, how many rows are
-column headers, and for every data cell its column header path and row header path.
+"""The structure of a document, read once: its heading tree (each line's heading path) and,
+for a table, which cell covers each grid slot, how many rows are column headers, and for
+every data cell its column header path and row header path.
 
 This is the one header-assignment algorithm of the project, for every format (the model is
 the HTML standard's "forming relationships between data cells and header cells" and
@@ -11,11 +12,11 @@ header slots where it does not (borderless PDF tables, text tables).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from types import MappingProxyType
 
-from extractors.document import Table
+from extractors.document import Document, Line, Table
 
 Slot = tuple[int, int]
 
@@ -150,3 +151,156 @@ def note_free(text: str) -> str:
         if match.start() > 0 and len(text) - match.end() >= NOTE_MIN_CHARS:
             return text[: match.start()].strip()
     return text
+
+
+# ---------------------------------------------------------------------------------------
+# The heading tree: levels stated by the source (HTML, markdown) or read from type size (PDF)
+
+
+@dataclass(frozen=True)
+class HeadingSettings:
+    """When a PDF line whose source states no level is a heading, told by its type size."""
+
+    #: a line set at least this many times larger than the body type is a heading
+    size_ratio: float = 1.2
+    #: longer lines are running text whatever their size (a lead paragraph set large)
+    max_chars: int = 40
+    #: sizes closer than this (points) are one heading level
+    size_step: float = 0.75
+    #: ends of sentences: a line holding one is no heading
+    sentence_ends: str = "。．"
+
+
+def body_size(lines: Sequence[Line]) -> float | None:
+    """Given lines, return the type size most of their characters are set in, or None if none is known."""
+    sized = [(line.size, len(line.text)) for line in lines if line.size is not None]
+    if not sized:
+        return None
+    weights: dict[float, int] = {}
+    for size, chars in sized:
+        weights[size] = weights.get(size, 0) + chars
+    return max(sorted(weights), key=lambda size: weights[size])
+
+
+def size_levels(lines: Sequence[Line], settings: HeadingSettings = HeadingSettings()) -> list[int | None]:
+    """Given a document's lines, return each line's heading level read from its type size (None
+    for body text): the largest heading size is level 1, each smaller one a level deeper."""
+    body = body_size(lines)
+    if body is None:
+        return [None] * len(lines)
+
+    def is_heading(line: Line) -> bool:
+        text = line.text.strip()
+        return (
+            line.size is not None
+            and line.size >= settings.size_ratio * body
+            and 0 < len(text) <= settings.max_chars
+            and not any(mark in text for mark in settings.sentence_ends)
+        )
+
+    sizes: list[float] = []
+    for size in sorted({line.size for line in lines if is_heading(line) and line.size}, reverse=True):
+        if not sizes or sizes[-1] - size > settings.size_step:
+            sizes.append(size)
+
+    def level(size: float) -> int:
+        return 1 + sum(1 for s in sizes[1:] if size <= s + settings.size_step / 2)
+
+    return [level(line.size) if is_heading(line) and line.size else None for line in lines]
+
+
+def document_to_leveled(document: Document, settings: HeadingSettings = HeadingSettings()) -> Document:
+    """Given a read Document, return it with a heading level on every heading line: the source's
+    own where it states one, else one read from type size (PDF)."""
+    lines = list(document.iter_lines())
+    if any(line.level is not None for line in lines):
+        return document
+    levels = iter(size_levels(lines, settings))
+    pages = tuple(
+        replace(page, lines=tuple(replace(line, level=next(levels)) for line in page.lines))
+        for page in document.pages
+    )
+    return replace(document, pages=pages)
+
+
+def lines_to_heading_paths(lines: Sequence[Line]) -> list[tuple[str, ...]]:
+    """Given lines in reading order, return each line's heading path: the texts of the headings
+    it sits under, outermost first (a heading's own path ends with itself)."""
+    stack: list[tuple[int, str]] = []
+    paths: list[tuple[str, ...]] = []
+    for line in lines:
+        if line.level is not None:
+            while stack and stack[-1][0] >= line.level:
+                stack.pop()
+            stack.append((line.level, line.text.strip()))
+        paths.append(tuple(text for _, text in stack))
+    return paths
+
+
+# ---------------------------------------------------------------------------------------
+# Footnotes: a mark on a label, header or value (※1, (*2), 注1) resolved to its note
+
+#: a footnote mark in NFKC text: ※ / ※1, *1 / (*2) (a bare * is emphasis), (注) / 注1; a
+#: number is one or two digits no figure continues (※ 1,190,000 is a bare ※ before a figure)
+_NUMBER = r"\d{1,2}(?![\d,.])"
+_MARK = (
+    rf"(?:(?P<a>※)\s*(?P<an>{_NUMBER})?|(?P<b>\*)\s*(?P<bn>{_NUMBER})"
+    rf"|\(\s*(?P<c>注)\s*(?P<cn>{_NUMBER})?\s*\)|(?P<d>注)\s*(?P<dn>{_NUMBER}))"
+)
+_MARK_IN_TEXT = re.compile(rf"\(?{_MARK}\)?")
+_NOTE_OPENING = re.compile(rf"^\s*\(?{_MARK}\)?\s*[:.、]?\s*")
+#: a note's text after its mark is at least this long (a lone ※ line is a mark, not a note)
+NOTE_TEXT_MIN_CHARS = 4
+
+
+@dataclass(frozen=True)
+class Note:
+    """A footnote: its mark's key (※1, *2, 注1; ※ for a bare ※), its verbatim line, where it is."""
+
+    key: str
+    text: str
+    page: int
+
+
+def _mark_key(match: re.Match[str]) -> str:
+    """Given a match of a footnote mark, return its key: the mark's kind and its number, if any."""
+    kind = next(k for k in "abcd" if match.group(k))
+    return match.group(kind) + (match.group(kind + "n") or "")
+
+
+def line_to_note(line: Line) -> Note | None:
+    """Given a line, return the note it states when it opens with a footnote mark, else None."""
+    match = _NOTE_OPENING.match(line.norm)
+    if match is None or len(line.norm) - match.end() < NOTE_TEXT_MIN_CHARS:
+        return None
+    return Note(key=_mark_key(match), text=line.text.strip(), page=line.page)
+
+
+def document_to_notes(document: Document) -> tuple[Note, ...]:
+    """Given a Document, return its footnotes in reading order."""
+    return tuple(note for line in document.iter_lines() if (note := line_to_note(line)))
+
+
+def text_to_marks(norm: str) -> tuple[str, ...]:
+    """Given NFKC text that is not itself a note, return the keys of the footnote marks in it."""
+    if _NOTE_OPENING.match(norm):
+        return ()
+    return tuple(dict.fromkeys(_mark_key(m) for m in _MARK_IN_TEXT.finditer(norm)))
+
+
+def mark_to_note(key: str, page: int, notes: Sequence[Note]) -> Note | None:
+    """Given a mark's key, the page it is printed on and the document's notes, return its note:
+    on the same page first (numbering restarts per page), else the first later page, else any;
+    a note of another kind with the same number (※2 for (*2)) only when none of its own kind is."""
+    number = key.lstrip("※*注")
+    same = [n for n in notes if n.key == key] or [
+        n for n in notes if number and n.key.lstrip("※*注") == number
+    ]
+    ranked = sorted(same, key=lambda n: (n.page != page, n.page < page, abs(n.page - page)))
+    return ranked[0] if ranked else None
+
+
+def text_to_notes(norm: str, page: int, notes: Sequence[Note]) -> tuple[Note, ...]:
+    """Given NFKC text, its page and the document's notes, return the notes its marks refer to."""
+    found = (mark_to_note(key, page, notes) for key in text_to_marks(norm))
+    return tuple(dict.fromkeys(n for n in found if n is not None))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -79,15 +79,23 @@ def unspace(text: str) -> str:
     return _CJK_SPACES.sub("", text) if is_letter_spaced(text) else text
 
 
+@lru_cache(maxsize=1 << 16)
 def squeeze(text: str) -> str:
     """Given text, return its NFKC form with all whitespace removed (PDFs space CJK characters)."""
+    # memoised: the same cells, lines and cue words are squeezed again by every extractor
     return _SPACES.sub("", nfkc(text))
+
+
+@cache
+def squeezed_words(words: tuple[str, ...]) -> tuple[str, ...]:
+    """Given cue words, return them squeezed (once per word list: the lists are constant data)."""
+    return tuple(squeeze(word) for word in words)
 
 
 def contains_any(text: str, words: tuple[str, ...]) -> bool:
     """Given text and words, return whether the squeezed NFKC text contains any of the words."""
     flat = squeeze(text)
-    return any(squeeze(word) in flat for word in words)
+    return any(word in flat for word in squeezed_words(words))
 
 
 def row_key(text: str) -> str:

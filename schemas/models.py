@@ -50,33 +50,34 @@ LIMIT_VALUE_COLUMN = {
 _TEXT = r"\S"
 
 
-def _text(*, nullable: bool = False) -> Any:
+def _text(*, nullable: bool = False, description: str) -> Any:
     """Given nullability, return the Field of a printed text column (non-blank when present)."""
-    return pa.Field(nullable=nullable, str_contains=_TEXT)
+    return pa.Field(nullable=nullable, str_contains=_TEXT, description=description)
 
 
-def _amount(*, nullable: bool = False) -> Any:
+def _amount(*, nullable: bool = False, description: str) -> Any:
     """Given nullability, return the Field of a yen amount: above 0, below 1兆."""
-    return pa.Field(nullable=nullable, gt=0, lt=MAX_AMOUNT_JPY)
+    return pa.Field(nullable=nullable, gt=0, lt=MAX_AMOUNT_JPY, description=description)
 
 
-def _deductible(*, nullable: bool = True) -> Any:
+def _deductible(*, nullable: bool = True, description: str) -> Any:
     """Given nullability, return the Field of a deductible: 0 (免責なし) is a real value."""
-    return pa.Field(nullable=nullable, ge=0, lt=MAX_AMOUNT_JPY)
+    return pa.Field(nullable=nullable, ge=0, lt=MAX_AMOUNT_JPY, description=description)
 
 
-def _page() -> Any:
-    return pa.Field(nullable=True, ge=1)
+def _page(*, description: str) -> Any:
+    """Given a description, return the Field of a page number: 1-based, null off paged sources."""
+    return pa.Field(nullable=True, ge=1, description=description)
 
 
-def _coordinate() -> Any:
+def _coordinate(*, description: str) -> Any:
     """Given nothing, return the Field of a bbox coordinate: points from the top-left, null off PDFs."""
-    return pa.Field(nullable=True, ge=0.0)
+    return pa.Field(nullable=True, ge=0.0, description=description)
 
 
-def _attribution() -> Any:
+def _attribution(*, description: str) -> Any:
     """Given nothing, return the Field of attributed_by: how the row's meaning was decided, if said."""
-    return pa.Field(nullable=True, isin=ATTRIBUTIONS)
+    return pa.Field(nullable=True, isin=ATTRIBUTIONS, description=description)
 
 
 def bbox_well_formed(frame: pl.LazyFrame) -> pl.LazyFrame:
@@ -113,16 +114,53 @@ class _Provenance(_Table):
 
 
 class DocumentsModel(_Table):
-    doc_id: pl.String = _text()
-    source_file: pl.String = _text()
-    source_format: pl.String = pa.Field(isin=SOURCE_FORMATS)
-    insurer_id: pl.String = pa.Field(nullable=True, str_matches=r"^[a-z][a-z0-9_]*$")
-    insurer_name: pl.String = _text(nullable=True)
-    product_name: pl.String = _text(nullable=True)
-    document_date: pl.Date = pa.Field(nullable=True, ge=MIN_DATE, le=MAX_DATE)
-    page_count: pl.Int64 = pa.Field(ge=1)
-    title: pl.String = _text(nullable=True)
-    warnings: pl.List(pl.String)  # type: ignore[valid-type]
+    """One row per ingested brochure: where it came from, who underwrites it, what it says of itself."""
+
+    doc_id: pl.String = _text(
+        description=(
+            "the brochure's id: the first 16 hex digits of the SHA-256 of its file's bytes (documents.doc_id)"
+        )
+    )
+    source_file: pl.String = _text(
+        description="the file's path relative to the raw folder, with its extension"
+    )
+    source_format: pl.String = pa.Field(
+        isin=SOURCE_FORMATS, description="how the file was read: pdf, html or text"
+    )
+    insurer_id: pl.String = pa.Field(
+        nullable=True,
+        str_matches=r"^[a-z][a-z0-9_]*$",
+        description=(
+            "the underwriting insurer's slug (extractors/data/insurers.yaml); null when "
+            "the brochure names none"
+        ),
+    )
+    insurer_name: pl.String = _text(
+        nullable=True,
+        description=("the underwriting insurer's legal name in Japanese; null when the brochure names none"),
+    )
+    product_name: pl.String = _text(
+        nullable=True, description="the product or rider name as printed; null when none is found"
+    )
+    document_date: pl.Date = pa.Field(
+        nullable=True,
+        ge=MIN_DATE,
+        le=MAX_DATE,
+        description=("the date the brochure states for its content (作成/改定); null when it states none"),
+    )
+    page_count: pl.Int64 = pa.Field(ge=1, description="pages read (1 for html and text)")
+    title: pl.String = _text(
+        nullable=True,
+        description=(
+            "the title the file declares (PDF metadata, HTML <title>) or its first heading; null when none"
+        ),
+    )
+    warnings: pl.List(pl.String) = pa.Field(  # type: ignore[valid-type]
+        description=(
+            "what the reader noticed and the reader of the data should know (pages "
+            "without a text layer, OCR, dropped glyphs, decoding); empty when none"
+        )
+    )
 
     class Config:
         name = "documents"
@@ -131,29 +169,90 @@ class DocumentsModel(_Table):
 class PagesModel(_Table):
     """The verbatim text of every page: a value read in context, and what its evidence is checked against."""
 
-    doc_id: pl.String = _text()
-    page: pl.Int64 = pa.Field(ge=1)
+    doc_id: pl.String = _text(
+        description=(
+            "the brochure's id: the first 16 hex digits of the SHA-256 of its file's bytes (documents.doc_id)"
+        )
+    )
+    page: pl.Int64 = pa.Field(ge=1, description="the 1-based page number (1 for html and text)")
     # a page without a text layer (a scanned image in a PDF that has text elsewhere) is "", not null
-    text: pl.String
+    text: pl.String = pa.Field(
+        description=(
+            "the page's verbatim text: its lines in reading order, then its tables' rows "
+            "with cells joined by ' | '; '' for a page without a text layer"
+        )
+    )
 
     class Config:
         name = "pages"
 
 
 class CoveragesModel(_Provenance):
-    doc_id: pl.String = _text()
-    coverage_id: pl.String = pa.Field(nullable=True)
-    coverage_label: pl.String = _text()
-    section: pl.String = pa.Field(isin=SECTIONS)
-    is_optional: pl.Boolean
-    rider: pl.String = _text(nullable=True)
-    page: pl.Int64 = _page()
-    evidence: pl.String = _text()
-    bbox_x0: pl.Float64 = _coordinate()
-    bbox_top: pl.Float64 = _coordinate()
-    bbox_x1: pl.Float64 = _coordinate()
-    bbox_bottom: pl.Float64 = _coordinate()
-    attributed_by: pl.String = _attribution()
+    """One row per coverage item a brochure offers."""
+
+    doc_id: pl.String = _text(
+        description=(
+            "the brochure's id: the first 16 hex digits of the SHA-256 of its file's bytes (documents.doc_id)"
+        )
+    )
+    coverage_id: pl.String = pa.Field(
+        nullable=True,
+        description=(
+            "the coverage taxonomy id (docs/coverage-taxonomy.md) the row is about; null "
+            "when the printed label maps to none"
+        ),
+    )
+    coverage_label: pl.String = _text(
+        description=("the coverage item as printed, without bullets, numbering and note marks")
+    )
+    section: pl.String = pa.Field(
+        isin=SECTIONS,
+        description=(
+            "the part of the policy the item belongs to: liability, expense or business_interruption"
+        ),
+    )
+    is_optional: pl.Boolean = pa.Field(
+        description=("true when the item comes only with a rider or option (特約, オプション, 追加条項)")
+    )
+    rider: pl.String = _text(
+        nullable=True,
+        description=(
+            "the rider (特約) that adds the item or under which the figure applies; null for the base policy"
+        ),
+    )
+    page: pl.Int64 = _page(
+        description=(
+            "the 1-based page the evidence was printed on; null when the reader has no pages to give"
+        )
+    )
+    evidence: pl.String = _text(
+        description=("the verbatim text the row was read from, a substring of its page's text")
+    )
+    bbox_x0: pl.Float64 = _coordinate(
+        description=(
+            "left edge of the evidence on its page, PDF points from the left; null for html and text"
+        )
+    )
+    bbox_top: pl.Float64 = _coordinate(
+        description=("top edge of the evidence on its page, PDF points from the top; null for html and text")
+    )
+    bbox_x1: pl.Float64 = _coordinate(
+        description=(
+            "right edge of the evidence on its page, PDF points from the left; null for html and text"
+        )
+    )
+    bbox_bottom: pl.Float64 = _coordinate(
+        description=(
+            "bottom edge of the evidence on its page, PDF points from the top; null for html and text"
+        )
+    )
+    attributed_by: pl.String = _attribution(
+        description=(
+            "how the row's meaning was decided (its column header, row header, own cell, "
+            "a field label, list item, heading, sentence, caption, or the document "
+            "default); null when not said"
+        )
+    )
 
     class Config:
         name = "coverages"
@@ -170,23 +269,97 @@ class CoveragesModel(_Provenance):
 
 
 class LimitsModel(_Provenance):
-    doc_id: pl.String = _text()
-    coverage_id: pl.String = pa.Field(nullable=True)
-    coverage_label: pl.String = _text()
-    limit_type: pl.String = pa.Field(isin=LIMIT_TYPES)
-    amount_jpy: pl.Int64 = _deductible()  # above 0 except for deductibles: see amount_positive
-    ratio: pl.Float64 = pa.Field(nullable=True, ge=0.0, le=1.0)
-    days: pl.Int64 = pa.Field(nullable=True, gt=0)
-    basis: pl.String = pa.Field(nullable=True, isin=BASES)
-    rider: pl.String = _text(nullable=True)
-    condition: pl.String = _text(nullable=True)
-    page: pl.Int64 = _page()
-    evidence: pl.String = _text()
-    bbox_x0: pl.Float64 = _coordinate()
-    bbox_top: pl.Float64 = _coordinate()
-    bbox_x1: pl.Float64 = _coordinate()
-    bbox_bottom: pl.Float64 = _coordinate()
-    attributed_by: pl.String = _attribution()
+    """One row per limit, deductible, ratio or time window a brochure states."""
+
+    doc_id: pl.String = _text(
+        description=(
+            "the brochure's id: the first 16 hex digits of the SHA-256 of its file's bytes (documents.doc_id)"
+        )
+    )
+    coverage_id: pl.String = pa.Field(
+        nullable=True,
+        description=(
+            "the coverage taxonomy id the figure applies to (a section id for a whole-"
+            "section limit); null when it names none"
+        ),
+    )
+    coverage_label: pl.String = _text(description="the printed label the figure was read under")
+    limit_type: pl.String = pa.Field(
+        isin=LIMIT_TYPES,
+        description=(
+            "what the figure is: limit (支払限度額, per-victim caps too), deductible "
+            "(免責金額/自己負担額, yen), self_retention_ratio (自己負担割合), payout_ratio (縮小支払割合) or "
+            "time_window_days (e.g. 発覚後180日以内)"
+        ),
+    )
+    amount_jpy: pl.Int64 = _deductible(
+        description=(
+            "yen, for limit and deductible rows (0 is a real deductible: 免責なし); null for the other types"
+        )
+    )  # above 0 except for deductibles: see amount_positive
+    ratio: pl.Float64 = pa.Field(
+        nullable=True,
+        ge=0.0,
+        le=1.0,
+        description=(
+            "a fraction (0.9, not 90) for the two ratio types, and the X% of a limit 'X% "
+            "or ¥Y, whichever is lower'; null otherwise"
+        ),
+    )
+    days: pl.Int64 = pa.Field(
+        nullable=True, gt=0, description="days, for time_window_days rows; null otherwise"
+    )
+    basis: pl.String = pa.Field(
+        nullable=True,
+        isin=BASES,
+        description=(
+            "what the figure is counted per: per_claim, per_period, per_claim_and_period,"
+            " per_person, per_corporation or per_incident; null when not printed"
+        ),
+    )
+    rider: pl.String = _text(
+        nullable=True,
+        description=(
+            "the rider (特約) that adds the item or under which the figure applies; null for the base policy"
+        ),
+    )
+    condition: pl.String = _text(
+        nullable=True,
+        description=("the condition under which the figure applies, as printed; null when none"),
+    )
+    page: pl.Int64 = _page(
+        description=(
+            "the 1-based page the evidence was printed on; null when the reader has no pages to give"
+        )
+    )
+    evidence: pl.String = _text(
+        description=("the verbatim text the row was read from, a substring of its page's text")
+    )
+    bbox_x0: pl.Float64 = _coordinate(
+        description=(
+            "left edge of the evidence on its page, PDF points from the left; null for html and text"
+        )
+    )
+    bbox_top: pl.Float64 = _coordinate(
+        description=("top edge of the evidence on its page, PDF points from the top; null for html and text")
+    )
+    bbox_x1: pl.Float64 = _coordinate(
+        description=(
+            "right edge of the evidence on its page, PDF points from the left; null for html and text"
+        )
+    )
+    bbox_bottom: pl.Float64 = _coordinate(
+        description=(
+            "bottom edge of the evidence on its page, PDF points from the top; null for html and text"
+        )
+    )
+    attributed_by: pl.String = _attribution(
+        description=(
+            "how the row's meaning was decided (its column header, row header, own cell, "
+            "a field label, list item, heading, sentence, caption, or the document "
+            "default); null when not said"
+        )
+    )
 
     class Config:
         name = "limits"
@@ -211,47 +384,150 @@ class LimitsModel(_Provenance):
 
 
 class PremiumsModel(_Provenance):
-    doc_id: pl.String = _text()
-    industry_label: pl.String = _text()
-    jsic_code: pl.String = pa.Field(nullable=True, isin=JSIC_CODES)
-    annual_revenue_jpy: pl.Int64 = _amount()
-    premium_jpy: pl.Int64 = _amount()
-    premium_period: pl.String = pa.Field(isin=PREMIUM_PERIODS)
-    installments: pl.Int64 = pa.Field(nullable=True, ge=1)
-    liability_limit_jpy: pl.Int64 = _amount(nullable=True)
-    expense_limit_jpy: pl.Int64 = _amount(nullable=True)
-    deductible_jpy: pl.Int64 = _deductible()
-    effective_from: pl.Date = pa.Field(nullable=True, ge=MIN_DATE, le=MAX_DATE)
-    page: pl.Int64 = _page()
-    evidence: pl.String = _text()
-    bbox_x0: pl.Float64 = _coordinate()
-    bbox_top: pl.Float64 = _coordinate()
-    bbox_x1: pl.Float64 = _coordinate()
-    bbox_bottom: pl.Float64 = _coordinate()
-    attributed_by: pl.String = _attribution()
+    """One row per quoted premium: an industry at a revenue, for a period, under the quote's conditions."""
+
+    doc_id: pl.String = _text(
+        description=(
+            "the brochure's id: the first 16 hex digits of the SHA-256 of its file's bytes (documents.doc_id)"
+        )
+    )
+    industry_label: pl.String = _text(description="the industry as printed (小売業)")
+    jsic_code: pl.String = pa.Field(
+        nullable=True,
+        isin=JSIC_CODES,
+        description=("the industry's JSIC top-level code A–T; null when the label maps to none"),
+    )
+    annual_revenue_jpy: pl.Int64 = _amount(description="the annual revenue (売上高) the quote assumes, yen")
+    premium_jpy: pl.Int64 = _amount(description="the premium quoted, yen, for the period in premium_period")
+    premium_period: pl.String = pa.Field(
+        isin=PREMIUM_PERIODS,
+        description=(
+            "what the premium pays for: monthly, annual or lump_sum (one payment for a "
+            "policy period other than a year)"
+        ),
+    )
+    installments: pl.Int64 = pa.Field(
+        nullable=True, ge=1, description=("the number of installments (12 for 12回払); null when not printed")
+    )
+    liability_limit_jpy: pl.Int64 = _amount(
+        nullable=True, description=("the liability limit the quote assumes, yen; null when not printed")
+    )
+    expense_limit_jpy: pl.Int64 = _amount(
+        nullable=True, description=("the expense limit the quote assumes, yen; null when not printed")
+    )
+    deductible_jpy: pl.Int64 = _deductible(
+        description=("the deductible the quote assumes, yen (0 is 免責なし); null when not printed")
+    )
+    effective_from: pl.Date = pa.Field(
+        nullable=True,
+        ge=MIN_DATE,
+        le=MAX_DATE,
+        description=("policies starting on or after this date are quoted; null when not printed"),
+    )
+    page: pl.Int64 = _page(
+        description=(
+            "the 1-based page the evidence was printed on; null when the reader has no pages to give"
+        )
+    )
+    evidence: pl.String = _text(
+        description=("the verbatim text the row was read from, a substring of its page's text")
+    )
+    bbox_x0: pl.Float64 = _coordinate(
+        description=(
+            "left edge of the evidence on its page, PDF points from the left; null for html and text"
+        )
+    )
+    bbox_top: pl.Float64 = _coordinate(
+        description=("top edge of the evidence on its page, PDF points from the top; null for html and text")
+    )
+    bbox_x1: pl.Float64 = _coordinate(
+        description=(
+            "right edge of the evidence on its page, PDF points from the left; null for html and text"
+        )
+    )
+    bbox_bottom: pl.Float64 = _coordinate(
+        description=(
+            "bottom edge of the evidence on its page, PDF points from the top; null for html and text"
+        )
+    )
+    attributed_by: pl.String = _attribution(
+        description=(
+            "how the row's meaning was decided (its column header, row header, own cell, "
+            "a field label, list item, heading, sentence, caption, or the document "
+            "default); null when not said"
+        )
+    )
 
     class Config:
         name = "premiums"
 
 
 class LossScenariosModel(_Provenance):
-    doc_id: pl.String = _text()
-    scenario_index: pl.Int64 = pa.Field(ge=1)
-    scenario_label: pl.String = _text()
-    item_label: pl.String = _text()
-    coverage_id: pl.String = pa.Field(nullable=True)
-    amount_jpy: pl.Int64 = _amount()
-    row_kind: pl.String = pa.Field(isin=ROW_KINDS)
-    page: pl.Int64 = _page()
-    evidence: pl.String = _text()
-    approximate: pl.Boolean
-    bbox_x0: pl.Float64 = _coordinate()
-    bbox_top: pl.Float64 = _coordinate()
-    bbox_x1: pl.Float64 = _coordinate()
-    bbox_bottom: pl.Float64 = _coordinate()
-    attributed_by: pl.String = _attribution()
+    """The cost breakdowns of a brochure's example incidents: items, subtotals and totals."""
+
+    doc_id: pl.String = _text(
+        description=(
+            "the brochure's id: the first 16 hex digits of the SHA-256 of its file's bytes (documents.doc_id)"
+        )
+    )
+    scenario_index: pl.Int64 = pa.Field(
+        ge=1, description=("1, 2, … : which example incident of the brochure, in document order")
+    )
+    scenario_label: pl.String = _text(description="the example incident's title as printed")
+    item_label: pl.String = _text(description="the cost item as printed")
+    coverage_id: pl.String = pa.Field(
+        nullable=True,
+        description=(
+            "the coverage taxonomy id (docs/coverage-taxonomy.md) the row is about; null "
+            "when the printed label maps to none"
+        ),
+    )
+    amount_jpy: pl.Int64 = _amount(description="the cost, yen")
+    row_kind: pl.String = pa.Field(isin=ROW_KINDS, description="item, subtotal or total")
+    page: pl.Int64 = _page(
+        description=(
+            "the 1-based page the evidence was printed on; null when the reader has no pages to give"
+        )
+    )
+    evidence: pl.String = _text(
+        description=("the verbatim text the row was read from, a substring of its page's text")
+    )
+    approximate: pl.Boolean = pa.Field(
+        description=("true when the figure is printed as approximate (約, 程度), so sums may not match")
+    )
+    bbox_x0: pl.Float64 = _coordinate(
+        description=(
+            "left edge of the evidence on its page, PDF points from the left; null for html and text"
+        )
+    )
+    bbox_top: pl.Float64 = _coordinate(
+        description=("top edge of the evidence on its page, PDF points from the top; null for html and text")
+    )
+    bbox_x1: pl.Float64 = _coordinate(
+        description=(
+            "right edge of the evidence on its page, PDF points from the left; null for html and text"
+        )
+    )
+    bbox_bottom: pl.Float64 = _coordinate(
+        description=(
+            "bottom edge of the evidence on its page, PDF points from the top; null for html and text"
+        )
+    )
+    attributed_by: pl.String = _attribution(
+        description=(
+            "how the row's meaning was decided (its column header, row header, own cell, "
+            "a field label, list item, heading, sentence, caption, or the document "
+            "default); null when not said"
+        )
+    )
     # items add up to the subtotal that follows them: the order is data, so it is a column
-    ordinal: pl.Int64 = pa.Field(ge=1)
+    ordinal: pl.Int64 = pa.Field(
+        ge=1,
+        description=(
+            "the row's 1-based position among its brochure's loss rows (document order): "
+            "items add up to the subtotal that follows them"
+        ),
+    )
 
     class Config:
         name = "loss_scenarios"
@@ -262,10 +538,21 @@ class LossScenariosModel(_Provenance):
 
 
 class IngestErrorsModel(_Table):
-    source_file: pl.String = _text()
-    doc_id: pl.String = _text(nullable=True)
-    stage: pl.String = pa.Field(isin=STAGES)
-    error: pl.String = _text()
+    """Every file that could not be published, and why (the other brochures of its run go on)."""
+
+    source_file: pl.String = _text(
+        description=(
+            "the file's path relative to the raw folder (a safe representation when its name is not UTF-8)"
+        )
+    )
+    doc_id: pl.String = _text(
+        nullable=True, description="the file's id when its bytes could be read; null otherwise"
+    )
+    stage: pl.String = pa.Field(
+        isin=STAGES,
+        description=("where it failed: read (the file), extract (the extractors) or validate (the schemas)"),
+    )
+    error: pl.String = _text(description="what went wrong and what to do about it")
 
     class Config:
         name = "ingest_errors"
@@ -286,11 +573,13 @@ PUBLISHED_MODELS: dict[str, type[pa.DataFrameModel]] = {
 class QuarantineModel(_Table):
     """Rows that failed validation: which table, whose, why, and the row itself as JSON."""
 
-    table: pl.String = pa.Field(isin=tuple(PUBLISHED_MODELS))
-    doc_id: pl.String = _text(nullable=True)
-    source_file: pl.String = _text(nullable=True)
-    reason: pl.String = _text()
-    row_json: pl.String = pa.Field(str_startswith="{")
+    table: pl.String = pa.Field(isin=tuple(PUBLISHED_MODELS), description="the table the row was meant for")
+    doc_id: pl.String = _text(nullable=True, description="the brochure the row came from; null when unknown")
+    source_file: pl.String = _text(
+        nullable=True, description=("the brochure's file, relative to the raw folder; null when unknown")
+    )
+    reason: pl.String = _text(description="the check the row failed, or why its value cannot be published")
+    row_json: pl.String = pa.Field(str_startswith="{", description="the row itself, as JSON")
 
     class Config:
         name = "quarantine"

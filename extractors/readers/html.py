@@ -60,6 +60,8 @@ class Rendered:
 
     lines: tuple[str, ...]
     tables: tuple[tuple[tuple[Cell, ...], ...], ...]
+    #: each line's heading level (h1 → 1 … h6 → 6, None for other text); () when none is known
+    levels: tuple[int | None, ...] = ()
 
 
 @dataclass
@@ -70,6 +72,8 @@ class _Sink:
     tables: list[tuple[tuple[Cell, ...], ...]] = field(default_factory=list)
     buffer: list[str] = field(default_factory=list)
     preformatted: int = 0
+    levels: list[int | None] = field(default_factory=list)
+    heading: int | None = None  # the level of the h1–h6 being walked
 
     def text(self, value: str | None) -> None:
         """Given a text node's content, append it to the current line (splitting lines inside <pre>)."""
@@ -90,12 +94,14 @@ class _Sink:
         self.buffer.clear()
         if line:
             self.lines.append(line)
+            self.levels.append(self.heading)
 
     def add_table_line(self, line: str) -> None:
         """Given a table row rendered as one line, end the current line and add the row after it."""
         self.flush()
         if line:
             self.lines.append(line)
+            self.levels.append(None)
 
     def _current(self) -> str:
         """Given nothing, return the current line's text, whitespace collapsed (kept inside <pre>)."""
@@ -157,6 +163,9 @@ def _walk(element: lxml.etree._Element, sink: _Sink) -> None:
         sink.flush()
     if tag == "pre":
         sink.preformatted += 1
+    outer = sink.heading
+    if tag in HEADING_TAGS:
+        sink.heading = int(tag[1])
     sink.text(element.text)
     for child in element:
         _walk(child, sink)
@@ -165,6 +174,7 @@ def _walk(element: lxml.etree._Element, sink: _Sink) -> None:
         sink.preformatted -= 1
     if block:
         sink.flush()
+    sink.heading = outer
 
 
 def _own_rows(table: lxml.etree._Element) -> Iterator[lxml.etree._Element]:
@@ -258,7 +268,7 @@ def render_element(root: lxml.etree._Element) -> Rendered:
     sink = _Sink()
     _walk(root, sink)
     sink.flush()
-    return Rendered(lines=tuple(sink.lines), tables=tuple(sink.tables))
+    return Rendered(lines=tuple(sink.lines), tables=tuple(sink.tables), levels=tuple(sink.levels))
 
 
 def render_markup(markup: str) -> Rendered:
@@ -319,7 +329,10 @@ def document_title(root: lxml.etree._Element) -> str | None:
 def rendered_to_page(rendered: Rendered, number: int = 1) -> Page:
     """Given rendered lines and tables, return a Page without geometry."""
     tables = tuple(Table(page=number, rows=grid) for grid in rendered.tables)
-    lines = tuple(Line(text=text, page=number) for text in rendered.lines)
+    levels = rendered.levels or (None,) * len(rendered.lines)
+    lines = tuple(
+        Line(text=text, page=number, level=level) for text, level in zip(rendered.lines, levels, strict=True)
+    )
     return Page(number=number, lines=lines, tables=tables)
 
 

@@ -659,7 +659,7 @@ def segments_to_rows(segments: Iterable[_Segment], settings: PdfSettings) -> lis
 
 def _row_line(row: _Row, page: int) -> Line:
     """Given a visual row, return it as one Line (segments joined by a space)."""
-    return Line(text=" ".join(s.text for s in row.segments), page=page, bbox=row.bbox)
+    return Line(text=" ".join(s.text for s in row.segments), page=page, bbox=row.bbox, size=round(row.em, 1))
 
 
 def _merge_intervals(intervals: Iterable[_Interval], slack: float) -> list[_Interval]:

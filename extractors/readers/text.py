@@ -243,6 +243,12 @@ def text_to_blocks(text: str) -> list[_Block]:
     return blocks
 
 
+def markdown_level(line: str) -> int | None:
+    """Given a source line, return its markdown heading level (`## 補償内容` → 2), or None."""
+    match = _HEADING_MARK.match(line)
+    return match.group().count("#") if match else None
+
+
 def text_title(lines: tuple[str, ...]) -> str | None:
     """Given the document's lines, return the title: the first line, without heading/emphasis marks."""
     for line in lines:
@@ -257,9 +263,11 @@ def read(path: Path) -> Document:
     source = str(path)
     text = _decode(read_bytes(path), source)
     blocks = text_to_blocks(text)
+    lines = tuple(line for block in blocks for line in block.lines)
     rendered = Rendered(
-        lines=tuple(line for block in blocks for line in block.lines),
+        lines=lines,
         tables=tuple(table for block in blocks for table in block.tables),
+        levels=tuple(markdown_level(line) for line in lines),
     )
     if not rendered.lines:
         raise BrochureError(
