@@ -33,7 +33,7 @@ import polars as pl
 from extractors.records import IngestErrorRecord
 from pipelines.brochures import list_brochures, list_hidden, partition_key_to_source_file
 from pipelines.publish import Outcome, outcome_line
-from pipelines.storage import Warehouse, is_alive, location_to_upath, partition_file_stem
+from pipelines.storage import Warehouse, is_alive, is_local, location_to_upath, partition_file_stem
 from schemas.models import TABLES
 
 if TYPE_CHECKING:
@@ -265,6 +265,8 @@ def ingest(raw: Path, warehouse_location: str, *, verbose: bool, out: TextIO, er
     outcomes = warehouse_outcomes(snapshot, [partition_file_stem(k) for k in keys])
     for line in [*attention_lines(outcomes), *checks, *summary_lines(warehouse, snapshot, outcomes)]:
         print(line, file=out)
+    if catalog_line := refresh_catalog(warehouse):
+        print(catalog_line, file=out)
     print(f"took {time.perf_counter() - started:.1f} s", file=out)
     unaccounted = [o.source_file for o in outcomes if o.error is None and not o.rows.get("documents")]
     if unaccounted:
@@ -284,6 +286,39 @@ def summary(warehouse_location: str, *, out: TextIO, err: TextIO) -> int:
     for outcome in outcomes:
         print(outcome_line(outcome), file=out)
     for line in summary_lines(warehouse, snapshot, outcomes):
+        print(line, file=out)
+    return EXIT_OK
+
+
+def refresh_catalog(warehouse: Warehouse) -> str | None:
+    """Given a warehouse, rebuild its DuckDB catalog when it is a local folder; return a line saying so."""
+    from pipelines.catalog import build_catalog
+
+    if not is_local(warehouse.base):
+        return None
+    return f'catalog: {build_catalog(Path(str(warehouse.base)))} (brochures sql "select …")'
+
+
+def sql(query: str, warehouse_location: str, *, out: TextIO, err: TextIO) -> int:
+    """Given a SQL query and a warehouse location, print the query's result; return the exit code."""
+    import duckdb
+
+    from pipelines.catalog import CATALOG_NAME, build_catalog, result_to_lines, run_query
+
+    warehouse = Warehouse(location_to_upath(warehouse_location, root=Path.cwd()))
+    if not is_local(warehouse.base) or not warehouse.base.is_dir():
+        print(f"brochures: no local warehouse at {warehouse.base}; run `brochures ingest` first", file=err)
+        return EXIT_USAGE
+    folder = Path(str(warehouse.base))
+    catalog = folder / CATALOG_NAME
+    if not catalog.exists():
+        build_catalog(folder)
+    try:
+        result = run_query(catalog, query)
+    except duckdb.Error as e:
+        print(f"brochures: the query failed: {e}", file=err)
+        return EXIT_USAGE
+    for line in result_to_lines(result):
         print(line, file=out)
     return EXIT_OK
 
@@ -308,6 +343,11 @@ def build_parser() -> argparse.ArgumentParser:
     summary_parser.add_argument(
         "--warehouse", default="warehouse", help="warehouse folder or URL (default: warehouse)"
     )
+    sql_parser = commands.add_parser(
+        "sql", help="run a SQL query against the warehouse's DuckDB catalog (one view per table)"
+    )
+    sql_parser.add_argument("query", help='e.g. "select insurer_id, count(*) from documents group by 1"')
+    sql_parser.add_argument("--warehouse", default="warehouse", help="warehouse folder (default: warehouse)")
     return parser
 
 
@@ -335,6 +375,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return EXIT_STOPPED
         finally:
             signal.signal(signal.SIGTERM, previous)
+    if args.command == "sql":
+        return sql(args.query, args.warehouse, out=sys.stdout, err=sys.stderr)
     return summary(args.warehouse, out=sys.stdout, err=sys.stderr)
 
 
