@@ -24,12 +24,9 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from fractions import Fraction
-from pathlib import Path
 from typing import Any
-
-import yaml
 
 from extractors import taxonomy
 from extractors.amounts import find_amounts, find_percents, text_to_default_unit
@@ -57,101 +54,70 @@ from extractors.sections import (
     straddles,
 )
 from extractors.taxonomy import TaxonomyMatch
+from extractors.text_utils import load_data, words
 
-LIMITS_PATH = Path(__file__).parent / "data" / "limits.yaml"
 RATIO_TYPES = ("self_retention_ratio", "payout_ratio")
 
 
 @dataclass(frozen=True)
 class LimitCues:
-    """The cue words of `data/limits.yaml`, NFKC-normalised."""
+    """The cue words of `data/limits.yaml` (its keys are the fields' names), NFKC-normalised."""
 
     before: tuple[tuple[str, str], ...]  # (cue, limit_type), longest cue first
     after: tuple[tuple[str, str], ...]
-    max_cue_distance: int
-    max_after_distance: int
-    or_words: tuple[str, ...]
-    lower_words: tuple[str, ...]
-    lower_window: int
     days_patterns: tuple[re.Pattern[str], ...]
     window_units: Mapping[str, Fraction]
     month_units: frozenset[str]
     topic_sections: tuple[tuple[str, str], ...]  # (topic word, section id), longest word first
     basis: tuple[tuple[str, str], ...]  # (word, basis), most specific first
     per_unit_basis: Mapping[str, str]
+    empty_values: frozenset[str]
+    cap_bases: frozenset[str]
+    or_words: tuple[str, ...]
+    lower_words: tuple[str, ...]
     condition_ends: tuple[str, ...]
     example_words: tuple[str, ...]
     skip_heading: tuple[str, ...]
-    inner_words: tuple[str, ...]
     label_headers: tuple[str, ...]
     description_headers: tuple[str, ...]
-    empty_values: frozenset[str]
-    plan: tuple[str, ...] = ()
-    whole_policy: tuple[str, ...] = ()
-    rider_topics: tuple[str, ...] = ()
-    cap_bases: frozenset[str] = frozenset()
-    subject_predicates: tuple[str, ...] = ()
-    qualifier_ends: tuple[str, ...] = ()
+    plan: tuple[str, ...]
+    whole_policy: tuple[str, ...]
+    rider_topics: tuple[str, ...]
+    subject_predicates: tuple[str, ...]
+    qualifier_ends: tuple[str, ...]
+    inner_words: tuple[str, ...]
+    max_cue_distance: int = 30
+    max_after_distance: int = 4
+    lower_window: int = 40
 
 
-def _as_list(value: object) -> list[object]:
-    """Given a YAML value that may be one item or a list, return it as a list."""
-    return list(value) if isinstance(value, list) else [value]
-
-
-def _pairs(types: Mapping[str, Any], key: str) -> tuple[tuple[str, str], ...]:
-    """Given the `types` mapping and before/after, return (cue, type) pairs, longest cue first."""
-    pairs = [(nfkc(str(cue)), kind) for kind, body in types.items() for cue in body.get(key, ())]
+def _by_length(lists: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
+    """Given a mapping of names to word lists, return (word, name) pairs, longest word first."""
+    pairs = [(nfkc(str(word)), str(name)) for name, ws in lists.items() for word in ws]
     return tuple(sorted(pairs, key=lambda p: -len(p[0])))
 
 
-def mapping_to_limit_cues(data: Mapping[str, Any]) -> LimitCues:
-    """Given the parsed limits YAML, return its LimitCues."""
-    words = lambda key: tuple(nfkc(str(w)) for w in data.get(key, ()))  # noqa: E731
-    return LimitCues(
-        before=_pairs(data["types"], "before"),
-        after=_pairs(data["types"], "after"),
-        max_cue_distance=int(data.get("max_cue_distance", 30)),
-        max_after_distance=int(data.get("max_after_distance", 4)),
-        or_words=words("or_words"),
-        lower_words=words("lower_words"),
-        lower_window=int(data.get("lower_window", 40)),
-        days_patterns=tuple(re.compile(str(p)) for p in _as_list(data["days_patterns"])),
-        window_units={nfkc(str(k)): Fraction(str(v)) for k, v in data.get("window_units", {"日": 1}).items()},
-        month_units=frozenset(nfkc(str(u)) for u in data.get("month_units", [])),
-        topic_sections=tuple(
-            sorted(
-                (
-                    (nfkc(str(w)), str(section))
-                    for section, ws in data.get("topic_sections", {}).items()
-                    for w in ws
-                ),
-                key=lambda p: -len(p[0]),
-            )
-        ),
-        basis=tuple((nfkc(str(w)), b) for b, ws in data["basis"].items() for w in ws),
-        per_unit_basis={nfkc(str(k)): str(v) for k, v in data.get("per_unit_basis", {}).items()},
-        condition_ends=words("condition_ends"),
-        example_words=words("example_words"),
-        skip_heading=words("skip_heading_cues"),
-        inner_words=words("inner_words"),
-        label_headers=words("label_column_headers"),
-        description_headers=words("description_column_headers"),
-        empty_values=frozenset(re.sub(r"\s+", "", w) for w in words("empty_values")),
-        plan=words("plan_cues"),
-        whole_policy=words("whole_policy_words"),
-        rider_topics=words("rider_topic_words"),
-        cap_bases=frozenset(str(b) for b in data.get("cap_bases", ())),
-        subject_predicates=words("subject_predicates"),
-        qualifier_ends=words("qualifier_ends"),
-    )
-
-
 @functools.cache
-def load_limit_cues(path: Path = LIMITS_PATH) -> LimitCues:
-    """Given the limits YAML path, return its LimitCues (cached)."""
-    with path.open(encoding="utf-8") as f:
-        return mapping_to_limit_cues(yaml.safe_load(f))
+def load_limit_cues() -> LimitCues:
+    """Given nothing, return the LimitCues of limits.yaml (cached)."""
+    data = load_data("limits.yaml")
+    types = data["types"]
+    lists = {f.name: words(data, f.name) for f in fields(LimitCues) if f.type == "tuple[str, ...]"}
+    ints = {f.name: int(data[f.name]) for f in fields(LimitCues) if f.type == "int" and f.name in data}
+    return LimitCues(
+        before=_by_length({kind: body.get("before", ()) for kind, body in types.items()}),
+        after=_by_length({kind: body.get("after", ()) for kind, body in types.items()}),
+        days_patterns=tuple(re.compile(str(p)) for p in data["days_patterns"]),
+        window_units={nfkc(str(k)): Fraction(str(v)) for k, v in data["window_units"].items()},
+        month_units=frozenset(words(data, "month_units")),
+        topic_sections=_by_length(data["topic_sections"]),
+        basis=tuple((nfkc(str(w)), b) for b, ws in data["basis"].items() for w in ws),
+        per_unit_basis={nfkc(str(k)): str(v) for k, v in data["per_unit_basis"].items()},
+        empty_values=frozenset(re.sub(r"\s+", "", w) for w in words(data, "empty_values")),
+        cap_bases=frozenset(words(data, "cap_bases")),
+        **lists,
+        **ints,
+    )
 
 
 # ---------------------------------------------------------------- figures
@@ -295,7 +261,7 @@ def figure_condition(
             last = m
         if last is None:
             continue
-        separators = ("。", "\n", "|", ":", " ", "うち、") if cell else ("。", "\n", "|")
+        separators = ("。", "\n", "|", ":", " ", *cues.inner_words) if cell else ("。", "\n", "|")
         cut = max(
             (at + len(sep) for sep in separators if (at := before.rfind(sep, 0, last.start())) != -1),
             default=0,
