@@ -29,7 +29,7 @@ from fractions import Fraction
 from typing import Any
 
 from extractors import taxonomy
-from extractors.amounts import find_amounts, find_percents, text_to_default_unit
+from extractors.amounts import Amount, find_amounts, find_percents, text_to_default_unit
 from extractors.blocks import (
     drop_list_marks,
     head_of,
@@ -102,8 +102,11 @@ def load_limit_cues() -> LimitCues:
     """Given nothing, return the LimitCues of limits.yaml (cached)."""
     data = load_data("limits.yaml")
     types = data["types"]
-    lists = {f.name: words(data, f.name) for f in fields(LimitCues) if f.type == "tuple[str, ...]"}
-    ints = {f.name: int(data[f.name]) for f in fields(LimitCues) if f.type == "int" and f.name in data}
+    simple: dict[str, Any] = {
+        f.name: int(data[f.name]) if f.type == "int" else words(data, f.name)
+        for f in fields(LimitCues)
+        if f.type in ("int", "tuple[str, ...]") and f.name in data
+    }
     return LimitCues(
         before=_by_length({kind: body.get("before", ()) for kind, body in types.items()}),
         after=_by_length({kind: body.get("after", ()) for kind, body in types.items()}),
@@ -115,8 +118,7 @@ def load_limit_cues() -> LimitCues:
         per_unit_basis={nfkc(str(k)): str(v) for k, v in data["per_unit_basis"].items()},
         empty_values=frozenset(re.sub(r"\s+", "", w) for w in words(data, "empty_values")),
         cap_bases=frozenset(words(data, "cap_bases")),
-        **lists,
-        **ints,
+        **simple,
     )
 
 
@@ -139,26 +141,21 @@ class Figure:
 def text_to_figures(norm: str, cues: LimitCues, default_unit: str | None = None) -> list[Figure]:
     """Given NFKC text, return its figures in order; "X% or ¥Y, whichever is lower" is one figure."""
     amounts = find_amounts(norm, default_unit=default_unit)
-    percents = find_percents(norm)
     figures: list[Figure] = []
     paired: set[int] = set()
-    for p in percents:
-        pair = next(
-            (a for a in amounts if a.start >= p.end and _is_or_gap(norm[p.end : a.start], cues)), None
-        )
-        after = norm[pair.end : pair.end + cues.lower_window] if pair else ""
-        if pair is not None and has_any(after, cues.lower_words):
+    for p in find_percents(norm):
+        gaps = (a for a in amounts if a.start >= p.end and _squeeze(norm[p.end : a.start]) in cues.or_words)
+        pair = next(gaps, None)
+        if pair is not None and has_any(norm[pair.end : pair.end + cues.lower_window], cues.lower_words):
             paired.add(pair.start)
             figures.append(Figure(pair.start, pair.end, amount_jpy=pair.amount.yen, ratio=p.value))
         else:
             figures.append(Figure(p.start, p.end, ratio=p.value))
-    for a in amounts:
-        if a.start in paired:
-            continue
-        example = a.amount.approximate or a.amount.count is not None
-        figures.append(
-            Figure(a.start, a.end, amount_jpy=a.amount.yen, per_unit=a.amount.per_unit, example=example)
-        )
+    figures += [
+        Figure(a.start, a.end, a.amount.yen, per_unit=a.amount.per_unit, example=_is_example(a.amount))
+        for a in amounts
+        if a.start not in paired
+    ]
     taken: list[tuple[int, int]] = []
     for pattern in cues.days_patterns:
         for m in pattern.finditer(norm):
@@ -168,6 +165,11 @@ def text_to_figures(norm: str, cues: LimitCues, default_unit: str | None = None)
                 taken.append((m.start(), m.end()))
                 figures.append(Figure(m.start(), m.end(), days=days))
     return sorted(figures, key=lambda f: f.start)
+
+
+def _is_example(amount: Amount) -> bool:
+    """Given an amount, return whether it is an example (approximate, or a count of things)."""
+    return amount.approximate or amount.count is not None
 
 
 def window_days(match: re.Match[str], cues: LimitCues) -> int | None:
@@ -184,10 +186,9 @@ def window_days(match: re.Match[str], cues: LimitCues) -> int | None:
     return int(count * per_unit + Fraction(1, 2))
 
 
-def _is_or_gap(gap: str, cues: LimitCues) -> bool:
-    """Given the text between a percentage and an amount, return whether it only says "or"."""
-    squeezed = re.sub(r"\s+", "", gap)
-    return squeezed in cues.or_words
+def _squeeze(text: str) -> str:
+    """Given text, return it without whitespace."""
+    return re.sub(r"\s+", "", text)
 
 
 def _fits(figure: Figure, kind: str) -> bool:
@@ -195,6 +196,13 @@ def _fits(figure: Figure, kind: str) -> bool:
     if figure.amount_jpy is None and kind not in RATIO_TYPES:
         return False  # a bare percentage under a limit cue ("支払限度額の10%") gives no yen
     return not (figure.amount_jpy is not None and figure.ratio is None and kind in RATIO_TYPES)
+
+
+def _last_cue(text: str, pairs: tuple[tuple[str, str], ...]) -> tuple[int, str] | None:
+    """Given text and (cue, type) pairs, return where the last cue in it starts and its type (the
+    longer cue on a tie), or None."""
+    hits = [(text.rfind(cue), -i, kind) for i, (cue, kind) in enumerate(pairs) if cue in text]
+    return (max(hits)[0], max(hits)[2]) if hits else None
 
 
 def figure_type(norm: str, figure: Figure, cues: LimitCues, default: str | None = None) -> str | None:
@@ -206,43 +214,22 @@ def figure_type(norm: str, figure: Figure, cues: LimitCues, default: str | None 
     """
     if figure.days is not None:
         return "time_window_days"
-    before = norm[max(0, figure.start - cues.max_cue_distance) : figure.start]
-    best: tuple[int, str] | None = None
-    squeezed = re.sub(r"\s+", "", before)
-    for cue, cue_kind in cues.before:
-        at = squeezed.rfind(cue)
-        if at != -1 and (best is None or at > best[0]):
-            best = (at, cue_kind)
-    kind: str | None = best[1] if best else None
+    before = _squeeze(norm[max(0, figure.start - cues.max_cue_distance) : figure.start])
+    kind = hit[1] if (hit := _last_cue(before, cues.before)) else None
     if kind is None or not _fits(figure, kind):
-        after = re.sub(r"\s+", "", norm[figure.end : figure.end + cues.max_after_distance + 6])
-        for after_cue, after_kind in cues.after:
-            if after.find(after_cue) != -1 and after.find(after_cue) <= cues.max_after_distance:
-                kind = after_kind
-                break
+        after = _squeeze(norm[figure.end : figure.end + cues.max_after_distance + 6])
+        kind = next((k for cue, k in cues.after if 0 <= after.find(cue) <= cues.max_after_distance), kind)
     kind = kind or default
-    if kind is None or not _fits(figure, kind):
-        return None
-    return kind
-
-
-def _dots(text: str) -> str:
-    """Given text, return it with every middle-dot variant written as ・."""
-    return re.sub(f"[{taxonomy.MIDDLE_DOTS}]", "・", text)
+    return kind if kind is not None and _fits(figure, kind) else None
 
 
 def figure_basis(text: str, figure: Figure, cues: LimitCues, header: str = "") -> str | None:
     """Given the text before a figure (and its column header), return the figure's basis."""
-    if figure.per_unit is not None:
-        unit = nfkc(figure.per_unit)
-        if unit in cues.per_unit_basis:
-            return cues.per_unit_basis[unit]
-    local = _dots(re.sub(r"\s+", "", text[max(0, figure.start - 20) : figure.end + 8]))
-    for source in (local, _dots(re.sub(r"\s+", "", nfkc(header)))):
-        for word, basis in cues.basis:
-            if word in source:
-                return basis
-    return None
+    if figure.per_unit is not None and (basis := cues.per_unit_basis.get(nfkc(figure.per_unit))):
+        return basis
+    local = text[max(0, figure.start - 20) : figure.end + 8]
+    sources = [re.sub(f"[{taxonomy.MIDDLE_DOTS}]", "・", _squeeze(t)) for t in (local, nfkc(header))]
+    return next((basis for source in sources for word, basis in cues.basis if word in source), None)
 
 
 def figure_condition(
@@ -254,24 +241,20 @@ def figure_condition(
     text before the figure; in a table cell a space also ends the text before a condition.
     """
     ends = "|".join(re.escape(e) for e in cues.condition_ends)
+    separators = ("。", "\n", "|", ":", " ", *cues.inner_words) if cell else ("。", "\n", "|")
     for start in dict.fromkeys((since, 0)):
         before = text[start : figure.start]
-        last = None
-        for m in re.finditer(rf"(?:{ends})(?:のみ|は|には|で|、|:)?", before):
-            last = m
-        if last is None:
+        if not (matches := list(re.finditer(rf"(?:{ends})(?:のみ|は|には|で|、|:)?", before))):
             continue
-        separators = ("。", "\n", "|", ":", " ", *cues.inner_words) if cell else ("。", "\n", "|")
+        last = matches[-1]
         cut = max(
             (at + len(sep) for sep in separators if (at := before.rfind(sep, 0, last.start())) != -1),
             default=0,
         )
         if cell:  # a cell's sub-label (見舞金費用) is not part of the condition that follows it
-            terms = [m.end for m in taxonomy.match_all(before[: last.start()]) if m.end > cut]
-            cut = max([cut, *terms])
+            cut = max([cut, *(m.end for m in taxonomy.match_all(before[: last.start()]))])
         condition = strip_label_marks(before[cut : last.end()]).strip(" 、,:")
-        condition = re.sub(r"(?:のみ|は|には|で)$", "", condition)
-        if condition:
+        if condition := re.sub(r"(?:のみ|は|には|で)$", "", condition):
             return condition
     return None
 
@@ -290,28 +273,18 @@ def _subject_matches(norm: str, upto: int) -> list[TaxonomyMatch]:
     …対応費用の保険金額の10%) are not.
     """
     depths = taxonomy.paren_depths(norm)
-    found: list[TaxonomyMatch] = []
-    for m in taxonomy.match_all(norm[:upto], weak=False):
-        if depths[m.start] > 0:
-            continue
-        if _RATIO_BASE.match(norm[m.end :]):
-            continue
-        found.append(m)
-    return found
-
-
-def _governing_cue(norm: str, figure: Figure, cues: LimitCues) -> int:
-    """Given a sentence and a figure, return where the cue governing it starts (else the figure)."""
-    before = norm[: figure.start]
-    best = -1
-    for cue, _ in cues.before:
-        best = max(best, before.rfind(cue))
-    return best if best != -1 else figure.start
+    matches = taxonomy.match_all(norm[:upto], weak=False)
+    return [m for m in matches if depths[m.start] == 0 and not _RATIO_BASE.match(norm[m.end :])]
 
 
 #: the longest topic phrase (before its は/も) read as a sentence's topic
 TOPIC_MAX_CHARS = 40
 _TOPIC = re.compile(rf"^(.{{1,{TOPIC_MAX_CHARS}}}?)(?:については|について|には|は|も)")
+
+
+def _opening(norm: str) -> str:
+    """Given a sentence, return it as its topic is read: marks, spaces and brackets dropped."""
+    return re.sub(r"[(（][^()（）]*[)）]", "", _squeeze(strip_label_marks(norm)))
 
 
 def topic_section(norm: str, cues: LimitCues) -> str | None:
@@ -321,40 +294,29 @@ def topic_section(norm: str, cues: LimitCues) -> str | None:
     names a section when it ends with a topic word (…費用は、 いずれの費用も、 各費用には) and
     holds no coverage term of its own (調査費用は is forensics' business, not the section's).
     """
-    opening = re.sub(r"\s+", "", strip_label_marks(norm))
-    opening = re.sub(r"[(（][^()（）]*[)）]", "", opening)
-    for topic in _topics(opening, cues):
+    for topic in _topics(_opening(norm), cues):
         for word, section in cues.topic_sections:
-            if topic.endswith(word):
-                head = len(topic) - len(word)
-                if all(term.start >= head for term in taxonomy.find_terms(topic)):
-                    return section
+            head = len(topic) - len(word)
+            if topic.endswith(word) and all(term.start >= head for term in taxonomy.find_terms(topic)):
+                return section
     return None
 
 
 def _topics(opening: str, cues: LimitCues) -> list[str]:
     """Given a sentence's opening (spaces and brackets dropped), return its topic phrases: the
     phrase before the first は/も, then the が-subject of a predicate that makes it the topic
-    (…以内に要した費用が対象です)."""
+    (…以内に要した費用が対象です; …が対象外です says what is not paid: no topic)."""
     topics = [m.group(1)] if (m := _TOPIC.match(opening)) else []
-    for predicate in cues.subject_predicates:
-        # …が対象外です says what is not paid: no topic
-        m = re.search("が" + re.escape(predicate) + "(?!外)", opening)
-        if m is not None and 0 < m.start() <= TOPIC_MAX_CHARS:
-            topics.append(opening[: m.start()])
-    return topics
+    subjects = (re.search(f"が{re.escape(p)}(?!外)", opening) for p in cues.subject_predicates)
+    return topics + [opening[: m.start()] for m in subjects if m and 0 < m.start() <= TOPIC_MAX_CHARS]
 
 
 def is_rider_topic(norm: str, cues: LimitCues) -> bool:
     """Given a sentence, return whether its topic is every rider of the brochure (各特約の免責金額は,
     いずれの特約も): a rider topic word and no coverage term of its own before は/も."""
-    opening = re.sub(r"\s+", "", strip_label_marks(norm))
-    opening = re.sub(r"[(（][^()（）]*[)）]", "", opening)
-    m = _TOPIC.match(opening)
-    if m is None:
+    if (m := _TOPIC.match(_opening(norm))) is None:
         return False
-    topic = m.group(1)
-    return has_any(topic, cues.rider_topics) and not taxonomy.match_all(topic, weak=False)
+    return has_any(m.group(1), cues.rider_topics) and not taxonomy.match_all(m.group(1), weak=False)
 
 
 def sentence_attribution(
@@ -367,10 +329,9 @@ def sentence_attribution(
     a figure of the whole policy (すべての補償を合算して), then the section the sentence's topic
     names (いずれの費用も …), then the heading's coverage.
     """
-    cue_at = _governing_cue(norm, figure, cues)
-    for upto in (cue_at, figure.start):
-        subjects = _subject_matches(norm, upto)
-        if subjects:
+    cue = _last_cue(norm[: figure.start], cues.before)
+    for upto in (cue[0] if cue else figure.start, figure.start):
+        if subjects := _subject_matches(norm, upto):
             return subjects[-1].coverage_id, "sentence"
     if has_any(norm[: figure.start], cues.whole_policy):
         return None, "sentence"  # いずれの補償も…0円, すべての補償を合算して1億円: the whole policy's
