@@ -365,29 +365,28 @@ class Found:
 
 def _value_ok(found: Found) -> bool:
     """Given a found figure, return whether its value fits its type."""
-    f = found.figure
-    if found.limit_type == "time_window_days":
+    f, kind = found.figure, found.limit_type
+    if kind == "time_window_days":
         return f.days is not None
-    if found.limit_type in RATIO_TYPES:
+    if kind in RATIO_TYPES:
         return f.ratio is not None and 0.0 <= f.ratio <= 1.0
-    if found.limit_type == "deductible":
-        return f.amount_jpy is not None and f.amount_jpy >= 0  # 免責金額 0円 is a stated figure
-    return f.amount_jpy is not None and f.amount_jpy > 0
+    least = 0 if kind == "deductible" else 1  # 免責金額 0円 is a stated figure
+    return f.amount_jpy is not None and f.amount_jpy >= least
 
 
 def found_to_record(found: Found, doc_id: str) -> LimitRecord:
-    """Given a found figure, return its LimitRecord."""
-    f = found.figure
-    ratio_type = found.limit_type in RATIO_TYPES
+    """Given a found figure, return its LimitRecord, holding only the value its type takes."""
+    f, kind = found.figure, found.limit_type
+    window = kind == "time_window_days"
     return LimitRecord(
         doc_id=doc_id,
         coverage_id=found.coverage_id,
         coverage_label=found.label,
-        limit_type=found.limit_type,
-        amount_jpy=None if ratio_type or found.limit_type == "time_window_days" else f.amount_jpy,
-        ratio=f.ratio if found.limit_type != "time_window_days" else None,
-        days=f.days if found.limit_type == "time_window_days" else None,
-        basis=found.basis if found.limit_type in ("limit", "deductible") else None,
+        limit_type=kind,
+        amount_jpy=None if window or kind in RATIO_TYPES else f.amount_jpy,
+        ratio=None if window else f.ratio,
+        days=f.days if window else None,
+        basis=found.basis if kind in ("limit", "deductible") else None,
         rider=found.rider,
         condition=found.condition,
         page=found.page,
@@ -398,67 +397,51 @@ def found_to_record(found: Found, doc_id: str) -> LimitRecord:
 
 def _label_for(coverage_id: str | None, text: str) -> str:
     """Given a coverage id and the text it was read from, return a printed label for it."""
-    if coverage_id is not None:
-        for m in taxonomy.match_all(text):
-            if m.coverage_id == coverage_id:
-                return nfkc(text)[m.start : m.end]
-    return strip_label_marks(text)[:40]
+    spans = [(m.start, m.end) for m in taxonomy.match_all(text) if m.coverage_id == coverage_id]
+    return nfkc(text)[spans[0][0] : spans[0][1]] if spans else strip_label_marks(text)[:40]
 
 
 def _is_skipped(ctx: UnitContext, cues: LimitCues) -> bool:
     """Given a unit's context, return whether it sits in a block that holds no product limits."""
-    return (
-        ctx.scope == "stop" and ctx.stop_heading is not None and has_any(ctx.stop_heading, cues.skip_heading)
-    )
+    heading = ctx.stop_heading
+    return ctx.scope == "stop" and heading is not None and has_any(heading, cues.skip_heading)
 
 
-def _rider_for(norm: str, figure: Figure, ctx: UnitContext) -> str | None:
-    """Given a sentence, a figure and its context, return the rider it applies under (after a set cue)."""
-    if ctx.rider is None:
-        return None
-    return ctx.rider if has_any(norm[: figure.start], load_cues().set_) else None
-
-
-def _is_item_cap(sentence: str, figure: Figure, ctx: UnitContext, cues: LimitCues) -> bool:
-    """Given a sentence, a figure no cue governs and its context, return whether the figure is
-    still a cap: an amount per victim (見舞金（1名あたり1,000円）) printed beside the item it is
-    paid under, in a block that offers cover (not a case story's 見舞金（1名500円）)."""
-    if figure.amount_jpy is None or ctx.scope != "coverage":
+def _is_cap(text: str, figure: Figure, cues: LimitCues, header: str = "") -> bool:
+    """Given a text and a figure no cue governs in it (and its column header), return whether the
+    figure is still an item's cap: an amount per victim (見舞金（1名あたり1,000円）) printed after
+    the item it is paid under."""
+    if figure.amount_jpy is None or figure_basis(text, figure, cues, header) not in cues.cap_bases:
         return False
-    if figure_basis(sentence, figure, cues) not in cues.cap_bases:
-        return False
-    return bool(_subject_matches(sentence, figure.start))
+    return bool(_subject_matches(text, figure.start))
 
 
 #: an item line that prints its own limit in brackets is label-short (・データ復旧費用（1,000万円）)
 ITEM_FIGURE_MAX_LABEL_CHARS = 30
 
 
-def _is_bracketed_item_figure(sentence: str, figure: Figure, ctx: UnitContext) -> bool:
-    """Given a sentence, a figure no cue governs and its context, return whether the figure is the
-    limit an item line prints in brackets after its label (・データ復旧費用（1,000万円）) in a
-    block that offers cover: the bracket holds only the figure and the label names a coverage."""
-    if figure.amount_jpy is None or ctx.scope != "coverage":
-        return False
+def _is_own_cap(sentence: str, figure: Figure, cues: LimitCues) -> bool:
+    """Given a sentence and a figure no cue governs, return whether the figure is the limit an
+    item line prints in brackets after its label (・データ復旧費用（1,000万円）; the bracket
+    holds only the figure and the label names a coverage), or an item's per-victim cap."""
+    if _is_cap(sentence, figure, cues):
+        return True
     body = strip_label_marks(sentence)
     core = heading_core(body)
-    if core == body or len(core) > ITEM_FIGURE_MAX_LABEL_CHARS or "。" in core:
+    if figure.amount_jpy is None or core == body or len(core) > ITEM_FIGURE_MAX_LABEL_CHARS or "。" in core:
         return False
     at = sentence.find(core)
-    if at < 0 or figure.start < at + len(core):
-        return False
-    return bool(_subject_matches(sentence, figure.start))
+    return at >= 0 and at + len(core) <= figure.start and bool(_subject_matches(sentence, figure.start))
 
 
 def _sentence_figure_type(
     sentence: str, figure: Figure, ctx: UnitContext, cues: LimitCues, default: str | None
 ) -> str | None:
     """Given a sentence, one of its figures, its context and the type it takes by default,
-    return the figure's type: its cue's, the default, or a limit for an item's own cap."""
+    return the figure's type: its cue's, the default, or a limit for an item's own cap in a
+    block that offers cover (not a case story's 見舞金（1名500円）)."""
     kind = figure_type(sentence, figure, cues, default=default)
-    if kind is None and (
-        _is_item_cap(sentence, figure, ctx, cues) or _is_bracketed_item_figure(sentence, figure, ctx)
-    ):
+    if kind is None and ctx.scope == "coverage" and _is_own_cap(sentence, figure, cues):
         return "limit"
     return kind
 
@@ -488,23 +471,20 @@ def sentence_to_found(
         previous, since = since, figure.end
         if figure.example or has_any(sentence[max(0, figure.start - 8) : figure.start], cues.example_words):
             continue
-        in_column = columns is not None and columns.holds(sentence, figure)
-        default = None
-        if previous_kind is not None and _is_parallel(sentence[previous : figure.start]):
-            default = previous_kind
-        elif in_column and columns is not None:
-            default = columns.kind
-        kind = _sentence_figure_type(sentence, figure, ctx, cues, default or default_kind)
-        if kind is None:
+        column = columns if columns is not None and columns.holds(sentence, figure) else None
+        parallel = previous_kind if _is_parallel(sentence[previous : figure.start]) else None
+        default = parallel or (column.kind if column else None) or default_kind
+        if (kind := _sentence_figure_type(sentence, figure, ctx, cues, default)) is None:
             continue
         previous_kind = kind
         coverage_id, attributed = sentence_attribution(sentence, figure, ctx, cues)
         label = _label_for(coverage_id, sentence)
-        if in_column and columns is not None and columns.row_ids and kind == columns.kind:
-            coverage_id, label, attributed = columns.row_ids[0], columns.row_label, "row_header"
+        if column is not None and column.row_ids and kind == column.kind:
+            coverage_id, label, attributed = column.row_ids[0], column.row_label, "row_header"
         targets: list[tuple[str | None, str]] = [(coverage_id, label)]
         if coverage_id is None and rider_ids and is_rider_topic(sentence, cues):
             targets = [(i, label) for i in rider_ids]
+        set_cue = ctx.rider is not None and has_any(sentence[: figure.start], load_cues().set_)
         found.extend(
             Found(
                 coverage_id=target_id,
@@ -512,7 +492,7 @@ def sentence_to_found(
                 limit_type=kind,
                 figure=figure,
                 basis=figure_basis(sentence, figure, cues),
-                rider=_rider_for(sentence, figure, ctx),
+                rider=ctx.rider if set_cue else None,  # after a set cue, the rider's figure
                 condition=figure_condition(sentence, figure, cues, since=previous),
                 page=page,
                 evidence=evidence,
@@ -589,33 +569,23 @@ def text_unit_to_found(
     previous_lead: tuple[str, ...] = (),
 ) -> list[Found]:
     """Given a paragraph unit in its context (and the text table under way, the coverage ids of
-    the brochure's riders and those the unit before opened with), return the limits it states."""
-    unit = ctx.unit
-    found: list[Found] = []
-    # a paragraph that opens with an item's name (- 〈再発防止費用補償特約〉 …。支払限度額 500万円)
-    # is about that item: its sentences that name no term of their own are the item's
-    lead = tuple(taxonomy.leading_ids(plain(unit.norm)))
-    if lead:
+    the brochure's riders and those the unit before opened with), return the limits it states.
+
+    A paragraph that opens with an item's name (- 〈再発防止費用補償特約〉 …。支払限度額 500万円) is
+    about that item; a line naming nothing under no naming heading (a formula: (損害額−免責金額)×
+    90%) states the figure of the coverage the line before opened with (費用損害は、次の算式で…).
+    """
+    text = plain(ctx.unit.norm)
+    if lead := tuple(taxonomy.leading_ids(text)):
         ctx = replace(ctx, heading_ids=lead)
-    elif previous_lead and not ctx.heading_ids and not taxonomy.match_all(plain(unit.norm), weak=False):
-        # a line naming nothing under no naming heading (a formula: (損害額−免責金額)×90%)
-        # states the figure of the coverage the line before opened with (費用損害は、次の算式で…)
+    elif previous_lead and not ctx.heading_ids and not taxonomy.match_all(text, weak=False):
         ctx = replace(ctx, heading_ids=previous_lead)
-    for sentence in split_sentences(plain(unit.norm)):
-        found.extend(
-            sentence_to_found(sentence, ctx, cues, unit.page, unit.text, columns, rider_ids=rider_ids)
-        )
-    return found
-
-
-def field_to_found(label: UnitContext, ctx: UnitContext, cues: LimitCues) -> list[Found]:
-    """Given a card's field label (支払限度額, 1被害者あたり) and the unit holding only its figure,
-    return the limits they state together: the label's type, else a limit (a card prints the
-    amount it pays up to); the coverage is the card's item (the heading above)."""
     unit = ctx.unit
-    sentence = f"{plain(label.unit.norm)} {plain(unit.norm)}"
-    evidence = "\n".join([label.unit.text, unit.text])
-    return sentence_to_found(sentence, ctx, cues, unit.page, evidence, default_kind="limit")
+    return [
+        f
+        for sentence in split_sentences(text)
+        for f in sentence_to_found(sentence, ctx, cues, unit.page, unit.text, columns, rider_ids=rider_ids)
+    ]
 
 
 def text_units_to_found(
@@ -625,12 +595,14 @@ def text_units_to_found(
 
     A line heading a text table (fields apart by wide gaps, the last naming a figure type) types
     the figures of the column under it until the block ends; each row's label gives their coverage.
-    A line that is only a figure, under a card's field label (支払限度額 / 1億円), is read with it.
+    A line that is only a figure, under a card's field label (支払限度額 / 1億円), or under a line
+    a cue breaks off (支払限 / 度額 500万円), is read with it, the label's type else a limit (a
+    card prints the amount it pays up to) for the card's item (the heading above).
     """
     columns: TextColumns | None = None
     found: list[Found] = []
-    previous: UnitContext | None = None
-    for ctx in contexts:
+    before = tuple(cue for cue, _ in cues.before)
+    for previous, ctx in zip([None, *contexts], contexts, strict=False):
         if ctx.scope == "stop":
             columns = None
         for line in ctx.unit.lines:
@@ -638,22 +610,19 @@ def text_units_to_found(
                 columns = TextColumns(kind)
             elif columns is not None:
                 columns.read_row(line.norm)
-        text = plain(ctx.unit.norm)
+        text, unit = plain(ctx.unit.norm), ctx.unit
+        above = plain(previous.unit.norm) if previous is not None else ""
         if previous is not None and (
-            is_field_label(plain(previous.unit.norm), text)
-            or (
-                not find_amounts(previous.unit.norm)
-                and straddles(plain(previous.unit.norm), text, (cue for cue, _ in cues.before))
-            )
+            is_field_label(above, text)
+            or (not find_amounts(previous.unit.norm) and straddles(above, text, before))
         ):
-            # a field label above its figure, or a cue broken over the line end (支払限 / 度額 500万円)
-            found.extend(field_to_found(previous, ctx, cues))
-        else:
-            lead = (
-                tuple(taxonomy.leading_ids(strip_label_marks(plain(previous.unit.norm)))) if previous else ()
+            evidence = "\n".join([previous.unit.text, unit.text])
+            found.extend(
+                sentence_to_found(f"{above} {text}", ctx, cues, unit.page, evidence, default_kind="limit")
             )
+        else:
+            lead = tuple(taxonomy.leading_ids(strip_label_marks(above)))
             found.extend(text_unit_to_found(ctx, cues, columns, rider_ids, lead))
-        previous = ctx
     return found
 
 
@@ -667,31 +636,23 @@ def _has_figure(text: str, cues: LimitCues, default_unit: str | None) -> bool:
 
 def _is_figure_free(table: Table, row: int, cues: LimitCues) -> bool:
     """Given a table row, return whether no cell holds a figure or a bare number."""
-    for cell in table.rows[row]:
-        text = plain(cell.text).strip()
-        if re.fullmatch(r"[\d,.\s]+", text) or _has_figure(text, cues, None):
-            return False
-    return True
-
-
-def _is_header_row(table: Table, row: int, cues: LimitCues) -> bool:
-    """Given a table row, return whether it is a header row: no cell holds a figure, or a merged
-    cell without a figure spans over the header row below (a note sentence with a figure may sit
-    inside a spanning header cell)."""
-    if _is_figure_free(table, row, cues):
-        return True
-    spanning = any(
-        (cell.row_span > 1 or cell.col_span > 1) and not _has_figure(plain(cell.text), cues, None)
-        for cell in table.rows[row]
-    )
-    return spanning and row + 1 < len(table.rows) and _is_figure_free(table, row + 1, cues)
+    texts = [plain(cell.text).strip() for cell in table.rows[row]]
+    return not any(re.fullmatch(r"[\d,.\s]+", text) or _has_figure(text, cues, None) for text in texts)
 
 
 def header_row_count(table: Table, cues: LimitCues) -> int:
     """Given a table, return how many of its leading rows are header rows: those its source
-    marks (th), else those where no cell holds a figure."""
+    marks (th), else those where no cell holds a figure, or where a merged cell without a figure
+    spans over a figure-free row below (a note with a figure may sit in a spanning header cell)."""
     count = 0
-    while count < len(table.rows) and _is_header_row(table, count, cues):
+    while count < len(table.rows):
+        spanning = any(
+            (cell.row_span > 1 or cell.col_span > 1) and not _has_figure(plain(cell.text), cues, None)
+            for cell in table.rows[count]
+        )
+        below = spanning and count + 1 < len(table.rows) and _is_figure_free(table, count + 1, cues)
+        if not (_is_figure_free(table, count, cues) or below):
+            break
         count += 1
     return max(count, declared_header_rows(table))
 
@@ -704,20 +665,19 @@ def column_header(layout: TableLayout, row: int, col: int) -> str:
 def header_ids(header_path: tuple[str, ...]) -> list[str]:
     """Given a column header path, return the coverage ids its nearest naming header names
     (賠償損害 under てん補限度額): the header closest to the cell wins."""
-    for header in reversed(header_path):
-        ids = taxonomy.distinct_ids(taxonomy.match_all(plain(note_free(header)), weak=False))
-        if ids:
-            return ids
-    return []
+    named = (_strong_ids(note_free(header)) for header in reversed(header_path))
+    return next((ids for ids in named if ids), [])
+
+
+def _strong_ids(text: str) -> list[str]:
+    """Given a text, return the ids of the strong terms it names, once each."""
+    return taxonomy.distinct_ids(taxonomy.match_all(plain(text), weak=False))
 
 
 def _type_cue(text: str, cues: LimitCues) -> str | None:
     """Given a header or label text, return the limit type its first (longest) cue names."""
-    squeezed = re.sub(r"\s+", "", plain(text))
-    for cue, kind in cues.before:
-        if cue in squeezed:
-            return kind
-    return None
+    squeezed = _squeeze(plain(text))
+    return next((kind for cue, kind in cues.before if cue in squeezed), None)
 
 
 def label_ids(
@@ -731,22 +691,15 @@ def label_ids(
     out: list[tuple[str | None, str]] = []
     for piece in items:
         head = strip_label_marks(head_of(plain(drop_list_marks(piece))))
-        ids: list[str | None] = [
-            *(
-                taxonomy.compound_ids(head)
-                or taxonomy.leading_ids(piece)
-                or taxonomy.distinct_ids(taxonomy.match_all(head, weak=False))
-            )
-        ]
-        if not ids:
-            ids = [taxonomy.match_coverage(plain(piece))]
+        named = (
+            taxonomy.compound_ids(head)
+            or taxonomy.leading_ids(piece)
+            or taxonomy.distinct_ids(taxonomy.match_all(head, weak=False))
+        )
+        ids: list[str | None] = [*named] or [taxonomy.match_coverage(plain(piece))]
         if ids == [None]:
-            ids = [*header_ids(header_path)] or ids
-        if ids == [None] and ctx.heading_ids:
-            ids = [ctx.heading_ids[0]]
-        for coverage_id in ids:
-            label = head if len(head) <= 40 else _label_for(coverage_id, piece)
-            out.append((coverage_id, label))
+            ids = [*header_ids(header_path)] or [*ctx.heading_ids[:1]] or ids
+        out += [(i, head if len(head) <= 40 else _label_for(i, piece)) for i in ids]
     return out
 
 
@@ -754,7 +707,7 @@ def _is_label_text(text: str, cues: LimitCues, default_unit: str | None) -> bool
     """Given a cell, return whether it can label a figure: words that are not a placeholder
     (なし, 対象外), and no figure of its own."""
     norm = plain(text)
-    if not re.search(r"\w", norm) or re.sub(r"\s+", "", norm) in cues.empty_values:
+    if not re.search(r"\w", norm) or _squeeze(norm) in cues.empty_values:
         return False
     return not _has_figure(norm, cues, default_unit)
 
@@ -792,22 +745,17 @@ def label_column_scores(table: Table, cues: LimitCues, layout: TableLayout) -> d
     items = dict.fromkeys(range(width), 0)
     for r, row in enumerate(table.rows):
         for c, cell in enumerate(row):
-            if not _is_label_text(cell.text, cues, layout.unit(c)):
-                continue
-            if r >= layout.header_rows:
-                labelled[c] += 1
-            if _is_item_label(cell.text) or (r >= layout.header_rows and _is_type_label(cell.text, cues)):
-                items[c] += 1
-    scores: dict[int, tuple[int, int]] = {}
+            if _is_label_text(cell.text, cues, layout.unit(c)):
+                body = r >= layout.header_rows
+                labelled[c] += body
+                items[c] += _is_item_label(cell.text) or (body and _is_type_label(cell.text, cues))
     for c in range(width):
         header = column_header(layout, layout.header_rows, c)
         if has_any(header, cues.label_headers):
-            scores[c] = (len(table.rows) + labelled[c], items[c])
+            labelled[c] += len(table.rows)
         elif has_any(header, cues.description_headers):
-            scores[c] = (0, 0)
-        else:
-            scores[c] = (labelled[c], items[c])
-    return scores
+            labelled[c], items[c] = 0, 0
+    return {c: (labelled[c], items[c]) for c in range(width)}
 
 
 def _row_label(table: Table, row: int, col: int, cues: LimitCues, layout: TableLayout) -> str:
@@ -865,12 +813,11 @@ def table_to_layout(table: Table, cues: LimitCues, caption: Caption | None = Non
     units = tuple(
         text_to_default_unit(plain(" ".join(view.column_header_path(header_rows, c)))) for c in range(width)
     )
-    first = " ".join(cell.text for cell in table.rows[0]) if table.rows else ""
-    header_text = " ".join(cell.text for r in range(header_rows) for cell in table.rows[r]) or first
+    # the header rows' text, else (a table without header rows) its first row's
+    header_text = " ".join(cell.text for row in table.rows[: max(header_rows, 1)] for cell in row)
     caption = caption or Caption()
     table_unit = text_to_default_unit(plain(header_text)) or caption.unit
-    layout = TableLayout(view, units, table_unit, {})
-    scores = label_column_scores(table, cues, layout)
+    scores = label_column_scores(table, cues, TableLayout(view, units, table_unit, {}))
     plan = caption.plan or has_any(header_text, cues.plan)
     return TableLayout(view, units, table_unit, scores, caption.kind, plan)
 
@@ -886,7 +833,7 @@ def _row_targets(
         return [(i, "") for i in [*(header_ids(header_path) or ctx.heading_ids[:1])] or [None]], False
     if not _is_type_label(row_label, cues):
         return label_ids(row_label, ctx, (*row_path, *header_path)), False
-    named = taxonomy.distinct_ids(taxonomy.match_all(plain(header), weak=False))
+    named = _strong_ids(header)
     source = header if named else " ".join(row_path)
     if named := named or header_ids(row_path):
         return [(i, _label_for(i, source)) for i in named], True
@@ -898,34 +845,14 @@ def cell_attribution(
 ) -> Attribution:
     """Given a table figure's coverage id, its row label (and whether that only names a type),
     its column header path and context, return which of them named the coverage."""
+    row_ids = taxonomy.distinct_ids(taxonomy.match_all(plain(row_label)))
     if coverage_id is None:
         return "document_default"
-    if (
-        row_label
-        and not type_row
-        and coverage_id in taxonomy.distinct_ids(taxonomy.match_all(plain(row_label)))
-    ):
+    if row_label and not type_row and coverage_id in row_ids:
         return "row_header"
-    if coverage_id in header_ids(header_path) or (type_row and coverage_id):
+    if coverage_id in header_ids(header_path) or type_row:
         return "column_header"
-    if coverage_id in ctx.heading_ids and coverage_id not in taxonomy.distinct_ids(
-        taxonomy.match_all(plain(row_label))
-    ):
-        return "heading"
-    return "row_header"
-
-
-def _is_cell_cap(
-    cell: str, figure: Figure, header: str, ctx: UnitContext, cues: LimitCues, limit_table: bool
-) -> bool:
-    """Given a cell, a figure its column types as nothing (a description column), the table's
-    context and whether another column holds limits, return whether the figure is an item's
-    per-victim cap (見舞費用（1名につき1,000円）); a case table's 見舞金（1名500円） is a cost."""
-    if not limit_table or figure.amount_jpy is None or ctx.scope == "stop":
-        return False
-    if figure_basis(cell, figure, cues, header) not in cues.cap_bases:
-        return False
-    return bool(_subject_matches(cell, figure.start))
+    return "heading" if coverage_id in ctx.heading_ids and coverage_id not in row_ids else "row_header"
 
 
 def _column_type(
@@ -969,60 +896,48 @@ def _qualifier_ids(after: str, cues: LimitCues) -> list[str]:
 def cell_to_found(
     table: Table, row: int, col: int, ctx: UnitContext, cues: LimitCues, layout: TableLayout | None = None
 ) -> list[Found]:
-    """Given a figure cell of a table, return the limits it states."""
+    """Given a figure cell of a table, return the limits it states; a figure typed as nothing in a
+    table whose other columns hold limits is an item's cap when it is an amount per victim."""
     layout = layout or table_to_layout(table, cues)
     cell = plain(table.rows[row][col].text)
-    default_unit = layout.unit(col)
     header_path = layout.view.column_header_path(row, col)
     header = " ".join(header_path)
     row_label = _row_label(table, row, col, cues, layout)
     row_path = layout.view.row_header_path(row, col, lambda text: _is_label_text(text, cues, None))
     targets, type_row = _row_targets(row_label, header_path, ctx, cues, row_path)
     column_type = _column_type(row_label, type_row, header, targets, layout, cues)
+    others = (column_header(layout, row, c) for c in range(len(table.rows[row])) if c != col)
+    limit_table = ctx.scope != "stop" and any(_type_cue(text, cues) == "limit" for text in others)
     found: list[Found] = []
     previous_end = 0
-    limit_table = any(
-        _type_cue(column_header(layout, row, c), cues) == "limit"
-        for c in range(len(table.rows[row]))
-        if c != col
-    )
-    for figure in text_to_figures(cell, cues, default_unit):
-        if figure.example:
-            continue
+    for figure in (f for f in text_to_figures(cell, cues, layout.unit(col)) if not f.example):
         kind = figure_type(cell, figure, cues, default=column_type)
-        capped = kind is None and _is_cell_cap(cell, figure, header, ctx, cues, limit_table)
-        if capped:
-            kind = "limit"
-        if kind is None:
+        capped = kind is None and limit_table and _is_cap(cell, figure, cues, header)
+        if (kind := "limit" if capped else kind) is None:
             continue
-        since = previous_end
         local = cell[previous_end : figure.start]
         local_ids = _nearest_ids(local) or _qualifier_ids(cell[figure.end :], cues)
-        if capped:
-            # a per-victim cap belongs to the item printed right before it, not to the whole cell
-            subject = _subject_matches(cell, figure.start)[-1]
-            local_ids = [subject.coverage_id] if subject.coverage_id else []
-        if local_ids:
-            targets = [(i, _label_for(i, local)) for i in local_ids]
-        previous_end = figure.end
-        for coverage_id, label in targets:
-            attributed: Attribution = (
-                "cell" if local_ids else cell_attribution(coverage_id, row_label, type_row, header_path, ctx)
+        if capped:  # a per-victim cap belongs to the item printed right before it, not the whole cell
+            local_ids = [i] if (i := _subject_matches(cell, figure.start)[-1].coverage_id) else []
+        targets = [(i, _label_for(i, local)) for i in local_ids] if local_ids else targets
+        since, previous_end = previous_end, figure.end
+        found.extend(
+            Found(
+                coverage_id=coverage_id,
+                label=label or _label_for(coverage_id, row_label if type_row else cell),
+                limit_type=kind,
+                figure=figure,
+                basis=figure_basis(cell, figure, cues, f"{header} {row_label if type_row else ''}"),
+                rider=None,
+                condition=figure_condition(cell, figure, cues, since=since, cell=True),
+                page=table.row_page(row),
+                evidence=table.row_text(row),
+                attributed_by="cell"
+                if local_ids
+                else cell_attribution(coverage_id, row_label, type_row, header_path, ctx),
             )
-            found.append(
-                Found(
-                    coverage_id=coverage_id,
-                    label=label or _label_for(coverage_id, row_label if type_row else cell),
-                    limit_type=kind,
-                    figure=figure,
-                    basis=figure_basis(cell, figure, cues, f"{header} {row_label if type_row else ''}"),
-                    rider=None,
-                    condition=figure_condition(cell, figure, cues, since=since, cell=True),
-                    page=table.row_page(row),
-                    evidence=table.row_text(row),
-                    attributed_by=attributed,
-                )
-            )
+            for coverage_id, label in targets
+        )
     return found
 
 
@@ -1032,12 +947,13 @@ def table_to_found(ctx: UnitContext, cues: LimitCues, caption: Caption | None = 
     if table is None or not table.rows:
         return []
     layout = table_to_layout(table, cues, caption)
-    found: list[Found] = []
-    for r, row in enumerate(table.rows):
-        for c, cell in enumerate(row):
-            if cell.text.strip() and _has_figure(cell.text, cues, layout.unit(c)):
-                found.extend(cell_to_found(table, r, c, ctx, cues, layout))
-    return found
+    return [
+        found
+        for r, row in enumerate(table.rows)
+        for c, cell in enumerate(row)
+        if cell.text.strip() and _has_figure(cell.text, cues, layout.unit(c))
+        for found in cell_to_found(table, r, c, ctx, cues, layout)
+    ]
 
 
 #: the fields that make two records the same limit
@@ -1046,17 +962,10 @@ _MEANING = ("coverage_id", "limit_type", "amount_jpy", "ratio", "days", "basis",
 
 def _dedupe(found: Iterable[Found], doc_id: str) -> list[LimitRecord]:
     """Given found figures, return their records once each (same meaning → first evidence kept)."""
-    seen: set[tuple[object, ...]] = set()
-    records: list[LimitRecord] = []
-    for item in found:
-        if not _value_ok(item):
-            continue
-        record = found_to_record(item, doc_id)
-        key = tuple(getattr(record, name) for name in _MEANING)
-        if key not in seen:
-            seen.add(key)
-            records.append(record)
-    return records
+    unique: dict[tuple[object, ...], LimitRecord] = {}
+    for record in (found_to_record(item, doc_id) for item in found if _value_ok(item)):
+        unique.setdefault(tuple(getattr(record, name) for name in _MEANING), record)
+    return list(unique.values())
 
 
 #: a caption line longer than this is running text, not a table's heading or unit note
