@@ -29,7 +29,7 @@ from fractions import Fraction
 from typing import Any
 
 from extractors import taxonomy
-from extractors.amounts import Amount, find_amounts, find_percents, text_to_default_unit
+from extractors.amounts import find_amounts, find_percents, text_to_default_unit
 from extractors.blocks import (
     drop_list_marks,
     head_of,
@@ -151,11 +151,9 @@ def text_to_figures(norm: str, cues: LimitCues, default_unit: str | None = None)
             figures.append(Figure(pair.start, pair.end, amount_jpy=pair.amount.yen, ratio=p.value))
         else:
             figures.append(Figure(p.start, p.end, ratio=p.value))
-    figures += [
-        Figure(a.start, a.end, a.amount.yen, per_unit=a.amount.per_unit, example=_is_example(a.amount))
-        for a in amounts
-        if a.start not in paired
-    ]
+    for a in (a for a in amounts if a.start not in paired):
+        example = a.amount.approximate or a.amount.count is not None
+        figures.append(Figure(a.start, a.end, a.amount.yen, per_unit=a.amount.per_unit, example=example))
     taken: list[tuple[int, int]] = []
     for pattern in cues.days_patterns:
         for m in pattern.finditer(norm):
@@ -165,11 +163,6 @@ def text_to_figures(norm: str, cues: LimitCues, default_unit: str | None = None)
                 taken.append((m.start(), m.end()))
                 figures.append(Figure(m.start(), m.end(), days=days))
     return sorted(figures, key=lambda f: f.start)
-
-
-def _is_example(amount: Amount) -> bool:
-    """Given an amount, return whether it is an example (approximate, or a count of things)."""
-    return amount.approximate or amount.count is not None
 
 
 def window_days(match: re.Match[str], cues: LimitCues) -> int | None:
@@ -351,7 +344,7 @@ class Found:
     """A figure read as a limit, before it becomes a record."""
 
     coverage_id: str | None
-    label: str
+    coverage_label: str
     limit_type: str
     figure: Figure
     basis: str | None
@@ -378,21 +371,28 @@ def found_to_record(found: Found, doc_id: str) -> LimitRecord:
     """Given a found figure, return its LimitRecord, holding only the value its type takes."""
     f, kind = found.figure, found.limit_type
     window = kind == "time_window_days"
+    shared = {field.name: getattr(found, field.name) for field in fields(Found) if field.name in _SHARED}
     return LimitRecord(
         doc_id=doc_id,
-        coverage_id=found.coverage_id,
-        coverage_label=found.label,
-        limit_type=kind,
         amount_jpy=None if window or kind in RATIO_TYPES else f.amount_jpy,
         ratio=None if window else f.ratio,
         days=f.days if window else None,
         basis=found.basis if kind in ("limit", "deductible") else None,
-        rider=found.rider,
-        condition=found.condition,
-        page=found.page,
-        evidence=found.evidence,
-        attributed_by=found.attributed_by,
+        **shared,
     )
+
+
+#: the fields a record takes from its Found as they are
+_SHARED = (
+    "coverage_id",
+    "coverage_label",
+    "limit_type",
+    "rider",
+    "condition",
+    "page",
+    "evidence",
+    "attributed_by",
+)
 
 
 def _label_for(coverage_id: str | None, text: str) -> str:
@@ -434,18 +434,6 @@ def _is_own_cap(sentence: str, figure: Figure, cues: LimitCues) -> bool:
     return at >= 0 and at + len(core) <= figure.start and bool(_subject_matches(sentence, figure.start))
 
 
-def _sentence_figure_type(
-    sentence: str, figure: Figure, ctx: UnitContext, cues: LimitCues, default: str | None
-) -> str | None:
-    """Given a sentence, one of its figures, its context and the type it takes by default,
-    return the figure's type: its cue's, the default, or a limit for an item's own cap in a
-    block that offers cover (not a case story's 見舞金（1名500円）)."""
-    kind = figure_type(sentence, figure, cues, default=default)
-    if kind is None and ctx.scope == "coverage" and _is_own_cap(sentence, figure, cues):
-        return "limit"
-    return kind
-
-
 def sentence_to_found(
     sentence: str,
     ctx: UnitContext,
@@ -474,7 +462,10 @@ def sentence_to_found(
         column = columns if columns is not None and columns.holds(sentence, figure) else None
         parallel = previous_kind if _is_parallel(sentence[previous : figure.start]) else None
         default = parallel or (column.kind if column else None) or default_kind
-        if (kind := _sentence_figure_type(sentence, figure, ctx, cues, default)) is None:
+        kind = figure_type(sentence, figure, cues, default=default)
+        if kind is None and ctx.scope == "coverage" and _is_own_cap(sentence, figure, cues):
+            kind = "limit"  # an item's own cap in a block of cover (not a case story's 見舞金（1名500円）)
+        if kind is None:
             continue
         previous_kind = kind
         coverage_id, attributed = sentence_attribution(sentence, figure, ctx, cues)
@@ -488,7 +479,7 @@ def sentence_to_found(
         found.extend(
             Found(
                 coverage_id=target_id,
-                label=target_label,
+                coverage_label=target_label,
                 limit_type=kind,
                 figure=figure,
                 basis=figure_basis(sentence, figure, cues),
@@ -894,11 +885,10 @@ def _qualifier_ids(after: str, cues: LimitCues) -> list[str]:
 
 
 def cell_to_found(
-    table: Table, row: int, col: int, ctx: UnitContext, cues: LimitCues, layout: TableLayout | None = None
+    table: Table, row: int, col: int, ctx: UnitContext, cues: LimitCues, layout: TableLayout
 ) -> list[Found]:
     """Given a figure cell of a table, return the limits it states; a figure typed as nothing in a
     table whose other columns hold limits is an item's cap when it is an amount per victim."""
-    layout = layout or table_to_layout(table, cues)
     cell = plain(table.rows[row][col].text)
     header_path = layout.view.column_header_path(row, col)
     header = " ".join(header_path)
@@ -924,7 +914,7 @@ def cell_to_found(
         found.extend(
             Found(
                 coverage_id=coverage_id,
-                label=label or _label_for(coverage_id, row_label if type_row else cell),
+                coverage_label=label or _label_for(coverage_id, row_label if type_row else cell),
                 limit_type=kind,
                 figure=figure,
                 basis=figure_basis(cell, figure, cues, f"{header} {row_label if type_row else ''}"),
@@ -1032,14 +1022,14 @@ def contexts_to_limits(
     """Given units in their scope (and the brochure's rider ids), return the LimitRecords they
     state (tables first, then text)."""
     cues = load_limit_cues()
-    kept = [ctx for ctx in contexts if not _is_skipped(ctx, cues)]
+    kept = [(index, ctx) for index, ctx in enumerate(contexts) if not _is_skipped(ctx, cues)]
     tables = [
         f
-        for index, ctx in enumerate(contexts)
-        if ctx.unit.is_table and not _is_skipped(ctx, cues)
+        for index, ctx in kept
+        if ctx.unit.is_table
         for f in table_to_found(ctx, cues, table_caption(contexts, index))
     ]
-    texts = text_units_to_found([ctx for ctx in kept if not ctx.unit.is_table], cues, rider_ids)
+    texts = text_units_to_found([ctx for _, ctx in kept if not ctx.unit.is_table], cues, rider_ids)
     return _dedupe([*tables, *noted_to_found(tables, texts)], doc_id)
 
 
