@@ -1,22 +1,19 @@
 """Limits, deductibles, ratios and time windows → LimitRecord rows.
 
-Tables first: a figure cell's type comes from a cue in the cell, its row when the row only names
-a type (免責金額（1事故につき）), its column's header rows (a colspan header such as 保険金額（万円）
-covers every plan column under it), its row label, or the table's caption (【補償プランと保険金額】).
-Bare numbers are read in the unit their column header, the header rows or a （単位：千円） caption
-declare. A figure's coverage comes from its row's cell in the item column (the column whose
-cells read as item labels, not descriptions; one row per enumerated item ①②… of that label),
-from the column header when the row only names a type (a table of types × sections), or from a
-sub-label inside the cell (うち、見舞金費用 …).
-Then running text: a sentence's figure counts when a type cue governs it (支払限度額は200万円,
-500円を限度に, 自己負担割合10%, 発覚後180日以内); its coverage is the taxonomy term that is
-the subject of that cue (危機管理実行費用特約の支払限度額は…), else the section the sentence's
-topic names (いずれの費用も…), else the heading's coverage. Time windows are N日/週間/年/か月以内,
-…を経過するまで, 最長N日.
-"X% … or ¥Y, whichever is lower" is one row with ratio X and amount Y. A figure after a set
-cue (この特約をセットすることで …) applies under the rider whose block it is in.
-Amounts that are examples (approximate, × counts) and blocks of quote assumptions or case
-stories are not limits. All cue words are YAML data (`data/limits.yaml`).
+Tables first: a figure cell's type comes from a cue in the cell, its row when the row only names a type
+(免責金額（1事故につき）), its column's header rows (a colspan header such as 保険金額（万円） covers every
+plan column under it), its row label, or the table's caption (【補償プランと保険金額】). Bare numbers are read
+in the unit their column header, the header rows or a （単位：千円） caption declare. A figure's coverage
+comes from its row's cell in the item column (the column whose cells read as item labels, not descriptions;
+one row per enumerated item ①②… of that label), from the column header when the row only names a type (a table
+of types × sections), or from a sub-label inside the cell (うち、見舞金費用 …). Then running text: a
+sentence's figure counts when a type cue governs it (支払限度額は200万円, 500円を限度に, 自己負担割合10%,
+発覚後180日以内); its coverage is the taxonomy term that is the subject of that cue
+(危機管理実行費用特約の支払限度額は…), else the section the sentence's topic names (いずれの費用も…), else the
+heading's coverage. Time windows are N日/週間/年/か月以内, …を経過するまで, 最長N日. "X% … or ¥Y, whichever is
+lower" is one row with ratio X and amount Y. A figure after a set cue (この特約をセットすることで …) applies
+under the rider whose block it is in. Amounts that are examples (approximate, × counts) and blocks of quote
+assumptions or case stories are not limits. All cue words are YAML data (`data/limits.yaml`).
 """
 
 from __future__ import annotations
@@ -199,12 +196,10 @@ def _last_cue(text: str, pairs: tuple[tuple[str, str], ...]) -> tuple[int, str] 
 
 
 def figure_type(norm: str, figure: Figure, cues: LimitCues, default: str | None = None) -> str | None:
-    """Given text and a figure in it, return the limit type its governing cue gives (or default).
-
-    The nearest cue before the figure governs it; when that cue's type does not fit the figure
-    (縮小支払割合80%を適用し、1,000万円を限度に: a ratio cue before an amount), a cue right after
-    it (を限度) does.
-    """
+    """Given text and a figure in it, return the limit type its governing cue gives (or default). The nearest
+    cue before the figure governs it; when that cue's type does not fit the figure
+    (縮小支払割合80%を適用し、1,000万円を限度に: a ratio cue before an amount), a cue right after it (を限度)
+    does."""
     if figure.days is not None:
         return "time_window_days"
     before = _squeeze(norm[max(0, figure.start - cues.max_cue_distance) : figure.start])
@@ -228,11 +223,9 @@ def figure_basis(text: str, figure: Figure, cues: LimitCues, header: str = "") -
 def figure_condition(
     text: str, figure: Figure, cues: LimitCues, *, since: int = 0, cell: bool = False
 ) -> str | None:
-    """Given the text a figure is in, return the condition printed before it (…の場合), if any.
-
-    The condition is looked for after `since` (the previous figure) first, then in the whole
-    text before the figure; in a table cell a space also ends the text before a condition.
-    """
+    """Given the text a figure is in, return the condition printed before it (…の場合), if any. The condition
+    is looked for after `since` (the previous figure) first, then in the whole text before the figure; in a
+    table cell a space also ends the text before a condition."""
     ends = "|".join(re.escape(e) for e in cues.condition_ends)
     separators = ("。", "\n", "|", ":", " ", *cues.inner_words) if cell else ("。", "\n", "|")
     for start in dict.fromkeys((since, 0)):
@@ -260,11 +253,9 @@ _RATIO_BASE = re.compile(r"\s*の\s*(?:[^\s、。,()（）]{1,8}?の\s*)?\d+(?:\
 
 
 def _subject_matches(norm: str, upto: int) -> list[TaxonomyMatch]:
-    """Given a sentence and a position, return strong terms before it that can be a subject.
-
-    Terms in parentheses and terms that are the base of a ratio (個人情報漏洩特約の20%,
-    …対応費用の保険金額の10%) are not.
-    """
+    """Given a sentence and a position, return strong terms before it that can be a subject. Terms in
+    parentheses and terms that are the base of a ratio (個人情報漏洩特約の20%, …対応費用の保険金額の10%) are
+    not."""
     depths = taxonomy.paren_depths(norm)
     matches = taxonomy.match_all(norm[:upto], weak=False)
     return [m for m in matches if depths[m.start] == 0 and not _RATIO_BASE.match(norm[m.end :])]
@@ -281,12 +272,10 @@ def _opening(norm: str) -> str:
 
 
 def topic_section(norm: str, cues: LimitCues) -> str | None:
-    """Given a sentence, return the section its topic names, or None.
-
-    The topic is the phrase before the sentence's first は/も/には (parentheses dropped); it
-    names a section when it ends with a topic word (…費用は、 いずれの費用も、 各費用には) and
-    holds no coverage term of its own (調査費用は is forensics' business, not the section's).
-    """
+    """Given a sentence, return the section its topic names, or None. The topic is the phrase before the
+    sentence's first は/も/には (parentheses dropped); it names a section when it ends with a topic word
+    (…費用は、 いずれの費用も、 各費用には) and holds no coverage term of its own (調査費用は is forensics'
+    business, not the section's)."""
     for topic in _topics(_opening(norm), cues):
         for word, section in cues.topic_sections:
             head = len(topic) - len(word)
@@ -315,13 +304,10 @@ def is_rider_topic(norm: str, cues: LimitCues) -> bool:
 def sentence_attribution(
     norm: str, figure: Figure, ctx: UnitContext, cues: LimitCues
 ) -> tuple[str | None, Attribution]:
-    """Given a sentence, a figure and the unit's context, return the coverage id the figure is
-    for and which context named it.
-
-    The subject term of the governing cue first, then any term before the figure, then None for
-    a figure of the whole policy (すべての補償を合算して), then the section the sentence's topic
-    names (いずれの費用も …), then the heading's coverage.
-    """
+    """Given a sentence, a figure and the unit's context, return the coverage id the figure is for and which
+    context named it. The subject term of the governing cue first, then any term before the figure, then None
+    for a figure of the whole policy (すべての補償を合算して), then the section the sentence's topic names
+    (いずれの費用も …), then the heading's coverage."""
     cue = _last_cue(norm[: figure.start], cues.before)
     for upto in (cue[0] if cue else figure.start, figure.start):
         if subjects := _subject_matches(norm, upto):
@@ -444,14 +430,11 @@ def sentence_to_found(
     default_kind: str | None = None,
     rider_ids: tuple[str, ...] = (),
 ) -> list[Found]:
-    """Given one NFKC sentence in its context (and the text table it is a line of), return the
-    limits it states.
-
-    A figure no cue governs takes the type of the figure before it when a coverage term stands
-    between them (免責金額 賠償:0円／費用:1事故につき10万円), or, in a text table, its column's,
-    or else `default_kind`. A figure of no coverage in a sentence about every rider (各特約の
-    免責金額は…) holds for each of `rider_ids`.
-    """
+    """Given one NFKC sentence in its context (and the text table it is a line of), return the limits it
+    states. A figure no cue governs takes the type of the figure before it when a coverage term stands between
+    them (免責金額 賠償:0円／費用:1事故につき10万円), or, in a text table, its column's, or else
+    `default_kind`. A figure of no coverage in a sentence about every rider (各特約の免責金額は…) holds for
+    each of `rider_ids`."""
     found: list[Found] = []
     since = 0
     previous_kind: str | None = None
@@ -559,13 +542,11 @@ def text_unit_to_found(
     rider_ids: tuple[str, ...] = (),
     previous_lead: tuple[str, ...] = (),
 ) -> list[Found]:
-    """Given a paragraph unit in its context (and the text table under way, the coverage ids of
-    the brochure's riders and those the unit before opened with), return the limits it states.
-
-    A paragraph that opens with an item's name (- 〈再発防止費用補償特約〉 …。支払限度額 500万円) is
-    about that item; a line naming nothing under no naming heading (a formula: (損害額−免責金額)×
-    90%) states the figure of the coverage the line before opened with (費用損害は、次の算式で…).
-    """
+    """Given a paragraph unit in its context (and the text table under way, the coverage ids of the brochure's
+    riders and those the unit before opened with), return the limits it states. A paragraph that opens with an
+    item's name (- 〈再発防止費用補償特約〉 …。支払限度額 500万円) is about that item; a line naming nothing
+    under no naming heading (a formula: (損害額−免責金額)×90%) states the figure of the coverage the line
+    before opened with (費用損害は、次の算式で…)."""
     text = plain(ctx.unit.norm)
     if lead := tuple(taxonomy.leading_ids(text)):
         ctx = replace(ctx, heading_ids=lead)
@@ -582,14 +563,12 @@ def text_unit_to_found(
 def text_units_to_found(
     contexts: list[UnitContext], cues: LimitCues, rider_ids: tuple[str, ...] = ()
 ) -> list[Found]:
-    """Given the text units in their scope, in reading order, return the limits they state.
-
-    A line heading a text table (fields apart by wide gaps, the last naming a figure type) types
-    the figures of the column under it until the block ends; each row's label gives their coverage.
-    A line that is only a figure, under a card's field label (支払限度額 / 1億円), or under a line
-    a cue breaks off (支払限 / 度額 500万円), is read with it, the label's type else a limit (a
-    card prints the amount it pays up to) for the card's item (the heading above).
-    """
+    """Given the text units in their scope, in reading order, return the limits they state. A line heading a
+    text table (fields apart by wide gaps, the last naming a figure type) types the figures of the column
+    under it until the block ends; each row's label gives their coverage. A line that is only a figure, under
+    a card's field label (支払限度額 / 1億円), or under a line a cue breaks off (支払限 / 度額 500万円), is
+    read with it, the label's type else a limit (a card prints the amount it pays up to) for the card's item
+    (the heading above)."""
     columns: TextColumns | None = None
     found: list[Found] = []
     before = tuple(cue for cue, _ in cues.before)
@@ -722,15 +701,12 @@ def _is_type_label(text: str, cues: LimitCues) -> bool:
 
 
 def label_column_scores(table: Table, cues: LimitCues, layout: TableLayout) -> dict[int, tuple[int, int]]:
-    """Given a table, return per column how strongly it is the item column, as comparable tuples.
-
-    First how many body rows the column labels (a cell of words, not a figure or なし): a
-    diagram column beside the items is sparse. Then how many of its cells read as item labels
-    (short, opening with a coverage term) or, in a table whose rows are types and columns
-    coverages, only name a type: a description column is as full as the item column but its
-    cells are sentences. A header naming the item column (補償項目) outranks both; a header
-    naming a description column (内容) ranks last.
-    """
+    """Given a table, return per column how strongly it is the item column, as comparable tuples. First how
+    many body rows the column labels (a cell of words, not a figure or なし): a diagram column beside the
+    items is sparse. Then how many of its cells read as item labels (short, opening with a coverage term) or,
+    in a table whose rows are types and columns coverages, only name a type: a description column is as full
+    as the item column but its cells are sentences. A header naming the item column (補償項目) outranks both;
+    a header naming a description column (内容) ranks last."""
     width = max((len(row) for row in table.rows), default=0)
     labelled = dict.fromkeys(range(width), 0)
     items = dict.fromkeys(range(width), 0)
@@ -793,11 +769,9 @@ class TableLayout:
 
 
 def table_to_layout(table: Table, cues: LimitCues, caption: Caption | None = None) -> TableLayout:
-    """Given a table (and what its caption says), return its layout.
-
-    A column's unit is declared in its header (支払限度額（万円）); a unit declared anywhere in the
-    header rows, or in the caption, holds for the columns that declare none.
-    """
+    """Given a table (and what its caption says), return its layout. A column's unit is declared in its header
+    (支払限度額（万円）); a unit declared anywhere in the header rows, or in the caption, holds for the
+    columns that declare none."""
     header_rows = header_row_count(table, cues)
     view = table_to_view(table, header_rows)
     width = max((len(row) for row in table.rows), default=0)
@@ -971,13 +945,11 @@ def _edge_line(ctx: UnitContext, last: bool) -> str | None:
 
 
 def table_caption(contexts: list[UnitContext], index: int) -> Caption:
-    """Given units in their scope and a table's index, return what the table's caption says.
-
-    The caption is the short line just before the table (and the heading before that, when
-    that line is a unit note such as （単位：千円）), and the short line just after it. A unit is
-    read only from a line that says 単位; a type only from the lines before the table
-    (【補償プランと保険金額】 over a plan table whose columns are Aプラン | Bプラン).
-    """
+    """Given units in their scope and a table's index, return what the table's caption says. The caption is
+    the short line just before the table (and the heading before that, when that line is a unit note such as
+    （単位：千円）), and the short line just after it. A unit is read only from a line that says 単位; a type
+    only from the lines before the table (【補償プランと保険金額】 over a plan table whose columns are Aプラン
+    | Bプラン)."""
     before: list[str] = []
     for back in (1, 2):
         if index - back < 0 or (line := _edge_line(contexts[index - back], last=True)) is None:
