@@ -38,7 +38,7 @@ from extractors.blocks import (
 from extractors.coverages import document_to_coverages
 from extractors.document import Document, Table, nfkc
 from extractors.layout import NOTE_MARK, TableView, declared_header_rows, note_free, table_to_view
-from extractors.records import Attribution, CoverageRecord, LimitRecord
+from extractors.records import Attribution, LimitRecord
 from extractors.sections import (
     UnitContext,
     document_to_contexts,
@@ -64,12 +64,10 @@ class LimitCues:
     after: tuple[tuple[str, str], ...]
     days_patterns: tuple[re.Pattern[str], ...]
     window_units: Mapping[str, Fraction]
-    month_units: frozenset[str]
     topic_sections: tuple[tuple[str, str], ...]  # (topic word, section id), longest word first
     basis: tuple[tuple[str, str], ...]  # (word, basis), most specific first
     per_unit_basis: Mapping[str, str]
     empty_values: frozenset[str]
-    cap_bases: frozenset[str]
     or_words: tuple[str, ...]
     lower_words: tuple[str, ...]
     condition_ends: tuple[str, ...]
@@ -83,6 +81,8 @@ class LimitCues:
     subject_predicates: tuple[str, ...]
     qualifier_ends: tuple[str, ...]
     inner_words: tuple[str, ...]
+    month_units: tuple[str, ...]
+    cap_bases: tuple[str, ...]
     max_cue_distance: int = 30
     max_after_distance: int = 4
     lower_window: int = 40
@@ -109,12 +109,10 @@ def load_limit_cues() -> LimitCues:
         after=_by_length({kind: body.get("after", ()) for kind, body in types.items()}),
         days_patterns=tuple(re.compile(str(p)) for p in data["days_patterns"]),
         window_units={nfkc(str(k)): Fraction(str(v)) for k, v in data["window_units"].items()},
-        month_units=frozenset(words(data, "month_units")),
         topic_sections=_by_length(data["topic_sections"]),
         basis=tuple((nfkc(str(w)), b) for b, ws in data["basis"].items() for w in ws),
         per_unit_basis={nfkc(str(k)): str(v) for k, v in data["per_unit_basis"].items()},
         empty_values=frozenset(re.sub(r"\s+", "", w) for w in words(data, "empty_values")),
-        cap_bases=frozenset(words(data, "cap_bases")),
         **simple,
     )
 
@@ -387,12 +385,6 @@ def _label_for(coverage_id: str | None, text: str) -> str:
     return nfkc(text)[spans[0][0] : spans[0][1]] if spans else strip_label_marks(text)[:40]
 
 
-def _is_skipped(ctx: UnitContext, cues: LimitCues) -> bool:
-    """Given a unit's context, return whether it sits in a block that holds no product limits."""
-    heading = ctx.stop_heading
-    return ctx.scope == "stop" and heading is not None and has_any(heading, cues.skip_heading)
-
-
 def _is_cap(text: str, figure: Figure, cues: LimitCues, header: str = "") -> bool:
     """Given a text and a figure no cue governs in it (and its column header), return whether the
     figure is still an item's cap: an amount per victim (見舞金（1名あたり1,000円）) printed after
@@ -535,31 +527,6 @@ def text_header_kind(line: str, cues: LimitCues) -> str | None:
     return _type_cue(fields[-1], cues)
 
 
-def text_unit_to_found(
-    ctx: UnitContext,
-    cues: LimitCues,
-    columns: TextColumns | None = None,
-    rider_ids: tuple[str, ...] = (),
-    previous_lead: tuple[str, ...] = (),
-) -> list[Found]:
-    """Given a paragraph unit in its context (and the text table under way, the coverage ids of the brochure's
-    riders and those the unit before opened with), return the limits it states. A paragraph that opens with an
-    item's name (- 〈再発防止費用補償特約〉 …。支払限度額 500万円) is about that item; a line naming nothing
-    under no naming heading (a formula: (損害額−免責金額)×90%) states the figure of the coverage the line
-    before opened with (費用損害は、次の算式で…)."""
-    text = plain(ctx.unit.norm)
-    if lead := tuple(taxonomy.leading_ids(text)):
-        ctx = replace(ctx, heading_ids=lead)
-    elif previous_lead and not ctx.heading_ids and not taxonomy.match_all(text, weak=False):
-        ctx = replace(ctx, heading_ids=previous_lead)
-    unit = ctx.unit
-    return [
-        f
-        for sentence in split_sentences(text)
-        for f in sentence_to_found(sentence, ctx, cues, unit.page, unit.text, columns, rider_ids=rider_ids)
-    ]
-
-
 def text_units_to_found(
     contexts: list[UnitContext], cues: LimitCues, rider_ids: tuple[str, ...] = ()
 ) -> list[Found]:
@@ -568,7 +535,9 @@ def text_units_to_found(
     under it until the block ends; each row's label gives their coverage. A line that is only a figure, under
     a card's field label (支払限度額 / 1億円), or under a line a cue breaks off (支払限 / 度額 500万円), is
     read with it, the label's type else a limit (a card prints the amount it pays up to) for the card's item
-    (the heading above)."""
+    (the heading above). A paragraph that opens with an item's name (- 〈再発防止費用補償特約〉 …。支払限度額
+    500万円) is about that item; a line naming nothing under no naming heading (a formula:
+    (損害額−免責金額)×90%) states the figure of the coverage the line before opened with (費用損害は、…)."""
     columns: TextColumns | None = None
     found: list[Found] = []
     before = tuple(cue for cue, _ in cues.before)
@@ -590,9 +559,16 @@ def text_units_to_found(
             found.extend(
                 sentence_to_found(f"{above} {text}", ctx, cues, unit.page, evidence, default_kind="limit")
             )
-        else:
-            lead = tuple(taxonomy.leading_ids(strip_label_marks(above)))
-            found.extend(text_unit_to_found(ctx, cues, columns, rider_ids, lead))
+            continue
+        previous_lead = tuple(taxonomy.leading_ids(strip_label_marks(above)))
+        if lead := tuple(taxonomy.leading_ids(text)):
+            ctx = replace(ctx, heading_ids=lead)
+        elif previous_lead and not ctx.heading_ids and not taxonomy.match_all(text, weak=False):
+            ctx = replace(ctx, heading_ids=previous_lead)
+        for sentence in split_sentences(text):
+            found.extend(
+                sentence_to_found(sentence, ctx, cues, unit.page, unit.text, columns, rider_ids=rider_ids)
+            )
     return found
 
 
@@ -713,11 +689,11 @@ def label_column_scores(table: Table, cues: LimitCues, layout: TableLayout) -> d
     for r, row in enumerate(table.rows):
         for c, cell in enumerate(row):
             if _is_label_text(cell.text, cues, layout.unit(c)):
-                body = r >= layout.header_rows
+                body = r >= layout.view.header_rows
                 labelled[c] += body
                 items[c] += _is_item_label(cell.text) or (body and _is_type_label(cell.text, cues))
     for c in range(width):
-        header = column_header(layout, layout.header_rows, c)
+        header = column_header(layout, layout.view.header_rows, c)
         if has_any(header, cues.label_headers):
             labelled[c] += len(table.rows)
         elif has_any(header, cues.description_headers):
@@ -757,10 +733,6 @@ class TableLayout:
     label_scores: Mapping[int, tuple[int, int]]
     caption_kind: str | None = None
     plan: bool = False
-
-    @property
-    def header_rows(self) -> int:
-        return self.view.header_rows
 
     def unit(self, col: int) -> str | None:
         """Given a column, return the unit its bare numbers are in (its header's, else the table's)."""
@@ -981,20 +953,15 @@ def noted_to_found(tables: list[Found], texts: list[Found]) -> list[Found]:
     return out
 
 
-def coverages_to_rider_ids(coverages: Iterable[CoverageRecord]) -> tuple[str, ...]:
-    """Given a document's coverage records, return the ids of the riders it offers: items read in
-    a rider's block, or labelled with a rider's name (情報漏えい見舞費用補償特約)."""
-    ids = (r.coverage_id for r in coverages if r.coverage_id and (r.rider or rider_names(r.coverage_label)))
-    return tuple(dict.fromkeys(ids))
-
-
 def contexts_to_limits(
     contexts: list[UnitContext], doc_id: str, rider_ids: tuple[str, ...] = ()
 ) -> list[LimitRecord]:
     """Given units in their scope (and the brochure's rider ids), return the LimitRecords they
     state (tables first, then text)."""
     cues = load_limit_cues()
-    kept = [(index, ctx) for index, ctx in enumerate(contexts) if not _is_skipped(ctx, cues)]
+    # a block under a stop heading such as 試算 or 事例 (quote assumptions, case stories) holds no limits
+    skipped = [ctx.scope == "stop" and has_any(ctx.stop_heading or "", cues.skip_heading) for ctx in contexts]
+    kept = [(index, ctx) for index, ctx in enumerate(contexts) if not skipped[index]]
     tables = [
         f
         for index, ctx in kept
@@ -1007,5 +974,10 @@ def contexts_to_limits(
 
 def document_to_limits(document: Document, doc_id: str) -> list[LimitRecord]:
     """Given a Document, return one LimitRecord per limit, deductible, ratio or time window it states."""
-    rider_ids = coverages_to_rider_ids(document_to_coverages(document, doc_id))
+    coverages = document_to_coverages(document, doc_id)
+    # the riders it offers: items read in a rider's block, or labelled with a rider's name (…見舞費用補償特約)
+    riders = (
+        r.coverage_id for r in coverages if r.coverage_id and (r.rider or rider_names(r.coverage_label))
+    )
+    rider_ids = tuple(dict.fromkeys(riders))
     return contexts_to_limits(document_to_contexts(document), doc_id, rider_ids)
