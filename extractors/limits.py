@@ -1,22 +1,19 @@
 """Limits, deductibles, ratios and time windows → LimitRecord rows.
 
-Tables first: a figure cell's type comes from a cue in the cell, its row when the row only names
-a type (免責金額（1事故につき）), its column's header rows (a colspan header such as 保険金額（万円）
-covers every plan column under it), its row label, or the table's caption (【補償プランと保険金額】).
-Bare numbers are read in the unit their column header, the header rows or a （単位：千円） caption
-declare. A figure's coverage comes from its row's cell in the item column (the column whose
-cells read as item labels, not descriptions; one row per enumerated item ①②… of that label),
-from the column header when the row only names a type (a table of types × sections), or from a
-sub-label inside the cell (うち、見舞金費用 …).
-Then running text: a sentence's figure counts when a type cue governs it (支払限度額は200万円,
-500円を限度に, 自己負担割合10%, 発覚後180日以内); its coverage is the taxonomy term that is
-the subject of that cue (危機管理実行費用特約の支払限度額は…), else the section the sentence's
-topic names (いずれの費用も…), else the heading's coverage. Time windows are N日/週間/年/か月以内,
-…を経過するまで, 最長N日.
-"X% … or ¥Y, whichever is lower" is one row with ratio X and amount Y. A figure after a set
-cue (この特約をセットすることで …) applies under the rider whose block it is in.
-Amounts that are examples (approximate, × counts) and blocks of quote assumptions or case
-stories are not limits. All cue words are YAML data (`data/limits.yaml`).
+Tables first: a figure cell's type comes from a cue in the cell, its row when the row only names a type
+(免責金額（1事故につき）), its column's header rows (a colspan header such as 保険金額（万円） covers every
+plan column under it), its row label, or the table's caption (【補償プランと保険金額】). Bare numbers are read
+in the unit their column header, the header rows or a （単位：千円） caption declare. A figure's coverage
+comes from its row's cell in the item column (the column whose cells read as item labels, not descriptions;
+one row per enumerated item ①②… of that label), from the column header when the row only names a type (a table
+of types × sections), or from a sub-label inside the cell (うち、見舞金費用 …). Then running text: a
+sentence's figure counts when a type cue governs it (支払限度額は200万円, 500円を限度に, 自己負担割合10%,
+発覚後180日以内); its coverage is the taxonomy term that is the subject of that cue
+(危機管理実行費用特約の支払限度額は…), else the section the sentence's topic names (いずれの費用も…), else the
+heading's coverage. Time windows are N日/週間/年/か月以内, …を経過するまで, 最長N日. "X% … or ¥Y, whichever is
+lower" is one row with ratio X and amount Y. A figure after a set cue (この特約をセットすることで …) applies
+under the rider whose block it is in. Amounts that are examples (approximate, × counts) and blocks of quote
+assumptions or case stories are not limits. All cue words are YAML data (`data/limits.yaml`).
 """
 
 from __future__ import annotations
@@ -24,12 +21,9 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from fractions import Fraction
-from pathlib import Path
 from typing import Any
-
-import yaml
 
 from extractors import taxonomy
 from extractors.amounts import find_amounts, find_percents, text_to_default_unit
@@ -44,7 +38,7 @@ from extractors.blocks import (
 from extractors.coverages import document_to_coverages
 from extractors.document import Document, Table, nfkc
 from extractors.layout import NOTE_MARK, TableView, declared_header_rows, note_free, table_to_view
-from extractors.records import Attribution, CoverageRecord, LimitRecord
+from extractors.records import Attribution, LimitRecord
 from extractors.sections import (
     UnitContext,
     document_to_contexts,
@@ -57,101 +51,70 @@ from extractors.sections import (
     straddles,
 )
 from extractors.taxonomy import TaxonomyMatch
+from extractors.text_utils import load_data, words
 
-LIMITS_PATH = Path(__file__).parent / "data" / "limits.yaml"
 RATIO_TYPES = ("self_retention_ratio", "payout_ratio")
 
 
 @dataclass(frozen=True)
 class LimitCues:
-    """The cue words of `data/limits.yaml`, NFKC-normalised."""
+    """The cue words of `data/limits.yaml` (its keys are the fields' names), NFKC-normalised."""
 
     before: tuple[tuple[str, str], ...]  # (cue, limit_type), longest cue first
     after: tuple[tuple[str, str], ...]
-    max_cue_distance: int
-    max_after_distance: int
-    or_words: tuple[str, ...]
-    lower_words: tuple[str, ...]
-    lower_window: int
     days_patterns: tuple[re.Pattern[str], ...]
     window_units: Mapping[str, Fraction]
-    month_units: frozenset[str]
     topic_sections: tuple[tuple[str, str], ...]  # (topic word, section id), longest word first
     basis: tuple[tuple[str, str], ...]  # (word, basis), most specific first
     per_unit_basis: Mapping[str, str]
+    empty_values: frozenset[str]
+    or_words: tuple[str, ...]
+    lower_words: tuple[str, ...]
     condition_ends: tuple[str, ...]
     example_words: tuple[str, ...]
     skip_heading: tuple[str, ...]
-    inner_words: tuple[str, ...]
     label_headers: tuple[str, ...]
     description_headers: tuple[str, ...]
-    empty_values: frozenset[str]
-    plan: tuple[str, ...] = ()
-    whole_policy: tuple[str, ...] = ()
-    rider_topics: tuple[str, ...] = ()
-    cap_bases: frozenset[str] = frozenset()
-    subject_predicates: tuple[str, ...] = ()
-    qualifier_ends: tuple[str, ...] = ()
+    plan: tuple[str, ...]
+    whole_policy: tuple[str, ...]
+    rider_topics: tuple[str, ...]
+    subject_predicates: tuple[str, ...]
+    qualifier_ends: tuple[str, ...]
+    inner_words: tuple[str, ...]
+    month_units: tuple[str, ...]
+    cap_bases: tuple[str, ...]
+    max_cue_distance: int = 30
+    max_after_distance: int = 4
+    lower_window: int = 40
 
 
-def _as_list(value: object) -> list[object]:
-    """Given a YAML value that may be one item or a list, return it as a list."""
-    return list(value) if isinstance(value, list) else [value]
-
-
-def _pairs(types: Mapping[str, Any], key: str) -> tuple[tuple[str, str], ...]:
-    """Given the `types` mapping and before/after, return (cue, type) pairs, longest cue first."""
-    pairs = [(nfkc(str(cue)), kind) for kind, body in types.items() for cue in body.get(key, ())]
+def _by_length(lists: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
+    """Given a mapping of names to word lists, return (word, name) pairs, longest word first."""
+    pairs = [(nfkc(str(word)), str(name)) for name, ws in lists.items() for word in ws]
     return tuple(sorted(pairs, key=lambda p: -len(p[0])))
 
 
-def mapping_to_limit_cues(data: Mapping[str, Any]) -> LimitCues:
-    """Given the parsed limits YAML, return its LimitCues."""
-    words = lambda key: tuple(nfkc(str(w)) for w in data.get(key, ()))  # noqa: E731
-    return LimitCues(
-        before=_pairs(data["types"], "before"),
-        after=_pairs(data["types"], "after"),
-        max_cue_distance=int(data.get("max_cue_distance", 30)),
-        max_after_distance=int(data.get("max_after_distance", 4)),
-        or_words=words("or_words"),
-        lower_words=words("lower_words"),
-        lower_window=int(data.get("lower_window", 40)),
-        days_patterns=tuple(re.compile(str(p)) for p in _as_list(data["days_patterns"])),
-        window_units={nfkc(str(k)): Fraction(str(v)) for k, v in data.get("window_units", {"日": 1}).items()},
-        month_units=frozenset(nfkc(str(u)) for u in data.get("month_units", [])),
-        topic_sections=tuple(
-            sorted(
-                (
-                    (nfkc(str(w)), str(section))
-                    for section, ws in data.get("topic_sections", {}).items()
-                    for w in ws
-                ),
-                key=lambda p: -len(p[0]),
-            )
-        ),
-        basis=tuple((nfkc(str(w)), b) for b, ws in data["basis"].items() for w in ws),
-        per_unit_basis={nfkc(str(k)): str(v) for k, v in data.get("per_unit_basis", {}).items()},
-        condition_ends=words("condition_ends"),
-        example_words=words("example_words"),
-        skip_heading=words("skip_heading_cues"),
-        inner_words=words("inner_words"),
-        label_headers=words("label_column_headers"),
-        description_headers=words("description_column_headers"),
-        empty_values=frozenset(re.sub(r"\s+", "", w) for w in words("empty_values")),
-        plan=words("plan_cues"),
-        whole_policy=words("whole_policy_words"),
-        rider_topics=words("rider_topic_words"),
-        cap_bases=frozenset(str(b) for b in data.get("cap_bases", ())),
-        subject_predicates=words("subject_predicates"),
-        qualifier_ends=words("qualifier_ends"),
-    )
-
-
 @functools.cache
-def load_limit_cues(path: Path = LIMITS_PATH) -> LimitCues:
-    """Given the limits YAML path, return its LimitCues (cached)."""
-    with path.open(encoding="utf-8") as f:
-        return mapping_to_limit_cues(yaml.safe_load(f))
+def load_limit_cues() -> LimitCues:
+    """Given nothing, return the LimitCues of limits.yaml (cached)."""
+    data = load_data("limits.yaml")
+    types = data["types"]
+    simple: dict[str, Any] = {
+        f.name: int(data[f.name]) if f.type == "int" else words(data, f.name)
+        for f in fields(LimitCues)
+        if f.type in ("int", "tuple[str, ...]") and f.name in data
+    }
+    return LimitCues(
+        before=_by_length({kind: body.get("before", ()) for kind, body in types.items()}),
+        after=_by_length({kind: body.get("after", ()) for kind, body in types.items()}),
+        days_patterns=tuple(re.compile(str(p)) for p in data["days_patterns"]),
+        window_units={nfkc(str(k)): Fraction(str(v)) for k, v in data["window_units"].items()},
+        topic_sections=_by_length(data["topic_sections"]),
+        basis=tuple((nfkc(str(w)), b) for b, ws in data["basis"].items() for w in ws),
+        per_unit_basis={nfkc(str(k)): str(v) for k, v in data["per_unit_basis"].items()},
+        empty_values=frozenset(re.sub(r"\s+", "", w) for w in words(data, "empty_values")),
+        **simple,
+    )
 
 
 # ---------------------------------------------------------------- figures
@@ -173,26 +136,19 @@ class Figure:
 def text_to_figures(norm: str, cues: LimitCues, default_unit: str | None = None) -> list[Figure]:
     """Given NFKC text, return its figures in order; "X% or ¥Y, whichever is lower" is one figure."""
     amounts = find_amounts(norm, default_unit=default_unit)
-    percents = find_percents(norm)
     figures: list[Figure] = []
     paired: set[int] = set()
-    for p in percents:
-        pair = next(
-            (a for a in amounts if a.start >= p.end and _is_or_gap(norm[p.end : a.start], cues)), None
-        )
-        after = norm[pair.end : pair.end + cues.lower_window] if pair else ""
-        if pair is not None and has_any(after, cues.lower_words):
+    for p in find_percents(norm):
+        gaps = (a for a in amounts if a.start >= p.end and _squeeze(norm[p.end : a.start]) in cues.or_words)
+        pair = next(gaps, None)
+        if pair is not None and has_any(norm[pair.end : pair.end + cues.lower_window], cues.lower_words):
             paired.add(pair.start)
             figures.append(Figure(pair.start, pair.end, amount_jpy=pair.amount.yen, ratio=p.value))
         else:
             figures.append(Figure(p.start, p.end, ratio=p.value))
-    for a in amounts:
-        if a.start in paired:
-            continue
+    for a in (a for a in amounts if a.start not in paired):
         example = a.amount.approximate or a.amount.count is not None
-        figures.append(
-            Figure(a.start, a.end, amount_jpy=a.amount.yen, per_unit=a.amount.per_unit, example=example)
-        )
+        figures.append(Figure(a.start, a.end, a.amount.yen, per_unit=a.amount.per_unit, example=example))
     taken: list[tuple[int, int]] = []
     for pattern in cues.days_patterns:
         for m in pattern.finditer(norm):
@@ -218,10 +174,9 @@ def window_days(match: re.Match[str], cues: LimitCues) -> int | None:
     return int(count * per_unit + Fraction(1, 2))
 
 
-def _is_or_gap(gap: str, cues: LimitCues) -> bool:
-    """Given the text between a percentage and an amount, return whether it only says "or"."""
-    squeezed = re.sub(r"\s+", "", gap)
-    return squeezed in cues.or_words
+def _squeeze(text: str) -> str:
+    """Given text, return it without whitespace."""
+    return re.sub(r"\s+", "", text)
 
 
 def _fits(figure: Figure, kind: str) -> bool:
@@ -231,81 +186,59 @@ def _fits(figure: Figure, kind: str) -> bool:
     return not (figure.amount_jpy is not None and figure.ratio is None and kind in RATIO_TYPES)
 
 
-def figure_type(norm: str, figure: Figure, cues: LimitCues, default: str | None = None) -> str | None:
-    """Given text and a figure in it, return the limit type its governing cue gives (or default).
+def _last_cue(text: str, pairs: tuple[tuple[str, str], ...]) -> tuple[int, str] | None:
+    """Given text and (cue, type) pairs, return where the last cue in it starts and its type (the
+    longer cue on a tie), or None."""
+    hits = [(text.rfind(cue), -i, kind) for i, (cue, kind) in enumerate(pairs) if cue in text]
+    return (max(hits)[0], max(hits)[2]) if hits else None
 
-    The nearest cue before the figure governs it; when that cue's type does not fit the figure
-    (縮小支払割合80%を適用し、1,000万円を限度に: a ratio cue before an amount), a cue right after
-    it (を限度) does.
-    """
+
+def figure_type(norm: str, figure: Figure, cues: LimitCues, default: str | None = None) -> str | None:
+    """Given text and a figure in it, return the limit type its governing cue gives (or default). The nearest
+    cue before the figure governs it; when that cue's type does not fit the figure
+    (縮小支払割合80%を適用し、1,000万円を限度に: a ratio cue before an amount), a cue right after it (を限度)
+    does."""
     if figure.days is not None:
         return "time_window_days"
-    before = norm[max(0, figure.start - cues.max_cue_distance) : figure.start]
-    best: tuple[int, str] | None = None
-    squeezed = re.sub(r"\s+", "", before)
-    for cue, cue_kind in cues.before:
-        at = squeezed.rfind(cue)
-        if at != -1 and (best is None or at > best[0]):
-            best = (at, cue_kind)
-    kind: str | None = best[1] if best else None
+    before = _squeeze(norm[max(0, figure.start - cues.max_cue_distance) : figure.start])
+    kind = hit[1] if (hit := _last_cue(before, cues.before)) else None
     if kind is None or not _fits(figure, kind):
-        after = re.sub(r"\s+", "", norm[figure.end : figure.end + cues.max_after_distance + 6])
-        for after_cue, after_kind in cues.after:
-            if after.find(after_cue) != -1 and after.find(after_cue) <= cues.max_after_distance:
-                kind = after_kind
-                break
+        after = _squeeze(norm[figure.end : figure.end + cues.max_after_distance + 6])
+        kind = next((k for cue, k in cues.after if 0 <= after.find(cue) <= cues.max_after_distance), kind)
     kind = kind or default
-    if kind is None or not _fits(figure, kind):
-        return None
-    return kind
-
-
-def _dots(text: str) -> str:
-    """Given text, return it with every middle-dot variant written as ・."""
-    return re.sub(f"[{taxonomy.MIDDLE_DOTS}]", "・", text)
+    return kind if kind is not None and _fits(figure, kind) else None
 
 
 def figure_basis(text: str, figure: Figure, cues: LimitCues, header: str = "") -> str | None:
     """Given the text before a figure (and its column header), return the figure's basis."""
-    if figure.per_unit is not None:
-        unit = nfkc(figure.per_unit)
-        if unit in cues.per_unit_basis:
-            return cues.per_unit_basis[unit]
-    local = _dots(re.sub(r"\s+", "", text[max(0, figure.start - 20) : figure.end + 8]))
-    for source in (local, _dots(re.sub(r"\s+", "", nfkc(header)))):
-        for word, basis in cues.basis:
-            if word in source:
-                return basis
-    return None
+    if figure.per_unit is not None and (basis := cues.per_unit_basis.get(nfkc(figure.per_unit))):
+        return basis
+    local = text[max(0, figure.start - 20) : figure.end + 8]
+    sources = [re.sub(f"[{taxonomy.MIDDLE_DOTS}]", "・", _squeeze(t)) for t in (local, nfkc(header))]
+    return next((basis for source in sources for word, basis in cues.basis if word in source), None)
 
 
 def figure_condition(
     text: str, figure: Figure, cues: LimitCues, *, since: int = 0, cell: bool = False
 ) -> str | None:
-    """Given the text a figure is in, return the condition printed before it (…の場合), if any.
-
-    The condition is looked for after `since` (the previous figure) first, then in the whole
-    text before the figure; in a table cell a space also ends the text before a condition.
-    """
+    """Given the text a figure is in, return the condition printed before it (…の場合), if any. The condition
+    is looked for after `since` (the previous figure) first, then in the whole text before the figure; in a
+    table cell a space also ends the text before a condition."""
     ends = "|".join(re.escape(e) for e in cues.condition_ends)
+    separators = ("。", "\n", "|", ":", " ", *cues.inner_words) if cell else ("。", "\n", "|")
     for start in dict.fromkeys((since, 0)):
         before = text[start : figure.start]
-        last = None
-        for m in re.finditer(rf"(?:{ends})(?:のみ|は|には|で|、|:)?", before):
-            last = m
-        if last is None:
+        if not (matches := list(re.finditer(rf"(?:{ends})(?:のみ|は|には|で|、|:)?", before))):
             continue
-        separators = ("。", "\n", "|", ":", " ", "うち、") if cell else ("。", "\n", "|")
+        last = matches[-1]
         cut = max(
             (at + len(sep) for sep in separators if (at := before.rfind(sep, 0, last.start())) != -1),
             default=0,
         )
         if cell:  # a cell's sub-label (見舞金費用) is not part of the condition that follows it
-            terms = [m.end for m in taxonomy.match_all(before[: last.start()]) if m.end > cut]
-            cut = max([cut, *terms])
+            cut = max([cut, *(m.end for m in taxonomy.match_all(before[: last.start()]))])
         condition = strip_label_marks(before[cut : last.end()]).strip(" 、,:")
-        condition = re.sub(r"(?:のみ|は|には|で)$", "", condition)
-        if condition:
+        if condition := re.sub(r"(?:のみ|は|には|で)$", "", condition):
             return condition
     return None
 
@@ -318,29 +251,12 @@ _RATIO_BASE = re.compile(r"\s*の\s*(?:[^\s、。,()（）]{1,8}?の\s*)?\d+(?:\
 
 
 def _subject_matches(norm: str, upto: int) -> list[TaxonomyMatch]:
-    """Given a sentence and a position, return strong terms before it that can be a subject.
-
-    Terms in parentheses and terms that are the base of a ratio (個人情報漏洩特約の20%,
-    …対応費用の保険金額の10%) are not.
-    """
+    """Given a sentence and a position, return strong terms before it that can be a subject. Terms in
+    parentheses and terms that are the base of a ratio (個人情報漏洩特約の20%, …対応費用の保険金額の10%) are
+    not."""
     depths = taxonomy.paren_depths(norm)
-    found: list[TaxonomyMatch] = []
-    for m in taxonomy.match_all(norm[:upto], weak=False):
-        if depths[m.start] > 0:
-            continue
-        if _RATIO_BASE.match(norm[m.end :]):
-            continue
-        found.append(m)
-    return found
-
-
-def _governing_cue(norm: str, figure: Figure, cues: LimitCues) -> int:
-    """Given a sentence and a figure, return where the cue governing it starts (else the figure)."""
-    before = norm[: figure.start]
-    best = -1
-    for cue, _ in cues.before:
-        best = max(best, before.rfind(cue))
-    return best if best != -1 else figure.start
+    matches = taxonomy.match_all(norm[:upto], weak=False)
+    return [m for m in matches if depths[m.start] == 0 and not _RATIO_BASE.match(norm[m.end :])]
 
 
 #: the longest topic phrase (before its は/も) read as a sentence's topic
@@ -348,63 +264,51 @@ TOPIC_MAX_CHARS = 40
 _TOPIC = re.compile(rf"^(.{{1,{TOPIC_MAX_CHARS}}}?)(?:については|について|には|は|も)")
 
 
-def topic_section(norm: str, cues: LimitCues) -> str | None:
-    """Given a sentence, return the section its topic names, or None.
+def _opening(norm: str) -> str:
+    """Given a sentence, return it as its topic is read: marks, spaces and brackets dropped."""
+    return re.sub(r"[(（][^()（）]*[)）]", "", _squeeze(strip_label_marks(norm)))
 
-    The topic is the phrase before the sentence's first は/も/には (parentheses dropped); it
-    names a section when it ends with a topic word (…費用は、 いずれの費用も、 各費用には) and
-    holds no coverage term of its own (調査費用は is forensics' business, not the section's).
-    """
-    opening = re.sub(r"\s+", "", strip_label_marks(norm))
-    opening = re.sub(r"[(（][^()（）]*[)）]", "", opening)
-    for topic in _topics(opening, cues):
+
+def topic_section(norm: str, cues: LimitCues) -> str | None:
+    """Given a sentence, return the section its topic names, or None. The topic is the phrase before the
+    sentence's first は/も/には (parentheses dropped); it names a section when it ends with a topic word
+    (…費用は、 いずれの費用も、 各費用には) and holds no coverage term of its own (調査費用は is forensics'
+    business, not the section's)."""
+    for topic in _topics(_opening(norm), cues):
         for word, section in cues.topic_sections:
-            if topic.endswith(word):
-                head = len(topic) - len(word)
-                if all(term.start >= head for term in taxonomy.find_terms(topic)):
-                    return section
+            head = len(topic) - len(word)
+            if topic.endswith(word) and all(term.start >= head for term in taxonomy.find_terms(topic)):
+                return section
     return None
 
 
 def _topics(opening: str, cues: LimitCues) -> list[str]:
     """Given a sentence's opening (spaces and brackets dropped), return its topic phrases: the
     phrase before the first は/も, then the が-subject of a predicate that makes it the topic
-    (…以内に要した費用が対象です)."""
+    (…以内に要した費用が対象です; …が対象外です says what is not paid: no topic)."""
     topics = [m.group(1)] if (m := _TOPIC.match(opening)) else []
-    for predicate in cues.subject_predicates:
-        # …が対象外です says what is not paid: no topic
-        m = re.search("が" + re.escape(predicate) + "(?!外)", opening)
-        if m is not None and 0 < m.start() <= TOPIC_MAX_CHARS:
-            topics.append(opening[: m.start()])
-    return topics
+    subjects = (re.search(f"が{re.escape(p)}(?!外)", opening) for p in cues.subject_predicates)
+    return topics + [opening[: m.start()] for m in subjects if m and 0 < m.start() <= TOPIC_MAX_CHARS]
 
 
 def is_rider_topic(norm: str, cues: LimitCues) -> bool:
     """Given a sentence, return whether its topic is every rider of the brochure (各特約の免責金額は,
     いずれの特約も): a rider topic word and no coverage term of its own before は/も."""
-    opening = re.sub(r"\s+", "", strip_label_marks(norm))
-    opening = re.sub(r"[(（][^()（）]*[)）]", "", opening)
-    m = _TOPIC.match(opening)
-    if m is None:
+    if (m := _TOPIC.match(_opening(norm))) is None:
         return False
-    topic = m.group(1)
-    return has_any(topic, cues.rider_topics) and not taxonomy.match_all(topic, weak=False)
+    return has_any(m.group(1), cues.rider_topics) and not taxonomy.match_all(m.group(1), weak=False)
 
 
 def sentence_attribution(
     norm: str, figure: Figure, ctx: UnitContext, cues: LimitCues
 ) -> tuple[str | None, Attribution]:
-    """Given a sentence, a figure and the unit's context, return the coverage id the figure is
-    for and which context named it.
-
-    The subject term of the governing cue first, then any term before the figure, then None for
-    a figure of the whole policy (すべての補償を合算して), then the section the sentence's topic
-    names (いずれの費用も …), then the heading's coverage.
-    """
-    cue_at = _governing_cue(norm, figure, cues)
-    for upto in (cue_at, figure.start):
-        subjects = _subject_matches(norm, upto)
-        if subjects:
+    """Given a sentence, a figure and the unit's context, return the coverage id the figure is for and which
+    context named it. The subject term of the governing cue first, then any term before the figure, then None
+    for a figure of the whole policy (すべての補償を合算して), then the section the sentence's topic names
+    (いずれの費用も …), then the heading's coverage."""
+    cue = _last_cue(norm[: figure.start], cues.before)
+    for upto in (cue[0] if cue else figure.start, figure.start):
+        if subjects := _subject_matches(norm, upto):
             return subjects[-1].coverage_id, "sentence"
     if has_any(norm[: figure.start], cues.whole_policy):
         return None, "sentence"  # いずれの補償も…0円, すべての補償を合算して1億円: the whole policy's
@@ -424,7 +328,7 @@ class Found:
     """A figure read as a limit, before it becomes a record."""
 
     coverage_id: str | None
-    label: str
+    coverage_label: str
     limit_type: str
     figure: Figure
     basis: str | None
@@ -438,102 +342,74 @@ class Found:
 
 def _value_ok(found: Found) -> bool:
     """Given a found figure, return whether its value fits its type."""
-    f = found.figure
-    if found.limit_type == "time_window_days":
+    f, kind = found.figure, found.limit_type
+    if kind == "time_window_days":
         return f.days is not None
-    if found.limit_type in RATIO_TYPES:
+    if kind in RATIO_TYPES:
         return f.ratio is not None and 0.0 <= f.ratio <= 1.0
-    if found.limit_type == "deductible":
-        return f.amount_jpy is not None and f.amount_jpy >= 0  # 免責金額 0円 is a stated figure
-    return f.amount_jpy is not None and f.amount_jpy > 0
+    least = 0 if kind == "deductible" else 1  # 免責金額 0円 is a stated figure
+    return f.amount_jpy is not None and f.amount_jpy >= least
 
 
 def found_to_record(found: Found, doc_id: str) -> LimitRecord:
-    """Given a found figure, return its LimitRecord."""
-    f = found.figure
-    ratio_type = found.limit_type in RATIO_TYPES
+    """Given a found figure, return its LimitRecord, holding only the value its type takes."""
+    f, kind = found.figure, found.limit_type
+    window = kind == "time_window_days"
+    shared = {field.name: getattr(found, field.name) for field in fields(Found) if field.name in _SHARED}
     return LimitRecord(
         doc_id=doc_id,
-        coverage_id=found.coverage_id,
-        coverage_label=found.label,
-        limit_type=found.limit_type,
-        amount_jpy=None if ratio_type or found.limit_type == "time_window_days" else f.amount_jpy,
-        ratio=f.ratio if found.limit_type != "time_window_days" else None,
-        days=f.days if found.limit_type == "time_window_days" else None,
-        basis=found.basis if found.limit_type in ("limit", "deductible") else None,
-        rider=found.rider,
-        condition=found.condition,
-        page=found.page,
-        evidence=found.evidence,
-        attributed_by=found.attributed_by,
+        amount_jpy=None if window or kind in RATIO_TYPES else f.amount_jpy,
+        ratio=None if window else f.ratio,
+        days=f.days if window else None,
+        basis=found.basis if kind in ("limit", "deductible") else None,
+        **shared,
     )
+
+
+#: the fields a record takes from its Found as they are
+_SHARED = (
+    "coverage_id",
+    "coverage_label",
+    "limit_type",
+    "rider",
+    "condition",
+    "page",
+    "evidence",
+    "attributed_by",
+)
 
 
 def _label_for(coverage_id: str | None, text: str) -> str:
     """Given a coverage id and the text it was read from, return a printed label for it."""
-    if coverage_id is not None:
-        for m in taxonomy.match_all(text):
-            if m.coverage_id == coverage_id:
-                return nfkc(text)[m.start : m.end]
-    return strip_label_marks(text)[:40]
+    spans = [(m.start, m.end) for m in taxonomy.match_all(text) if m.coverage_id == coverage_id]
+    return nfkc(text)[spans[0][0] : spans[0][1]] if spans else strip_label_marks(text)[:40]
 
 
-def _is_skipped(ctx: UnitContext, cues: LimitCues) -> bool:
-    """Given a unit's context, return whether it sits in a block that holds no product limits."""
-    return (
-        ctx.scope == "stop" and ctx.stop_heading is not None and has_any(ctx.stop_heading, cues.skip_heading)
-    )
-
-
-def _rider_for(norm: str, figure: Figure, ctx: UnitContext) -> str | None:
-    """Given a sentence, a figure and its context, return the rider it applies under (after a set cue)."""
-    if ctx.rider is None:
-        return None
-    return ctx.rider if has_any(norm[: figure.start], load_cues().set_) else None
-
-
-def _is_item_cap(sentence: str, figure: Figure, ctx: UnitContext, cues: LimitCues) -> bool:
-    """Given a sentence, a figure no cue governs and its context, return whether the figure is
-    still a cap: an amount per victim (見舞金（1名あたり1,000円）) printed beside the item it is
-    paid under, in a block that offers cover (not a case story's 見舞金（1名500円）)."""
-    if figure.amount_jpy is None or ctx.scope != "coverage":
+def _is_cap(text: str, figure: Figure, cues: LimitCues, header: str = "") -> bool:
+    """Given a text and a figure no cue governs in it (and its column header), return whether the
+    figure is still an item's cap: an amount per victim (見舞金（1名あたり1,000円）) printed after
+    the item it is paid under."""
+    if figure.amount_jpy is None or figure_basis(text, figure, cues, header) not in cues.cap_bases:
         return False
-    if figure_basis(sentence, figure, cues) not in cues.cap_bases:
-        return False
-    return bool(_subject_matches(sentence, figure.start))
+    return bool(_subject_matches(text, figure.start))
 
 
 #: an item line that prints its own limit in brackets is label-short (・データ復旧費用（1,000万円）)
 ITEM_FIGURE_MAX_LABEL_CHARS = 30
 
 
-def _is_bracketed_item_figure(sentence: str, figure: Figure, ctx: UnitContext) -> bool:
-    """Given a sentence, a figure no cue governs and its context, return whether the figure is the
-    limit an item line prints in brackets after its label (・データ復旧費用（1,000万円）) in a
-    block that offers cover: the bracket holds only the figure and the label names a coverage."""
-    if figure.amount_jpy is None or ctx.scope != "coverage":
-        return False
+def _is_own_cap(sentence: str, figure: Figure, cues: LimitCues) -> bool:
+    """Given a sentence and a figure no cue governs, return whether the figure is the limit an
+    item line prints in brackets after its label (・データ復旧費用（1,000万円）; the bracket
+    holds only the figure and the label names a coverage), or an item's per-victim cap."""
+    if _is_cap(sentence, figure, cues):
+        return True
     body = strip_label_marks(sentence)
     core = heading_core(body)
-    if core == body or len(core) > ITEM_FIGURE_MAX_LABEL_CHARS or "。" in core:
+    if figure.amount_jpy is None or core == body or len(core) > ITEM_FIGURE_MAX_LABEL_CHARS or "。" in core:
         return False
     at = sentence.find(core)
-    if at < 0 or figure.start < at + len(core):
-        return False
-    return bool(_subject_matches(sentence, figure.start))
-
-
-def _sentence_figure_type(
-    sentence: str, figure: Figure, ctx: UnitContext, cues: LimitCues, default: str | None
-) -> str | None:
-    """Given a sentence, one of its figures, its context and the type it takes by default,
-    return the figure's type: its cue's, the default, or a limit for an item's own cap."""
-    kind = figure_type(sentence, figure, cues, default=default)
-    if kind is None and (
-        _is_item_cap(sentence, figure, ctx, cues) or _is_bracketed_item_figure(sentence, figure, ctx)
-    ):
-        return "limit"
-    return kind
+    return at >= 0 and at + len(core) <= figure.start and bool(_subject_matches(sentence, figure.start))
 
 
 def sentence_to_found(
@@ -546,14 +422,11 @@ def sentence_to_found(
     default_kind: str | None = None,
     rider_ids: tuple[str, ...] = (),
 ) -> list[Found]:
-    """Given one NFKC sentence in its context (and the text table it is a line of), return the
-    limits it states.
-
-    A figure no cue governs takes the type of the figure before it when a coverage term stands
-    between them (免責金額 賠償:0円／費用:1事故につき10万円), or, in a text table, its column's,
-    or else `default_kind`. A figure of no coverage in a sentence about every rider (各特約の
-    免責金額は…) holds for each of `rider_ids`.
-    """
+    """Given one NFKC sentence in its context (and the text table it is a line of), return the limits it
+    states. A figure no cue governs takes the type of the figure before it when a coverage term stands between
+    them (免責金額 賠償:0円／費用:1事故につき10万円), or, in a text table, its column's, or else
+    `default_kind`. A figure of no coverage in a sentence about every rider (各特約の免責金額は…) holds for
+    each of `rider_ids`."""
     found: list[Found] = []
     since = 0
     previous_kind: str | None = None
@@ -561,31 +434,31 @@ def sentence_to_found(
         previous, since = since, figure.end
         if figure.example or has_any(sentence[max(0, figure.start - 8) : figure.start], cues.example_words):
             continue
-        in_column = columns is not None and columns.holds(sentence, figure)
-        default = None
-        if previous_kind is not None and _is_parallel(sentence[previous : figure.start]):
-            default = previous_kind
-        elif in_column and columns is not None:
-            default = columns.kind
-        kind = _sentence_figure_type(sentence, figure, ctx, cues, default or default_kind)
+        column = columns if columns is not None and columns.holds(sentence, figure) else None
+        parallel = previous_kind if _is_parallel(sentence[previous : figure.start]) else None
+        default = parallel or (column.kind if column else None) or default_kind
+        kind = figure_type(sentence, figure, cues, default=default)
+        if kind is None and ctx.scope == "coverage" and _is_own_cap(sentence, figure, cues):
+            kind = "limit"  # an item's own cap in a block of cover (not a case story's 見舞金（1名500円）)
         if kind is None:
             continue
         previous_kind = kind
         coverage_id, attributed = sentence_attribution(sentence, figure, ctx, cues)
         label = _label_for(coverage_id, sentence)
-        if in_column and columns is not None and columns.row_ids and kind == columns.kind:
-            coverage_id, label, attributed = columns.row_ids[0], columns.row_label, "row_header"
+        if column is not None and column.row_ids and kind == column.kind:
+            coverage_id, label, attributed = column.row_ids[0], column.row_label, "row_header"
         targets: list[tuple[str | None, str]] = [(coverage_id, label)]
         if coverage_id is None and rider_ids and is_rider_topic(sentence, cues):
             targets = [(i, label) for i in rider_ids]
+        set_cue = ctx.rider is not None and has_any(sentence[: figure.start], load_cues().set_)
         found.extend(
             Found(
                 coverage_id=target_id,
-                label=target_label,
+                coverage_label=target_label,
                 limit_type=kind,
                 figure=figure,
                 basis=figure_basis(sentence, figure, cues),
-                rider=_rider_for(sentence, figure, ctx),
+                rider=ctx.rider if set_cue else None,  # after a set cue, the rider's figure
                 condition=figure_condition(sentence, figure, cues, since=previous),
                 page=page,
                 evidence=evidence,
@@ -654,56 +527,21 @@ def text_header_kind(line: str, cues: LimitCues) -> str | None:
     return _type_cue(fields[-1], cues)
 
 
-def text_unit_to_found(
-    ctx: UnitContext,
-    cues: LimitCues,
-    columns: TextColumns | None = None,
-    rider_ids: tuple[str, ...] = (),
-    previous_lead: tuple[str, ...] = (),
-) -> list[Found]:
-    """Given a paragraph unit in its context (and the text table under way, the coverage ids of
-    the brochure's riders and those the unit before opened with), return the limits it states."""
-    unit = ctx.unit
-    found: list[Found] = []
-    # a paragraph that opens with an item's name (- 〈再発防止費用補償特約〉 …。支払限度額 500万円)
-    # is about that item: its sentences that name no term of their own are the item's
-    lead = tuple(taxonomy.leading_ids(plain(unit.norm)))
-    if lead:
-        ctx = replace(ctx, heading_ids=lead)
-    elif previous_lead and not ctx.heading_ids and not taxonomy.match_all(plain(unit.norm), weak=False):
-        # a line naming nothing under no naming heading (a formula: (損害額−免責金額)×90%)
-        # states the figure of the coverage the line before opened with (費用損害は、次の算式で…)
-        ctx = replace(ctx, heading_ids=previous_lead)
-    for sentence in split_sentences(plain(unit.norm)):
-        found.extend(
-            sentence_to_found(sentence, ctx, cues, unit.page, unit.text, columns, rider_ids=rider_ids)
-        )
-    return found
-
-
-def field_to_found(label: UnitContext, ctx: UnitContext, cues: LimitCues) -> list[Found]:
-    """Given a card's field label (支払限度額, 1被害者あたり) and the unit holding only its figure,
-    return the limits they state together: the label's type, else a limit (a card prints the
-    amount it pays up to); the coverage is the card's item (the heading above)."""
-    unit = ctx.unit
-    sentence = f"{plain(label.unit.norm)} {plain(unit.norm)}"
-    evidence = "\n".join([label.unit.text, unit.text])
-    return sentence_to_found(sentence, ctx, cues, unit.page, evidence, default_kind="limit")
-
-
 def text_units_to_found(
     contexts: list[UnitContext], cues: LimitCues, rider_ids: tuple[str, ...] = ()
 ) -> list[Found]:
-    """Given the text units in their scope, in reading order, return the limits they state.
-
-    A line heading a text table (fields apart by wide gaps, the last naming a figure type) types
-    the figures of the column under it until the block ends; each row's label gives their coverage.
-    A line that is only a figure, under a card's field label (支払限度額 / 1億円), is read with it.
-    """
+    """Given the text units in their scope, in reading order, return the limits they state. A line heading a
+    text table (fields apart by wide gaps, the last naming a figure type) types the figures of the column
+    under it until the block ends; each row's label gives their coverage. A line that is only a figure, under
+    a card's field label (支払限度額 / 1億円), or under a line a cue breaks off (支払限 / 度額 500万円), is
+    read with it, the label's type else a limit (a card prints the amount it pays up to) for the card's item
+    (the heading above). A paragraph that opens with an item's name (- 〈再発防止費用補償特約〉 …。支払限度額
+    500万円) is about that item; a line naming nothing under no naming heading (a formula:
+    (損害額−免責金額)×90%) states the figure of the coverage the line before opened with (費用損害は、…)."""
     columns: TextColumns | None = None
     found: list[Found] = []
-    previous: UnitContext | None = None
-    for ctx in contexts:
+    before = tuple(cue for cue, _ in cues.before)
+    for previous, ctx in zip([None, *contexts], contexts, strict=False):
         if ctx.scope == "stop":
             columns = None
         for line in ctx.unit.lines:
@@ -711,22 +549,26 @@ def text_units_to_found(
                 columns = TextColumns(kind)
             elif columns is not None:
                 columns.read_row(line.norm)
-        text = plain(ctx.unit.norm)
+        text, unit = plain(ctx.unit.norm), ctx.unit
+        above = plain(previous.unit.norm) if previous is not None else ""
         if previous is not None and (
-            is_field_label(plain(previous.unit.norm), text)
-            or (
-                not find_amounts(previous.unit.norm)
-                and straddles(plain(previous.unit.norm), text, (cue for cue, _ in cues.before))
-            )
+            is_field_label(above, text)
+            or (not find_amounts(previous.unit.norm) and straddles(above, text, before))
         ):
-            # a field label above its figure, or a cue broken over the line end (支払限 / 度額 500万円)
-            found.extend(field_to_found(previous, ctx, cues))
-        else:
-            lead = (
-                tuple(taxonomy.leading_ids(strip_label_marks(plain(previous.unit.norm)))) if previous else ()
+            evidence = "\n".join([previous.unit.text, unit.text])
+            found.extend(
+                sentence_to_found(f"{above} {text}", ctx, cues, unit.page, evidence, default_kind="limit")
             )
-            found.extend(text_unit_to_found(ctx, cues, columns, rider_ids, lead))
-        previous = ctx
+            continue
+        previous_lead = tuple(taxonomy.leading_ids(strip_label_marks(above)))
+        if lead := tuple(taxonomy.leading_ids(text)):
+            ctx = replace(ctx, heading_ids=lead)
+        elif previous_lead and not ctx.heading_ids and not taxonomy.match_all(text, weak=False):
+            ctx = replace(ctx, heading_ids=previous_lead)
+        for sentence in split_sentences(text):
+            found.extend(
+                sentence_to_found(sentence, ctx, cues, unit.page, unit.text, columns, rider_ids=rider_ids)
+            )
     return found
 
 
@@ -740,31 +582,23 @@ def _has_figure(text: str, cues: LimitCues, default_unit: str | None) -> bool:
 
 def _is_figure_free(table: Table, row: int, cues: LimitCues) -> bool:
     """Given a table row, return whether no cell holds a figure or a bare number."""
-    for cell in table.rows[row]:
-        text = plain(cell.text).strip()
-        if re.fullmatch(r"[\d,.\s]+", text) or _has_figure(text, cues, None):
-            return False
-    return True
-
-
-def _is_header_row(table: Table, row: int, cues: LimitCues) -> bool:
-    """Given a table row, return whether it is a header row: no cell holds a figure, or a merged
-    cell without a figure spans over the header row below (a note sentence with a figure may sit
-    inside a spanning header cell)."""
-    if _is_figure_free(table, row, cues):
-        return True
-    spanning = any(
-        (cell.row_span > 1 or cell.col_span > 1) and not _has_figure(plain(cell.text), cues, None)
-        for cell in table.rows[row]
-    )
-    return spanning and row + 1 < len(table.rows) and _is_figure_free(table, row + 1, cues)
+    texts = [plain(cell.text).strip() for cell in table.rows[row]]
+    return not any(re.fullmatch(r"[\d,.\s]+", text) or _has_figure(text, cues, None) for text in texts)
 
 
 def header_row_count(table: Table, cues: LimitCues) -> int:
     """Given a table, return how many of its leading rows are header rows: those its source
-    marks (th), else those where no cell holds a figure."""
+    marks (th), else those where no cell holds a figure, or where a merged cell without a figure
+    spans over a figure-free row below (a note with a figure may sit in a spanning header cell)."""
     count = 0
-    while count < len(table.rows) and _is_header_row(table, count, cues):
+    while count < len(table.rows):
+        spanning = any(
+            (cell.row_span > 1 or cell.col_span > 1) and not _has_figure(plain(cell.text), cues, None)
+            for cell in table.rows[count]
+        )
+        below = spanning and count + 1 < len(table.rows) and _is_figure_free(table, count + 1, cues)
+        if not (_is_figure_free(table, count, cues) or below):
+            break
         count += 1
     return max(count, declared_header_rows(table))
 
@@ -777,20 +611,19 @@ def column_header(layout: TableLayout, row: int, col: int) -> str:
 def header_ids(header_path: tuple[str, ...]) -> list[str]:
     """Given a column header path, return the coverage ids its nearest naming header names
     (賠償損害 under てん補限度額): the header closest to the cell wins."""
-    for header in reversed(header_path):
-        ids = taxonomy.distinct_ids(taxonomy.match_all(plain(note_free(header)), weak=False))
-        if ids:
-            return ids
-    return []
+    named = (_strong_ids(note_free(header)) for header in reversed(header_path))
+    return next((ids for ids in named if ids), [])
+
+
+def _strong_ids(text: str) -> list[str]:
+    """Given a text, return the ids of the strong terms it names, once each."""
+    return taxonomy.distinct_ids(taxonomy.match_all(plain(text), weak=False))
 
 
 def _type_cue(text: str, cues: LimitCues) -> str | None:
     """Given a header or label text, return the limit type its first (longest) cue names."""
-    squeezed = re.sub(r"\s+", "", plain(text))
-    for cue, kind in cues.before:
-        if cue in squeezed:
-            return kind
-    return None
+    squeezed = _squeeze(plain(text))
+    return next((kind for cue, kind in cues.before if cue in squeezed), None)
 
 
 def label_ids(
@@ -804,22 +637,15 @@ def label_ids(
     out: list[tuple[str | None, str]] = []
     for piece in items:
         head = strip_label_marks(head_of(plain(drop_list_marks(piece))))
-        ids: list[str | None] = [
-            *(
-                taxonomy.compound_ids(head)
-                or taxonomy.leading_ids(piece)
-                or taxonomy.distinct_ids(taxonomy.match_all(head, weak=False))
-            )
-        ]
-        if not ids:
-            ids = [taxonomy.match_coverage(plain(piece))]
+        named = (
+            taxonomy.compound_ids(head)
+            or taxonomy.leading_ids(piece)
+            or taxonomy.distinct_ids(taxonomy.match_all(head, weak=False))
+        )
+        ids: list[str | None] = [*named] or [taxonomy.match_coverage(plain(piece))]
         if ids == [None]:
-            ids = [*header_ids(header_path)] or ids
-        if ids == [None] and ctx.heading_ids:
-            ids = [ctx.heading_ids[0]]
-        for coverage_id in ids:
-            label = head if len(head) <= 40 else _label_for(coverage_id, piece)
-            out.append((coverage_id, label))
+            ids = [*header_ids(header_path)] or [*ctx.heading_ids[:1]] or ids
+        out += [(i, head if len(head) <= 40 else _label_for(i, piece)) for i in ids]
     return out
 
 
@@ -827,7 +653,7 @@ def _is_label_text(text: str, cues: LimitCues, default_unit: str | None) -> bool
     """Given a cell, return whether it can label a figure: words that are not a placeholder
     (なし, 対象外), and no figure of its own."""
     norm = plain(text)
-    if not re.search(r"\w", norm) or re.sub(r"\s+", "", norm) in cues.empty_values:
+    if not re.search(r"\w", norm) or _squeeze(norm) in cues.empty_values:
         return False
     return not _has_figure(norm, cues, default_unit)
 
@@ -851,36 +677,28 @@ def _is_type_label(text: str, cues: LimitCues) -> bool:
 
 
 def label_column_scores(table: Table, cues: LimitCues, layout: TableLayout) -> dict[int, tuple[int, int]]:
-    """Given a table, return per column how strongly it is the item column, as comparable tuples.
-
-    First how many body rows the column labels (a cell of words, not a figure or なし): a
-    diagram column beside the items is sparse. Then how many of its cells read as item labels
-    (short, opening with a coverage term) or, in a table whose rows are types and columns
-    coverages, only name a type: a description column is as full as the item column but its
-    cells are sentences. A header naming the item column (補償項目) outranks both; a header
-    naming a description column (内容) ranks last.
-    """
+    """Given a table, return per column how strongly it is the item column, as comparable tuples. First how
+    many body rows the column labels (a cell of words, not a figure or なし): a diagram column beside the
+    items is sparse. Then how many of its cells read as item labels (short, opening with a coverage term) or,
+    in a table whose rows are types and columns coverages, only name a type: a description column is as full
+    as the item column but its cells are sentences. A header naming the item column (補償項目) outranks both;
+    a header naming a description column (内容) ranks last."""
     width = max((len(row) for row in table.rows), default=0)
     labelled = dict.fromkeys(range(width), 0)
     items = dict.fromkeys(range(width), 0)
     for r, row in enumerate(table.rows):
         for c, cell in enumerate(row):
-            if not _is_label_text(cell.text, cues, layout.unit(c)):
-                continue
-            if r >= layout.header_rows:
-                labelled[c] += 1
-            if _is_item_label(cell.text) or (r >= layout.header_rows and _is_type_label(cell.text, cues)):
-                items[c] += 1
-    scores: dict[int, tuple[int, int]] = {}
+            if _is_label_text(cell.text, cues, layout.unit(c)):
+                body = r >= layout.view.header_rows
+                labelled[c] += body
+                items[c] += _is_item_label(cell.text) or (body and _is_type_label(cell.text, cues))
     for c in range(width):
-        header = column_header(layout, layout.header_rows, c)
+        header = column_header(layout, layout.view.header_rows, c)
         if has_any(header, cues.label_headers):
-            scores[c] = (len(table.rows) + labelled[c], items[c])
+            labelled[c] += len(table.rows)
         elif has_any(header, cues.description_headers):
-            scores[c] = (0, 0)
-        else:
-            scores[c] = (labelled[c], items[c])
-    return scores
+            labelled[c], items[c] = 0, 0
+    return {c: (labelled[c], items[c]) for c in range(width)}
 
 
 def _row_label(table: Table, row: int, col: int, cues: LimitCues, layout: TableLayout) -> str:
@@ -916,10 +734,6 @@ class TableLayout:
     caption_kind: str | None = None
     plan: bool = False
 
-    @property
-    def header_rows(self) -> int:
-        return self.view.header_rows
-
     def unit(self, col: int) -> str | None:
         """Given a column, return the unit its bare numbers are in (its header's, else the table's)."""
         own = self.units[col] if col < len(self.units) else None
@@ -927,23 +741,20 @@ class TableLayout:
 
 
 def table_to_layout(table: Table, cues: LimitCues, caption: Caption | None = None) -> TableLayout:
-    """Given a table (and what its caption says), return its layout.
-
-    A column's unit is declared in its header (支払限度額（万円）); a unit declared anywhere in the
-    header rows, or in the caption, holds for the columns that declare none.
-    """
+    """Given a table (and what its caption says), return its layout. A column's unit is declared in its header
+    (支払限度額（万円）); a unit declared anywhere in the header rows, or in the caption, holds for the
+    columns that declare none."""
     header_rows = header_row_count(table, cues)
     view = table_to_view(table, header_rows)
     width = max((len(row) for row in table.rows), default=0)
     units = tuple(
         text_to_default_unit(plain(" ".join(view.column_header_path(header_rows, c)))) for c in range(width)
     )
-    first = " ".join(cell.text for cell in table.rows[0]) if table.rows else ""
-    header_text = " ".join(cell.text for r in range(header_rows) for cell in table.rows[r]) or first
+    # the header rows' text, else (a table without header rows) its first row's
+    header_text = " ".join(cell.text for row in table.rows[: max(header_rows, 1)] for cell in row)
     caption = caption or Caption()
     table_unit = text_to_default_unit(plain(header_text)) or caption.unit
-    layout = TableLayout(view, units, table_unit, {})
-    scores = label_column_scores(table, cues, layout)
+    scores = label_column_scores(table, cues, TableLayout(view, units, table_unit, {}))
     plan = caption.plan or has_any(header_text, cues.plan)
     return TableLayout(view, units, table_unit, scores, caption.kind, plan)
 
@@ -959,7 +770,7 @@ def _row_targets(
         return [(i, "") for i in [*(header_ids(header_path) or ctx.heading_ids[:1])] or [None]], False
     if not _is_type_label(row_label, cues):
         return label_ids(row_label, ctx, (*row_path, *header_path)), False
-    named = taxonomy.distinct_ids(taxonomy.match_all(plain(header), weak=False))
+    named = _strong_ids(header)
     source = header if named else " ".join(row_path)
     if named := named or header_ids(row_path):
         return [(i, _label_for(i, source)) for i in named], True
@@ -971,34 +782,14 @@ def cell_attribution(
 ) -> Attribution:
     """Given a table figure's coverage id, its row label (and whether that only names a type),
     its column header path and context, return which of them named the coverage."""
+    row_ids = taxonomy.distinct_ids(taxonomy.match_all(plain(row_label)))
     if coverage_id is None:
         return "document_default"
-    if (
-        row_label
-        and not type_row
-        and coverage_id in taxonomy.distinct_ids(taxonomy.match_all(plain(row_label)))
-    ):
+    if row_label and not type_row and coverage_id in row_ids:
         return "row_header"
-    if coverage_id in header_ids(header_path) or (type_row and coverage_id):
+    if coverage_id in header_ids(header_path) or type_row:
         return "column_header"
-    if coverage_id in ctx.heading_ids and coverage_id not in taxonomy.distinct_ids(
-        taxonomy.match_all(plain(row_label))
-    ):
-        return "heading"
-    return "row_header"
-
-
-def _is_cell_cap(
-    cell: str, figure: Figure, header: str, ctx: UnitContext, cues: LimitCues, limit_table: bool
-) -> bool:
-    """Given a cell, a figure its column types as nothing (a description column), the table's
-    context and whether another column holds limits, return whether the figure is an item's
-    per-victim cap (見舞費用（1名につき1,000円）); a case table's 見舞金（1名500円） is a cost."""
-    if not limit_table or figure.amount_jpy is None or ctx.scope == "stop":
-        return False
-    if figure_basis(cell, figure, cues, header) not in cues.cap_bases:
-        return False
-    return bool(_subject_matches(cell, figure.start))
+    return "heading" if coverage_id in ctx.heading_ids and coverage_id not in row_ids else "row_header"
 
 
 def _column_type(
@@ -1040,62 +831,49 @@ def _qualifier_ids(after: str, cues: LimitCues) -> list[str]:
 
 
 def cell_to_found(
-    table: Table, row: int, col: int, ctx: UnitContext, cues: LimitCues, layout: TableLayout | None = None
+    table: Table, row: int, col: int, ctx: UnitContext, cues: LimitCues, layout: TableLayout
 ) -> list[Found]:
-    """Given a figure cell of a table, return the limits it states."""
-    layout = layout or table_to_layout(table, cues)
+    """Given a figure cell of a table, return the limits it states; a figure typed as nothing in a
+    table whose other columns hold limits is an item's cap when it is an amount per victim."""
     cell = plain(table.rows[row][col].text)
-    default_unit = layout.unit(col)
     header_path = layout.view.column_header_path(row, col)
     header = " ".join(header_path)
     row_label = _row_label(table, row, col, cues, layout)
     row_path = layout.view.row_header_path(row, col, lambda text: _is_label_text(text, cues, None))
     targets, type_row = _row_targets(row_label, header_path, ctx, cues, row_path)
     column_type = _column_type(row_label, type_row, header, targets, layout, cues)
+    others = (column_header(layout, row, c) for c in range(len(table.rows[row])) if c != col)
+    limit_table = ctx.scope != "stop" and any(_type_cue(text, cues) == "limit" for text in others)
     found: list[Found] = []
     previous_end = 0
-    limit_table = any(
-        _type_cue(column_header(layout, row, c), cues) == "limit"
-        for c in range(len(table.rows[row]))
-        if c != col
-    )
-    for figure in text_to_figures(cell, cues, default_unit):
-        if figure.example:
-            continue
+    for figure in (f for f in text_to_figures(cell, cues, layout.unit(col)) if not f.example):
         kind = figure_type(cell, figure, cues, default=column_type)
-        capped = kind is None and _is_cell_cap(cell, figure, header, ctx, cues, limit_table)
-        if capped:
-            kind = "limit"
-        if kind is None:
+        capped = kind is None and limit_table and _is_cap(cell, figure, cues, header)
+        if (kind := "limit" if capped else kind) is None:
             continue
-        since = previous_end
         local = cell[previous_end : figure.start]
         local_ids = _nearest_ids(local) or _qualifier_ids(cell[figure.end :], cues)
-        if capped:
-            # a per-victim cap belongs to the item printed right before it, not to the whole cell
-            subject = _subject_matches(cell, figure.start)[-1]
-            local_ids = [subject.coverage_id] if subject.coverage_id else []
-        if local_ids:
-            targets = [(i, _label_for(i, local)) for i in local_ids]
-        previous_end = figure.end
-        for coverage_id, label in targets:
-            attributed: Attribution = (
-                "cell" if local_ids else cell_attribution(coverage_id, row_label, type_row, header_path, ctx)
+        if capped:  # a per-victim cap belongs to the item printed right before it, not the whole cell
+            local_ids = [i] if (i := _subject_matches(cell, figure.start)[-1].coverage_id) else []
+        targets = [(i, _label_for(i, local)) for i in local_ids] if local_ids else targets
+        since, previous_end = previous_end, figure.end
+        found.extend(
+            Found(
+                coverage_id=coverage_id,
+                coverage_label=label or _label_for(coverage_id, row_label if type_row else cell),
+                limit_type=kind,
+                figure=figure,
+                basis=figure_basis(cell, figure, cues, f"{header} {row_label if type_row else ''}"),
+                rider=None,
+                condition=figure_condition(cell, figure, cues, since=since, cell=True),
+                page=table.row_page(row),
+                evidence=table.row_text(row),
+                attributed_by="cell"
+                if local_ids
+                else cell_attribution(coverage_id, row_label, type_row, header_path, ctx),
             )
-            found.append(
-                Found(
-                    coverage_id=coverage_id,
-                    label=label or _label_for(coverage_id, row_label if type_row else cell),
-                    limit_type=kind,
-                    figure=figure,
-                    basis=figure_basis(cell, figure, cues, f"{header} {row_label if type_row else ''}"),
-                    rider=None,
-                    condition=figure_condition(cell, figure, cues, since=since, cell=True),
-                    page=table.row_page(row),
-                    evidence=table.row_text(row),
-                    attributed_by=attributed,
-                )
-            )
+            for coverage_id, label in targets
+        )
     return found
 
 
@@ -1105,12 +883,13 @@ def table_to_found(ctx: UnitContext, cues: LimitCues, caption: Caption | None = 
     if table is None or not table.rows:
         return []
     layout = table_to_layout(table, cues, caption)
-    found: list[Found] = []
-    for r, row in enumerate(table.rows):
-        for c, cell in enumerate(row):
-            if cell.text.strip() and _has_figure(cell.text, cues, layout.unit(c)):
-                found.extend(cell_to_found(table, r, c, ctx, cues, layout))
-    return found
+    return [
+        found
+        for r, row in enumerate(table.rows)
+        for c, cell in enumerate(row)
+        if cell.text.strip() and _has_figure(cell.text, cues, layout.unit(c))
+        for found in cell_to_found(table, r, c, ctx, cues, layout)
+    ]
 
 
 #: the fields that make two records the same limit
@@ -1119,17 +898,10 @@ _MEANING = ("coverage_id", "limit_type", "amount_jpy", "ratio", "days", "basis",
 
 def _dedupe(found: Iterable[Found], doc_id: str) -> list[LimitRecord]:
     """Given found figures, return their records once each (same meaning → first evidence kept)."""
-    seen: set[tuple[object, ...]] = set()
-    records: list[LimitRecord] = []
-    for item in found:
-        if not _value_ok(item):
-            continue
-        record = found_to_record(item, doc_id)
-        key = tuple(getattr(record, name) for name in _MEANING)
-        if key not in seen:
-            seen.add(key)
-            records.append(record)
-    return records
+    unique: dict[tuple[object, ...], LimitRecord] = {}
+    for record in (found_to_record(item, doc_id) for item in found if _value_ok(item)):
+        unique.setdefault(tuple(getattr(record, name) for name in _MEANING), record)
+    return list(unique.values())
 
 
 #: a caption line longer than this is running text, not a table's heading or unit note
@@ -1145,13 +917,11 @@ def _edge_line(ctx: UnitContext, last: bool) -> str | None:
 
 
 def table_caption(contexts: list[UnitContext], index: int) -> Caption:
-    """Given units in their scope and a table's index, return what the table's caption says.
-
-    The caption is the short line just before the table (and the heading before that, when
-    that line is a unit note such as （単位：千円）), and the short line just after it. A unit is
-    read only from a line that says 単位; a type only from the lines before the table
-    (【補償プランと保険金額】 over a plan table whose columns are Aプラン | Bプラン).
-    """
+    """Given units in their scope and a table's index, return what the table's caption says. The caption is
+    the short line just before the table (and the heading before that, when that line is a unit note such as
+    （単位：千円）), and the short line just after it. A unit is read only from a line that says 単位; a type
+    only from the lines before the table (【補償プランと保険金額】 over a plan table whose columns are Aプラン
+    | Bプラン)."""
     before: list[str] = []
     for back in (1, 2):
         if index - back < 0 or (line := _edge_line(contexts[index - back], last=True)) is None:
@@ -1183,31 +953,31 @@ def noted_to_found(tables: list[Found], texts: list[Found]) -> list[Found]:
     return out
 
 
-def coverages_to_rider_ids(coverages: Iterable[CoverageRecord]) -> tuple[str, ...]:
-    """Given a document's coverage records, return the ids of the riders it offers: items read in
-    a rider's block, or labelled with a rider's name (情報漏えい見舞費用補償特約)."""
-    ids = (r.coverage_id for r in coverages if r.coverage_id and (r.rider or rider_names(r.coverage_label)))
-    return tuple(dict.fromkeys(ids))
-
-
 def contexts_to_limits(
     contexts: list[UnitContext], doc_id: str, rider_ids: tuple[str, ...] = ()
 ) -> list[LimitRecord]:
     """Given units in their scope (and the brochure's rider ids), return the LimitRecords they
     state (tables first, then text)."""
     cues = load_limit_cues()
-    kept = [ctx for ctx in contexts if not _is_skipped(ctx, cues)]
+    # a block under a stop heading such as 試算 or 事例 (quote assumptions, case stories) holds no limits
+    skipped = [ctx.scope == "stop" and has_any(ctx.stop_heading or "", cues.skip_heading) for ctx in contexts]
+    kept = [(index, ctx) for index, ctx in enumerate(contexts) if not skipped[index]]
     tables = [
         f
-        for index, ctx in enumerate(contexts)
-        if ctx.unit.is_table and not _is_skipped(ctx, cues)
+        for index, ctx in kept
+        if ctx.unit.is_table
         for f in table_to_found(ctx, cues, table_caption(contexts, index))
     ]
-    texts = text_units_to_found([ctx for ctx in kept if not ctx.unit.is_table], cues, rider_ids)
+    texts = text_units_to_found([ctx for _, ctx in kept if not ctx.unit.is_table], cues, rider_ids)
     return _dedupe([*tables, *noted_to_found(tables, texts)], doc_id)
 
 
 def document_to_limits(document: Document, doc_id: str) -> list[LimitRecord]:
     """Given a Document, return one LimitRecord per limit, deductible, ratio or time window it states."""
-    rider_ids = coverages_to_rider_ids(document_to_coverages(document, doc_id))
+    coverages = document_to_coverages(document, doc_id)
+    # the riders it offers: items read in a rider's block, or labelled with a rider's name (…見舞費用補償特約)
+    riders = (
+        r.coverage_id for r in coverages if r.coverage_id and (r.rider or rider_names(r.coverage_label))
+    )
+    rider_ids = tuple(dict.fromkeys(riders))
     return contexts_to_limits(document_to_contexts(document), doc_id, rider_ids)

@@ -274,9 +274,8 @@ def paren_depths(text: str) -> list[int]:
 
 
 def head_ids(label: str) -> list[str]:
-    """Given a short item label, return the ids of the terms it ends with, chained (通知・コールセンター
-    費用), outside its gloss: a compound names what its last noun names (情報漏えい見舞費用 is a
-    condolence cost)."""
+    """Given a short item label, return the ids of the terms it ends with, chained (通知・コールセンター費用),
+    outside its gloss: a compound names what its last noun names (情報漏えい見舞費用 is a condolence cost)."""
     norm, depths = nfkc(label), paren_depths(nfkc(label))
     matches = [m for m in match_all(norm) if depths[m.start] == 0]
     return distinct_ids(reversed(chain(norm, matches[::-1]))) if matches else []
