@@ -22,7 +22,6 @@ printed in it or its caption. Cue words are data (`data/premiums.yaml`).
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import itertools
 import re
@@ -30,7 +29,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from functools import cache, cached_property
 from types import MappingProxyType
-from typing import Any, Literal
+from typing import Literal
 
 from extractors.amounts import (
     YEN_UNITS,
@@ -78,48 +77,13 @@ MAX_PREMIUM_SHARE = 0.1
 
 Period = Literal["monthly", "annual", "lump_sum"]
 DEFAULT_PERIOD: Period = "annual"
+PERIODS: tuple[Period, ...] = ("monthly", "annual", "lump_sum")
 _INSTALLMENTS = re.compile(r"(\d+)\s?(?:回分割|分割|回払)")
 _CLAUSE_BREAK = re.compile(r"[、。,;\n]")
 #: what separates the words of a line: spaces, rules, and leaders between a label and its
 #: figure (製造業……48,500円, 製造業・・・・48,500円, 製造業：48,500円)
 _WORD_BREAK = re.compile(r"(?:[\s|｜]|[…‥]|[・･.．·]{2,}|[:：])+")
 _NOTE_LINE = re.compile(r"^\s*(?:※|\*|[(（]?注\s?[\d)）:：])")
-
-
-@dataclass(frozen=True)
-class PremiumCues:
-    """The cue words of premium grids and quote conditions, read from premiums.yaml."""
-
-    premium: tuple[str, ...]
-    revenue: tuple[str, ...]
-    industry_axis: tuple[str, ...]
-    periods: tuple[tuple[Period, tuple[str, ...]], ...]
-    conditions: tuple[str, ...]
-    placeholder: tuple[str, ...]
-    limit: tuple[str, ...]
-    deductible: tuple[str, ...]
-    liability: tuple[str, ...]
-    expense: tuple[str, ...]
-    lump_sum_payment: tuple[str, ...]
-    monthly_payment: tuple[str, ...]
-    start: tuple[str, ...]
-    start_after_date: tuple[str, ...]
-    block_breaks: tuple[str, ...]
-    range_joiners: tuple[str, ...]
-    floor_words: tuple[str, ...]
-    band_words: tuple[str, ...]
-    derived: tuple[str, ...]
-    prose_min_chars: int
-
-
-@dataclass(frozen=True)
-class Row:
-    """Where a quote was read: the text to quote for its row, its page and its place among the lines."""
-
-    evidence: str
-    page: int
-    line_index: int | None  # position among the document's lines, for finding conditions
-    last_line_index: int | None = None  # the grid's last line (its notes follow)
 
 
 @dataclass(frozen=True)
@@ -130,7 +94,10 @@ class Quote:
     revenue_jpy: int
     premium_jpy: int
     period: Period | None
-    row: Row
+    evidence: str  # the text quoted for its row
+    page: int
+    line_index: int | None  # its row's position among the document's lines, for finding conditions
+    last_line_index: int | None = None  # the grid's last line (its notes follow)
     option: Figure | None = None  # the column's limit or deductible, under a header of options
     #: where its industry and revenue were named (the farther); "sentence" for a quote read
     #: from prose, which has no grid whose caption and notes state its conditions
@@ -150,22 +117,24 @@ class Conditions:
 
 
 @cache
-def load_cues() -> PremiumCues:
-    """Given nothing, return the cue words of premiums.yaml (its keys are the fields' names)."""
+def cues(key: str) -> tuple[str, ...]:
+    """Given a key of premiums.yaml, return its cue words (NFKC); a key it lacks is an error."""
     data = load_data("premiums.yaml")
-    periods = data.get("periods") or {}
-    lists: dict[str, Any] = {
-        field.name: words(data, field.name)
-        for field in dataclasses.fields(PremiumCues)
-        if field.name not in ("periods", "prose_min_chars")
-    }
-    return PremiumCues(
-        **lists,
-        periods=tuple(
-            (name, tuple(nfkc(w) for w in periods[name])) for name in ("monthly", "annual", "lump_sum")
-        ),
-        prose_min_chars=int(data.get("prose_min_chars", 40)),
-    )
+    if key not in data:
+        raise KeyError(f"premiums.yaml has no {key!r}")
+    return words(data, key)
+
+
+@cache
+def period_cues() -> tuple[tuple[Period, tuple[str, ...]], ...]:
+    """Given nothing, return each premium period with its cue words (premiums.yaml's periods)."""
+    periods = load_data("premiums.yaml")["periods"]
+    return tuple((name, words(periods, name)) for name in PERIODS)
+
+
+def prose_min_chars() -> int:
+    """Given nothing, return the length (NFKC characters) from which a line with no cue is prose."""
+    return int(load_data("premiums.yaml").get("prose_min_chars", 40))
 
 
 # --- tokens -----------------------------------------------------------------------------
@@ -176,7 +145,7 @@ def range_amounts(text: str, unit: str | None) -> list[AmountMatch]:
     kept as its upper bound."""
     merged: list[AmountMatch] = []
     for match in find_amounts(text, default_unit=unit):
-        if merged and squeeze(text[merged[-1].end : match.start]) in load_cues().range_joiners:
+        if merged and squeeze(text[merged[-1].end : match.start]) in cues("range_joiners"):
             merged[-1] = AmountMatch(match.amount, merged[-1].start, match.end)
         else:
             merged.append(match)
@@ -186,8 +155,8 @@ def range_amounts(text: str, unit: str | None) -> list[AmountMatch]:
 @cache
 def _revenue_unit_pattern() -> re.Pattern[str]:
     """Given nothing, return the pattern of a revenue cue with a bracketed unit (売上高（百万円）)."""
-    cues = "|".join(re.escape(cue) for cue in sorted(load_cues().revenue, key=len, reverse=True))
-    return re.compile(rf"(?:{cues})[^()\s|]{{0,4}}\s?(\([^()]{{1,20}}\))")
+    names = "|".join(re.escape(cue) for cue in sorted(cues("revenue"), key=len, reverse=True))
+    return re.compile(rf"(?:{names})[^()\s|]{{0,4}}\s?(\([^()]{{1,20}}\))")
 
 
 def revenue_unit(text: str) -> tuple[int, str] | None:
@@ -211,11 +180,10 @@ def premium_unit(text: str) -> str | None:
 
 def label_to_period(text: str) -> Period | None:
     """Given a label, return the premium period it names (月額 → monthly), or None."""
-    cues = load_cues()
     norm = squeeze(nfkc(text))
-    for cue in sorted(cues.revenue, key=len, reverse=True):
+    for cue in sorted(cues("revenue"), key=len, reverse=True):
         norm = norm.replace(cue, "|")  # 年間売上高 names a revenue, not an annual premium
-    found = [(norm.find(squeeze(w)), name) for name, ws in cues.periods for w in ws if squeeze(w) in norm]
+    found = [(norm.find(squeeze(w)), name) for name, ws in period_cues() for w in ws if squeeze(w) in norm]
     return min(found)[1] if found else None
 
 
@@ -225,10 +193,11 @@ def band_industry(text: str) -> str | None:
     The label is short and says it is a case (の場合) or names the premiums; a sentence that
     mentions an industry heads nothing.
     """
-    cues = load_cues()
     if len(squeeze(text)) > MAX_BAND_LABEL_CHARS:
         return None
-    if not any(contains_any(text, words) for words in (cues.premium, cues.band_words, cues.industry_axis)):
+    if not any(
+        contains_any(text, words) for words in (cues("premium"), cues("band_words"), cues("industry_axis"))
+    ):
         return None
     found = text_to_industry_words(text)
     if len(found) != 1:
@@ -293,16 +262,15 @@ def axis_name(text: str, across: bool) -> str:
 def name_kind(text: str) -> Kind | None:
     """Given a label cell without figures, return the kind of figure it names in its line
     (売上高 → revenue, 支払限度額 → limit, 免責金額 → deductible, 年間保険料 / 月払 → premium)."""
-    cues = load_cues()
-    if contains_any(text, cues.revenue):
+    if contains_any(text, cues("revenue")):
         return "revenue"
-    if contains_any(text, cues.deductible):
+    if contains_any(text, cues("deductible")):
         return "deductible"
-    if contains_any(text, cues.limit):
+    if contains_any(text, cues("limit")):
         return "limit"
-    if contains_any(text, cues.premium) or label_to_period(text) is not None:
+    if contains_any(text, cues("premium")) or label_to_period(text) is not None:
         return "premium"
-    return "limit" if contains_any(text, cues.liability + cues.expense) else None  # 賠償 1,000万円
+    return "limit" if contains_any(text, cues("liability") + cues("expense")) else None  # 賠償 1,000万円
 
 
 def cell_amount(text: str, unit: str | None) -> Amount | None:
@@ -425,26 +393,31 @@ def without_case(label: str) -> str:
 def in_industry_line(grid: Grid, slot: Slot, row_header: bool) -> bool:
     """Given a grid and a label cell, return whether its line holds industries: its row or column is
     headed by 業種, or (as a row header) its column holds an industry label the data knows."""
-    cues = load_cues()
     cells = grid.cells
     row_head = cells.get(grid.view.origin(slot[0], 0), "")
     column_head = cells.get(grid.view.origin(0, slot[1]), "")
-    if contains_any(axis_name(row_head, True), cues.industry_axis) and slot[1] > 0:
+    if contains_any(axis_name(row_head, True), cues("industry_axis")) and slot[1] > 0:
         return True
-    if contains_any(axis_name(column_head, False), cues.industry_axis) and slot[0] > 0:
+    if contains_any(axis_name(column_head, False), cues("industry_axis")) and slot[0] > 0:
         return True
     return row_header and any(is_industry_label(t) for (_, c), t in cells.items() if c == slot[1])
 
 
 def _is_row_label(text: str) -> bool:
     """Given a label cell, return whether it could name an industry not in the data (その他)."""
-    cues = load_cues()
     core = squeeze(clean_label(text))
     if not 0 < len(core) <= MAX_ROW_LABEL_CHARS or any(ch.isdigit() for ch in core):
         return False
-    other = (cues.premium, cues.revenue, cues.industry_axis, cues.conditions, cues.limit, cues.deductible)
+    other = (
+        cues("premium"),
+        cues("revenue"),
+        cues("industry_axis"),
+        cues("conditions"),
+        cues("limit"),
+        cues("deductible"),
+    )
     return (
-        not contains_any(text, sum(other, cues.placeholder + cues.liability + cues.expense))
+        not contains_any(text, sum(other, cues("placeholder") + cues("liability") + cues("expense")))
         and label_to_period(text) is None
         and any(ch.isalpha() for ch in core)
     )
@@ -452,9 +425,8 @@ def _is_row_label(text: str) -> bool:
 
 def text_revenue(text: str) -> int | None:
     """Given a heading or caption, return the one revenue it names (売上高5億円の場合), or None."""
-    cues = load_cues()
     norm = nfkc(text)
-    cue = max((norm.rfind(w) for w in cues.revenue if w in norm), default=-1)
+    cue = max((norm.rfind(w) for w in cues("revenue") if w in norm), default=-1)
     if cue < 0:
         return None
     unit = revenue_unit(text)
@@ -462,65 +434,49 @@ def text_revenue(text: str) -> int | None:
     return found[0].amount.total_yen if found and found[0].amount.per_unit is None else None
 
 
-@dataclass(frozen=True)
-class Case:
-    """What the context of one premium cell names: industry and revenue (each with where), period, option."""
+def premium_quote(grid: Grid, figures: dict[Slot, Figure], slot: Slot) -> Quote | None:
+    """Given a grid, its figures and a premium cell, return its Quote: the nearest context naming
+    each of industry, revenue, period and option (a limit or deductible over its column) wins.
 
+    None when no context names an industry or a revenue, or the premium is no plausible share
+    of the revenue.
+    """
     industry: tuple[str, Source] | None = None
     revenue: tuple[int, Source] | None = None
     period: Period | None = None
     option: Figure | None = None
-
-
-def premium_case(grid: Grid, figures: dict[Slot, Figure], slot: Slot) -> Case:
-    """Given a grid, its figures and a premium cell, return its case: the nearest context naming
-    each of industry, revenue, period and option (a limit or deductible over its column) wins."""
-    cues = load_cues()
-    case = Case()
     for source, other, text in _contexts(grid, figures, slot):
         figure = figures.get(other) if other is not None and other != slot else None
         could_name = figure is None or figure.kind == "revenue"  # 年間保険料（製造業・売上高10億円の場合）
-        if case.industry is None and could_name and (found := _industry(text, source, other, grid)):
-            case = replace(case, industry=(found, source))
-        if case.revenue is None and figure is not None and figure.kind == "revenue":
-            case = replace(case, revenue=(figure.yen, source))
-        elif case.revenue is None and other is None and (yen := text_revenue(text)) is not None:
-            case = replace(case, revenue=(yen, source))
+        if industry is None and could_name and (found := _industry(text, source, other, grid)):
+            industry = (found, source)
+        if revenue is None and figure is not None and figure.kind == "revenue":
+            revenue = (figure.yen, source)
+        elif revenue is None and other is None and (yen := text_revenue(text)) is not None:
+            revenue = (yen, source)
         # a caption's 一括払 says how a year's premium is paid: a line naming the premiums names the period
-        names_premium = source in ("cell", "row_header", "column_header") or contains_any(text, cues.premium)
-        if case.period is None and (figure is None or other == slot) and names_premium:
-            case = replace(case, period=label_to_period(axis_name(text, source == "row_header")))
-        if (
-            case.option is None
-            and source == "column_header"
-            and figure
-            and figure.kind in ("limit", "deductible")
-        ):
-            case = replace(case, option=figure)
-    return case
-
-
-def case_to_quote(grid: Grid, slot: Slot, premium: Figure, case: Case) -> Quote | None:
-    """Given a grid, a premium cell and its case, return its Quote, or None when the case names no
-    industry or revenue, or the premium is no plausible share of the revenue."""
-    if case.industry is None or case.revenue is None:
+        names_premium = source in ("cell", "row_header", "column_header") or contains_any(
+            text, cues("premium")
+        )
+        if period is None and (figure is None or other == slot) and names_premium:
+            period = label_to_period(axis_name(text, source == "row_header"))
+        if option is None and source == "column_header" and figure and figure.kind in ("limit", "deductible"):
+            option = figure
+    premium = figures[slot].yen
+    if industry is None or revenue is None or not 0 < premium <= revenue[0] * MAX_PREMIUM_SHARE:
         return None
-    if not 0 < premium.yen <= case.revenue[0] * MAX_PREMIUM_SHARE:
-        return None
-    row = Row(
-        grid.evidence[slot[0]],
-        grid.view.table.row_page(slot[0]),
-        grid.line_index[slot[0]],
-        grid.last_line_index,
-    )
+    row = slot[0]
     return Quote(
-        industry_label=case.industry[0],
-        revenue_jpy=case.revenue[0],
-        premium_jpy=premium.yen,
-        period=case.period,
-        row=row,
-        option=case.option,
-        attributed_by=max(case.industry[1], case.revenue[1], key=_SOURCE_ORDER.index),  # the farther
+        industry_label=industry[0],
+        revenue_jpy=revenue[0],
+        premium_jpy=premium,
+        period=period,
+        evidence=grid.evidence[row],
+        page=grid.view.table.row_page(row),
+        line_index=grid.line_index[row],
+        last_line_index=grid.last_line_index,
+        option=option,
+        attributed_by=max(industry[1], revenue[1], key=_SOURCE_ORDER.index),  # the farther
     )
 
 
@@ -529,19 +485,16 @@ def grid_to_quotes(grid: Grid) -> list[Quote]:
 
     A column converting another (月額換算, 参考) quotes nothing of its own beside it.
     """
-    cues = load_cues()
     heads = (*grid.page_heading, *grid.caption, *grid.cells.values())
-    if not any(contains_any(text, cues.premium) for text in heads):
+    if not any(contains_any(text, cues("premium")) for text in heads):
         return []
     figures = grid_figures(grid)
     found: list[tuple[Quote, bool]] = []
     for slot, figure in sorted(figures.items()):
-        if figure.kind == "premium" and (
-            quote := case_to_quote(grid, slot, figure, premium_case(grid, figures, slot))
-        ):
-            found.append((quote, contains_any(figure.name, cues.derived)))
-    quoted = {quote.row.evidence for quote, derived in found if not derived}
-    return [quote for quote, derived in found if not derived or quote.row.evidence not in quoted]
+        if figure.kind == "premium" and (quote := premium_quote(grid, figures, slot)):
+            found.append((quote, contains_any(figure.name, cues("derived"))))
+    quoted = {quote.evidence for quote, derived in found if not derived}
+    return [quote for quote, derived in found if not derived or quote.evidence not in quoted]
 
 
 def _grid_unit(texts: list[str]) -> str | None:
@@ -556,13 +509,12 @@ def _header_rows(table: Table) -> int:
     declared = declared_header_rows(table)
     if declared:
         return declared
-    cues = load_cues()
     for index, row in enumerate(table.rows):
         if row and (row[0].covered or not row[0].text.strip()):
             continue  # under a header spanning down (業種 over two header rows)
         first = next((cell.text for cell in row if cell.text.strip()), "")
         figures = any(cell_amount(cell.text, None) for cell in row)
-        axis = contains_any(first, cues.revenue + cues.industry_axis)
+        axis = contains_any(first, cues("revenue") + cues("industry_axis"))
         if is_industry_label(first) or cell_amount(first, None) or (figures and not axis):
             return index
     return 0
@@ -607,13 +559,13 @@ def line_cells(text: str) -> tuple[Cell, ...]:
 
 def _is_sentence(text: str) -> bool:
     """Given a line, return whether it is a sentence (a 。 in a line of prose length)."""
-    return "。" in text and len(squeeze(text)) >= load_cues().prose_min_chars
+    return "。" in text and len(squeeze(text)) >= prose_min_chars()
 
 
 def _is_prose(text: str) -> bool:
     """Given a line, return whether it is prose about something else than the premiums (it ends a
     block of grid lines; a sentence about the premiums is the grid's note)."""
-    return _is_sentence(text) and not contains_any(text, load_cues().premium)
+    return _is_sentence(text) and not contains_any(text, cues("premium"))
 
 
 def lines_to_grids(lines: list[Line], skip: set[int]) -> list[Grid]:
@@ -667,18 +619,17 @@ def _role(gap: str, before: str) -> str | None:
     revenue); an amount with no cue of its own after a premium cue is a further premium (one
     per plan column).
     """
-    cues = load_cues()
     clause = re.split(r"[、。,;]", nfkc(gap))[-1]
-    revenue, premium = _last_cue(clause, cues.revenue), _last_cue(clause, cues.premium)
+    revenue, premium = _last_cue(clause, cues("revenue")), _last_cue(clause, cues("premium"))
     if revenue >= 0 or premium >= 0:
         return "revenue" if revenue > premium else "premium"
-    return "premium" if contains_any(before, cues.premium) else None
+    return "premium" if contains_any(before, cues("premium")) else None
 
 
 def _before_revenue_cue(text: str) -> str:
     """Given text, return its NFKC form up to the first revenue cue (年間売上高 names no period)."""
     norm = nfkc(text)
-    starts = [norm.find(cue) for cue in load_cues().revenue if cue in norm]
+    starts = [norm.find(cue) for cue in cues("revenue") if cue in norm]
     return norm[: min(starts)] if starts else norm
 
 
@@ -692,8 +643,7 @@ def text_to_sentence_quotes(text: str) -> list[SentenceQuote]:
     as premiums (保険料), and exactly one industry word. A line naming several revenues or
     industries is a grid's; a starting price (月額 2,000円～, 約4万円から) quotes nothing.
     """
-    cues = load_cues()
-    if not (contains_any(text, cues.premium) and contains_any(text, cues.revenue)):
+    if not (contains_any(text, cues("premium")) and contains_any(text, cues("revenue"))):
         return []
     matches = find_amounts(text)
     gaps = [text[matches[i - 1].end if i else 0 : m.start] for i, m in enumerate(matches)]
@@ -704,7 +654,7 @@ def text_to_sentence_quotes(text: str) -> list[SentenceQuote]:
         return []
     if any(m.amount.per_unit is not None for m in premiums):
         return []  # 1名あたり500円 is no premium
-    if any(squeeze(text[m.end :]).startswith(cues.floor_words) for m in premiums):
+    if any(squeeze(text[m.end :]).startswith(cues("floor_words")) for m in premiums):
         return []  # 約4万円から names a floor, not the premium of a quote
     blanked = text  # amounts blanked out, so that 3億円・小売業 gives 小売業
     for match in matches:
@@ -728,7 +678,9 @@ def lines_to_sentence_quotes(lines: list[Line]) -> list[Quote]:
             revenue,
             premium,
             period,
-            Row(line.text, line.page, index),
+            line.text,
+            line.page,
+            index,
             attributed_by="sentence",
         )
         for index, line in enumerate(lines)
@@ -743,10 +695,9 @@ def lines_to_sentence_quotes(lines: list[Line]) -> list[Quote]:
 def _sections_named(text: str) -> list[str]:
     """Given the words before a condition amount (賠償 → liability; 賠償・費用各1億円 → both) or after
     a limit (（賠償損害・費用損害共通）), return the sections they name."""
-    cues = load_cues()
     return [
         kind
-        for kind, words in (("liability", cues.liability), ("expense", cues.expense))
+        for kind, words in (("liability", cues("liability")), ("expense", cues("expense")))
         if contains_any(text, words)
     ]
 
@@ -757,7 +708,6 @@ def _condition_values(text: str) -> list[tuple[str, int]]:
     A limit that names no section before it (支払限度額：1億円) applies to the sections its
     clause names after it (（賠償・費用共通）), or else to every section. 免責金額なし is 0.
     """
-    cues = load_cues()
     found: list[tuple[str, int]] = []
     position = 0
     matches = find_amounts(text)
@@ -765,18 +715,19 @@ def _condition_values(text: str) -> list[tuple[str, int]]:
         label = _CLAUSE_BREAK.split(text[position : match.start])[-1] or text[position : match.start]
         if match.amount.per_unit is not None:
             kinds = []  # 1名あたり500円 is no limit
-        elif contains_any(label, cues.deductible):
+        elif contains_any(label, cues("deductible")):
             kinds = ["deductible"]
         else:
             kinds = _sections_named(label)
-        if not kinds and contains_any(label, cues.limit):
+        if not kinds and contains_any(label, cues("limit")):
             following = matches[number + 1].start if number + 1 < len(matches) else len(text)
             aside = _CLAUSE_BREAK.split(text[match.end : following])[0]
             kinds = _sections_named(aside) or ["liability", "expense"]
         found += [(kind, match.amount.total_yen) for kind in kinds]
         position = match.end
     if re.search(
-        "(?:" + "|".join(map(re.escape, cues.deductible)) + r")\s?[::]?\s?(?:なし|無し|ゼロ)", squeeze(text)
+        "(?:" + "|".join(map(re.escape, cues("deductible"))) + r")\s?[::]?\s?(?:なし|無し|ゼロ)",
+        squeeze(text),
     ):
         found.append(("deductible", 0))
     return found
@@ -784,12 +735,11 @@ def _condition_values(text: str) -> list[tuple[str, int]]:
 
 def _installments(text: str) -> int | None:
     """Given condition text, return the number of premium payments it states (12分割 → 12)."""
-    cues = load_cues()
     if match := _INSTALLMENTS.search(squeeze(text)):
         return int(match.group(1))
-    if contains_any(text, cues.lump_sum_payment):
+    if contains_any(text, cues("lump_sum_payment")):
         return 1
-    if contains_any(text, cues.monthly_payment):
+    if contains_any(text, cues("monthly_payment")):
         return 12
     return None
 
@@ -800,12 +750,11 @@ def _effective_from(text: str) -> dt.date | None:
     Among the quote conditions a date that policies start on or after is the start: one in
     a clause with a start cue (始期), or one followed by 以降 (…以降に保険期間が始まる契約).
     """
-    cues = load_cues()
     for clause in _CLAUSE_BREAK.split(nfkc(text)):
-        if contains_any(clause, cues.start) and (date := text_to_date(clause)):
+        if contains_any(clause, cues("start")) and (date := text_to_date(clause)):
             return date
         for mention in text_to_dates(clause):
-            if squeeze(clause[mention.end :]).startswith(cues.start_after_date):
+            if squeeze(clause[mention.end :]).startswith(cues("start_after_date")):
                 return mention.date
     return None
 
@@ -838,7 +787,7 @@ def _conditions_period(text: str) -> Period | None:
     the payment word decides only when no clause names the premium's period as a year.
     """
     periods = [label_to_period(clause) for clause in _CLAUSE_BREAK.split(nfkc(text))]
-    if "annual" not in periods and contains_any(text, load_cues().lump_sum_payment):
+    if "annual" not in periods and contains_any(text, cues("lump_sum_payment")):
         return "lump_sum"
     return next((period for period in periods if period is not None), None)
 
@@ -848,9 +797,8 @@ def is_condition_line(text: str) -> bool:
 
     A heading (■…, 【…】) starts what comes next; a sentence or a long line is prose.
     """
-    cues = load_cues()
     norm = nfkc(text).strip()
-    if len(norm) > CONDITION_LINE_MAX_CHARS or norm.startswith(cues.block_breaks):
+    if len(norm) > CONDITION_LINE_MAX_CHARS or norm.startswith(cues("block_breaks")):
         return False
     return not _is_sentence(norm)
 
@@ -859,7 +807,7 @@ def condition_blocks(lines: list[Line]) -> list[tuple[int, str]]:
     """Given a document's lines, return (line index, text) of each block that follows a condition cue."""
     blocks: list[tuple[int, str]] = []
     for index, line in enumerate(lines):
-        if not contains_any(line.text, load_cues().conditions):
+        if not contains_any(line.text, cues("conditions")):
             continue
         block = [line.text]
         for following in lines[index + 1 : index + 1 + CONDITION_LINES]:
@@ -888,23 +836,22 @@ def is_note_line(text: str) -> bool:
 def is_grid_line(text: str) -> bool:
     """Given a line, return whether it reads as a row of a grid: short, with an amount, no sentence."""
     norm = squeeze(text)
-    return "。" not in norm and len(norm) < load_cues().prose_min_chars and bool(find_amounts(text))
+    return "。" not in norm and len(norm) < prose_min_chars() and bool(find_amounts(text))
 
 
 def _is_band_heading(text: str) -> bool:
     """Given a line, return whether it heads a revenue band of a grid list (■売上高1億円の場合)."""
-    cues = load_cues()
     return (
         _is_heading(text)
-        and contains_any(text, cues.revenue)
-        and contains_any(text, cues.band_words)
+        and contains_any(text, cues("revenue"))
+        and contains_any(text, cues("band_words"))
         and len(find_amounts(text)) == 1
     )
 
 
 def _is_heading(text: str) -> bool:
     """Given a line, return whether it heads a section (■…, 【…】, # …)."""
-    return nfkc(text).strip().startswith(load_cues().block_breaks)
+    return nfkc(text).strip().startswith(cues("block_breaks"))
 
 
 def context_text(lines: list[Line], index: int, last: int | None = None) -> str:
@@ -915,7 +862,6 @@ def context_text(lines: list[Line], index: int, last: int | None = None) -> str:
     line naming the premiums, and not past prose about something else. Down from the row:
     past the grid's rows (lines with figures), the footnotes right under it.
     """
-    cues = load_cues()
     above: list[str] = []
     read = 0
     for line in reversed(lines[max(0, index - CONDITION_MAX_DISTANCE) : index]):
@@ -929,7 +875,7 @@ def context_text(lines: list[Line], index: int, last: int | None = None) -> str:
             continue  # a row of a sibling grid (製造業　年間保険料　48,500円) names no section
         # a line naming the premiums ends the caption, unless it ends a sentence broken over
         # lines (…年間保険料（一時払）の例です。), whose start above still states the conditions
-        if _is_heading(text) or (contains_any(text, cues.premium) and "。" not in text):
+        if _is_heading(text) or (contains_any(text, cues("premium")) and "。" not in text):
             break
         read += 1
         if read >= CONTEXT_LINES:
@@ -982,8 +928,8 @@ def document_to_quotes(document: Document) -> list[Quote]:
         covered |= table_lines(lines, table)
     for grid in lines_to_grids(lines, covered):
         quotes += grid_to_quotes(grid)
-    quoted = {q.row.line_index for q in quotes} | covered
-    quotes += [q for q in lines_to_sentence_quotes(lines) if q.row.line_index not in quoted]
+    quoted = {q.line_index for q in quotes} | covered
+    quotes += [q for q in lines_to_sentence_quotes(lines) if q.line_index not in quoted]
     return _unique(quotes)
 
 
@@ -996,10 +942,10 @@ def _records(
     is filled from the grid's caption and notes (a quote in a sentence has neither).
     """
     for quote in quotes:
-        conditions = conditions_for(blocks, quote.row.line_index)
-        if quote.attributed_by != "sentence" and quote.row.line_index is not None:
+        conditions = conditions_for(blocks, quote.line_index)
+        if quote.attributed_by != "sentence" and quote.line_index is not None:
             around = text_to_conditions(
-                context_text(lines, quote.row.line_index, quote.row.last_line_index), sure=True
+                context_text(lines, quote.line_index, quote.last_line_index), sure=True
             )
             conditions = merge_conditions(conditions, around)
         option = quote.option
@@ -1019,8 +965,8 @@ def _records(
             expense_limit_jpy=conditions.expense_limit_jpy,
             deductible_jpy=conditions.deductible_jpy,
             effective_from=conditions.effective_from,
-            page=quote.row.page,
-            evidence=quote.row.evidence,
+            page=quote.page,
+            evidence=quote.evidence,
             attributed_by=quote.attributed_by,
         )
 
