@@ -54,6 +54,12 @@ def _best_match(text: str) -> tuple[str, str | None] | None:
 
 
 @cache
+def _label_pattern() -> re.Pattern[str]:
+    """Given nothing, return the pattern of every label, the longest first."""
+    return re.compile("|".join(re.escape(label) for label, _ in _labels_longest_first()))
+
+
+@cache
 def _joiner_pattern() -> re.Pattern[str]:
     """Given nothing, return the pattern of the words that join a group of industries (・, 及び)."""
     joiners = sorted(words(load_data("industries.yaml"), "group_joiners"), key=len)
@@ -112,20 +118,15 @@ def text_to_industry_words(text: str) -> list[tuple[int, int]]:
     norm = nfkc(text)
     spans: list[tuple[int, int]] = []
     position = 0
-    while position < len(norm):
-        found = [(norm.find(label, position), -len(label)) for label, _ in _labels_longest_first()]
-        hits = [(start, -negative) for start, negative in found if start >= 0]
-        if not hits:
-            break
-        start, length = min(hits)
-        found_at, end = start, start + length
+    while found := _label_pattern().search(norm, position):  # the leftmost label, the longest there
+        found_at, start, end = found.start(), found.start(), found.end()
         while start > 0 and _WORD_CHARS.match(norm[start - 1]):
             start -= 1
         while end < len(norm) and _WORD_CHARS.match(norm[end]):
             end += 1
         if not is_industry_label(norm[start:end]):  # 製造業・売上高: only the part holding the label
             part_start = norm.rfind("・", start, found_at) + 1 or start
-            part_end = norm.find("・", found_at + length, end)
+            part_end = norm.find("・", found.end(), end)
             start, end = max(start, part_start), end if part_end < 0 else part_end
         while norm[start] == "・":  # a joiner at an edge joins nothing
             start += 1
