@@ -172,12 +172,6 @@ def revenue_unit(text: str) -> tuple[int, str] | None:
     return None
 
 
-def premium_unit(text: str) -> str | None:
-    """Given a caption or line, return the unit it declares for the grid's values (not a revenue unit)."""
-    declared = revenue_unit(text)
-    return text_to_default_unit(text[declared[0] :] if declared else text)
-
-
 def label_to_period(text: str) -> Period | None:
     """Given a label, return the premium period it names (月額 → monthly), or None."""
     norm = squeeze(nfkc(text))
@@ -498,8 +492,13 @@ def grid_to_quotes(grid: Grid) -> list[Quote]:
 
 
 def _grid_unit(texts: list[str]) -> str | None:
-    """Given a grid's caption and cell texts, return the unit they declare for its figures."""
-    return next((unit for text in texts if (unit := premium_unit(text))), None)
+    """Given a grid's caption and cell texts, return the unit they declare for its figures (a unit
+    declared for revenues only, 売上高（百万円）, is not theirs)."""
+    for text in texts:
+        declared = revenue_unit(text)
+        if unit := text_to_default_unit(text[declared[0] :] if declared else text):
+            return unit
+    return None
 
 
 def _header_rows(table: Table) -> int:
@@ -695,11 +694,7 @@ def lines_to_sentence_quotes(lines: list[Line]) -> list[Quote]:
 def _sections_named(text: str) -> list[str]:
     """Given the words before a condition amount (賠償 → liability; 賠償・費用各1億円 → both) or after
     a limit (（賠償損害・費用損害共通）), return the sections they name."""
-    return [
-        kind
-        for kind, words in (("liability", cues("liability")), ("expense", cues("expense")))
-        if contains_any(text, words)
-    ]
+    return [kind for kind in ("liability", "expense") if contains_any(text, cues(kind))]
 
 
 def _condition_values(text: str) -> list[tuple[str, int]]:
@@ -737,11 +732,8 @@ def _installments(text: str) -> int | None:
     """Given condition text, return the number of premium payments it states (12分割 → 12)."""
     if match := _INSTALLMENTS.search(squeeze(text)):
         return int(match.group(1))
-    if contains_any(text, cues("lump_sum_payment")):
-        return 1
-    if contains_any(text, cues("monthly_payment")):
-        return 12
-    return None
+    payments = ((1, "lump_sum_payment"), (12, "monthly_payment"))
+    return next((count for count, key in payments if contains_any(text, cues(key))), None)
 
 
 def _effective_from(text: str) -> dt.date | None:
@@ -798,23 +790,21 @@ def is_condition_line(text: str) -> bool:
     A heading (■…, 【…】) starts what comes next; a sentence or a long line is prose.
     """
     norm = nfkc(text).strip()
-    if len(norm) > CONDITION_LINE_MAX_CHARS or norm.startswith(cues("block_breaks")):
-        return False
-    return not _is_sentence(norm)
+    return (
+        len(norm) <= CONDITION_LINE_MAX_CHARS
+        and not norm.startswith(cues("block_breaks"))
+        and not _is_sentence(norm)
+    )
 
 
 def condition_blocks(lines: list[Line]) -> list[tuple[int, str]]:
     """Given a document's lines, return (line index, text) of each block that follows a condition cue."""
     blocks: list[tuple[int, str]] = []
     for index, line in enumerate(lines):
-        if not contains_any(line.text, cues("conditions")):
-            continue
-        block = [line.text]
-        for following in lines[index + 1 : index + 1 + CONDITION_LINES]:
-            if not is_condition_line(following.text):
-                break
-            block.append(following.text)
-        blocks.append((index, "\n".join(block)))
+        if contains_any(line.text, cues("conditions")):
+            following = lines[index + 1 : index + 1 + CONDITION_LINES]
+            block = itertools.takewhile(lambda other: is_condition_line(other.text), following)
+            blocks.append((index, "\n".join([line.text, *(other.text for other in block)])))
     return blocks
 
 
@@ -826,11 +816,6 @@ def conditions_for(blocks: list[tuple[int, str]], line_index: int | None) -> Con
         return text_to_conditions(blocks[0][1])
     distance, text = min((abs(index - line_index), text) for index, text in blocks)
     return text_to_conditions(text) if distance <= CONDITION_MAX_DISTANCE else Conditions()
-
-
-def is_note_line(text: str) -> bool:
-    """Given a line, return whether it is a footnote (※…, 注…, *…) such as those printed under a grid."""
-    return bool(_NOTE_LINE.match(nfkc(text)))
 
 
 def is_grid_line(text: str) -> bool:
@@ -883,29 +868,14 @@ def context_text(lines: list[Line], index: int, last: int | None = None) -> str:
     below: list[str] = []
     after = (index if last is None else last) + 1
     for line in lines[after : after + CONTEXT_LINES]:
-        if is_note_line(line.text):
+        if _NOTE_LINE.match(nfkc(line.text)):  # a footnote (※…, 注…, *…)
             below.append(line.text)
         elif below or _is_heading(line.text) or not any(ch.isdigit() for ch in line.text):
             break
     return "\n".join([*reversed(above), *below])
 
 
-def merge_conditions(first: Conditions, fallback: Conditions) -> Conditions:
-    """Given conditions and others to fall back on, return the first with each unknown field filled."""
-    return Conditions(
-        *(value if value is not None else getattr(fallback, name) for name, value in vars(first).items())
-    )
-
-
 # --- the document ---------------------------------------------------------------------------
-
-
-def _unique(quotes: list[Quote]) -> list[Quote]:
-    """Given quotes, return them without repeats of one (industry, revenue, premium), first kept."""
-    unique: dict[tuple[str, int, int], Quote] = {}
-    for quote in quotes:
-        unique.setdefault((squeeze(quote.industry_label), quote.revenue_jpy, quote.premium_jpy), quote)
-    return list(unique.values())
 
 
 def document_to_quotes(document: Document) -> list[Quote]:
@@ -930,51 +900,54 @@ def document_to_quotes(document: Document) -> list[Quote]:
         quotes += grid_to_quotes(grid)
     quoted = {q.line_index for q in quotes} | covered
     quotes += [q for q in lines_to_sentence_quotes(lines) if q.line_index not in quoted]
-    return _unique(quotes)
+    unique: dict[tuple[str, int, int], Quote] = {}
+    for quote in quotes:  # a repeat of one (industry, revenue, premium) is left to the first
+        unique.setdefault((squeeze(quote.industry_label), quote.revenue_jpy, quote.premium_jpy), quote)
+    return list(unique.values())
 
 
-def _records(
-    quotes: list[Quote], blocks: list[tuple[int, str]], lines: list[Line], doc_id: str
-) -> Iterator[PremiumRecord]:
-    """Given quotes, the condition blocks and the lines, yield one PremiumRecord per quote.
+def document_to_premiums(document: Document, doc_id: str) -> list[PremiumRecord]:
+    """Given a Document and its id, return one PremiumRecord per premium its grids quote.
 
     The conditions of the nearest condition block (試算条件) come first; what it leaves unknown
     is filled from the grid's caption and notes (a quote in a sentence has neither).
     """
-    for quote in quotes:
+    lines = list(document.iter_lines())
+    blocks = condition_blocks(lines)
+    records: list[PremiumRecord] = []
+    for quote in document_to_quotes(document):
         conditions = conditions_for(blocks, quote.line_index)
         if quote.attributed_by != "sentence" and quote.line_index is not None:
             around = text_to_conditions(
                 context_text(lines, quote.line_index, quote.last_line_index), sure=True
             )
-            conditions = merge_conditions(conditions, around)
+            conditions = Conditions(  # each field the block leaves unknown filled from around the grid
+                *(
+                    value if value is not None else getattr(around, name)
+                    for name, value in vars(conditions).items()
+                )
+            )
         option = quote.option
         if option is not None and option.kind == "limit":  # a limit naming no section is every section's
             conditions = replace(conditions, liability_limit_jpy=option.yen, expense_limit_jpy=option.yen)
         elif option is not None:
             conditions = replace(conditions, deductible_jpy=option.yen)
-        yield PremiumRecord(
-            doc_id=doc_id,
-            industry_label=quote.industry_label,
-            jsic_code=label_to_jsic(quote.industry_label),
-            annual_revenue_jpy=quote.revenue_jpy,
-            premium_jpy=quote.premium_jpy,
-            premium_period=quote.period or conditions.period or DEFAULT_PERIOD,
-            installments=conditions.installments,
-            liability_limit_jpy=conditions.liability_limit_jpy,
-            expense_limit_jpy=conditions.expense_limit_jpy,
-            deductible_jpy=conditions.deductible_jpy,
-            effective_from=conditions.effective_from,
-            page=quote.page,
-            evidence=quote.evidence,
-            attributed_by=quote.attributed_by,
+        records.append(
+            PremiumRecord(
+                doc_id=doc_id,
+                industry_label=quote.industry_label,
+                jsic_code=label_to_jsic(quote.industry_label),
+                annual_revenue_jpy=quote.revenue_jpy,
+                premium_jpy=quote.premium_jpy,
+                premium_period=quote.period or conditions.period or DEFAULT_PERIOD,
+                installments=conditions.installments,
+                liability_limit_jpy=conditions.liability_limit_jpy,
+                expense_limit_jpy=conditions.expense_limit_jpy,
+                deductible_jpy=conditions.deductible_jpy,
+                effective_from=conditions.effective_from,
+                page=quote.page,
+                evidence=quote.evidence,
+                attributed_by=quote.attributed_by,
+            )
         )
-
-
-def document_to_premiums(document: Document, doc_id: str) -> list[PremiumRecord]:
-    """Given a Document and its id, return one PremiumRecord per premium its grids quote."""
-    quotes = document_to_quotes(document)
-    if not quotes:
-        return []
-    lines = list(document.iter_lines())
-    return list(_records(quotes, condition_blocks(lines), lines, doc_id))
+    return records
