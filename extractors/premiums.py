@@ -187,17 +187,9 @@ def band_industry(text: str) -> str | None:
     The label is short and says it is a case (の場合) or names the premiums; a sentence that
     mentions an industry heads nothing.
     """
-    if len(squeeze(text)) > MAX_BAND_LABEL_CHARS:
-        return None
-    if not any(
-        contains_any(text, words) for words in (cues("premium"), cues("band_words"), cues("industry_axis"))
-    ):
-        return None
-    found = text_to_industry_words(text)
-    if len(found) != 1:
-        return None
-    start, end = found[0]
-    return nfkc(text)[start:end]
+    heads = any(contains_any(text, cues(key)) for key in ("premium", "band_words", "industry_axis"))
+    found = text_to_industry_words(text) if heads and len(squeeze(text)) <= MAX_BAND_LABEL_CHARS else []
+    return nfkc(text)[found[0][0] : found[0][1]] if len(found) == 1 else None
 
 
 # --- grids: a table, or a block of short lines, read through the table view -------------------
@@ -205,6 +197,8 @@ def band_industry(text: str) -> str | None:
 Kind = Literal["revenue", "premium", "limit", "deductible"]
 #: where a premium's industry or revenue was named, nearest first (see `Attribution`)
 Source = Literal["cell", "row_header", "column_header", "heading", "caption"]
+#: the kinds a label names by its cue words (premiums.yaml's key of each kind), first found wins
+_NAMED_KINDS: tuple[Kind, ...] = ("revenue", "deductible", "limit", "premium")
 _SOURCE_ORDER: tuple[Source, ...] = ("cell", "row_header", "column_header", "heading", "caption")
 #: the two names of a corner cell (業種＼売上高: industries down, revenues across)
 _CORNER = re.compile(r"[＼\\/／]")
@@ -256,14 +250,9 @@ def axis_name(text: str, across: bool) -> str:
 def name_kind(text: str) -> Kind | None:
     """Given a label cell without figures, return the kind of figure it names in its line
     (売上高 → revenue, 支払限度額 → limit, 免責金額 → deductible, 年間保険料 / 月払 → premium)."""
-    if contains_any(text, cues("revenue")):
-        return "revenue"
-    if contains_any(text, cues("deductible")):
-        return "deductible"
-    if contains_any(text, cues("limit")):
-        return "limit"
-    if contains_any(text, cues("premium")) or label_to_period(text) is not None:
-        return "premium"
+    named = next((kind for kind in _NAMED_KINDS if contains_any(text, cues(kind))), None)
+    if named is not None or label_to_period(text) is not None:
+        return named or "premium"
     return "limit" if contains_any(text, cues("liability") + cues("expense")) else None  # 賠償 1,000万円
 
 
@@ -397,21 +386,20 @@ def in_industry_line(grid: Grid, slot: Slot, row_header: bool) -> bool:
     return row_header and any(is_industry_label(t) for (_, c), t in cells.items() if c == slot[1])
 
 
+#: the cue keys of words an industry's label never holds
+_NO_INDUSTRY_CUES: tuple[str, ...] = (
+    *("premium", "revenue", "industry_axis", "conditions", "limit", "deductible"),
+    *("placeholder", "liability", "expense"),
+)
+
+
 def _is_row_label(text: str) -> bool:
     """Given a label cell, return whether it could name an industry not in the data (その他)."""
     core = squeeze(clean_label(text))
     if not 0 < len(core) <= MAX_ROW_LABEL_CHARS or any(ch.isdigit() for ch in core):
         return False
-    other = (
-        cues("premium"),
-        cues("revenue"),
-        cues("industry_axis"),
-        cues("conditions"),
-        cues("limit"),
-        cues("deductible"),
-    )
     return (
-        not contains_any(text, sum(other, cues("placeholder") + cues("liability") + cues("expense")))
+        not any(contains_any(text, cues(key)) for key in _NO_INDUSTRY_CUES)
         and label_to_period(text) is None
         and any(ch.isalpha() for ch in core)
     )
@@ -655,9 +643,8 @@ def text_to_sentence_quotes(text: str) -> list[SentenceQuote]:
         return []  # 1名あたり500円 is no premium
     if any(squeeze(text[m.end :]).startswith(cues("floor_words")) for m in premiums):
         return []  # 約4万円から names a floor, not the premium of a quote
-    blanked = text  # amounts blanked out, so that 3億円・小売業 gives 小売業
-    for match in matches:
-        blanked = blanked[: match.start] + " " * (match.end - match.start) + blanked[match.end :]
+    # amounts blanked out, so that 3億円・小売業 gives 小売業
+    blanked = "".join(" " if any(m.start <= i < m.end for m in matches) else ch for i, ch in enumerate(text))
     industries = text_to_industry_words(blanked)
     if len(industries) != 1:
         return []
