@@ -75,6 +75,7 @@ _UNIT_HINT = re.compile(rf"単位\s?[:]?\s?{_UNIT_NAMES}")
 _BRACKETED = re.compile(r"[(\[【]([^()\[\]【】]{1,20})[)\]】]")
 _BRACKET_WORD_BREAK = re.compile(r"[・、,/:;\s]+")
 _PERCENT = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s?(?:%|パーセント)")
+_WARI_DIGITS = KANJI_DIGITS | {"十": 10}
 _WARI = re.compile(
     r"(?<![\d一二三四五六七八九十])(\d+|[一二三四五六七八九十])\s?割(?:\s?(\d|[一二三四五六七八九])\s?分)?"
 )
@@ -145,16 +146,6 @@ def _to_source_span(origin: list[int], start: int, end: int, source_length: int)
     source_start = origin[start] if start < len(origin) else source_length
     source_end = origin[end - 1] + 1 if end > start else source_start
     return source_start, source_end
-
-
-def _unit_multiplier(default_unit: str | None) -> int | None:
-    """Given a default unit such as `千円`, return its value in yen; raise AmountError if unknown."""
-    if default_unit is None:
-        return None
-    unit = unicodedata.normalize("NFKC", default_unit).strip()
-    if unit not in YEN_UNITS:
-        raise AmountError(f"unknown default_unit {default_unit!r}; use one of {', '.join(YEN_UNITS)}")
-    return YEN_UNITS[unit]
 
 
 def _scan_number(norm: str, start: int) -> _Number | None:
@@ -286,7 +277,10 @@ def _modifiers(norm: str, start: int, end: int) -> _Modifiers:
 
 def find_amounts(text: str, *, default_unit: str | None = None) -> list[AmountMatch]:
     """Given text, return every yen amount in it with its span in that text, in order."""
-    multiplier = _unit_multiplier(default_unit)
+    unit = unicodedata.normalize("NFKC", default_unit).strip() if default_unit is not None else None
+    if unit is not None and unit not in YEN_UNITS:
+        raise AmountError(f"unknown default_unit {default_unit!r}; use one of {', '.join(YEN_UNITS)}")
+    multiplier = YEN_UNITS[unit] if unit is not None else None
     norm, origin = nfkc_with_offsets(text)
     matches: list[AmountMatch] = []
     pos = 0
@@ -320,13 +314,6 @@ def text_to_default_unit(text: str) -> str | None:
     return None
 
 
-def _kanji_or_arabic(text: str) -> int:
-    """Given one kanji digit, 十, or arabic digits, return its integer value."""
-    if text.isdigit():
-        return int(text)
-    return 10 if text == "十" else KANJI_DIGITS[text]
-
-
 def find_percents(text: str) -> list[PercentMatch]:
     """Given text, return every percentage (10%, １０％, 1割, 2割5分) as a fraction with its span."""
     norm, origin = nfkc_with_offsets(text)
@@ -334,8 +321,7 @@ def find_percents(text: str) -> list[PercentMatch]:
         (match.start(), match.end(), Fraction(match.group(1)) / 100) for match in _PERCENT.finditer(norm)
     ]
     for match in _WARI.finditer(norm):
-        tenths = Fraction(_kanji_or_arabic(match.group(1)), 10)
-        hundredths = Fraction(_kanji_or_arabic(match.group(2)), 100) if match.group(2) else Fraction(0)
-        found.append((match.start(), match.end(), tenths + hundredths))
+        tenths, hundredths = (int(d) if d.isdigit() else _WARI_DIGITS[d] for d in (match[1], match[2] or "0"))
+        found.append((match.start(), match.end(), Fraction(tenths, 10) + Fraction(hundredths, 100)))
     spans = [(_to_source_span(origin, start, end, len(text)), value) for start, end, value in sorted(found)]
     return [PercentMatch(float(value), start, end, text[start:end]) for (start, end), value in spans]

@@ -368,22 +368,21 @@ def without_case(label: str) -> str:
     """Given an industry label, return it without a bracket stating its case's figures
     (卸売業（売上高3億円） → 卸売業): the revenue is the quote's, not the industry's name."""
     bracket = _BRACKETED.search(label)
-    if bracket and bracket.start() > 0 and find_amounts(bracket.group()):
-        return label[: bracket.start()]
-    return label
+    states_case = bracket and bracket.start() > 0 and find_amounts(bracket.group())
+    return label[: bracket.start()] if bracket and states_case else label
 
 
 def in_industry_line(grid: Grid, slot: Slot, row_header: bool) -> bool:
     """Given a grid and a label cell, return whether its line holds industries: its row or column is
     headed by 業種, or (as a row header) its column holds an industry label the data knows."""
     cells = grid.cells
-    row_head = cells.get(grid.view.origin(slot[0], 0), "")
-    column_head = cells.get(grid.view.origin(0, slot[1]), "")
-    if contains_any(axis_name(row_head, True), cues("industry_axis")) and slot[1] > 0:
-        return True
-    if contains_any(axis_name(column_head, False), cues("industry_axis")) and slot[0] > 0:
-        return True
-    return row_header and any(is_industry_label(t) for (_, c), t in cells.items() if c == slot[1])
+    row_head = axis_name(cells.get(grid.view.origin(slot[0], 0), ""), True)
+    column_head = axis_name(cells.get(grid.view.origin(0, slot[1]), ""), False)
+    return (
+        (slot[1] > 0 and contains_any(row_head, cues("industry_axis")))
+        or (slot[0] > 0 and contains_any(column_head, cues("industry_axis")))
+        or (row_header and any(is_industry_label(t) for (_, c), t in cells.items() if c == slot[1]))
+    )
 
 
 #: the cue keys of words an industry's label never holds
@@ -813,12 +812,8 @@ def is_grid_line(text: str) -> bool:
 
 def _is_band_heading(text: str) -> bool:
     """Given a line, return whether it heads a revenue band of a grid list (■売上高1億円の場合)."""
-    return (
-        _is_heading(text)
-        and contains_any(text, cues("revenue"))
-        and contains_any(text, cues("band_words"))
-        and len(find_amounts(text)) == 1
-    )
+    cued = all(contains_any(text, cues(key)) for key in ("revenue", "band_words"))
+    return cued and _is_heading(text) and len(find_amounts(text)) == 1
 
 
 def _is_heading(text: str) -> bool:
