@@ -71,11 +71,8 @@ def _group_codes(core: str) -> set[str]:
 
     `製造業・建設業` gives {E, D}; `医療・福祉` gives {P}; `卸・小売業` (a part unknown) gives none.
     """
-    parts = [part for part in _joiner_pattern().split(core) if part]
-    if len(parts) < 2:
-        return set()
-    matches = [_best_match(part) for part in parts]
-    if not all(matches):
+    matches = [_best_match(part) for part in _joiner_pattern().split(core) if part]
+    if len(matches) < 2 or not all(matches):
         return set()
     return {match[1] or "" for match in matches if match}  # an all-industries part has no one code
 
@@ -95,10 +92,8 @@ def label_to_jsic(label: str) -> str | None:
 def is_industry_label(text: str) -> bool:
     """Given a cell or token, return whether it is an industry label by itself (not a sentence)."""
     core = _core(text)
-    if not core or len(core) > MAX_LABEL_CHARS or any(ch.isdigit() for ch in core):
-        return False
-    match = _best_match(core)
-    if match is None:
+    short = 0 < len(core) <= MAX_LABEL_CHARS and not any(ch.isdigit() for ch in core)
+    if not short or (match := _best_match(core)) is None:
         return False
     label = match[0]
     return core == label or core.endswith(label) or (core.endswith("業") and label in core)

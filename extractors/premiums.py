@@ -836,10 +836,10 @@ def context_text(lines: list[Line], index: int, last: int | None = None) -> str:
         if _is_prose(text):
             break
         above.append(text)
-        if _is_band_heading(text):
-            continue  # ■売上高5億円の場合: a sibling grid of the same list, whose caption is ours too
-        if not _is_heading(text) and is_grid_line(text):
-            continue  # a row of a sibling grid (製造業　年間保険料　48,500円) names no section
+        # ■売上高5億円の場合 heads a sibling grid of the same list, whose caption is ours too; a row
+        # of a sibling grid (製造業　年間保険料　48,500円) names no section
+        if _is_band_heading(text) or (not _is_heading(text) and is_grid_line(text)):
+            continue
         # a line naming the premiums ends the caption, unless it ends a sentence broken over
         # lines (…年間保険料（一時払）の例です。), whose start above still states the conditions
         if _is_heading(text) or (contains_any(text, cues("premium")) and "。" not in text):
