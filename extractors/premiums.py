@@ -417,11 +417,8 @@ def text_revenue(text: str) -> int | None:
 
 def premium_quote(grid: Grid, figures: dict[Slot, Figure], slot: Slot) -> Quote | None:
     """Given a grid, its figures and a premium cell, return its Quote: the nearest context naming
-    each of industry, revenue, period and option (a limit or deductible over its column) wins.
-
-    None when no context names an industry or a revenue, or the premium is no plausible share
-    of the revenue.
-    """
+    each of industry, revenue, period and option (a limit or deductible over its column) wins;
+    None when none names an industry or revenue, or the premium is no plausible share of it."""
     industry: tuple[str, Source] | None = None
     revenue: tuple[int, Source] | None = None
     period: Period | None = None
@@ -462,10 +459,8 @@ def premium_quote(grid: Grid, figures: dict[Slot, Figure], slot: Slot) -> Quote 
 
 
 def grid_to_quotes(grid: Grid) -> list[Quote]:
-    """Given a grid that a premium cue heads, return one Quote per premium cell it prints.
-
-    A column converting another (月額換算, 参考) quotes nothing of its own beside it.
-    """
+    """Given a grid that a premium cue heads, return one Quote per premium cell it prints (a column
+    converting another, 月額換算 or 参考, quotes nothing of its own beside it)."""
     heads = (*grid.page_heading, *grid.caption, *grid.cells.values())
     if not any(contains_any(text, cues("premium")) for text in heads):
         return []
@@ -861,11 +856,8 @@ def context_text(lines: list[Line], index: int, last: int | None = None) -> str:
 
 
 def document_to_quotes(document: Document) -> list[Quote]:
-    """Given a Document, return the premiums of its tables, then those only its lines hold.
-
-    Lines that repeat the rows of a table that was read are left to the table: its cells
-    are the better evidence.
-    """
+    """Given a Document, return the premiums of its tables, then those only its lines hold (lines
+    repeating a table's rows are left to its cells, the better evidence)."""
     lines = list(document.iter_lines())
     quotes: list[Quote] = []
     covered: set[int] = set()
