@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -38,12 +37,16 @@ YEN_UNITS: dict[str, int] = {
 }
 
 KANJI_DIGITS = dict(zip("〇一二三四五六七八九", range(10), strict=True)) | {"零": 0}
-_SMALL_UNITS = {"十": 10, "百": 100, "千": 1_000}
-_BIG_UNITS = {"万": 10_000, "億": 100_000_000, "兆": 1_000_000_000_000}
-
-_ARABIC = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
+#: the multipliers of a Japanese number: 十/百/千 within a group of four digits, 万 and up across groups
+_MULTIPLIERS = {"十": 10, "百": 100, "千": 1_000, "万": 10**4, "億": 10**8, "兆": 10**12, "京": 10**16}
+_GROUP = 10**4
+#: one token of a number (arabic digits, a kanji digit, a multiplier), after at most one space
+_TOKEN = re.compile(
+    r"[ \t\u00a0]?(?:(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+    r"|([〇零一二三四五六七八九])|([十百千万億兆京]))"
+)
+_YEN_AFTER = re.compile(r"[ \t\u00a0]?円")
 _NUMBER_START = re.compile(r"[\d〇零一二三四五六七八九十百千]")
-_SPACE = re.compile(r"[ \t\u00a0]?")
 
 # a bare 1万/1億 is money unless a counter or a noun follows (10万人, 1万件, 1億総…)
 _BARE_BIG_FOLLOW = re.compile(
@@ -72,6 +75,7 @@ _UNIT_HINT = re.compile(rf"単位\s?[:]?\s?{_UNIT_NAMES}")
 _BRACKETED = re.compile(r"[(\[【]([^()\[\]【】]{1,20})[)\]】]")
 _BRACKET_WORD_BREAK = re.compile(r"[・、,/:;\s]+")
 _PERCENT = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s?(?:%|パーセント)")
+_WARI_DIGITS = KANJI_DIGITS | {"十": 10}
 _WARI = re.compile(
     r"(?<![\d一二三四五六七八九十])(\d+|[一二三四五六七八九十])\s?割(?:\s?(\d|[一二三四五六七八九])\s?分)?"
 )
@@ -125,24 +129,6 @@ class _Number:
     tail_multiplier: int  # the multiplier of the last unit (1 when it ends in bare digits)
 
 
-@dataclass
-class _Scan:
-    """Mutable state of one left-to-right scan of a Japanese number."""
-
-    total: Fraction = Fraction(0)
-    section: Fraction = Fraction(0)
-    current: Fraction | None = None
-    current_from_kanji: bool = False
-    last_big: int = 10**16
-    last_small: int = 10**5
-    end: int = 0
-    end_before_current: int = 0
-    has_digit: bool = False
-    has_big: bool = False
-    multiplied: bool = False
-    tail: int = 1
-
-
 def nfkc_with_offsets(text: str) -> tuple[str, list[int]]:
     """Given text, return its per-character NFKC form and each normalised char's source index."""
     parts: list[str] = []
@@ -162,104 +148,54 @@ def _to_source_span(origin: list[int], start: int, end: int, source_length: int)
     return source_start, source_end
 
 
-def _unit_multiplier(default_unit: str | None) -> int | None:
-    """Given a default unit such as `千円`, return its value in yen; raise AmountError if unknown."""
-    if default_unit is None:
-        return None
-    unit = unicodedata.normalize("NFKC", default_unit).strip()
-    if unit not in YEN_UNITS:
-        raise AmountError(f"unknown default_unit {default_unit!r}; use one of {', '.join(YEN_UNITS)}")
-    return YEN_UNITS[unit]
-
-
-def _skip_space(norm: str, pos: int) -> int:
-    """Given a position, return it moved past at most one space or tab."""
-    match = _SPACE.match(norm, pos)
-    return match.end() if match else pos
-
-
-def _take_digit(scan: _Scan, norm: str, pos: int) -> int | None:
-    """Given a scan and a position, consume an arabic or kanji digit there; return the new end."""
-    arabic = _ARABIC.match(norm, pos)
-    if arabic:
-        if scan.current is not None:
-            return None
-        scan.end_before_current = scan.end
-        scan.current = Fraction(arabic.group().replace(",", ""))
-        scan.current_from_kanji = False
-        scan.has_digit = True
-        return arabic.end()
-    digit = KANJI_DIGITS.get(norm[pos])
-    if digit is None:
-        return None
-    if scan.current is None:
-        scan.end_before_current = scan.end
-        scan.current = Fraction(digit)
-    elif scan.current_from_kanji:
-        scan.current = scan.current * 10 + digit  # positional kanji digits: 一〇〇
-    else:
-        return None
-    scan.current_from_kanji = True
-    scan.has_digit = True
-    return pos + 1
-
-
-def _take_multiplier(scan: _Scan, char: str) -> bool | None:
-    """Given a scan and a char, apply it if it is a multiplier; None if not one, False if out of order."""
-    if char in _SMALL_UNITS:
-        small = _SMALL_UNITS[char]
-        if small >= scan.last_small:
-            return False
-        scan.section += (scan.current if scan.current is not None else 1) * small
-        scan.last_small, scan.tail = small, small
-    elif char in _BIG_UNITS:
-        big = _BIG_UNITS[char]
-        value = scan.section + (scan.current or 0)
-        if big >= scan.last_big or value == 0:
-            return False
-        scan.total += value * big
-        scan.section = Fraction(0)
-        scan.last_big, scan.last_small, scan.tail = big, 10**5, big
-        scan.has_big = True
-    else:
-        return None
-    scan.current = None
-    scan.multiplied = True
-    return True
-
-
 def _scan_number(norm: str, start: int) -> _Number | None:
-    """Given NFKC text and a start, return the longest well-formed Japanese number there."""
-    scan = _Scan(end=start, end_before_current=start)
-    pos = start
-    while pos < len(norm):
-        token = _skip_space(norm, pos) if pos > start else pos
-        if token >= len(norm):
-            break
-        taken = _take_digit(scan, norm, token)
-        if taken is not None:
-            pos = scan.end = taken
-            continue
-        applied = _take_multiplier(scan, norm[token])
-        if applied is None:
-            break
-        if applied is False:
-            if scan.current is not None:  # the pending digits belong to the next number (1億 5億)
-                scan.current, scan.end = None, scan.end_before_current
-            break
-        pos = scan.end = token + 1
-    if scan.end == start:
+    """Given NFKC text and a start, return the longest well-formed Japanese number there.
+
+    Multipliers fall from left to right (千 before 百 in a group, 億 before 万 across groups);
+    the digits before one out of order belong to the next number (1億 5億).
+    """
+    total = group = Fraction(0)
+    current: Fraction | None = None
+    from_kanji = has_digit = has_big = multiplied = False
+    last_big, last_small, tail = 10**20, _GROUP, 1
+    end = end_before_current = pos = start
+    while token := _TOKEN.match(norm, pos):
+        arabic, kanji, unit = token.groups()
+        if unit is None:
+            if current is not None and not (kanji and from_kanji):
+                break  # 1一, 一1 and 1 2 are two numbers
+            digit = Fraction(arabic.replace(",", "")) if arabic else Fraction(KANJI_DIGITS[kanji])
+            if current is None:
+                end_before_current, current = end, digit
+            else:
+                current = current * 10 + digit  # positional kanji digits: 一〇〇
+            from_kanji, has_digit = arabic is None, True
+        else:
+            multiplier = _MULTIPLIERS[unit]
+            big = multiplier >= _GROUP
+            value = group + (current or 0)
+            if multiplier >= (last_big if big else last_small) or (big and value == 0):
+                if current is not None:  # the pending digits belong to the next number (1億 5億)
+                    current, end = None, end_before_current
+                break
+            if big:
+                total += value * multiplier
+                group, last_big, last_small = Fraction(0), multiplier, _GROUP
+            else:
+                group += (current if current is not None else 1) * multiplier
+                last_small = multiplier
+            current, tail, multiplied, has_big = None, multiplier, True, has_big or big
+        pos = end = token.end()
+    if end == start:
         return None
-    if scan.current is not None:
-        scan.tail = 1
-    value = scan.total + scan.section + (scan.current or 0)
-    return _Number(value, start, scan.end, scan.has_digit, scan.has_big, scan.multiplied, scan.tail)
+    value = total + group + (current or 0)
+    return _Number(value, start, end, has_digit, has_big, multiplied, 1 if current is not None else tail)
 
 
 def _yen_after(norm: str, end: int) -> int | None:
     """Given the end of a number, return the end of a following 円, or None if there is none."""
-    pos = _skip_space(norm, end)
-    return pos + 1 if pos < len(norm) and norm[pos] == "円" else None
+    match = _YEN_AFTER.match(norm, end)
+    return match.end() if match else None
 
 
 def _bare_number_ok(norm: str, number: _Number) -> bool:
@@ -339,33 +275,26 @@ def _modifiers(norm: str, start: int, end: int) -> _Modifiers:
     return _Modifiers(start, end, approximate, per_unit, count)
 
 
-def _iter_amounts(norm: str, multiplier: int | None) -> Iterator[tuple[int, _Modifiers]]:
-    """Given NFKC text, yield (yen, modifiers with the widened span) for every amount, in order."""
+def find_amounts(text: str, *, default_unit: str | None = None) -> list[AmountMatch]:
+    """Given text, return every yen amount in it with its span in that text, in order."""
+    unit = unicodedata.normalize("NFKC", default_unit).strip() if default_unit is not None else None
+    if unit is not None and unit not in YEN_UNITS:
+        raise AmountError(f"unknown default_unit {default_unit!r}; use one of {', '.join(YEN_UNITS)}")
+    multiplier = YEN_UNITS[unit] if unit is not None else None
+    norm, origin = nfkc_with_offsets(text)
+    matches: list[AmountMatch] = []
     pos = 0
     while found := _NUMBER_START.search(norm, pos):
         number = _scan_number(norm, found.start())
-        if number is None:
-            pos = found.start() + 1
+        money = _money_end(norm, number, multiplier) if number else None
+        if number is None or money is None:
+            pos = number.end if number else found.start() + 1
             continue
-        money = _money_end(norm, number, multiplier)
-        if money is None:
-            pos = number.end
-            continue
-        end, value = money
-        modifiers = _modifiers(norm, number.start, end)
-        yield round(value), modifiers
-        pos = modifiers.end
-
-
-def find_amounts(text: str, *, default_unit: str | None = None) -> list[AmountMatch]:
-    """Given text, return every yen amount in it with its span in that text, in order."""
-    multiplier = _unit_multiplier(default_unit)
-    norm, origin = nfkc_with_offsets(text)
-    matches: list[AmountMatch] = []
-    for yen, mods in _iter_amounts(norm, multiplier):
-        source_start, source_end = _to_source_span(origin, mods.start, mods.end, len(text))
-        amount = Amount(yen, mods.approximate, mods.per_unit, mods.count, text[source_start:source_end])
-        matches.append(AmountMatch(amount, source_start, source_end))
+        mods = _modifiers(norm, number.start, money[0])
+        start, end = _to_source_span(origin, mods.start, mods.end, len(text))
+        amount = Amount(round(money[1]), mods.approximate, mods.per_unit, mods.count, text[start:end])
+        matches.append(AmountMatch(amount, start, end))
+        pos = mods.end
     return matches
 
 
@@ -385,13 +314,6 @@ def text_to_default_unit(text: str) -> str | None:
     return None
 
 
-def _kanji_or_arabic(text: str) -> int:
-    """Given one kanji digit, 十, or arabic digits, return its integer value."""
-    if text.isdigit():
-        return int(text)
-    return 10 if text == "十" else KANJI_DIGITS[text]
-
-
 def find_percents(text: str) -> list[PercentMatch]:
     """Given text, return every percentage (10%, １０％, 1割, 2割5分) as a fraction with its span."""
     norm, origin = nfkc_with_offsets(text)
@@ -399,8 +321,7 @@ def find_percents(text: str) -> list[PercentMatch]:
         (match.start(), match.end(), Fraction(match.group(1)) / 100) for match in _PERCENT.finditer(norm)
     ]
     for match in _WARI.finditer(norm):
-        tenths = Fraction(_kanji_or_arabic(match.group(1)), 10)
-        hundredths = Fraction(_kanji_or_arabic(match.group(2)), 100) if match.group(2) else Fraction(0)
-        found.append((match.start(), match.end(), tenths + hundredths))
+        tenths, hundredths = (int(d) if d.isdigit() else _WARI_DIGITS[d] for d in (match[1], match[2] or "0"))
+        found.append((match.start(), match.end(), Fraction(tenths, 10) + Fraction(hundredths, 100)))
     spans = [(_to_source_span(origin, start, end, len(text)), value) for start, end, value in sorted(found)]
     return [PercentMatch(float(value), start, end, text[start:end]) for (start, end), value in spans]

@@ -58,14 +58,12 @@ def numeral_to_int(s: str) -> int | None:
         return int(s)
     if s == "元":
         return 1
-    if "十" in s:
-        tens, _, ones = s.partition("十")
-        if "十" in ones or any(c not in KANJI_DIGITS for c in tens + ones) or len(tens) > 1 or len(ones) > 1:
-            return None
-        return (KANJI_DIGITS[tens] if tens else 1) * 10 + (KANJI_DIGITS[ones] if ones else 0)
-    if len(s) == 1 and s in KANJI_DIGITS:
-        return KANJI_DIGITS[s]
-    return None
+    tens, ten, ones = s.partition("十")
+    if not ten:
+        return KANJI_DIGITS.get(s)
+    if len(tens) > 1 or len(ones) > 1 or any(c not in KANJI_DIGITS for c in tens + ones):
+        return None  # 十十, 二十三十
+    return KANJI_DIGITS.get(tens, 1) * 10 + KANJI_DIGITS.get(ones, 0)
 
 
 _ERA_NAMES = "|".join(re.escape(e.name) for e in ERAS)
@@ -85,10 +83,7 @@ _ERA_LETTER = re.compile(
 
 def era_year_to_year(era: str, year: int) -> int | None:
     """Given an era name or letter (令和, R) and a year of it, return the Gregorian year, or None."""
-    for e in ERAS:
-        if era in (e.name, e.letter):
-            return e.start.year + year - 1
-    return None
+    return next((e.start.year + year - 1 for e in ERAS if era in (e.name, e.letter)), None)
 
 
 def parts_to_date(year: int, month: int, day: int | None) -> dt.date | None:

@@ -54,6 +54,12 @@ def _best_match(text: str) -> tuple[str, str | None] | None:
 
 
 @cache
+def _label_pattern() -> re.Pattern[str]:
+    """Given nothing, return the pattern of every label, the longest first."""
+    return re.compile("|".join(re.escape(label) for label, _ in _labels_longest_first()))
+
+
+@cache
 def _joiner_pattern() -> re.Pattern[str]:
     """Given nothing, return the pattern of the words that join a group of industries (・, 及び)."""
     joiners = sorted(words(load_data("industries.yaml"), "group_joiners"), key=len)
@@ -65,11 +71,8 @@ def _group_codes(core: str) -> set[str]:
 
     `製造業・建設業` gives {E, D}; `医療・福祉` gives {P}; `卸・小売業` (a part unknown) gives none.
     """
-    parts = [part for part in _joiner_pattern().split(core) if part]
-    if len(parts) < 2:
-        return set()
-    matches = [_best_match(part) for part in parts]
-    if not all(matches):
+    matches = [_best_match(part) for part in _joiner_pattern().split(core) if part]
+    if len(matches) < 2 or not all(matches):
         return set()
     return {match[1] or "" for match in matches if match}  # an all-industries part has no one code
 
@@ -89,10 +92,8 @@ def label_to_jsic(label: str) -> str | None:
 def is_industry_label(text: str) -> bool:
     """Given a cell or token, return whether it is an industry label by itself (not a sentence)."""
     core = _core(text)
-    if not core or len(core) > MAX_LABEL_CHARS or any(ch.isdigit() for ch in core):
-        return False
-    match = _best_match(core)
-    if match is None:
+    short = 0 < len(core) <= MAX_LABEL_CHARS and not any(ch.isdigit() for ch in core)
+    if not short or (match := _best_match(core)) is None:
         return False
     label = match[0]
     return core == label or core.endswith(label) or (core.endswith("業") and label in core)
@@ -112,20 +113,15 @@ def text_to_industry_words(text: str) -> list[tuple[int, int]]:
     norm = nfkc(text)
     spans: list[tuple[int, int]] = []
     position = 0
-    while position < len(norm):
-        found = [(norm.find(label, position), -len(label)) for label, _ in _labels_longest_first()]
-        hits = [(start, -negative) for start, negative in found if start >= 0]
-        if not hits:
-            break
-        start, length = min(hits)
-        found_at, end = start, start + length
+    while found := _label_pattern().search(norm, position):  # the leftmost label, the longest there
+        found_at, start, end = found.start(), found.start(), found.end()
         while start > 0 and _WORD_CHARS.match(norm[start - 1]):
             start -= 1
         while end < len(norm) and _WORD_CHARS.match(norm[end]):
             end += 1
         if not is_industry_label(norm[start:end]):  # 製造業・売上高: only the part holding the label
             part_start = norm.rfind("・", start, found_at) + 1 or start
-            part_end = norm.find("・", found_at + length, end)
+            part_end = norm.find("・", found.end(), end)
             start, end = max(start, part_start), end if part_end < 0 else part_end
         while norm[start] == "・":  # a joiner at an edge joins nothing
             start += 1

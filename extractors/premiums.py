@@ -22,7 +22,6 @@ printed in it or its caption. Cue words are data (`data/premiums.yaml`).
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import itertools
 import re
@@ -30,7 +29,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from functools import cache, cached_property
 from types import MappingProxyType
-from typing import Any, Literal
+from typing import Literal
 
 from extractors.amounts import (
     YEN_UNITS,
@@ -78,48 +77,13 @@ MAX_PREMIUM_SHARE = 0.1
 
 Period = Literal["monthly", "annual", "lump_sum"]
 DEFAULT_PERIOD: Period = "annual"
+PERIODS: tuple[Period, ...] = ("monthly", "annual", "lump_sum")
 _INSTALLMENTS = re.compile(r"(\d+)\s?(?:回分割|分割|回払)")
 _CLAUSE_BREAK = re.compile(r"[、。,;\n]")
 #: what separates the words of a line: spaces, rules, and leaders between a label and its
 #: figure (製造業……48,500円, 製造業・・・・48,500円, 製造業：48,500円)
 _WORD_BREAK = re.compile(r"(?:[\s|｜]|[…‥]|[・･.．·]{2,}|[:：])+")
 _NOTE_LINE = re.compile(r"^\s*(?:※|\*|[(（]?注\s?[\d)）:：])")
-
-
-@dataclass(frozen=True)
-class PremiumCues:
-    """The cue words of premium grids and quote conditions, read from premiums.yaml."""
-
-    premium: tuple[str, ...]
-    revenue: tuple[str, ...]
-    industry_axis: tuple[str, ...]
-    periods: tuple[tuple[Period, tuple[str, ...]], ...]
-    conditions: tuple[str, ...]
-    placeholder: tuple[str, ...]
-    limit: tuple[str, ...]
-    deductible: tuple[str, ...]
-    liability: tuple[str, ...]
-    expense: tuple[str, ...]
-    lump_sum_payment: tuple[str, ...]
-    monthly_payment: tuple[str, ...]
-    start: tuple[str, ...]
-    start_after_date: tuple[str, ...]
-    block_breaks: tuple[str, ...]
-    range_joiners: tuple[str, ...]
-    floor_words: tuple[str, ...]
-    band_words: tuple[str, ...]
-    derived: tuple[str, ...]
-    prose_min_chars: int
-
-
-@dataclass(frozen=True)
-class Row:
-    """Where a quote was read: the text to quote for its row, its page and its place among the lines."""
-
-    evidence: str
-    page: int
-    line_index: int | None  # position among the document's lines, for finding conditions
-    last_line_index: int | None = None  # the grid's last line (its notes follow)
 
 
 @dataclass(frozen=True)
@@ -130,7 +94,10 @@ class Quote:
     revenue_jpy: int
     premium_jpy: int
     period: Period | None
-    row: Row
+    evidence: str  # the text quoted for its row
+    page: int
+    line_index: int | None  # its row's position among the document's lines, for finding conditions
+    last_line_index: int | None = None  # the grid's last line (its notes follow)
     option: Figure | None = None  # the column's limit or deductible, under a header of options
     #: where its industry and revenue were named (the farther); "sentence" for a quote read
     #: from prose, which has no grid whose caption and notes state its conditions
@@ -150,22 +117,24 @@ class Conditions:
 
 
 @cache
-def load_cues() -> PremiumCues:
-    """Given nothing, return the cue words of premiums.yaml (its keys are the fields' names)."""
+def cues(key: str) -> tuple[str, ...]:
+    """Given a key of premiums.yaml, return its cue words (NFKC); a key it lacks is an error."""
     data = load_data("premiums.yaml")
-    periods = data.get("periods") or {}
-    lists: dict[str, Any] = {
-        field.name: words(data, field.name)
-        for field in dataclasses.fields(PremiumCues)
-        if field.name not in ("periods", "prose_min_chars")
-    }
-    return PremiumCues(
-        **lists,
-        periods=tuple(
-            (name, tuple(nfkc(w) for w in periods[name])) for name in ("monthly", "annual", "lump_sum")
-        ),
-        prose_min_chars=int(data.get("prose_min_chars", 40)),
-    )
+    if key not in data:
+        raise KeyError(f"premiums.yaml has no {key!r}")
+    return words(data, key)
+
+
+@cache
+def period_cues() -> tuple[tuple[Period, tuple[str, ...]], ...]:
+    """Given nothing, return each premium period with its cue words (premiums.yaml's periods)."""
+    periods = load_data("premiums.yaml")["periods"]
+    return tuple((name, words(periods, name)) for name in PERIODS)
+
+
+def prose_min_chars() -> int:
+    """Given nothing, return the length (NFKC characters) from which a line with no cue is prose."""
+    return int(load_data("premiums.yaml").get("prose_min_chars", 40))
 
 
 # --- tokens -----------------------------------------------------------------------------
@@ -176,7 +145,7 @@ def range_amounts(text: str, unit: str | None) -> list[AmountMatch]:
     kept as its upper bound."""
     merged: list[AmountMatch] = []
     for match in find_amounts(text, default_unit=unit):
-        if merged and squeeze(text[merged[-1].end : match.start]) in load_cues().range_joiners:
+        if merged and squeeze(text[merged[-1].end : match.start]) in cues("range_joiners"):
             merged[-1] = AmountMatch(match.amount, merged[-1].start, match.end)
         else:
             merged.append(match)
@@ -186,8 +155,8 @@ def range_amounts(text: str, unit: str | None) -> list[AmountMatch]:
 @cache
 def _revenue_unit_pattern() -> re.Pattern[str]:
     """Given nothing, return the pattern of a revenue cue with a bracketed unit (売上高（百万円）)."""
-    cues = "|".join(re.escape(cue) for cue in sorted(load_cues().revenue, key=len, reverse=True))
-    return re.compile(rf"(?:{cues})[^()\s|]{{0,4}}\s?(\([^()]{{1,20}}\))")
+    names = "|".join(re.escape(cue) for cue in sorted(cues("revenue"), key=len, reverse=True))
+    return re.compile(rf"(?:{names})[^()\s|]{{0,4}}\s?(\([^()]{{1,20}}\))")
 
 
 def revenue_unit(text: str) -> tuple[int, str] | None:
@@ -203,19 +172,12 @@ def revenue_unit(text: str) -> tuple[int, str] | None:
     return None
 
 
-def premium_unit(text: str) -> str | None:
-    """Given a caption or line, return the unit it declares for the grid's values (not a revenue unit)."""
-    declared = revenue_unit(text)
-    return text_to_default_unit(text[declared[0] :] if declared else text)
-
-
 def label_to_period(text: str) -> Period | None:
     """Given a label, return the premium period it names (月額 → monthly), or None."""
-    cues = load_cues()
     norm = squeeze(nfkc(text))
-    for cue in sorted(cues.revenue, key=len, reverse=True):
+    for cue in sorted(cues("revenue"), key=len, reverse=True):
         norm = norm.replace(cue, "|")  # 年間売上高 names a revenue, not an annual premium
-    found = [(norm.find(squeeze(w)), name) for name, ws in cues.periods for w in ws if squeeze(w) in norm]
+    found = [(norm.find(squeeze(w)), name) for name, ws in period_cues() for w in ws if squeeze(w) in norm]
     return min(found)[1] if found else None
 
 
@@ -225,16 +187,9 @@ def band_industry(text: str) -> str | None:
     The label is short and says it is a case (の場合) or names the premiums; a sentence that
     mentions an industry heads nothing.
     """
-    cues = load_cues()
-    if len(squeeze(text)) > MAX_BAND_LABEL_CHARS:
-        return None
-    if not any(contains_any(text, words) for words in (cues.premium, cues.band_words, cues.industry_axis)):
-        return None
-    found = text_to_industry_words(text)
-    if len(found) != 1:
-        return None
-    start, end = found[0]
-    return nfkc(text)[start:end]
+    heads = any(contains_any(text, cues(key)) for key in ("premium", "band_words", "industry_axis"))
+    found = text_to_industry_words(text) if heads and len(squeeze(text)) <= MAX_BAND_LABEL_CHARS else []
+    return nfkc(text)[found[0][0] : found[0][1]] if len(found) == 1 else None
 
 
 # --- grids: a table, or a block of short lines, read through the table view -------------------
@@ -242,6 +197,8 @@ def band_industry(text: str) -> str | None:
 Kind = Literal["revenue", "premium", "limit", "deductible"]
 #: where a premium's industry or revenue was named, nearest first (see `Attribution`)
 Source = Literal["cell", "row_header", "column_header", "heading", "caption"]
+#: the kinds a label names by its cue words (premiums.yaml's key of each kind), first found wins
+_NAMED_KINDS: tuple[Kind, ...] = ("revenue", "deductible", "limit", "premium")
 _SOURCE_ORDER: tuple[Source, ...] = ("cell", "row_header", "column_header", "heading", "caption")
 #: the two names of a corner cell (業種＼売上高: industries down, revenues across)
 _CORNER = re.compile(r"[＼\\/／]")
@@ -293,16 +250,10 @@ def axis_name(text: str, across: bool) -> str:
 def name_kind(text: str) -> Kind | None:
     """Given a label cell without figures, return the kind of figure it names in its line
     (売上高 → revenue, 支払限度額 → limit, 免責金額 → deductible, 年間保険料 / 月払 → premium)."""
-    cues = load_cues()
-    if contains_any(text, cues.revenue):
-        return "revenue"
-    if contains_any(text, cues.deductible):
-        return "deductible"
-    if contains_any(text, cues.limit):
-        return "limit"
-    if contains_any(text, cues.premium) or label_to_period(text) is not None:
-        return "premium"
-    return "limit" if contains_any(text, cues.liability + cues.expense) else None  # 賠償 1,000万円
+    named = next((kind for kind in _NAMED_KINDS if contains_any(text, cues(kind))), None)
+    if named is not None or label_to_period(text) is not None:
+        return named or "premium"
+    return "limit" if contains_any(text, cues("liability") + cues("expense")) else None  # 賠償 1,000万円
 
 
 def cell_amount(text: str, unit: str | None) -> Amount | None:
@@ -417,34 +368,37 @@ def without_case(label: str) -> str:
     """Given an industry label, return it without a bracket stating its case's figures
     (卸売業（売上高3億円） → 卸売業): the revenue is the quote's, not the industry's name."""
     bracket = _BRACKETED.search(label)
-    if bracket and bracket.start() > 0 and find_amounts(bracket.group()):
-        return label[: bracket.start()]
-    return label
+    states_case = bracket and bracket.start() > 0 and find_amounts(bracket.group())
+    return label[: bracket.start()] if bracket and states_case else label
 
 
 def in_industry_line(grid: Grid, slot: Slot, row_header: bool) -> bool:
     """Given a grid and a label cell, return whether its line holds industries: its row or column is
     headed by 業種, or (as a row header) its column holds an industry label the data knows."""
-    cues = load_cues()
     cells = grid.cells
-    row_head = cells.get(grid.view.origin(slot[0], 0), "")
-    column_head = cells.get(grid.view.origin(0, slot[1]), "")
-    if contains_any(axis_name(row_head, True), cues.industry_axis) and slot[1] > 0:
-        return True
-    if contains_any(axis_name(column_head, False), cues.industry_axis) and slot[0] > 0:
-        return True
-    return row_header and any(is_industry_label(t) for (_, c), t in cells.items() if c == slot[1])
+    row_head = axis_name(cells.get(grid.view.origin(slot[0], 0), ""), True)
+    column_head = axis_name(cells.get(grid.view.origin(0, slot[1]), ""), False)
+    return (
+        (slot[1] > 0 and contains_any(row_head, cues("industry_axis")))
+        or (slot[0] > 0 and contains_any(column_head, cues("industry_axis")))
+        or (row_header and any(is_industry_label(t) for (_, c), t in cells.items() if c == slot[1]))
+    )
+
+
+#: the cue keys of words an industry's label never holds
+_NO_INDUSTRY_CUES: tuple[str, ...] = (
+    *("premium", "revenue", "industry_axis", "conditions", "limit", "deductible"),
+    *("placeholder", "liability", "expense"),
+)
 
 
 def _is_row_label(text: str) -> bool:
     """Given a label cell, return whether it could name an industry not in the data (その他)."""
-    cues = load_cues()
     core = squeeze(clean_label(text))
     if not 0 < len(core) <= MAX_ROW_LABEL_CHARS or any(ch.isdigit() for ch in core):
         return False
-    other = (cues.premium, cues.revenue, cues.industry_axis, cues.conditions, cues.limit, cues.deductible)
     return (
-        not contains_any(text, sum(other, cues.placeholder + cues.liability + cues.expense))
+        not any(contains_any(text, cues(key)) for key in _NO_INDUSTRY_CUES)
         and label_to_period(text) is None
         and any(ch.isalpha() for ch in core)
     )
@@ -452,9 +406,8 @@ def _is_row_label(text: str) -> bool:
 
 def text_revenue(text: str) -> int | None:
     """Given a heading or caption, return the one revenue it names (売上高5億円の場合), or None."""
-    cues = load_cues()
     norm = nfkc(text)
-    cue = max((norm.rfind(w) for w in cues.revenue if w in norm), default=-1)
+    cue = max((norm.rfind(w) for w in cues("revenue") if w in norm), default=-1)
     if cue < 0:
         return None
     unit = revenue_unit(text)
@@ -462,91 +415,72 @@ def text_revenue(text: str) -> int | None:
     return found[0].amount.total_yen if found and found[0].amount.per_unit is None else None
 
 
-@dataclass(frozen=True)
-class Case:
-    """What the context of one premium cell names: industry and revenue (each with where), period, option."""
-
+def premium_quote(grid: Grid, figures: dict[Slot, Figure], slot: Slot) -> Quote | None:
+    """Given a grid, its figures and a premium cell, return its Quote: the nearest context naming
+    each of industry, revenue, period and option (a limit or deductible over its column) wins;
+    None when none names an industry or revenue, or the premium is no plausible share of it."""
     industry: tuple[str, Source] | None = None
     revenue: tuple[int, Source] | None = None
     period: Period | None = None
     option: Figure | None = None
-
-
-def premium_case(grid: Grid, figures: dict[Slot, Figure], slot: Slot) -> Case:
-    """Given a grid, its figures and a premium cell, return its case: the nearest context naming
-    each of industry, revenue, period and option (a limit or deductible over its column) wins."""
-    cues = load_cues()
-    case = Case()
     for source, other, text in _contexts(grid, figures, slot):
         figure = figures.get(other) if other is not None and other != slot else None
         could_name = figure is None or figure.kind == "revenue"  # 年間保険料（製造業・売上高10億円の場合）
-        if case.industry is None and could_name and (found := _industry(text, source, other, grid)):
-            case = replace(case, industry=(found, source))
-        if case.revenue is None and figure is not None and figure.kind == "revenue":
-            case = replace(case, revenue=(figure.yen, source))
-        elif case.revenue is None and other is None and (yen := text_revenue(text)) is not None:
-            case = replace(case, revenue=(yen, source))
+        if industry is None and could_name and (found := _industry(text, source, other, grid)):
+            industry = (found, source)
+        if revenue is None and figure is not None and figure.kind == "revenue":
+            revenue = (figure.yen, source)
+        elif revenue is None and other is None and (yen := text_revenue(text)) is not None:
+            revenue = (yen, source)
         # a caption's 一括払 says how a year's premium is paid: a line naming the premiums names the period
-        names_premium = source in ("cell", "row_header", "column_header") or contains_any(text, cues.premium)
-        if case.period is None and (figure is None or other == slot) and names_premium:
-            case = replace(case, period=label_to_period(axis_name(text, source == "row_header")))
-        if (
-            case.option is None
-            and source == "column_header"
-            and figure
-            and figure.kind in ("limit", "deductible")
-        ):
-            case = replace(case, option=figure)
-    return case
-
-
-def case_to_quote(grid: Grid, slot: Slot, premium: Figure, case: Case) -> Quote | None:
-    """Given a grid, a premium cell and its case, return its Quote, or None when the case names no
-    industry or revenue, or the premium is no plausible share of the revenue."""
-    if case.industry is None or case.revenue is None:
+        names_premium = source in ("cell", "row_header", "column_header") or contains_any(
+            text, cues("premium")
+        )
+        if period is None and (figure is None or other == slot) and names_premium:
+            period = label_to_period(axis_name(text, source == "row_header"))
+        if option is None and source == "column_header" and figure and figure.kind in ("limit", "deductible"):
+            option = figure
+    premium = figures[slot].yen
+    if industry is None or revenue is None or not 0 < premium <= revenue[0] * MAX_PREMIUM_SHARE:
         return None
-    if not 0 < premium.yen <= case.revenue[0] * MAX_PREMIUM_SHARE:
-        return None
-    row = Row(
-        grid.evidence[slot[0]],
-        grid.view.table.row_page(slot[0]),
-        grid.line_index[slot[0]],
-        grid.last_line_index,
-    )
+    row = slot[0]
     return Quote(
-        industry_label=case.industry[0],
-        revenue_jpy=case.revenue[0],
-        premium_jpy=premium.yen,
-        period=case.period,
-        row=row,
-        option=case.option,
-        attributed_by=max(case.industry[1], case.revenue[1], key=_SOURCE_ORDER.index),  # the farther
+        industry_label=industry[0],
+        revenue_jpy=revenue[0],
+        premium_jpy=premium,
+        period=period,
+        evidence=grid.evidence[row],
+        page=grid.view.table.row_page(row),
+        line_index=grid.line_index[row],
+        last_line_index=grid.last_line_index,
+        option=option,
+        attributed_by=max(industry[1], revenue[1], key=_SOURCE_ORDER.index),  # the farther
     )
 
 
 def grid_to_quotes(grid: Grid) -> list[Quote]:
-    """Given a grid that a premium cue heads, return one Quote per premium cell it prints.
-
-    A column converting another (月額換算, 参考) quotes nothing of its own beside it.
-    """
-    cues = load_cues()
+    """Given a grid that a premium cue heads, return one Quote per premium cell it prints (a column
+    converting another, 月額換算 or 参考, quotes nothing of its own beside it)."""
     heads = (*grid.page_heading, *grid.caption, *grid.cells.values())
-    if not any(contains_any(text, cues.premium) for text in heads):
+    if not any(contains_any(text, cues("premium")) for text in heads):
         return []
     figures = grid_figures(grid)
     found: list[tuple[Quote, bool]] = []
     for slot, figure in sorted(figures.items()):
-        if figure.kind == "premium" and (
-            quote := case_to_quote(grid, slot, figure, premium_case(grid, figures, slot))
-        ):
-            found.append((quote, contains_any(figure.name, cues.derived)))
-    quoted = {quote.row.evidence for quote, derived in found if not derived}
-    return [quote for quote, derived in found if not derived or quote.row.evidence not in quoted]
+        if figure.kind == "premium" and (quote := premium_quote(grid, figures, slot)):
+            found.append((quote, contains_any(figure.name, cues("derived"))))
+    quoted = {quote.evidence for quote, derived in found if not derived}
+    return [quote for quote, derived in found if not derived or quote.evidence not in quoted]
 
 
 def _grid_unit(texts: list[str]) -> str | None:
-    """Given a grid's caption and cell texts, return the unit they declare for its figures."""
-    return next((unit for text in texts if (unit := premium_unit(text))), None)
+    """Given a grid's caption and cell texts, return the unit they declare for its figures (a unit
+    declared for revenues only, 売上高（百万円）, is not theirs)."""
+    for text in texts:
+        declared = revenue_unit(text)
+        if unit := text_to_default_unit(text[declared[0] :] if declared else text):
+            return unit
+    return None
 
 
 def _header_rows(table: Table) -> int:
@@ -556,13 +490,12 @@ def _header_rows(table: Table) -> int:
     declared = declared_header_rows(table)
     if declared:
         return declared
-    cues = load_cues()
     for index, row in enumerate(table.rows):
         if row and (row[0].covered or not row[0].text.strip()):
             continue  # under a header spanning down (業種 over two header rows)
         first = next((cell.text for cell in row if cell.text.strip()), "")
         figures = any(cell_amount(cell.text, None) for cell in row)
-        axis = contains_any(first, cues.revenue + cues.industry_axis)
+        axis = contains_any(first, cues("revenue") + cues("industry_axis"))
         if is_industry_label(first) or cell_amount(first, None) or (figures and not axis):
             return index
     return 0
@@ -607,13 +540,13 @@ def line_cells(text: str) -> tuple[Cell, ...]:
 
 def _is_sentence(text: str) -> bool:
     """Given a line, return whether it is a sentence (a 。 in a line of prose length)."""
-    return "。" in text and len(squeeze(text)) >= load_cues().prose_min_chars
+    return "。" in text and len(squeeze(text)) >= prose_min_chars()
 
 
 def _is_prose(text: str) -> bool:
     """Given a line, return whether it is prose about something else than the premiums (it ends a
     block of grid lines; a sentence about the premiums is the grid's note)."""
-    return _is_sentence(text) and not contains_any(text, load_cues().premium)
+    return _is_sentence(text) and not contains_any(text, cues("premium"))
 
 
 def lines_to_grids(lines: list[Line], skip: set[int]) -> list[Grid]:
@@ -667,18 +600,17 @@ def _role(gap: str, before: str) -> str | None:
     revenue); an amount with no cue of its own after a premium cue is a further premium (one
     per plan column).
     """
-    cues = load_cues()
     clause = re.split(r"[、。,;]", nfkc(gap))[-1]
-    revenue, premium = _last_cue(clause, cues.revenue), _last_cue(clause, cues.premium)
+    revenue, premium = _last_cue(clause, cues("revenue")), _last_cue(clause, cues("premium"))
     if revenue >= 0 or premium >= 0:
         return "revenue" if revenue > premium else "premium"
-    return "premium" if contains_any(before, cues.premium) else None
+    return "premium" if contains_any(before, cues("premium")) else None
 
 
 def _before_revenue_cue(text: str) -> str:
     """Given text, return its NFKC form up to the first revenue cue (年間売上高 names no period)."""
     norm = nfkc(text)
-    starts = [norm.find(cue) for cue in load_cues().revenue if cue in norm]
+    starts = [norm.find(cue) for cue in cues("revenue") if cue in norm]
     return norm[: min(starts)] if starts else norm
 
 
@@ -692,8 +624,7 @@ def text_to_sentence_quotes(text: str) -> list[SentenceQuote]:
     as premiums (保険料), and exactly one industry word. A line naming several revenues or
     industries is a grid's; a starting price (月額 2,000円～, 約4万円から) quotes nothing.
     """
-    cues = load_cues()
-    if not (contains_any(text, cues.premium) and contains_any(text, cues.revenue)):
+    if not (contains_any(text, cues("premium")) and contains_any(text, cues("revenue"))):
         return []
     matches = find_amounts(text)
     gaps = [text[matches[i - 1].end if i else 0 : m.start] for i, m in enumerate(matches)]
@@ -704,11 +635,10 @@ def text_to_sentence_quotes(text: str) -> list[SentenceQuote]:
         return []
     if any(m.amount.per_unit is not None for m in premiums):
         return []  # 1名あたり500円 is no premium
-    if any(squeeze(text[m.end :]).startswith(cues.floor_words) for m in premiums):
+    if any(squeeze(text[m.end :]).startswith(cues("floor_words")) for m in premiums):
         return []  # 約4万円から names a floor, not the premium of a quote
-    blanked = text  # amounts blanked out, so that 3億円・小売業 gives 小売業
-    for match in matches:
-        blanked = blanked[: match.start] + " " * (match.end - match.start) + blanked[match.end :]
+    # amounts blanked out, so that 3億円・小売業 gives 小売業
+    blanked = "".join(" " if any(m.start <= i < m.end for m in matches) else ch for i, ch in enumerate(text))
     industries = text_to_industry_words(blanked)
     if len(industries) != 1:
         return []
@@ -728,7 +658,9 @@ def lines_to_sentence_quotes(lines: list[Line]) -> list[Quote]:
             revenue,
             premium,
             period,
-            Row(line.text, line.page, index),
+            line.text,
+            line.page,
+            index,
             attributed_by="sentence",
         )
         for index, line in enumerate(lines)
@@ -743,12 +675,7 @@ def lines_to_sentence_quotes(lines: list[Line]) -> list[Quote]:
 def _sections_named(text: str) -> list[str]:
     """Given the words before a condition amount (賠償 → liability; 賠償・費用各1億円 → both) or after
     a limit (（賠償損害・費用損害共通）), return the sections they name."""
-    cues = load_cues()
-    return [
-        kind
-        for kind, words in (("liability", cues.liability), ("expense", cues.expense))
-        if contains_any(text, words)
-    ]
+    return [kind for kind in ("liability", "expense") if contains_any(text, cues(kind))]
 
 
 def _condition_values(text: str) -> list[tuple[str, int]]:
@@ -757,7 +684,6 @@ def _condition_values(text: str) -> list[tuple[str, int]]:
     A limit that names no section before it (支払限度額：1億円) applies to the sections its
     clause names after it (（賠償・費用共通）), or else to every section. 免責金額なし is 0.
     """
-    cues = load_cues()
     found: list[tuple[str, int]] = []
     position = 0
     matches = find_amounts(text)
@@ -765,18 +691,19 @@ def _condition_values(text: str) -> list[tuple[str, int]]:
         label = _CLAUSE_BREAK.split(text[position : match.start])[-1] or text[position : match.start]
         if match.amount.per_unit is not None:
             kinds = []  # 1名あたり500円 is no limit
-        elif contains_any(label, cues.deductible):
+        elif contains_any(label, cues("deductible")):
             kinds = ["deductible"]
         else:
             kinds = _sections_named(label)
-        if not kinds and contains_any(label, cues.limit):
+        if not kinds and contains_any(label, cues("limit")):
             following = matches[number + 1].start if number + 1 < len(matches) else len(text)
             aside = _CLAUSE_BREAK.split(text[match.end : following])[0]
             kinds = _sections_named(aside) or ["liability", "expense"]
         found += [(kind, match.amount.total_yen) for kind in kinds]
         position = match.end
     if re.search(
-        "(?:" + "|".join(map(re.escape, cues.deductible)) + r")\s?[::]?\s?(?:なし|無し|ゼロ)", squeeze(text)
+        "(?:" + "|".join(map(re.escape, cues("deductible"))) + r")\s?[::]?\s?(?:なし|無し|ゼロ)",
+        squeeze(text),
     ):
         found.append(("deductible", 0))
     return found
@@ -784,14 +711,10 @@ def _condition_values(text: str) -> list[tuple[str, int]]:
 
 def _installments(text: str) -> int | None:
     """Given condition text, return the number of premium payments it states (12分割 → 12)."""
-    cues = load_cues()
     if match := _INSTALLMENTS.search(squeeze(text)):
         return int(match.group(1))
-    if contains_any(text, cues.lump_sum_payment):
-        return 1
-    if contains_any(text, cues.monthly_payment):
-        return 12
-    return None
+    payments = ((1, "lump_sum_payment"), (12, "monthly_payment"))
+    return next((count for count, key in payments if contains_any(text, cues(key))), None)
 
 
 def _effective_from(text: str) -> dt.date | None:
@@ -800,12 +723,11 @@ def _effective_from(text: str) -> dt.date | None:
     Among the quote conditions a date that policies start on or after is the start: one in
     a clause with a start cue (始期), or one followed by 以降 (…以降に保険期間が始まる契約).
     """
-    cues = load_cues()
     for clause in _CLAUSE_BREAK.split(nfkc(text)):
-        if contains_any(clause, cues.start) and (date := text_to_date(clause)):
+        if contains_any(clause, cues("start")) and (date := text_to_date(clause)):
             return date
         for mention in text_to_dates(clause):
-            if squeeze(clause[mention.end :]).startswith(cues.start_after_date):
+            if squeeze(clause[mention.end :]).startswith(cues("start_after_date")):
                 return mention.date
     return None
 
@@ -838,7 +760,7 @@ def _conditions_period(text: str) -> Period | None:
     the payment word decides only when no clause names the premium's period as a year.
     """
     periods = [label_to_period(clause) for clause in _CLAUSE_BREAK.split(nfkc(text))]
-    if "annual" not in periods and contains_any(text, load_cues().lump_sum_payment):
+    if "annual" not in periods and contains_any(text, cues("lump_sum_payment")):
         return "lump_sum"
     return next((period for period in periods if period is not None), None)
 
@@ -848,25 +770,22 @@ def is_condition_line(text: str) -> bool:
 
     A heading (■…, 【…】) starts what comes next; a sentence or a long line is prose.
     """
-    cues = load_cues()
     norm = nfkc(text).strip()
-    if len(norm) > CONDITION_LINE_MAX_CHARS or norm.startswith(cues.block_breaks):
-        return False
-    return not _is_sentence(norm)
+    return (
+        len(norm) <= CONDITION_LINE_MAX_CHARS
+        and not norm.startswith(cues("block_breaks"))
+        and not _is_sentence(norm)
+    )
 
 
 def condition_blocks(lines: list[Line]) -> list[tuple[int, str]]:
     """Given a document's lines, return (line index, text) of each block that follows a condition cue."""
     blocks: list[tuple[int, str]] = []
     for index, line in enumerate(lines):
-        if not contains_any(line.text, load_cues().conditions):
-            continue
-        block = [line.text]
-        for following in lines[index + 1 : index + 1 + CONDITION_LINES]:
-            if not is_condition_line(following.text):
-                break
-            block.append(following.text)
-        blocks.append((index, "\n".join(block)))
+        if contains_any(line.text, cues("conditions")):
+            following = lines[index + 1 : index + 1 + CONDITION_LINES]
+            block = itertools.takewhile(lambda other: is_condition_line(other.text), following)
+            blocks.append((index, "\n".join([line.text, *(other.text for other in block)])))
     return blocks
 
 
@@ -880,31 +799,21 @@ def conditions_for(blocks: list[tuple[int, str]], line_index: int | None) -> Con
     return text_to_conditions(text) if distance <= CONDITION_MAX_DISTANCE else Conditions()
 
 
-def is_note_line(text: str) -> bool:
-    """Given a line, return whether it is a footnote (※…, 注…, *…) such as those printed under a grid."""
-    return bool(_NOTE_LINE.match(nfkc(text)))
-
-
 def is_grid_line(text: str) -> bool:
     """Given a line, return whether it reads as a row of a grid: short, with an amount, no sentence."""
     norm = squeeze(text)
-    return "。" not in norm and len(norm) < load_cues().prose_min_chars and bool(find_amounts(text))
+    return "。" not in norm and len(norm) < prose_min_chars() and bool(find_amounts(text))
 
 
 def _is_band_heading(text: str) -> bool:
     """Given a line, return whether it heads a revenue band of a grid list (■売上高1億円の場合)."""
-    cues = load_cues()
-    return (
-        _is_heading(text)
-        and contains_any(text, cues.revenue)
-        and contains_any(text, cues.band_words)
-        and len(find_amounts(text)) == 1
-    )
+    cued = all(contains_any(text, cues(key)) for key in ("revenue", "band_words"))
+    return cued and _is_heading(text) and len(find_amounts(text)) == 1
 
 
 def _is_heading(text: str) -> bool:
     """Given a line, return whether it heads a section (■…, 【…】, # …)."""
-    return nfkc(text).strip().startswith(load_cues().block_breaks)
+    return nfkc(text).strip().startswith(cues("block_breaks"))
 
 
 def context_text(lines: list[Line], index: int, last: int | None = None) -> str:
@@ -915,7 +824,6 @@ def context_text(lines: list[Line], index: int, last: int | None = None) -> str:
     line naming the premiums, and not past prose about something else. Down from the row:
     past the grid's rows (lines with figures), the footnotes right under it.
     """
-    cues = load_cues()
     above: list[str] = []
     read = 0
     for line in reversed(lines[max(0, index - CONDITION_MAX_DISTANCE) : index]):
@@ -923,13 +831,13 @@ def context_text(lines: list[Line], index: int, last: int | None = None) -> str:
         if _is_prose(text):
             break
         above.append(text)
-        if _is_band_heading(text):
-            continue  # ■売上高5億円の場合: a sibling grid of the same list, whose caption is ours too
-        if not _is_heading(text) and is_grid_line(text):
-            continue  # a row of a sibling grid (製造業　年間保険料　48,500円) names no section
+        # ■売上高5億円の場合 heads a sibling grid of the same list, whose caption is ours too; a row
+        # of a sibling grid (製造業　年間保険料　48,500円) names no section
+        if _is_band_heading(text) or (not _is_heading(text) and is_grid_line(text)):
+            continue
         # a line naming the premiums ends the caption, unless it ends a sentence broken over
         # lines (…年間保険料（一時払）の例です。), whose start above still states the conditions
-        if _is_heading(text) or (contains_any(text, cues.premium) and "。" not in text):
+        if _is_heading(text) or (contains_any(text, cues("premium")) and "。" not in text):
             break
         read += 1
         if read >= CONTEXT_LINES:
@@ -937,37 +845,19 @@ def context_text(lines: list[Line], index: int, last: int | None = None) -> str:
     below: list[str] = []
     after = (index if last is None else last) + 1
     for line in lines[after : after + CONTEXT_LINES]:
-        if is_note_line(line.text):
+        if _NOTE_LINE.match(nfkc(line.text)):  # a footnote (※…, 注…, *…)
             below.append(line.text)
         elif below or _is_heading(line.text) or not any(ch.isdigit() for ch in line.text):
             break
     return "\n".join([*reversed(above), *below])
 
 
-def merge_conditions(first: Conditions, fallback: Conditions) -> Conditions:
-    """Given conditions and others to fall back on, return the first with each unknown field filled."""
-    return Conditions(
-        *(value if value is not None else getattr(fallback, name) for name, value in vars(first).items())
-    )
-
-
 # --- the document ---------------------------------------------------------------------------
 
 
-def _unique(quotes: list[Quote]) -> list[Quote]:
-    """Given quotes, return them without repeats of one (industry, revenue, premium), first kept."""
-    unique: dict[tuple[str, int, int], Quote] = {}
-    for quote in quotes:
-        unique.setdefault((squeeze(quote.industry_label), quote.revenue_jpy, quote.premium_jpy), quote)
-    return list(unique.values())
-
-
 def document_to_quotes(document: Document) -> list[Quote]:
-    """Given a Document, return the premiums of its tables, then those only its lines hold.
-
-    Lines that repeat the rows of a table that was read are left to the table: its cells
-    are the better evidence.
-    """
+    """Given a Document, return the premiums of its tables, then those only its lines hold (lines
+    repeating a table's rows are left to its cells, the better evidence)."""
     lines = list(document.iter_lines())
     quotes: list[Quote] = []
     covered: set[int] = set()
@@ -982,53 +872,56 @@ def document_to_quotes(document: Document) -> list[Quote]:
         covered |= table_lines(lines, table)
     for grid in lines_to_grids(lines, covered):
         quotes += grid_to_quotes(grid)
-    quoted = {q.row.line_index for q in quotes} | covered
-    quotes += [q for q in lines_to_sentence_quotes(lines) if q.row.line_index not in quoted]
-    return _unique(quotes)
+    quoted = {q.line_index for q in quotes} | covered
+    quotes += [q for q in lines_to_sentence_quotes(lines) if q.line_index not in quoted]
+    unique: dict[tuple[str, int, int], Quote] = {}
+    for quote in quotes:  # a repeat of one (industry, revenue, premium) is left to the first
+        unique.setdefault((squeeze(quote.industry_label), quote.revenue_jpy, quote.premium_jpy), quote)
+    return list(unique.values())
 
 
-def _records(
-    quotes: list[Quote], blocks: list[tuple[int, str]], lines: list[Line], doc_id: str
-) -> Iterator[PremiumRecord]:
-    """Given quotes, the condition blocks and the lines, yield one PremiumRecord per quote.
+def document_to_premiums(document: Document, doc_id: str) -> list[PremiumRecord]:
+    """Given a Document and its id, return one PremiumRecord per premium its grids quote.
 
     The conditions of the nearest condition block (試算条件) come first; what it leaves unknown
     is filled from the grid's caption and notes (a quote in a sentence has neither).
     """
-    for quote in quotes:
-        conditions = conditions_for(blocks, quote.row.line_index)
-        if quote.attributed_by != "sentence" and quote.row.line_index is not None:
+    lines = list(document.iter_lines())
+    blocks = condition_blocks(lines)
+    records: list[PremiumRecord] = []
+    for quote in document_to_quotes(document):
+        conditions = conditions_for(blocks, quote.line_index)
+        if quote.attributed_by != "sentence" and quote.line_index is not None:
             around = text_to_conditions(
-                context_text(lines, quote.row.line_index, quote.row.last_line_index), sure=True
+                context_text(lines, quote.line_index, quote.last_line_index), sure=True
             )
-            conditions = merge_conditions(conditions, around)
+            conditions = Conditions(  # each field the block leaves unknown filled from around the grid
+                *(
+                    value if value is not None else getattr(around, name)
+                    for name, value in vars(conditions).items()
+                )
+            )
         option = quote.option
         if option is not None and option.kind == "limit":  # a limit naming no section is every section's
             conditions = replace(conditions, liability_limit_jpy=option.yen, expense_limit_jpy=option.yen)
         elif option is not None:
             conditions = replace(conditions, deductible_jpy=option.yen)
-        yield PremiumRecord(
-            doc_id=doc_id,
-            industry_label=quote.industry_label,
-            jsic_code=label_to_jsic(quote.industry_label),
-            annual_revenue_jpy=quote.revenue_jpy,
-            premium_jpy=quote.premium_jpy,
-            premium_period=quote.period or conditions.period or DEFAULT_PERIOD,
-            installments=conditions.installments,
-            liability_limit_jpy=conditions.liability_limit_jpy,
-            expense_limit_jpy=conditions.expense_limit_jpy,
-            deductible_jpy=conditions.deductible_jpy,
-            effective_from=conditions.effective_from,
-            page=quote.row.page,
-            evidence=quote.row.evidence,
-            attributed_by=quote.attributed_by,
+        records.append(
+            PremiumRecord(
+                doc_id=doc_id,
+                industry_label=quote.industry_label,
+                jsic_code=label_to_jsic(quote.industry_label),
+                annual_revenue_jpy=quote.revenue_jpy,
+                premium_jpy=quote.premium_jpy,
+                premium_period=quote.period or conditions.period or DEFAULT_PERIOD,
+                installments=conditions.installments,
+                liability_limit_jpy=conditions.liability_limit_jpy,
+                expense_limit_jpy=conditions.expense_limit_jpy,
+                deductible_jpy=conditions.deductible_jpy,
+                effective_from=conditions.effective_from,
+                page=quote.page,
+                evidence=quote.evidence,
+                attributed_by=quote.attributed_by,
+            )
         )
-
-
-def document_to_premiums(document: Document, doc_id: str) -> list[PremiumRecord]:
-    """Given a Document and its id, return one PremiumRecord per premium its grids quote."""
-    quotes = document_to_quotes(document)
-    if not quotes:
-        return []
-    lines = list(document.iter_lines())
-    return list(_records(quotes, condition_blocks(lines), lines, doc_id))
+    return records

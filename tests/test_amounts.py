@@ -54,6 +54,34 @@ def test_parse_amount_reads_the_yen_value(text: str, yen: int) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "yen"),
+    [
+        ("1京円", 10**16),  # 京 (10^16) read like 兆/億/万
+        ("1京2,000兆円", 10**16 + 2_000 * 10**12),  # 京 then 兆 in one compound
+        ("一京五千兆円", 10**16 + 5_000 * 10**12),  # kanji numerals with 京
+        ("3京", 3 * 10**16),  # 京 without 円, like a bare 億
+        ("1兆1京円", 10**16),  # 京 after 兆 is out of order: the 1 before it starts a number of its own
+    ],
+)
+def test_kei_is_a_multiplier(text: str, yen: int) -> None:
+    assert only_amount(text).yen == yen
+
+
+@pytest.mark.parametrize(
+    ("text", "yen"),
+    [
+        ("1,000京円", 10**19),  # above Int64's 9.2×10^18: still found
+        ("99999999999999999999円", 99_999_999_999_999_999_999),  # twenty digits of plain yen
+        ("9,999京9,999兆円", 9_999 * 10**16 + 9_999 * 10**12),  # the largest 京 compound
+    ],
+)
+def test_amount_beyond_int64_is_a_python_int(text: str, yen: int) -> None:
+    amount = only_amount(text)
+    assert type(amount.yen) is int
+    assert amount.yen == yen > 2**63 - 1
+
+
+@pytest.mark.parametrize(
     ("text", "approximate", "per_unit", "count", "total"),
     [
         ("約5億円", True, None, None, 500_000_000),  # 約 marks an approximate amount
