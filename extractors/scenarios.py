@@ -20,28 +20,27 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 from functools import cache
-from typing import Any, Literal
+from typing import Literal
 
 from extractors.amounts import AmountMatch, find_amounts, text_to_default_unit
 from extractors.blocks import document_to_units
 from extractors.document import CELL_SEPARATOR, Document, Line, Table, nfkc
 from extractors.layout import TableView, table_to_view
 from extractors.records import Attribution, LossScenarioRecord
+from extractors.sections import load_dataclass
 from extractors.taxonomy import match_coverage
 from extractors.text_utils import (
     BULLETS,
     clean_label,
     contains_any,
-    load_data,
     printed_label,
     squeeze,
     table_anchor,
     table_caption,
     table_lines,
     unspace,
-    words,
 )
 
 #: lines above a table read with it (the scenario's heading)
@@ -149,13 +148,8 @@ class _Stream:
 
 @cache
 def load_cues() -> ScenarioCues:
-    """Given nothing, return the cue words and bounds of scenarios.yaml (`NAME_cues` or `NAME`)."""
-    data = load_data("scenarios.yaml")
-    keys = {f.name: f"{f.name}_cues" if f"{f.name}_cues" in data else f.name for f in fields(ScenarioCues)}
-    values: dict[str, Any] = {
-        n: words(data, k) if isinstance(data[k], list) else data[k] for n, k in keys.items()
-    }
-    return ScenarioCues(**values)
+    """Given nothing, return the cue words and bounds of scenarios.yaml."""
+    return load_dataclass(ScenarioCues, "scenarios.yaml")
 
 
 def text_to_segments(text: str) -> list[str]:

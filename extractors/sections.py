@@ -12,12 +12,9 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
-from pathlib import Path
-from typing import Any, Literal
-
-import yaml
+from collections.abc import Iterable
+from dataclasses import dataclass, fields, replace
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from extractors import taxonomy
 from extractors.amounts import find_amounts
@@ -31,8 +28,12 @@ from extractors.blocks import (
     strip_label_marks,
 )
 from extractors.document import Document, nfkc
+from extractors.text_utils import load_data, words
 
-CUES_PATH = Path(__file__).parent / "data" / "coverages.yaml"
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+T = TypeVar("T", bound="DataclassInstance")
 
 Scope = Literal["neutral", "coverage", "stop"]
 
@@ -54,7 +55,7 @@ class CoverageCues:
     set_: tuple[str, ...]
     base: tuple[str, ...]
     rider_suffixes: tuple[str, ...]
-    generic_riders: frozenset[str]
+    generic_riders: tuple[str, ...]
     rider_prefix_stops: tuple[str, ...]
     policy_suffixes: tuple[str, ...]
     item_suffixes: tuple[str, ...]
@@ -64,70 +65,39 @@ class CoverageCues:
     description_min_chars: int
     section_hints: tuple[tuple[str, tuple[str, ...]], ...]
     default_section: str
-    field_label: tuple[str, ...] = ()
-    field_label_rest_max_chars: int = 3
-    figure_only_rest_max_chars: int = 2
-    wrap_end_chars: str = ""
-    wrap_start_chars: str = ""
-    field_line: re.Pattern[str] | None = None
-    coverage_question: tuple[str, ...] = ()
-    negative_answer: tuple[str, ...] = ()
-    enumeration_tail_max_chars: int = 10
+    field_label: tuple[str, ...]
+    field_label_rest_max_chars: int
+    figure_only_rest_max_chars: int
+    wrap_end_chars: str
+    wrap_start_chars: str
+    field_line: str
+    coverage_question: tuple[str, ...]
+    negative_answer: tuple[str, ...]
+    enumeration_tail_max_chars: int
 
 
-def _words(data: Mapping[str, Any], key: str) -> tuple[str, ...]:
-    """Given the cue mapping and a key, return its words NFKC-normalised."""
-    return tuple(nfkc(str(w)) for w in data.get(key, ()))
+def _cue_value(data: dict[str, Any], key: str) -> Any:
+    """Given a data mapping and a key, return its value: a list as NFKC words, a mapping as
+    (key, words) pairs, a string NFKC, a number as it is."""
+    value = data[key]
+    if isinstance(value, dict):
+        return tuple((k, words(value, k)) for k in value)
+    if isinstance(value, list):
+        return words(data, key)
+    return nfkc(value) if isinstance(value, str) else value
 
 
-def mapping_to_cues(data: Mapping[str, Any]) -> CoverageCues:
-    """Given the parsed coverages YAML, return its CoverageCues."""
-    hints = data.get("section_hints", {})
-    return CoverageCues(
-        coverage_heading=_words(data, "coverage_heading_cues"),
-        stop_heading=_words(data, "stop_heading_cues"),
-        exclusion_heading=_words(data, "exclusion_heading_cues"),
-        weak_stop_heading=_words(data, "weak_stop_heading_cues"),
-        stop_line=_words(data, "stop_line_cues"),
-        offer=_words(data, "offer_cues"),
-        forward=_words(data, "forward_cues"),
-        contrast=_words(data, "contrast_splitters"),
-        table=_words(data, "table_cues"),
-        option=_words(data, "option_cues"),
-        set_=_words(data, "set_cues"),
-        base=_words(data, "base_cues"),
-        rider_suffixes=_words(data, "rider_suffixes"),
-        generic_riders=frozenset(_words(data, "generic_riders")),
-        rider_prefix_stops=_words(data, "rider_prefix_stops"),
-        policy_suffixes=_words(data, "policy_suffixes"),
-        item_suffixes=_words(data, "item_suffixes"),
-        label_max_chars=int(data.get("label_max_chars", 40)),
-        list_item_max_chars=int(data.get("list_item_max_chars", 20)),
-        description=_words(data, "description_cues"),
-        description_min_chars=int(data.get("description_min_chars", 21)),
-        section_hints=tuple(
-            (section, tuple(nfkc(str(w)) for w in words))
-            for section, words in hints.items()
-            if section != "default"
-        ),
-        default_section=str(hints.get("default", "expense")),
-        field_label=tuple(sorted(_words(data, "field_label_cues"), key=len, reverse=True)),
-        field_label_rest_max_chars=int(data.get("field_label_rest_max_chars", 3)),
-        figure_only_rest_max_chars=int(data.get("figure_only_rest_max_chars", 2)),
-        wrap_end_chars=nfkc(str(data.get("wrap_end_chars", ""))),
-        wrap_start_chars=nfkc(str(data.get("wrap_start_chars", ""))),
-        field_line=re.compile(str(data["field_line_pattern"])) if data.get("field_line_pattern") else None,
-        coverage_question=_words(data, "coverage_question_cues"),
-        negative_answer=_words(data, "negative_answer_cues"),
-        enumeration_tail_max_chars=int(data.get("enumeration_tail_max_chars", 10)),
-    )
+def load_dataclass(cls: type[T], name: str) -> T:
+    """Given a cue dataclass and a data file, return it filled from its `FIELD_cues` or `FIELD` keys."""
+    data = load_data(name)
+    keys = {f.name: f"{f.name.rstrip('_')}_cues" for f in fields(cls)}
+    return cls(**{n: _cue_value(data, k if k in data else n) for n, k in keys.items()})
 
 
 @functools.cache
-def load_cues(path: Path = CUES_PATH) -> CoverageCues:
-    """Given the cue YAML path, return its CoverageCues (cached)."""
-    with path.open(encoding="utf-8") as f:
-        return mapping_to_cues(yaml.safe_load(f))
+def load_cues() -> CoverageCues:
+    """Given nothing, return the CoverageCues of coverages.yaml (cached)."""
+    return load_dataclass(CoverageCues, "coverages.yaml")
 
 
 def plain(text: str) -> str:
@@ -377,7 +347,7 @@ def units_to_contexts(units: list[Unit], cues: CoverageCues | None = None) -> li
             # the question itself offers nothing (身代金は補償されますか？)
             out.append(replace(state, unit=unit, heading=True, scope="stop"))
             continue
-        is_field_line = cues.field_line is not None and cues.field_line.search(text) is not None
+        is_field_line = re.search(cues.field_line, text) is not None
         # a heading may carry its section's limit in brackets (費用補償（支払限度額 5,000万円）)
         core = heading_core(text)
         if (
