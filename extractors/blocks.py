@@ -154,13 +154,13 @@ def split_enumerated(text: str) -> list[str]:
     Works on the verbatim text because NFKC turns ① into 1. The text before the first mark (a
     heading such as 各種費用に関する補償) is the first piece. Pieces stay verbatim.
     """
-    raw = _VARIATION_SELECTORS.sub("", text)
-    starts = [m.start() for m in _INLINE_BULLET.finditer(raw)]
-    if not starts:
-        return [raw.strip()] if raw.strip() else []
-    bounds = [0, *starts, len(raw)]
-    pieces = [raw[a:b].strip() for a, b in itertools.pairwise(bounds)]
-    return [p for p in pieces if p]
+    return split_at(_VARIATION_SELECTORS.sub("", text), _INLINE_BULLET)
+
+
+def split_at(text: str, marks: re.Pattern[str]) -> list[str]:
+    """Given text and the pattern of the marks that open its pieces, return the pieces, stripped."""
+    bounds = [0, *(m.start() for m in marks.finditer(text)), len(text)]
+    return [piece for a, b in itertools.pairwise(bounds) if (piece := text[a:b].strip())]
 
 
 def starts_with_inline_mark(text: str) -> bool:
