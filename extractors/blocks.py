@@ -168,13 +168,6 @@ def starts_with_inline_mark(text: str) -> bool:
     return bool(_INLINE_BULLET.match(_VARIATION_SELECTORS.sub("", text).strip()))
 
 
-def split_list_items(text: str) -> list[str]:
-    """Given a short label listing items (A、B、C等 or A, B), return the items."""
-    norm = nfkc(text)
-    parts = re.split(r"[、,，;；/／]|および|及び|ならびに", norm)
-    return [p.strip() for p in parts if p.strip()]
-
-
 def head_of(text: str) -> str:
     """Given an item's text (label, then a description after a space), return the label part."""
     norm = nfkc(text).strip()

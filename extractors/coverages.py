@@ -25,7 +25,6 @@ from extractors.blocks import (
     is_question,
     split_enumerated,
     split_label,
-    split_list_items,
     starts_with_bullet,
     starts_with_footnote,
     starts_with_inline_mark,
@@ -193,16 +192,13 @@ _ROW_GAP = re.compile(r"^\S+\s{2,}\S")
 def _is_item_line(text: str) -> bool:
     """Given a line, return whether it is an item line: a heading, a bullet or a text-table row."""
     norm = plain(text).strip()
-    body = strip_label_marks(norm)
-    label, rest = split_label(norm)
+    body, (label, rest) = strip_label_marks(norm), split_label(norm)
+    if not body:
+        return False
     # a bullet, or a text-table row (損害賠償金　　情報の漏えい…), that opens with a label
-    if body and (starts_with_bullet(norm) or _ROW_GAP.match(norm)) and _is_label(label) and rest:
+    if (starts_with_bullet(norm) or _ROW_GAP.match(norm)) and _is_label(label) and rest:
         return True
-    return (
-        bool(body)
-        and "。" not in body
-        and (is_heading(norm) or (starts_with_bullet(norm) and len(body) <= 40))
-    )
+    return "。" not in body and (is_heading(norm) or (starts_with_bullet(norm) and len(body) <= 40))
 
 
 #: a list line needs at least this many items (two could be a phrase: A、B)
@@ -212,7 +208,8 @@ LIST_MIN_ITEMS = 3
 def list_items(text: str) -> list[str]:
     """Given a line, return its pieces when it only lists item labels (原因調査費用、見舞金、…), else []."""
     norm = plain(text)
-    pieces = [strip_label_marks(p) for p in split_list_items(strip_label_marks(norm))]
+    parts = re.split(r"[、,，;；/／]|および|及び|ならびに", nfkc(strip_label_marks(norm)))
+    pieces = [strip_label_marks(p) for p in parts if p.strip()]
     if "。" in norm or len(pieces) < LIST_MIN_ITEMS or not all(_is_item_label(p) for p in pieces):
         return []
     return pieces
@@ -228,9 +225,8 @@ def labelled_list(text: str) -> tuple[str, list[str]] | None:
 
 def _is_item_label(piece: str) -> bool:
     """Given a piece of a list, return whether it is a label-short item label, a gloss aside."""
-    return len(_TRAILING_GLOSS.sub("", piece).strip()) <= load_cues().list_item_max_chars and _ends_like_item(
-        piece
-    )
+    short = len(_TRAILING_GLOSS.sub("", piece).strip()) <= load_cues().list_item_max_chars
+    return short and _ends_like_item(piece)
 
 
 def unit_pieces(unit: Unit) -> list[str]:
