@@ -172,18 +172,16 @@ def head_of(text: str) -> str:
     """Given an item's text (label, then a description after a space), return the label part."""
     norm = nfkc(text).strip()
     m = re.match(r"^(\S+?)\s+\S", norm)
-    head = m.group(1) if m else norm
-    return head
+    return m.group(1) if m else norm
 
 
 def _line_table(line: Line, tables: tuple[Table, ...], keys: list[set[str]]) -> int | None:
     """Given a line and a page's tables (with their row keys), return the table it belongs to."""
-    for index, table in enumerate(tables):
-        if line.bbox is not None and table.bbox is not None and centre_inside(line.bbox, table.bbox):
-            return index
-        if row_key(line.text) and row_key(line.text) in keys[index]:
-            return index
-    return None
+    key = row_key(line.text)
+    boxed = (
+        line.bbox is not None and t.bbox is not None and centre_inside(line.bbox, t.bbox) for t in tables
+    )
+    return next((i for i, inside in enumerate(boxed) if inside or (key and key in keys[i])), None)
 
 
 #: a line at least this many line heights wide can fill a column narrower than the page
@@ -213,39 +211,30 @@ def column_right_edge(line: Line, lines: tuple[Line, ...]) -> float:
     return max(ends, default=box.x1)
 
 
-def _fills(previous: Line, right_edge: float, lines: tuple[Line, ...]) -> bool:
-    """Given a PDF line, the page's right edge and the page's lines, return whether the line runs
-    to the end of its column: the page's text edge, or, for a wide enough line, its own column's."""
-    box = previous.bbox
-    if box is None:
+def _wraps_into(previous: Line, line: Line, right_edge: float, lines: tuple[Line, ...] = ()) -> bool:
+    """Given two consecutive PDF lines (and the page's right edge and lines), return whether the second
+    continues the first's sentence: one type size, close below it at its left edge, no bullet, and the
+    first runs to the end of its column (the page's text edge, or for a wide line its own column's)."""
+    box, below = previous.bbox, line.bbox
+    if box is None or below is None or previous.page != line.page:
         return False
-    height = max(box.bottom - box.top, 1.0)
+    height, line_height = max(box.bottom - box.top, 1.0), max(below.bottom - below.top, 1.0)
+    if max(height, line_height) > min(height, line_height) * WRAP_MAX_HEIGHT_RATIO:
+        return False
+    if not -height / 2 <= below.top - box.bottom <= height * 0.8 or abs(below.x0 - box.x0) > height * 1.5:
+        return False
+    end = previous.norm.rstrip()[-1:]
+    if (
+        not end
+        or end in _SENTENCE_END + ":："
+        or starts_with_bullet(line.text)
+        or starts_with_footnote(line.text)
+    ):
+        return False
     if box.x1 >= right_edge - height * 2:
         return True
     wide = box.x1 - box.x0 >= height * COLUMN_MIN_WIDTH_LINES
     return wide and box.x1 >= column_right_edge(previous, lines) - height * 2
-
-
-def _wraps_into(previous: Line, line: Line, right_edge: float, lines: tuple[Line, ...] = ()) -> bool:
-    """Given two consecutive PDF lines (and the page's lines), return whether the second continues
-    the first's sentence."""
-    if previous.bbox is None or line.bbox is None or previous.page != line.page:
-        return False
-    height = max(previous.bbox.bottom - previous.bbox.top, 1.0)
-    line_height = max(line.bbox.bottom - line.bbox.top, 1.0)
-    if max(height, line_height) > min(height, line_height) * WRAP_MAX_HEIGHT_RATIO:
-        return False
-    gap = line.bbox.top - previous.bbox.bottom
-    if gap < -height / 2 or gap > height * 0.8:
-        return False
-    if abs(line.bbox.x0 - previous.bbox.x0) > height * 1.5:
-        return False
-    prev_norm = previous.norm.rstrip()
-    if not prev_norm or prev_norm[-1] in _SENTENCE_END or prev_norm[-1] in ":：":
-        return False
-    if starts_with_bullet(line.text) or starts_with_footnote(line.text):
-        return False
-    return _fills(previous, right_edge, lines)
 
 
 def continued_parts(document: Document, number: int) -> tuple[Table, ...]:
