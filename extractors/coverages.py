@@ -245,15 +245,10 @@ def _reading(ctx: UnitContext, by: Attribution = "list_item") -> Item:
 
 def _rider_items(ctx: UnitContext, text: str) -> list[Item]:
     """Given a heading or rider line, return its riders and, for one rider, the items the rest names."""
-    at = _reading(ctx, "heading" if ctx.heading else "list_item")
-    names = rider_names(text)
+    at, names = _reading(ctx, "heading" if ctx.heading else "list_item"), rider_names(text)
+    optional = [at.optional if n == ctx.rider else ctx.option is not None for n in names]
     items = [
-        replace(
-            at.named(taxonomy.match_coverage(n), n),
-            rider=n,
-            optional=at.optional if n == ctx.rider else ctx.option is not None,
-        )
-        for n in names
+        Item(taxonomy.match_coverage(n), n, opt, n, at.by) for n, opt in zip(names, optional, strict=True)
     ]
     if ctx.heading and len(names) == 1:
         items += text_to_items(text.replace(names[0], ""), replace(items[0], coverage_id=None), weak=False)
