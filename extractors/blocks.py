@@ -266,18 +266,14 @@ def page_to_units(page: Page, continued: tuple[Table, ...] = ()) -> list[Unit]:
 
     for line in page.lines:
         table_index = _line_table(line, tables, keys)
-        if table_index is not None:
+        breaks = table_index is not None or not line.text.strip()  # a table's line, or a blank line
+        if breaks or (paragraph and not _wraps_into(paragraph[-1], line, right_edge, page.lines)):
             flush()
-            if table_index not in placed:
-                placed.add(table_index)
-                units.append(Unit(page=page.number, table=page.tables[table_index]))
-            continue
-        if not line.text.strip():
-            flush()
-            continue
-        if paragraph and not _wraps_into(paragraph[-1], line, right_edge, page.lines):
-            flush()
-        paragraph.append(line)
+        if table_index is not None and table_index not in placed:
+            placed.add(table_index)
+            units.append(Unit(page=page.number, table=page.tables[table_index]))
+        elif not breaks:
+            paragraph.append(line)
     flush()
     units.extend(Unit(page=page.number, table=t) for i, t in enumerate(page.tables) if i not in placed)
     return units

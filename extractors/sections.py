@@ -249,7 +249,7 @@ class UnitContext:
 
     `heading_ids` are the strong coverage ids of the nearest heading that named one (reset by
     a cue heading that names none); `rider` is the rider block the unit is in; `option` the
-    option region label; `skip_heading` the stop heading (if any) whose block this is.
+    option region label; `stop_heading` the stop heading (if any) whose block this is.
     """
 
     unit: Unit
@@ -314,19 +314,15 @@ def _read_unit(state: UnitContext, units: list[Unit], index: int) -> tuple[UnitC
         state = replace(state, scope=scope, heading_ids=asked, rider=None, option=None, stop_heading=text)
         # the question itself offers nothing (身代金は補償されますか？)
         return state, replace(state, unit=unit, heading=True, scope="stop")
-    # a heading may carry its section's limit in brackets (費用補償（支払限度額 5,000万円）)
+    # a heading may carry its section's limit in brackets (費用補償（支払限度額 5,000万円）), not a
+    # per-person or per-item one (1名につき500円) that belongs to an item line
     core = heading_core(text)
-    if (
-        core != text
-        and _heading_figure_only(text, core)
-        and is_heading(core)
-        and not find_amounts(core)
-        and not is_description(core)
-        and has_any(core, cues.coverage_heading)
-    ):
+    cut = plain(text)[len(plain(core)) :]
+    whole = "につき" not in cut and all(m.amount.per_unit is None for m in find_amounts(cut))
+    if core != text and whole and _is_plain_heading(core) and has_any(core, cues.coverage_heading):
         state = _heading_state(state, units, index, core)
         return state, replace(state, unit=unit, heading=True)
-    if not is_heading(text) or find_amounts(text) or is_description(text) or re.search(cues.field_line, text):
+    if not _is_plain_heading(text) or re.search(cues.field_line, text):
         if has_any(text, cues.stop_line):
             state = replace(state, scope="stop", heading_ids=(), rider=None, option=None, stop_heading=text)
         elif state.scope != "stop" and (sub_ids := _sub_heading_ids(unit, text)):
@@ -339,11 +335,9 @@ def _read_unit(state: UnitContext, units: list[Unit], index: int) -> tuple[UnitC
     return state, replace(state, unit=unit, heading=True)
 
 
-def _heading_figure_only(text: str, core: str) -> bool:
-    """Given a line and its heading core, return whether what was cut is a whole-section figure,
-    not a per-person or per-item one (1名につき500円) that belongs to an item line."""
-    cut = plain(text)[len(plain(core)) :]
-    return "につき" not in cut and all(m.amount.per_unit is None for m in find_amounts(cut))
+def _is_plain_heading(text: str) -> bool:
+    """Given a line, return whether it reads as a heading that holds no figure and describes no item."""
+    return is_heading(text) and not find_amounts(text) and not is_description(text)
 
 
 def _sub_heading_state(
