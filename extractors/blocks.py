@@ -126,11 +126,9 @@ def is_question(text: str) -> bool:
 def is_heading(text: str) -> bool:
     """Given a line, return whether it reads like a heading: short, no sentence inside, no bullet."""
     norm = nfkc(text).strip()
-    if not norm or len(norm) > HEADING_MAX_CHARS or starts_with_footnote(norm):
+    if not norm or len(norm) > HEADING_MAX_CHARS or starts_with_footnote(norm) or "。" in norm:
         return False
-    if starts_with_bullet(norm) and not _ENUMERATOR.match(norm) and norm[0] not in HEADING_MARKS:
-        return False
-    return "。" not in norm
+    return not starts_with_bullet(norm) or bool(_ENUMERATOR.match(norm)) or norm[0] in HEADING_MARKS
 
 
 #: a trailing bracketed figure on a heading: 費用補償（支払限度額 5,000万円）
@@ -141,8 +139,7 @@ def heading_core(text: str) -> str:
     """Given a line, return it without a trailing bracketed clause that holds a figure (the
     section limit a heading carries), so that the heading can be read as a heading."""
     norm = nfkc(text).strip()
-    core = _TRAILING_FIGURE.sub("", norm)
-    return core if core else norm
+    return _TRAILING_FIGURE.sub("", norm) or norm
 
 
 _INLINE_BULLET = re.compile(rf"(?:[⚫●•◆■▶►▷◉○◎★☆✓✔]|[{_CIRCLED}])")

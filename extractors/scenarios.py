@@ -477,11 +477,9 @@ def _grand_total(stream: _Stream, total: Entry) -> bool:
     for count in range(len(stream.pending), 0, -1):
         blocks = stream.pending[-count:]
         subtotal = sum(block.closer.amount or 0 for block in blocks)
-        loose: list[Entry] | None = []
-        if not _close_enough(total, subtotal):
+        loose: list[Entry] | None = [] if _close_enough(total, subtotal) else None
+        if loose is None and (total.amount or 0) > subtotal:  # loose items make up the rest
             loose = _suffix_sum(stream.pool, replace(total, amount=(total.amount or 0) - subtotal), 1)
-            if (total.amount or 0) <= subtotal:
-                loose = None
         if loose is None or (count == 1 and not loose):
             continue
         stream.scenarios.append(_as_scenario(blocks, loose, total))
