@@ -30,7 +30,7 @@ from extractors.blocks import (
     starts_with_inline_mark,
     strip_label_marks,
 )
-from extractors.document import Cell, Document, nfkc
+from extractors.document import Cell, Document, Table, nfkc
 from extractors.records import Attribution, CoverageRecord
 from extractors.sections import (
     UnitContext,
@@ -314,14 +314,12 @@ def description_ids(text: str) -> list[str]:
     return list(dict.fromkeys(ids))
 
 
-def is_coverage_table(ctx: UnitContext) -> bool:
-    """Given a table unit in its scope, return whether its cells list coverages."""
-    if ctx.unit.table is None or ctx.scope == "coverage":
-        return ctx.unit.table is not None
-    cells = [cell.text for row in ctx.unit.table.rows for cell in row]
+def is_coverage_table(ctx: UnitContext, table: Table) -> bool:
+    """Given a table unit in its scope and its table, return whether its cells list coverages."""
+    cells = [cell.text for row in table.rows for cell in row]
     if ctx.scope == "stop" and any(_excluded(text) for text in cells):
         return False  # a case story's table that says its figures are no payout (…保険金ではありません)
-    return any(has_any(text, load_cues().table) for text in cells)
+    return ctx.scope == "coverage" or any(has_any(text, load_cues().table) for text in cells)
 
 
 def _is_excluded_row(row: tuple[Cell, ...]) -> bool:
@@ -333,7 +331,7 @@ def _is_excluded_row(row: tuple[Cell, ...]) -> bool:
 def table_to_items(ctx: UnitContext) -> list[Item]:
     """Given a table unit in its scope, return the coverage items of its cells."""
     table = ctx.unit.table
-    if table is None or not is_coverage_table(ctx):
+    if table is None or not is_coverage_table(ctx, table):
         return []
     at = _reading(ctx, "cell")
     sections = {m.section for row in table.rows for cell in row for m in taxonomy.match_all(cell.text)}
