@@ -507,8 +507,7 @@ def _close(stream: _Stream, closer: Entry) -> None:
 def _opens_cost_list(stream: _Stream, label: Entry) -> bool:
     """Given a bare label, return whether it captions a list of costs (甲社が負担した費用) close under
     a scenario heading, before any item."""
-    cues = load_cues()
-    gap = label.position - stream.heading_at
+    cues, gap = load_cues(), label.position - stream.heading_at
     named = contains_any(label.label, cues.cost_header) and not contains_any(label.label, cues.not_cost)
     near = 0 <= gap <= cues.cost_list_max_heading_gap
     return named and near and not stream.heading_open and not stream.pool
@@ -579,9 +578,8 @@ def paragraphs_to_scenarios(document: Document, lines: list[Line]) -> list[Scena
     index = {id(line): number for number, line in enumerate(lines)}
     found: list[Scenario] = []
     for unit in (unit for unit in document_to_units(document) if unit.lines):
-        label = printed_label(re.split("[。！？!?]", unit.text.replace("\n", ""))[0])[
-            :MAX_SCENARIO_LABEL_CHARS
-        ]
+        first_sentence = re.split("[。！？!?]", unit.text.replace("\n", ""))[0]
+        label = printed_label(first_sentence)[:MAX_SCENARIO_LABEL_CHARS]
         for sentence in paragraph_to_sentences(unit.lines, index[id(unit.lines[0])]):
             found += [replace(s, label=label) for s in entries_to_scenarios(sentence)]
     return found
