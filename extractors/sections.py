@@ -232,15 +232,12 @@ def _sub_heading_ids(unit: Unit, text: str) -> tuple[str, ...]:
     """Given a list line, return the coverage ids it heads when it labels the items nested under
     it (- **賠償責任の補償**, - 事業中断補償特約): short, no figure, and emphasised or worded like
     a coverage heading. Readers drop list indentation, so such a parent is known by its words."""
-    cues = load_cues()
-    if not starts_with_bullet(text) or find_amounts(text):
-        return ()
-    body = strip_label_marks(text)
-    if not body or "。" in body or len(body) > cues.list_item_max_chars:
-        return ()
-    if "**" not in unit.text and "__" not in unit.text and not has_any(body, cues.coverage_heading):
-        return ()
-    return tuple(taxonomy.distinct_ids(taxonomy.match_all(body, weak=False)))
+    cues, body = load_cues(), strip_label_marks(text)
+    listed = starts_with_bullet(text) and not find_amounts(text) and "。" not in body
+    short = listed and 0 < len(body) <= cues.list_item_max_chars
+    if short and ("**" in unit.text or "__" in unit.text or has_any(body, cues.coverage_heading)):
+        return tuple(taxonomy.distinct_ids(taxonomy.match_all(body, weak=False)))
+    return ()
 
 
 @dataclass(frozen=True)
