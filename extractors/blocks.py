@@ -126,11 +126,9 @@ def is_question(text: str) -> bool:
 def is_heading(text: str) -> bool:
     """Given a line, return whether it reads like a heading: short, no sentence inside, no bullet."""
     norm = nfkc(text).strip()
-    if not norm or len(norm) > HEADING_MAX_CHARS or starts_with_footnote(norm):
+    if not norm or len(norm) > HEADING_MAX_CHARS or starts_with_footnote(norm) or "。" in norm:
         return False
-    if starts_with_bullet(norm) and not _ENUMERATOR.match(norm) and norm[0] not in HEADING_MARKS:
-        return False
-    return "。" not in norm
+    return not starts_with_bullet(norm) or bool(_ENUMERATOR.match(norm)) or norm[0] in HEADING_MARKS
 
 
 #: a trailing bracketed figure on a heading: 費用補償（支払限度額 5,000万円）
@@ -141,8 +139,7 @@ def heading_core(text: str) -> str:
     """Given a line, return it without a trailing bracketed clause that holds a figure (the
     section limit a heading carries), so that the heading can be read as a heading."""
     norm = nfkc(text).strip()
-    core = _TRAILING_FIGURE.sub("", norm)
-    return core if core else norm
+    return _TRAILING_FIGURE.sub("", norm) or norm
 
 
 _INLINE_BULLET = re.compile(rf"(?:[⚫●•◆■▶►▷◉○◎★☆✓✔]|[{_CIRCLED}])")
@@ -154,13 +151,13 @@ def split_enumerated(text: str) -> list[str]:
     Works on the verbatim text because NFKC turns ① into 1. The text before the first mark (a
     heading such as 各種費用に関する補償) is the first piece. Pieces stay verbatim.
     """
-    raw = _VARIATION_SELECTORS.sub("", text)
-    starts = [m.start() for m in _INLINE_BULLET.finditer(raw)]
-    if not starts:
-        return [raw.strip()] if raw.strip() else []
-    bounds = [0, *starts, len(raw)]
-    pieces = [raw[a:b].strip() for a, b in itertools.pairwise(bounds)]
-    return [p for p in pieces if p]
+    return split_at(_VARIATION_SELECTORS.sub("", text), _INLINE_BULLET)
+
+
+def split_at(text: str, marks: re.Pattern[str]) -> list[str]:
+    """Given text and the pattern of the marks that open its pieces, return the pieces, stripped."""
+    bounds = [0, *(m.start() for m in marks.finditer(text)), len(text)]
+    return [piece for a, b in itertools.pairwise(bounds) if (piece := text[a:b].strip())]
 
 
 def starts_with_inline_mark(text: str) -> bool:
@@ -168,29 +165,20 @@ def starts_with_inline_mark(text: str) -> bool:
     return bool(_INLINE_BULLET.match(_VARIATION_SELECTORS.sub("", text).strip()))
 
 
-def split_list_items(text: str) -> list[str]:
-    """Given a short label listing items (A、B、C等 or A, B), return the items."""
-    norm = nfkc(text)
-    parts = re.split(r"[、,，;；/／]|および|及び|ならびに", norm)
-    return [p.strip() for p in parts if p.strip()]
-
-
 def head_of(text: str) -> str:
     """Given an item's text (label, then a description after a space), return the label part."""
     norm = nfkc(text).strip()
     m = re.match(r"^(\S+?)\s+\S", norm)
-    head = m.group(1) if m else norm
-    return head
+    return m.group(1) if m else norm
 
 
 def _line_table(line: Line, tables: tuple[Table, ...], keys: list[set[str]]) -> int | None:
     """Given a line and a page's tables (with their row keys), return the table it belongs to."""
-    for index, table in enumerate(tables):
-        if line.bbox is not None and table.bbox is not None and centre_inside(line.bbox, table.bbox):
-            return index
-        if row_key(line.text) and row_key(line.text) in keys[index]:
-            return index
-    return None
+    key = row_key(line.text)
+    boxed = (
+        line.bbox is not None and t.bbox is not None and centre_inside(line.bbox, t.bbox) for t in tables
+    )
+    return next((i for i, inside in enumerate(boxed) if inside or (key and key in keys[i])), None)
 
 
 #: a line at least this many line heights wide can fill a column narrower than the page
@@ -220,39 +208,30 @@ def column_right_edge(line: Line, lines: tuple[Line, ...]) -> float:
     return max(ends, default=box.x1)
 
 
-def _fills(previous: Line, right_edge: float, lines: tuple[Line, ...]) -> bool:
-    """Given a PDF line, the page's right edge and the page's lines, return whether the line runs
-    to the end of its column: the page's text edge, or, for a wide enough line, its own column's."""
-    box = previous.bbox
-    if box is None:
+def _wraps_into(previous: Line, line: Line, right_edge: float, lines: tuple[Line, ...] = ()) -> bool:
+    """Given two consecutive PDF lines (and the page's right edge and lines), return whether the second
+    continues the first's sentence: one type size, close below it at its left edge, no bullet, and the
+    first runs to the end of its column (the page's text edge, or for a wide line its own column's)."""
+    box, below = previous.bbox, line.bbox
+    if box is None or below is None or previous.page != line.page:
         return False
-    height = max(box.bottom - box.top, 1.0)
+    height, line_height = max(box.bottom - box.top, 1.0), max(below.bottom - below.top, 1.0)
+    if max(height, line_height) > min(height, line_height) * WRAP_MAX_HEIGHT_RATIO:
+        return False
+    if not -height / 2 <= below.top - box.bottom <= height * 0.8 or abs(below.x0 - box.x0) > height * 1.5:
+        return False
+    end = previous.norm.rstrip()[-1:]
+    if (
+        not end
+        or end in _SENTENCE_END + ":："
+        or starts_with_bullet(line.text)
+        or starts_with_footnote(line.text)
+    ):
+        return False
     if box.x1 >= right_edge - height * 2:
         return True
     wide = box.x1 - box.x0 >= height * COLUMN_MIN_WIDTH_LINES
     return wide and box.x1 >= column_right_edge(previous, lines) - height * 2
-
-
-def _wraps_into(previous: Line, line: Line, right_edge: float, lines: tuple[Line, ...] = ()) -> bool:
-    """Given two consecutive PDF lines (and the page's lines), return whether the second continues
-    the first's sentence."""
-    if previous.bbox is None or line.bbox is None or previous.page != line.page:
-        return False
-    height = max(previous.bbox.bottom - previous.bbox.top, 1.0)
-    line_height = max(line.bbox.bottom - line.bbox.top, 1.0)
-    if max(height, line_height) > min(height, line_height) * WRAP_MAX_HEIGHT_RATIO:
-        return False
-    gap = line.bbox.top - previous.bbox.bottom
-    if gap < -height / 2 or gap > height * 0.8:
-        return False
-    if abs(line.bbox.x0 - previous.bbox.x0) > height * 1.5:
-        return False
-    prev_norm = previous.norm.rstrip()
-    if not prev_norm or prev_norm[-1] in _SENTENCE_END or prev_norm[-1] in ":：":
-        return False
-    if starts_with_bullet(line.text) or starts_with_footnote(line.text):
-        return False
-    return _fills(previous, right_edge, lines)
 
 
 def continued_parts(document: Document, number: int) -> tuple[Table, ...]:
@@ -284,18 +263,14 @@ def page_to_units(page: Page, continued: tuple[Table, ...] = ()) -> list[Unit]:
 
     for line in page.lines:
         table_index = _line_table(line, tables, keys)
-        if table_index is not None:
+        breaks = table_index is not None or not line.text.strip()  # a table's line, or a blank line
+        if breaks or (paragraph and not _wraps_into(paragraph[-1], line, right_edge, page.lines)):
             flush()
-            if table_index not in placed:
-                placed.add(table_index)
-                units.append(Unit(page=page.number, table=page.tables[table_index]))
-            continue
-        if not line.text.strip():
-            flush()
-            continue
-        if paragraph and not _wraps_into(paragraph[-1], line, right_edge, page.lines):
-            flush()
-        paragraph.append(line)
+        if table_index is not None and table_index not in placed:
+            placed.add(table_index)
+            units.append(Unit(page=page.number, table=page.tables[table_index]))
+        elif not breaks:
+            paragraph.append(line)
     flush()
     units.extend(Unit(page=page.number, table=t) for i, t in enumerate(page.tables) if i not in placed)
     return units

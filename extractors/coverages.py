@@ -25,13 +25,12 @@ from extractors.blocks import (
     is_question,
     split_enumerated,
     split_label,
-    split_list_items,
     starts_with_bullet,
     starts_with_footnote,
     starts_with_inline_mark,
     strip_label_marks,
 )
-from extractors.document import Cell, Document, nfkc
+from extractors.document import Cell, Document, Table, nfkc
 from extractors.records import Attribution, CoverageRecord
 from extractors.sections import (
     UnitContext,
@@ -193,16 +192,13 @@ _ROW_GAP = re.compile(r"^\S+\s{2,}\S")
 def _is_item_line(text: str) -> bool:
     """Given a line, return whether it is an item line: a heading, a bullet or a text-table row."""
     norm = plain(text).strip()
-    body = strip_label_marks(norm)
-    label, rest = split_label(norm)
+    body, (label, rest) = strip_label_marks(norm), split_label(norm)
+    if not body:
+        return False
     # a bullet, or a text-table row (損害賠償金　　情報の漏えい…), that opens with a label
-    if body and (starts_with_bullet(norm) or _ROW_GAP.match(norm)) and _is_label(label) and rest:
+    if (starts_with_bullet(norm) or _ROW_GAP.match(norm)) and _is_label(label) and rest:
         return True
-    return (
-        bool(body)
-        and "。" not in body
-        and (is_heading(norm) or (starts_with_bullet(norm) and len(body) <= 40))
-    )
+    return "。" not in body and (is_heading(norm) or (starts_with_bullet(norm) and len(body) <= 40))
 
 
 #: a list line needs at least this many items (two could be a phrase: A、B)
@@ -212,7 +208,8 @@ LIST_MIN_ITEMS = 3
 def list_items(text: str) -> list[str]:
     """Given a line, return its pieces when it only lists item labels (原因調査費用、見舞金、…), else []."""
     norm = plain(text)
-    pieces = [strip_label_marks(p) for p in split_list_items(strip_label_marks(norm))]
+    parts = re.split(r"[、,，;；/／]|および|及び|ならびに", nfkc(strip_label_marks(norm)))
+    pieces = [strip_label_marks(p) for p in parts if p.strip()]
     if "。" in norm or len(pieces) < LIST_MIN_ITEMS or not all(_is_item_label(p) for p in pieces):
         return []
     return pieces
@@ -228,9 +225,8 @@ def labelled_list(text: str) -> tuple[str, list[str]] | None:
 
 def _is_item_label(piece: str) -> bool:
     """Given a piece of a list, return whether it is a label-short item label, a gloss aside."""
-    return len(_TRAILING_GLOSS.sub("", piece).strip()) <= load_cues().list_item_max_chars and _ends_like_item(
-        piece
-    )
+    short = len(_TRAILING_GLOSS.sub("", piece).strip()) <= load_cues().list_item_max_chars
+    return short and _ends_like_item(piece)
 
 
 def unit_pieces(unit: Unit) -> list[str]:
@@ -249,15 +245,10 @@ def _reading(ctx: UnitContext, by: Attribution = "list_item") -> Item:
 
 def _rider_items(ctx: UnitContext, text: str) -> list[Item]:
     """Given a heading or rider line, return its riders and, for one rider, the items the rest names."""
-    at = _reading(ctx, "heading" if ctx.heading else "list_item")
-    names = rider_names(text)
+    at, names = _reading(ctx, "heading" if ctx.heading else "list_item"), rider_names(text)
+    optional = [at.optional if n == ctx.rider else ctx.option is not None for n in names]
     items = [
-        replace(
-            at.named(taxonomy.match_coverage(n), n),
-            rider=n,
-            optional=at.optional if n == ctx.rider else ctx.option is not None,
-        )
-        for n in names
+        Item(taxonomy.match_coverage(n), n, opt, n, at.by) for n, opt in zip(names, optional, strict=True)
     ]
     if ctx.heading and len(names) == 1:
         items += text_to_items(text.replace(names[0], ""), replace(items[0], coverage_id=None), weak=False)
@@ -323,14 +314,12 @@ def description_ids(text: str) -> list[str]:
     return list(dict.fromkeys(ids))
 
 
-def is_coverage_table(ctx: UnitContext) -> bool:
-    """Given a table unit in its scope, return whether its cells list coverages."""
-    if ctx.unit.table is None or ctx.scope == "coverage":
-        return ctx.unit.table is not None
-    cells = [cell.text for row in ctx.unit.table.rows for cell in row]
+def is_coverage_table(ctx: UnitContext, table: Table) -> bool:
+    """Given a table unit in its scope and its table, return whether its cells list coverages."""
+    cells = [cell.text for row in table.rows for cell in row]
     if ctx.scope == "stop" and any(_excluded(text) for text in cells):
         return False  # a case story's table that says its figures are no payout (…保険金ではありません)
-    return any(has_any(text, load_cues().table) for text in cells)
+    return ctx.scope == "coverage" or any(has_any(text, load_cues().table) for text in cells)
 
 
 def _is_excluded_row(row: tuple[Cell, ...]) -> bool:
@@ -342,7 +331,7 @@ def _is_excluded_row(row: tuple[Cell, ...]) -> bool:
 def table_to_items(ctx: UnitContext) -> list[Item]:
     """Given a table unit in its scope, return the coverage items of its cells."""
     table = ctx.unit.table
-    if table is None or not is_coverage_table(ctx):
+    if table is None or not is_coverage_table(ctx, table):
         return []
     at = _reading(ctx, "cell")
     sections = {m.section for row in table.rows for cell in row for m in taxonomy.match_all(cell.text)}

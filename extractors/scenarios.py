@@ -20,28 +20,27 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 from functools import cache
-from typing import Any, Literal
+from typing import Literal
 
 from extractors.amounts import AmountMatch, find_amounts, text_to_default_unit
-from extractors.blocks import document_to_units
+from extractors.blocks import document_to_units, split_at
 from extractors.document import CELL_SEPARATOR, Document, Line, Table, nfkc
 from extractors.layout import TableView, table_to_view
 from extractors.records import Attribution, LossScenarioRecord
+from extractors.sections import load_dataclass
 from extractors.taxonomy import match_coverage
 from extractors.text_utils import (
     BULLETS,
     clean_label,
     contains_any,
-    load_data,
     printed_label,
     squeeze,
     table_anchor,
     table_caption,
     table_lines,
     unspace,
-    words,
 )
 
 #: lines above a table read with it (the scenario's heading)
@@ -124,12 +123,8 @@ class Scenario:
     def overlaps(self, other: Scenario) -> bool:
         """Given a larger scenario, return whether this one repeats it (a closer, or all its items)."""
         mine, theirs = ({e.amount for e, kind in s.rows if kind != "item"} for s in (self, other))
-        return bool(mine & theirs) if mine else _amounts(self) <= _amounts(other)
-
-
-def _amounts(scenario: Scenario) -> set[int | None]:
-    """Given a scenario, return the amounts of its rows."""
-    return {entry.amount for entry, _ in scenario.rows}
+        all_mine, all_theirs = ({e.amount for e, _ in s.rows} for s in (self, other))
+        return bool(mine & theirs) if mine else all_mine <= all_theirs
 
 
 @dataclass
@@ -149,30 +144,13 @@ class _Stream:
 
 @cache
 def load_cues() -> ScenarioCues:
-    """Given nothing, return the cue words and bounds of scenarios.yaml (`NAME_cues` or `NAME`)."""
-    data = load_data("scenarios.yaml")
-    keys = {f.name: f"{f.name}_cues" if f"{f.name}_cues" in data else f.name for f in fields(ScenarioCues)}
-    values: dict[str, Any] = {
-        n: words(data, k) if isinstance(data[k], list) else data[k] for n, k in keys.items()
-    }
-    return ScenarioCues(**values)
+    """Given nothing, return the cue words and bounds of scenarios.yaml."""
+    return load_dataclass(ScenarioCues, "scenarios.yaml")
 
 
 def text_to_segments(text: str) -> list[str]:
     """Given a line or cell, return its bullet items (▶ …, ・ …) as verbatim stripped substrings."""
-    starts = [0, *(m.start() for m in _BULLET_SPLIT.finditer(text)), len(text)]
-    pieces = (text[a:b].strip() for a, b in itertools.pairwise(starts))
-    return [piece for piece in pieces if piece]
-
-
-def is_prose(text: str) -> bool:
-    """Given a line or segment, return whether it runs on past a sentence end (…ケースもあります。…)."""
-    return "。" in nfkc(text).strip().rstrip("。")
-
-
-def is_column_cue(label: str) -> bool:
-    """Given a cue's label, return whether it heads columns (内訳 | 金額) rather than names a scenario."""
-    return len(squeeze(label).replace("|", "")) <= load_cues().column_cue_max_chars
+    return split_at(text, _BULLET_SPLIT)
 
 
 def is_total_label(label: str) -> bool:
@@ -183,11 +161,9 @@ def is_total_label(label: str) -> bool:
 
 def is_item_label(label: str) -> bool:
     """Given a cleaned label, return whether it can name a cost item (short, not part of a sentence)."""
-    cues = load_cues()
-    flat = squeeze(label)
-    if not flat or len(flat) > cues.max_label_chars or "。" in flat:
-        return False
-    return not flat.endswith(cues.sentence_endings) and any(ch.isalpha() for ch in flat)
+    flat, cues = squeeze(label), load_cues()
+    fits = 0 < len(flat) <= cues.max_label_chars and "。" not in flat
+    return fits and not flat.endswith(cues.sentence_endings) and any(ch.isalpha() for ch in flat)
 
 
 def _item_label(gap: str) -> str:
@@ -312,7 +288,8 @@ def segment_to_entries(segment: str, page: int, position: int, unit: str | None 
     if entries or matches:
         return entries
     label = printed_label(segment)
-    if contains_any(segment, load_cues().scenario) and not is_prose(segment):
+    # a cue in a line that runs on past a sentence end (…ケースもあります。…) names no scenario
+    if contains_any(segment, load_cues().scenario) and "。" not in nfkc(segment).strip().rstrip("。"):
         return [Entry("cue", label[:MAX_SCENARIO_LABEL_CHARS], None, False, segment, page, position)]
     if is_item_label(label) or is_total_label(label):
         return [Entry("label", label, None, False, segment, page, position, ends_source=True)]
@@ -334,32 +311,24 @@ def merge_split_entries(entries: list[Entry], separator: str) -> list[Entry]:
     return [entry for entry in merged if entry.kind != "amount"]
 
 
-def lines_to_units(lines: list[Line]) -> list[str | None]:
-    """Given lines in reading order, return per line the unit a declaration above it (（単位：千円）) sets."""
-    units: list[str | None] = []
+def lines_to_entries(lines: list[Line]) -> list[Entry]:
+    """Given lines in reading order, return their entries (a bare label may take the next line's amount);
+    a unit declared on a line of its own (（単位：千円）) holds for bare figures below it up to a sentence."""
+    entries: list[Entry] = []
     unit: str | None = None
-    for line in lines:
+    for index, line in enumerate(lines):
         declared = text_to_default_unit(line.text)
         declares = declared is not None and not find_amounts(line.text)
-        unit = declared if declares else None if "。" in nfkc(line.text) else unit  # a sentence ends it
-        units.append(None if declares else unit)
-    return units
-
-
-def lines_to_entries(lines: list[Line]) -> list[Entry]:
-    """Given lines in reading order, return their entries (a bare label may take the next line's amount)."""
-    entries: list[Entry] = []
-    units = lines_to_units(lines)
-    for index, line in enumerate(lines):
+        unit = declared if declares else None if "。" in nfkc(line.text) else unit
         text = unspace(line.text)
         segments = text_to_segments(text)
         for number, segment in enumerate(segments):
-            found = segment_to_entries(segment, line.page, index, units[index])
-            if text != line.text:  # letter-spacing undone: quote the line as printed
-                found = [replace(e, evidence=line.text) for e in found]
-            if number + 1 < len(segments):
-                found = [replace(e, ends_source=False) for e in found]
-            entries.extend(found)
+            found = segment_to_entries(segment, line.page, index, None if declares else unit)
+            # letter-spacing undone: quote the line as printed; a segment before another ends no line
+            quoted, last = line.text if text != line.text else None, number + 1 == len(segments)
+            entries += [
+                replace(e, evidence=quoted or e.evidence, ends_source=e.ends_source and last) for e in found
+            ]
     return merge_split_entries(entries, "\n")
 
 
@@ -435,10 +404,8 @@ def table_to_streams(lines: list[Line], table: Table, tables: list[Table]) -> li
 
 def _close_enough(total: Entry, value: int) -> bool:
     """Given a closing entry and a sum, return whether they agree (an approximate total within tolerance)."""
-    amount = total.amount or 0
-    if total.approximate:
-        return abs(amount - value) <= amount * load_cues().approximate_tolerance
-    return amount == value
+    amount, tolerance = total.amount or 0, load_cues().approximate_tolerance
+    return abs(amount - value) <= amount * tolerance if total.approximate else amount == value
 
 
 def _suffix_sum(pool: list[Entry], total: Entry, min_items: int) -> list[Entry] | None:
@@ -465,15 +432,16 @@ def _subset_sum(pool: list[Entry], total: Entry) -> list[Entry] | None:
 
 def _as_printed(stream: _Stream, total: Entry) -> list[Entry] | None:
     """Given a closer no arithmetic accounts for, return the open items it closes as printed, if any."""
-    cues = load_cues()
-    items = stream.pool
-    if stream.heading_open or len(items) < 2:
-        return None
-    positions = [item.position for item in items] + [total.position]
-    if any(not 0 <= b - a <= cues.as_printed_max_line_gap for a, b in itertools.pairwise(positions)):
-        return None
-    amount, value = total.amount or 0, sum(item.amount or 0 for item in items)
-    return list(items) if amount * cues.as_printed_min_share <= value <= amount else None
+    items, amount = stream.pool, total.amount or 0
+    value = sum(item.amount or 0 for item in items)
+    holds = not stream.heading_open and len(items) >= 2 and _consecutive([*items, total])
+    return list(items) if holds and amount * load_cues().as_printed_min_share <= value <= amount else None
+
+
+def _consecutive(entries: list[Entry]) -> bool:
+    """Given entries, return whether each stands on the line of the one before it or at most the gap below."""
+    gap = load_cues().as_printed_max_line_gap
+    return all(0 <= b.position - a.position <= gap for a, b in itertools.pairwise(entries))
 
 
 def _close_open_total(stream: _Stream) -> None:
@@ -481,16 +449,13 @@ def _close_open_total(stream: _Stream) -> None:
     total, cues = stream.open_total, load_cues()
     if total is None:
         return
-    positions = [item.position for item in stream.pool]
-    gaps_ok = all(0 <= b - a <= cues.as_printed_max_line_gap for a, b in itertools.pairwise(positions))
-    if not gaps_ok or not 0 <= positions[0] - total.position <= cues.total_first_max_line_gap:
-        stream.open_total = None
-        return
     value = sum(item.amount or 0 for item in stream.pool)
-    if len(stream.pool) >= 2 and _close_enough(total, value):
+    near = 0 <= stream.pool[0].position - total.position <= cues.total_first_max_line_gap
+    near = near and _consecutive(stream.pool)
+    if near and len(stream.pool) >= 2 and _close_enough(total, value):
         stream.pending.append(Block(tuple(stream.pool), total, stream.heading))
         stream.pool, stream.open_total, stream.heading_open, stream.lone = [], None, True, None
-    elif value > (total.amount or 0) * (1 + cues.approximate_tolerance):
+    elif not near or value > (total.amount or 0) * (1 + cues.approximate_tolerance):
         stream.open_total = None
 
 
@@ -512,11 +477,9 @@ def _grand_total(stream: _Stream, total: Entry) -> bool:
     for count in range(len(stream.pending), 0, -1):
         blocks = stream.pending[-count:]
         subtotal = sum(block.closer.amount or 0 for block in blocks)
-        loose: list[Entry] | None = []
-        if not _close_enough(total, subtotal):
+        loose: list[Entry] | None = [] if _close_enough(total, subtotal) else None
+        if loose is None and (total.amount or 0) > subtotal:  # loose items make up the rest
             loose = _suffix_sum(stream.pool, replace(total, amount=(total.amount or 0) - subtotal), 1)
-            if (total.amount or 0) <= subtotal:
-                loose = None
         if loose is None or (count == 1 and not loose):
             continue
         stream.scenarios.append(_as_scenario(blocks, loose, total))
@@ -544,8 +507,7 @@ def _close(stream: _Stream, closer: Entry) -> None:
 def _opens_cost_list(stream: _Stream, label: Entry) -> bool:
     """Given a bare label, return whether it captions a list of costs (甲社が負担した費用) close under
     a scenario heading, before any item."""
-    cues = load_cues()
-    gap = label.position - stream.heading_at
+    cues, gap = load_cues(), label.position - stream.heading_at
     named = contains_any(label.label, cues.cost_header) and not contains_any(label.label, cues.not_cost)
     near = 0 <= gap <= cues.cost_list_max_heading_gap
     return named and near and not stream.heading_open and not stream.pool
@@ -581,7 +543,9 @@ def entries_to_scenarios(entries: list[Entry]) -> list[Scenario]:
         if entry.kind == "cue":
             had_items = bool(stream.pool)
             _flush(stream)
-            if stream.heading_open or had_items or not is_column_cue(entry.label):
+            # a short cue heads columns (内訳 | 金額) rather than names a scenario
+            column_cue = len(squeeze(entry.label).replace("|", "")) <= load_cues().column_cue_max_chars
+            if stream.heading_open or had_items or not column_cue:
                 stream.heading, stream.heading_open = entry.label, False  # a column header keeps the title
             stream.heading_at = entry.position
         elif entry.kind == "label":
@@ -614,9 +578,8 @@ def paragraphs_to_scenarios(document: Document, lines: list[Line]) -> list[Scena
     index = {id(line): number for number, line in enumerate(lines)}
     found: list[Scenario] = []
     for unit in (unit for unit in document_to_units(document) if unit.lines):
-        label = printed_label(re.split("[。！？!?]", unit.text.replace("\n", ""))[0])[
-            :MAX_SCENARIO_LABEL_CHARS
-        ]
+        first_sentence = re.split("[。！？!?]", unit.text.replace("\n", ""))[0]
+        label = printed_label(first_sentence)[:MAX_SCENARIO_LABEL_CHARS]
         for sentence in paragraph_to_sentences(unit.lines, index[id(unit.lines[0])]):
             found += [replace(s, label=label) for s in entries_to_scenarios(sentence)]
     return found

@@ -12,12 +12,9 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
-from pathlib import Path
-from typing import Any, Literal
-
-import yaml
+from collections.abc import Iterable
+from dataclasses import dataclass, fields, replace
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from extractors import taxonomy
 from extractors.amounts import find_amounts
@@ -31,8 +28,12 @@ from extractors.blocks import (
     strip_label_marks,
 )
 from extractors.document import Document, nfkc
+from extractors.text_utils import load_data, words
 
-CUES_PATH = Path(__file__).parent / "data" / "coverages.yaml"
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+T = TypeVar("T", bound="DataclassInstance")
 
 Scope = Literal["neutral", "coverage", "stop"]
 
@@ -54,7 +55,7 @@ class CoverageCues:
     set_: tuple[str, ...]
     base: tuple[str, ...]
     rider_suffixes: tuple[str, ...]
-    generic_riders: frozenset[str]
+    generic_riders: tuple[str, ...]
     rider_prefix_stops: tuple[str, ...]
     policy_suffixes: tuple[str, ...]
     item_suffixes: tuple[str, ...]
@@ -64,70 +65,39 @@ class CoverageCues:
     description_min_chars: int
     section_hints: tuple[tuple[str, tuple[str, ...]], ...]
     default_section: str
-    field_label: tuple[str, ...] = ()
-    field_label_rest_max_chars: int = 3
-    figure_only_rest_max_chars: int = 2
-    wrap_end_chars: str = ""
-    wrap_start_chars: str = ""
-    field_line: re.Pattern[str] | None = None
-    coverage_question: tuple[str, ...] = ()
-    negative_answer: tuple[str, ...] = ()
-    enumeration_tail_max_chars: int = 10
+    field_label: tuple[str, ...]
+    field_label_rest_max_chars: int
+    figure_only_rest_max_chars: int
+    wrap_end_chars: str
+    wrap_start_chars: str
+    field_line: str
+    coverage_question: tuple[str, ...]
+    negative_answer: tuple[str, ...]
+    enumeration_tail_max_chars: int
 
 
-def _words(data: Mapping[str, Any], key: str) -> tuple[str, ...]:
-    """Given the cue mapping and a key, return its words NFKC-normalised."""
-    return tuple(nfkc(str(w)) for w in data.get(key, ()))
+def _cue_value(data: dict[str, Any], key: str) -> Any:
+    """Given a data mapping and a key, return its value: a list as NFKC words, a mapping as
+    (key, words) pairs, a string NFKC, a number as it is."""
+    value = data[key]
+    if isinstance(value, dict):
+        return tuple((k, words(value, k)) for k in value)
+    if isinstance(value, list):
+        return words(data, key)
+    return nfkc(value) if isinstance(value, str) else value
 
 
-def mapping_to_cues(data: Mapping[str, Any]) -> CoverageCues:
-    """Given the parsed coverages YAML, return its CoverageCues."""
-    hints = data.get("section_hints", {})
-    return CoverageCues(
-        coverage_heading=_words(data, "coverage_heading_cues"),
-        stop_heading=_words(data, "stop_heading_cues"),
-        exclusion_heading=_words(data, "exclusion_heading_cues"),
-        weak_stop_heading=_words(data, "weak_stop_heading_cues"),
-        stop_line=_words(data, "stop_line_cues"),
-        offer=_words(data, "offer_cues"),
-        forward=_words(data, "forward_cues"),
-        contrast=_words(data, "contrast_splitters"),
-        table=_words(data, "table_cues"),
-        option=_words(data, "option_cues"),
-        set_=_words(data, "set_cues"),
-        base=_words(data, "base_cues"),
-        rider_suffixes=_words(data, "rider_suffixes"),
-        generic_riders=frozenset(_words(data, "generic_riders")),
-        rider_prefix_stops=_words(data, "rider_prefix_stops"),
-        policy_suffixes=_words(data, "policy_suffixes"),
-        item_suffixes=_words(data, "item_suffixes"),
-        label_max_chars=int(data.get("label_max_chars", 40)),
-        list_item_max_chars=int(data.get("list_item_max_chars", 20)),
-        description=_words(data, "description_cues"),
-        description_min_chars=int(data.get("description_min_chars", 21)),
-        section_hints=tuple(
-            (section, tuple(nfkc(str(w)) for w in words))
-            for section, words in hints.items()
-            if section != "default"
-        ),
-        default_section=str(hints.get("default", "expense")),
-        field_label=tuple(sorted(_words(data, "field_label_cues"), key=len, reverse=True)),
-        field_label_rest_max_chars=int(data.get("field_label_rest_max_chars", 3)),
-        figure_only_rest_max_chars=int(data.get("figure_only_rest_max_chars", 2)),
-        wrap_end_chars=nfkc(str(data.get("wrap_end_chars", ""))),
-        wrap_start_chars=nfkc(str(data.get("wrap_start_chars", ""))),
-        field_line=re.compile(str(data["field_line_pattern"])) if data.get("field_line_pattern") else None,
-        coverage_question=_words(data, "coverage_question_cues"),
-        negative_answer=_words(data, "negative_answer_cues"),
-        enumeration_tail_max_chars=int(data.get("enumeration_tail_max_chars", 10)),
-    )
+def load_dataclass(cls: type[T], name: str) -> T:
+    """Given a cue dataclass and a data file, return it filled from its `FIELD_cues` or `FIELD` keys."""
+    data = load_data(name)
+    keys = {f.name: f"{f.name.rstrip('_')}_cues" for f in fields(cls)}
+    return cls(**{n: _cue_value(data, k if k in data else n) for n, k in keys.items()})
 
 
 @functools.cache
-def load_cues(path: Path = CUES_PATH) -> CoverageCues:
-    """Given the cue YAML path, return its CoverageCues (cached)."""
-    with path.open(encoding="utf-8") as f:
-        return mapping_to_cues(yaml.safe_load(f))
+def load_cues() -> CoverageCues:
+    """Given nothing, return the CoverageCues of coverages.yaml (cached)."""
+    return load_dataclass(CoverageCues, "coverages.yaml")
 
 
 def plain(text: str) -> str:
@@ -149,66 +119,49 @@ def has_any(text: str, cues: Iterable[str]) -> bool:
 # ---------------------------------------------------------------- rider names
 
 
-def rider_names(text: str, cues: CoverageCues | None = None) -> list[str]:
+def rider_names(text: str) -> list[str]:
     """Given a heading or rider-list line, return the rider names it holds (…特約, …追加条項)."""
-    cues = cues or load_cues()
-    norm = plain(text)
-    suffixes = "|".join(re.escape(s) for s in cues.rider_suffixes)
+    suffixes = "|".join(re.escape(s) for s in load_cues().rider_suffixes)
     pattern = re.compile(rf"([^\s、,，/／〈〉《》「」『』()（）【】|:：]+?(?:{suffixes}))(?=の|[^\w・]|$)")
-    names: list[str] = []
-    for m in pattern.finditer(norm):
-        name = strip_label_marks(m.group(1))
-        if is_rider_name(name, cues) and name not in names:
-            names.append(name)
-    return names
+    names = dict.fromkeys(strip_label_marks(m.group(1)) for m in pattern.finditer(plain(text)))
+    return [name for name in names if is_rider_name(name)]
 
 
-def is_rider_name(name: str, cues: CoverageCues | None = None) -> bool:
+def is_rider_name(name: str) -> bool:
     """Given a token ending like a rider, return whether it names one (not この特約, オプション特約)."""
-    cues = cues or load_cues()
-    if name in cues.generic_riders or any(name.startswith(p) for p in cues.rider_prefix_stops):
+    cues = load_cues()
+    if name in cues.generic_riders or name.startswith(cues.rider_prefix_stops):
         return False
-    stem = name
-    for suffix in cues.rider_suffixes:
-        if stem.endswith(suffix):
-            stem = stem[: -len(suffix)]
-            break
-    return len(stem) >= 3
+    return len(next((name[: -len(s)] for s in cues.rider_suffixes if name.endswith(s)), name)) >= 3
 
 
-def is_rider_line(text: str, cues: CoverageCues | None = None) -> bool:
+def is_rider_line(text: str) -> bool:
     """Given a line, return whether it only lists policy and rider names (a product's make-up)."""
-    cues = cues or load_cues()
     segments = [s for s in re.split(r"[\s/／、,，]+", plain(text)) if s]
-    if not segments:
-        return False
-    riders = [s for s in segments if rider_names(s, cues)]
-    policies = [s for s in segments if s.endswith(cues.policy_suffixes)]
+    riders = [s for s in segments if rider_names(s)]
+    policies = [s for s in segments if s.endswith(load_cues().policy_suffixes)]
     return bool(riders) and len(riders) + len(policies) == len(segments)
 
 
 # ---------------------------------------------------------------- the scope walk
 
 
-def is_figure_only(text: str, cues: CoverageCues | None = None) -> bool:
+def is_figure_only(text: str) -> bool:
     """Given a line, return whether it is only a figure (1億円, 2,000万円（1事故・保険期間中）):
     the value of a card field, with no label of its own."""
-    cues = cues or load_cues()
     norm = plain(text)
     amounts = find_amounts(norm)
-    if not amounts:
-        return False
     for amount in reversed(amounts):
         norm = norm[: amount.start] + norm[amount.end :]
     rest = re.sub(r"[(（][^()（）]*[)）]|[\s・、,。:：/]", "", strip_label_marks(norm))
-    return len(rest) <= cues.figure_only_rest_max_chars
+    return bool(amounts) and len(rest) <= load_cues().figure_only_rest_max_chars
 
 
-def is_field_label(text: str, next_text: str | None, cues: CoverageCues | None = None) -> bool:
+def is_field_label(text: str, next_text: str | None) -> bool:
     """Given a short line and the line after it, return whether the line is a card's field label
     (支払限度額, 1被害者あたり) for the figure on the next line, not a heading of its own."""
-    cues = cues or load_cues()
-    if next_text is None or not is_figure_only(next_text, cues) or find_amounts(text):
+    cues = load_cues()
+    if next_text is None or not is_figure_only(next_text) or find_amounts(text):
         return False
     rest = re.sub(r"\s+", "", strip_label_marks(plain(text)))
     if not any(cue in rest for cue in cues.field_label):
@@ -237,12 +190,12 @@ def straddles(previous: str, text: str, words: Iterable[str]) -> bool:
     )
 
 
-def is_wrapped_line(previous: str, text: str, cues: CoverageCues | None = None) -> bool:
+def is_wrapped_line(previous: str, text: str) -> bool:
     """Given a line and the line before it, return whether the line continues it: text copied
     from a PDF column is broken every few characters, so a line that the one before leaves
     mid-phrase (…被害の / 初期対応に) or that opens with what no heading opens with (る原因…,
     ターの設置…) is the rest of a sentence, not a heading."""
-    cues = cues or load_cues()
+    cues = load_cues()
     raw = text.strip()
     if raw and (starts_with_bullet(raw) or raw[0] in _ENCLOSED_NUMBERS):
         return False  # a bulleted or numbered line (③相談費用) opens an item of its own
@@ -263,30 +216,28 @@ def _next_text(units: list[Unit], index: int) -> str | None:
     return plain(units[index + 1].norm)
 
 
-def is_description(text: str, cues: CoverageCues | None = None) -> bool:
+def is_description(text: str) -> bool:
     """Given a short line, return whether it describes an item (…を復旧するための費用) rather
     than heading a block: it is longer than a label and holds a predicate word (を, ための).
 
     HTML <dd> and PDF card text put such descriptions on lines of their own, where they would
     otherwise pass for headings and reset what the heading above them named.
     """
-    cues = cues or load_cues()
+    cues = load_cues()
     body = re.sub(r"\s+", "", strip_label_marks(plain(text)))
     return len(body) >= cues.description_min_chars and any(c in body for c in cues.description)
 
 
-def _sub_heading_ids(unit: Unit, text: str, cues: CoverageCues) -> tuple[str, ...]:
+def _sub_heading_ids(unit: Unit, text: str) -> tuple[str, ...]:
     """Given a list line, return the coverage ids it heads when it labels the items nested under
     it (- **賠償責任の補償**, - 事業中断補償特約): short, no figure, and emphasised or worded like
     a coverage heading. Readers drop list indentation, so such a parent is known by its words."""
-    if not starts_with_bullet(text) or find_amounts(text):
-        return ()
-    body = strip_label_marks(text)
-    if not body or "。" in body or len(body) > cues.list_item_max_chars:
-        return ()
-    if "**" not in unit.text and "__" not in unit.text and not has_any(body, cues.coverage_heading):
-        return ()
-    return tuple(taxonomy.distinct_ids(taxonomy.match_all(body, weak=False)))
+    cues, body = load_cues(), strip_label_marks(text)
+    listed = starts_with_bullet(text) and not find_amounts(text) and "。" not in body
+    short = listed and 0 < len(body) <= cues.list_item_max_chars
+    if short and ("**" in unit.text or "__" in unit.text or has_any(body, cues.coverage_heading)):
+        return tuple(taxonomy.distinct_ids(taxonomy.match_all(body, weak=False)))
+    return ()
 
 
 @dataclass(frozen=True)
@@ -295,7 +246,7 @@ class UnitContext:
 
     `heading_ids` are the strong coverage ids of the nearest heading that named one (reset by
     a cue heading that names none); `rider` is the rider block the unit is in; `option` the
-    option region label; `skip_heading` the stop heading (if any) whose block this is.
+    option region label; `stop_heading` the stop heading (if any) whose block this is.
     """
 
     unit: Unit
@@ -308,20 +259,15 @@ class UnitContext:
     stop_heading: str | None = None
 
 
-def _lookahead_text(units: list[Unit], index: int, count: int) -> str:
-    """Given units and a heading's index, return the NFKC text of up to `count` units of its block.
-
-    The block ends at the next heading that names a rider.
-    """
+def _set_below(units: list[Unit], index: int) -> bool:
+    """Given units and a heading's index, return whether up to four paragraphs of its block (it
+    ends at the next heading that names a rider) describe it with a set cue (セットすると)."""
     texts: list[str] = []
-    for unit in units[index + 1 : index + 1 + count]:
-        if unit.is_table:
-            continue
-        text = plain(unit.norm)
+    for text in (plain(unit.norm) for unit in units[index + 1 : index + 5] if not unit.is_table):
         if is_heading(text) and rider_names(text):
             break
         texts.append(text)
-    return "\n".join(texts)
+    return has_any("\n".join(texts), load_cues().set_)
 
 
 def _description_ids(units: list[Unit], index: int) -> tuple[str, ...]:
@@ -337,148 +283,109 @@ def _description_ids(units: list[Unit], index: int) -> tuple[str, ...]:
     return ()
 
 
-def _next_rider(units: list[Unit], index: int, count: int, cues: CoverageCues) -> str | None:
-    """Given units and an index, return the first rider name in the next `count` headings."""
-    for unit in units[index + 1 : index + 1 + count]:
-        if not unit.is_table and is_heading(unit.norm):
-            names = rider_names(unit.norm, cues)
-            if names:
-                return names[0]
-    return None
-
-
-def units_to_contexts(units: list[Unit], cues: CoverageCues | None = None) -> list[UnitContext]:
+def units_to_contexts(units: list[Unit]) -> list[UnitContext]:
     """Given reading-order units, return each with its scope, heading ids, rider and option region."""
-    cues = cues or load_cues()
     state = UnitContext(unit=Unit(page=0), scope="neutral", heading=False)
     out: list[UnitContext] = []
-    for index, unit in enumerate(units):
-        if unit.is_table:
-            out.append(replace(state, unit=unit, heading=False))
-            continue
-        text = plain(unit.norm)
-        previous = units[index - 1] if index else None
-        if (
-            previous is not None
-            and not previous.is_table
-            and is_wrapped_line(previous.norm, unit.text, cues)
-            and not find_amounts(text)
-        ):
-            out.append(replace(state, unit=unit, heading=False))
-            continue
-        if is_question(text):
-            # an FAQ answer restates what its question asks about (見舞金はいくらまで…？)
-            asked = tuple(taxonomy.distinct_ids(taxonomy.match_all(text, weak=False)))
-            # an FAQ answer that offers cover (…をお支払いします) counts like any sentence; one
-            # under a question about exclusions, premiums or cases (補償されないのは？) does not
-            asks_elsewhere = has_any(text, cues.exclusion_heading) or has_any(text, cues.stop_heading)
-            scope: Scope = "stop" if asks_elsewhere else "neutral"
-            state = replace(state, scope=scope, heading_ids=asked, rider=None, option=None, stop_heading=text)
-            # the question itself offers nothing (身代金は補償されますか？)
-            out.append(replace(state, unit=unit, heading=True, scope="stop"))
-            continue
-        is_field_line = cues.field_line is not None and cues.field_line.search(text) is not None
-        # a heading may carry its section's limit in brackets (費用補償（支払限度額 5,000万円）)
-        core = heading_core(text)
-        if (
-            core != text
-            and _heading_figure_only(text, core)
-            and is_heading(core)
-            and not find_amounts(core)
-            and not is_description(core, cues)
-            and has_any(core, cues.coverage_heading)
-        ):
-            state = _heading_state(state, units, index, core, cues)
-            out.append(replace(state, unit=unit, heading=True))
-            continue
-        if not is_heading(text) or find_amounts(text) or is_description(text, cues) or is_field_line:
-            if has_any(text, cues.stop_line):
-                state = replace(
-                    state, scope="stop", heading_ids=(), rider=None, option=None, stop_heading=text
-                )
-            elif state.scope != "stop" and (sub_ids := _sub_heading_ids(unit, text, cues)):
-                state = _sub_heading_state(state, units, index, text, sub_ids, cues)
-            out.append(replace(state, unit=unit, heading=False))
-            continue
-        if is_field_label(text, _next_text(units, index), cues):
-            # 支払限度額 above a card's figure names a field of the item above: the scope stays
-            out.append(replace(state, unit=unit, heading=False))
-            continue
-        state = _heading_state(state, units, index, text, cues)
-        out.append(replace(state, unit=unit, heading=True))
+    for index in range(len(units)):
+        state, context = _read_unit(state, units, index)
+        out.append(context)
     return out
 
 
-def _heading_figure_only(text: str, core: str) -> bool:
-    """Given a line and its heading core, return whether what was cut is a whole-section figure,
-    not a per-person or per-item one (1名につき500円) that belongs to an item line."""
+def _read_unit(state: UnitContext, units: list[Unit], index: int) -> tuple[UnitContext, UnitContext]:
+    """Given the scope before a unit, return the scope after it and the unit read in its scope."""
+    cues, unit = load_cues(), units[index]
+    text = plain(unit.norm)
+    previous = units[index - 1] if index else None
+    wrapped = previous is not None and not previous.is_table and is_wrapped_line(previous.norm, unit.text)
+    if unit.is_table or (wrapped and not find_amounts(text)):
+        return state, replace(state, unit=unit, heading=False)
+    if is_question(text):
+        # an FAQ answer restates what its question asks about (見舞金はいくらまで…？)
+        asked = tuple(taxonomy.distinct_ids(taxonomy.match_all(text, weak=False)))
+        # an FAQ answer that offers cover (…をお支払いします) counts like any sentence; one
+        # under a question about exclusions, premiums or cases (補償されないのは？) does not
+        asks_elsewhere = has_any(text, cues.exclusion_heading) or has_any(text, cues.stop_heading)
+        scope: Scope = "stop" if asks_elsewhere else "neutral"
+        state = replace(state, scope=scope, heading_ids=asked, rider=None, option=None, stop_heading=text)
+        # the question itself offers nothing (身代金は補償されますか？)
+        return state, replace(state, unit=unit, heading=True, scope="stop")
+    # a heading may carry its section's limit in brackets (費用補償（支払限度額 5,000万円）), not a
+    # per-person or per-item one (1名につき500円) that belongs to an item line
+    core = heading_core(text)
     cut = plain(text)[len(plain(core)) :]
-    return "につき" not in cut and all(m.amount.per_unit is None for m in find_amounts(cut))
+    whole = "につき" not in cut and all(m.amount.per_unit is None for m in find_amounts(cut))
+    if core != text and whole and _is_plain_heading(core) and has_any(core, cues.coverage_heading):
+        state = _heading_state(state, units, index, core)
+        return state, replace(state, unit=unit, heading=True)
+    if not _is_plain_heading(text) or re.search(cues.field_line, text):
+        if has_any(text, cues.stop_line):
+            state = replace(state, scope="stop", heading_ids=(), rider=None, option=None, stop_heading=text)
+        elif state.scope != "stop" and (sub_ids := _sub_heading_ids(unit, text)):
+            state = _sub_heading_state(state, units, index, text, sub_ids)
+        return state, replace(state, unit=unit, heading=False)
+    if is_field_label(text, _next_text(units, index)):
+        # 支払限度額 above a card's figure names a field of the item above: the scope stays
+        return state, replace(state, unit=unit, heading=False)
+    state = _heading_state(state, units, index, text)
+    return state, replace(state, unit=unit, heading=True)
+
+
+def _is_plain_heading(text: str) -> bool:
+    """Given a line, return whether it reads as a heading that holds no figure and describes no item."""
+    return is_heading(text) and not find_amounts(text) and not is_description(text)
 
 
 def _sub_heading_state(
-    state: UnitContext, units: list[Unit], index: int, text: str, ids: tuple[str, ...], cues: CoverageCues
+    state: UnitContext, units: list[Unit], index: int, text: str, ids: tuple[str, ...]
 ) -> UnitContext:
     """Given the scope before a list line that heads nested items, return the scope it opens: its
     ids for the figures under it, and its rider when it names one."""
-    riders = rider_names(text, cues)
+    riders = rider_names(text)
     if len(riders) != 1:
         return replace(state, heading_ids=ids)
-    optional = state.option is not None or has_any(_lookahead_text(units, index, 4), cues.set_)
+    optional = state.option is not None or _set_below(units, index)
     return replace(state, heading_ids=ids, rider=riders[0], rider_optional=optional)
 
 
-def _heading_state(
-    state: UnitContext, units: list[Unit], index: int, text: str, cues: CoverageCues
-) -> UnitContext:
+def _heading_state(state: UnitContext, units: list[Unit], index: int, text: str) -> UnitContext:
     """Given the scope before a heading and the heading, return the scope it opens."""
+    cues = load_cues()
     ids = tuple(taxonomy.distinct_ids(taxonomy.match_all(text, weak=False)))
-    riders = rider_names(text, cues)
+    riders = rider_names(text)
     # a heading broken over two lines (お支払いの対象となら / ない主な場合) is read whole
     following = _next_text(units, index)
     excludes = has_any(text, cues.exclusion_heading) or (
         following is not None and straddles(text, plain(following), cues.exclusion_heading)
     )
-    if excludes:
-        ids = ()  # 身代金は補償されません names what is not offered
+    ids = () if excludes else ids  # 身代金は補償されません names what is not offered
     covers = not excludes and has_any(text, cues.coverage_heading)
     # a weak stop cue (被害) does not stop a heading that names an item (被害者対応費用)
     item_like = strip_label_marks(text).endswith(cues.item_suffixes)
     weak_stop = not ids and not item_like and has_any(text, cues.weak_stop_heading)
     stops = excludes or (not covers and (has_any(text, cues.stop_heading) or weak_stop))
-    scope: Scope = state.scope
-    if covers:
-        scope = "coverage"
-    elif stops:
-        scope = "stop"
-    elif scope == "stop":
-        scope = "neutral"
-    option = state.option
-    if stops or has_any(text, cues.base):
-        option = None
+    scope: Scope = (
+        "coverage" if covers else "stop" if stops else "neutral" if state.scope == "stop" else state.scope
+    )
+    option = None if stops or has_any(text, cues.base) else state.option
     if has_any(text, cues.option):
-        option = _next_rider(units, index - 1, 5, cues) or strip_label_marks(text)
+        names = (
+            rider_names(u.norm) for u in units[index : index + 5] if not u.is_table and is_heading(u.norm)
+        )
+        option = next((n[0] for n in names if n), None) or strip_label_marks(text)
     rider, rider_optional = state.rider, state.rider_optional
     if len(riders) == 1:
-        rider = riders[0]
-        rider_optional = option is not None or has_any(_lookahead_text(units, index, 4), cues.set_)
+        rider, rider_optional = riders[0], option is not None or _set_below(units, index)
     elif has_any(text, cues.option) and option:
         rider, rider_optional = option, True
     elif stops or (covers and option is None):
         rider, rider_optional = None, False
-    heading_ids = state.heading_ids
-    if ids:
-        heading_ids = ids
-    elif covers or stops:
-        heading_ids = ()
-    elif item_like:
-        # an item the taxonomy does not know (被害者対応費用): what its description names
-        heading_ids = _description_ids(units, index)
-    stop_heading = state.stop_heading
-    if stops:
-        stop_heading = text
-    elif ids or riders:
-        stop_heading = None
+    # an item the taxonomy does not know (被害者対応費用) names what its description names
+    heading_ids = ids or (
+        () if covers or stops else _description_ids(units, index) if item_like else state.heading_ids
+    )
+    stop_heading = text if stops else None if ids or riders else state.stop_heading
     return replace(
         state,
         scope=scope,
