@@ -219,6 +219,10 @@ def ingest(raw: Path, warehouse_location: str, *, verbose: bool, out: TextIO, er
         print(f"brochures: {problem}", file=err)
         return EXIT_USAGE
 
+    # a run killed before this one may have left staged transactions and temporary files
+    warehouse.recover()
+    warehouse.sweep(TABLES)
+
     import dagster as dg
 
     from pipelines.assets import PARTITIONS, partition_range_tags
