@@ -52,7 +52,8 @@ def _raw(folder: Path, edition: str) -> Path:
 def _ingest(raw: Path, warehouse: Path, delay: float = 0.0) -> subprocess.Popen[str]:
     """Given a raw folder and a warehouse, start a CLI ingest whose writes are each `delay` s slower."""
     env = {**os.environ, "DAGSTER_DISABLE_TELEMETRY": "1"}
-    command = [sys.executable, "-c", SLOW_INGEST, str(delay), "ingest", str(raw), "--warehouse", str(warehouse)]
+    cli = ["ingest", str(raw), "--warehouse", str(warehouse)]
+    command = [sys.executable, "-c", SLOW_INGEST, str(delay), *cli]
     return subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
@@ -64,11 +65,11 @@ def _snapshot(warehouse: Path) -> Snapshot:
 
 def _bare_snapshot(warehouse: Path) -> Snapshot:
     """Given a warehouse, return {table: {stem: rows}} from the bare `<table>/*.parquet` files alone."""
-    return {t: {p.stem: pl.read_parquet(p) for p in sorted((warehouse / t).glob("*.parquet"))} for t in TABLES}
+    return {t: {p.stem: pl.read_parquet(p) for p in (warehouse / t).glob("*.parquet")} for t in TABLES}
 
 
 def _editions(snapshot: Snapshot, editions: dict[str, Snapshot]) -> dict[str, set[str]]:
-    """Given a warehouse's snapshot and clean runs' snapshots, return {stem: the editions all its tables match}."""
+    """Given a warehouse's snapshot and clean runs' snapshots, return {stem: editions its tables all match}."""
     stems = set(editions["old"]["documents"])
     found = {}
     for stem in stems:
