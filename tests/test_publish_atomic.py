@@ -69,7 +69,7 @@ def _bare_snapshot(warehouse: Path) -> Snapshot:
 
 
 def _editions(snapshot: Snapshot, editions: dict[str, Snapshot]) -> dict[str, set[str]]:
-    """Given a warehouse's snapshot and clean runs' snapshots, return {stem: editions its tables all match}."""
+    """Given a warehouse's snapshot and clean runs' ones, return {stem: editions its tables all match}."""
     stems = set(editions["old"]["documents"])
     found = {}
     for stem in stems:
