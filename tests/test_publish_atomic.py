@@ -16,21 +16,24 @@ from upath import UPath
 from pipelines.storage import COMMITTED, STAGING, Warehouse
 from schemas.models import TABLES
 
-#: a CLI run whose every staged write and every move into place takes `argv[1]` seconds more
+#: a CLI run that, before each staged write and each move into place, appends a line to the file
+#: `argv[1]` names and waits 0.05 s: a test can kill it just before any such step
 SLOW_INGEST = """
 import sys, time
 import pipelines.storage as storage
 from pipelines import cli
 
-delay = float(sys.argv[1])
+steps = open(sys.argv[1], "a", buffering=1)
 write, move = storage.write_atomically, storage.Warehouse._move
 
 def slow_write(path, data):
-    time.sleep(delay)
+    steps.write(f"write {path}\\n")
+    time.sleep(0.05)
     write(path, data)
 
 def slow_move(self, staged, target):
-    time.sleep(delay)
+    steps.write(f"move {target}\\n")
+    time.sleep(0.05)
     move(self, staged, target)
 
 storage.write_atomically = slow_write
@@ -49,11 +52,11 @@ def _raw(folder: Path, edition: str) -> Path:
     return folder
 
 
-def _ingest(raw: Path, warehouse: Path, delay: float = 0.0) -> subprocess.Popen[str]:
-    """Given a raw folder and a warehouse, start a CLI ingest whose writes are each `delay` s slower."""
+def _ingest(raw: Path, warehouse: Path, steps: Path) -> subprocess.Popen[str]:
+    """Given a raw folder and a warehouse, start a CLI ingest logging its write steps to `steps`."""
     env = {**os.environ, "DAGSTER_DISABLE_TELEMETRY": "1"}
     cli = ["ingest", str(raw), "--warehouse", str(warehouse)]
-    command = [sys.executable, "-c", SLOW_INGEST, str(delay), *cli]
+    command = [sys.executable, "-c", SLOW_INGEST, str(steps), *cli]
     return subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
@@ -90,19 +93,20 @@ def editions(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, 
     root = tmp_path_factory.mktemp("editions")
     clean = {}
     for name in ("old", "new"):
-        run = _ingest(_raw(root / f"raw-{name}", name), root / f"wh-{name}")
+        run = _ingest(_raw(root / f"raw-{name}", name), root / f"wh-{name}", root / f"steps-{name}")
         _, err = run.communicate(timeout=300)
         assert run.returncode == 0, err
         clean[name] = _snapshot(root / f"wh-{name}")
     return root / "raw-new", clean, root / "wh-old"
 
 
-def _wait_for_transaction(warehouse: Path, pid: int, timeout: float = 120) -> None:
-    """Given a warehouse and a run's pid, wait until that run stages its first file."""
+def _wait_for_step(steps: Path, step: int, run: subprocess.Popen[str], timeout: float = 300) -> None:
+    """Given a run's step log, wait until the run is about to take that step (1-based)."""
     deadline = time.monotonic() + timeout
-    while not list((warehouse / STAGING).glob(f"{pid}-*")):
-        assert time.monotonic() < deadline, "the run staged nothing"
-        time.sleep(0.02)
+    while not steps.exists() or len(steps.read_text().splitlines()) < step:
+        assert run.poll() is None, "the run ended before the step"
+        assert time.monotonic() < deadline, "the run never reached the step"
+        time.sleep(0.01)
 
 
 def test_kill_9_at_any_moment_leaves_every_brochure_wholly_old_or_wholly_new(
@@ -112,11 +116,11 @@ def test_kill_9_at_any_moment_leaves_every_brochure_wholly_old_or_wholly_new(
     warehouse = tmp_path / "wh"
     shutil.copytree(old_warehouse, warehouse)
     seen: set[str] = set()
-    for moment in (0.1, 2.3, 3.0, 3.7):  # 40 staged writes, then 40 moves, 0.05 s each
-        run = _ingest(raw_new, warehouse, delay=0.05)
-        _wait_for_transaction(warehouse, run.pid)
-        time.sleep(moment)
-        assert run.poll() is None, "the run ended before it was killed"
+    # 5 brochures × 8 tables: 40 staged writes, then per brochure its marker and 8 moves (85 steps)
+    for step in (5, 41, 47, 60, 84):
+        steps = tmp_path / f"steps-{step}"
+        run = _ingest(raw_new, warehouse, steps)
+        _wait_for_step(steps, step, run)
         run.send_signal(signal.SIGKILL)
         run.communicate(timeout=30)
         # readers honouring the markers see each brochure whole, before any recovery
