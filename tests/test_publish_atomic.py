@@ -100,10 +100,10 @@ def editions(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, 
     return root / "raw-new", clean, root / "wh-old"
 
 
-def _wait_for_step(steps: Path, step: int, run: subprocess.Popen[str], timeout: float = 300) -> None:
-    """Given a run's step log, wait until the run is about to take that step (1-based)."""
-    deadline = time.monotonic() + timeout
-    while not steps.exists() or len(steps.read_text().splitlines()) < step:
+def _wait_for_step(steps: Path, step: int, run: subprocess.Popen[str], warehouse: Path) -> None:
+    """Given a run's step log, wait until the run is about to take that step (1-based) in the warehouse."""
+    deadline = time.monotonic() + 300
+    while not steps.exists() or sum(str(warehouse) in s for s in steps.read_text().splitlines()) < step:
         assert run.poll() is None, "the run ended before the step"
         assert time.monotonic() < deadline, "the run never reached the step"
         time.sleep(0.01)
@@ -120,7 +120,7 @@ def test_kill_9_at_any_moment_leaves_every_brochure_wholly_old_or_wholly_new(
     for step in (5, 41, 47, 60, 84):
         steps = tmp_path / f"steps-{step}"
         run = _ingest(raw_new, warehouse, steps)
-        _wait_for_step(steps, step, run)
+        _wait_for_step(steps, step, run, warehouse)
         run.send_signal(signal.SIGKILL)
         run.communicate(timeout=30)
         # readers honouring the markers see each brochure whole, before any recovery
