@@ -53,6 +53,7 @@ from extractors.document import BBox, Cell, Document, Line, Page, Table, TextLay
 from extractors.errors import BrochureError
 from extractors.readers import ocr
 from extractors.readers._bytes import describe_bytes, read_bytes
+from extractors.readers.quality import text_warnings
 
 TableStrategy = Literal["lines", "text"]
 
@@ -1992,5 +1993,9 @@ def _read(path: Path, settings: PdfSettings) -> Document:
         source_format="pdf",
         pages=join_page_tables([r.page for r in results], settings),
         title=metadata_title or first_heading or first_line,
-        warnings=(*([repaired] if repaired else []), *(w for r in results for w in r.warnings)),
+        warnings=(
+            *([repaired] if repaired else []),
+            *(w for r in results for w in r.warnings),
+            *text_warnings(r.page for r in results),
+        ),
     )
