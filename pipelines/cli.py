@@ -212,6 +212,19 @@ def usage_problem(raw: Path, warehouse: Warehouse) -> str | None:
     return None
 
 
+def _brochure_keys(raw: Path, out: TextIO) -> list[str]:
+    """Given RAW_DIR, return the partition keys of its brochures, saying what is skipped or missing."""
+    keys = list(list_brochures(raw.resolve()))
+    if hidden := list_hidden(raw):
+        shown = ", ".join(hidden[:3]) + (", …" if len(hidden) > 3 else "")
+        print(
+            f"skipped {len(hidden)} hidden file(s) or folder(s) (names starting with '.': {shown})", file=out
+        )
+    if not keys:
+        print(f"no brochures under {raw}", file=out)
+    return keys
+
+
 def ingest(
     raw: Path,
     warehouse_location: str,
@@ -237,15 +250,7 @@ def ingest(
     from pipelines.assets import PARTITIONS, partition_range_tags
     from pipelines.definitions import build_defs
 
-    files = list_brochures(raw.resolve())
-    keys = list(files)
-    if hidden := list_hidden(raw):
-        shown = ", ".join(hidden[:3]) + (", …" if len(hidden) > 3 else "")
-        print(
-            f"skipped {len(hidden)} hidden file(s) or folder(s) (names starting with '.': {shown})", file=out
-        )
-    if not keys:
-        print(f"no brochures under {raw}", file=out)
+    keys = _brochure_keys(raw, out)
     defs = build_defs(raw_dir=str(raw.resolve()), warehouse=str(warehouse.base), budget=budget)
     config = _quiet_run_config(verbose)
     checks: list[str] = []
