@@ -252,7 +252,9 @@ def warehouse_tables(
     for table in selected:
         keep = publication.failed if table in DATA_TABLES else frozenset()
         yield dg.Output(
-            PartitionFrames(frames=publication.frames[table], keep_published=keep),
+            PartitionFrames(
+                frames=publication.frames[table], keep_published=keep, published_with=frozenset(selected)
+            ),
             output_name=table,
             metadata=_table_metadata(table, publication),
         )

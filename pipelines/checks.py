@@ -15,7 +15,7 @@ import polars as pl
 from pipelines.assets import PARTITIONS, SAMPLE_ROWS, frame_to_markdown
 from pipelines.brochures import partition_key_to_source_file
 from pipelines.io_managers import ParquetIOManager
-from pipelines.storage import Warehouse
+from pipelines.storage import Warehouse, partition_file_stem
 from schemas.checks import RULES, Failure, Rule, Severity
 from schemas.frames import model_schema
 from schemas.models import TABLE_MODELS
@@ -27,12 +27,8 @@ def published_brochures(warehouse: Warehouse, registered: list[str]) -> set[str]
     A brochure counts as published once its partition has an ingest_errors file: every run
     writes one for each of its brochures, empty or not.
     """
-    names = {p.name for p in warehouse.files("ingest_errors")}
-    return {
-        partition_key_to_source_file(k)
-        for k in registered
-        if warehouse.path("ingest_errors", k).name in names
-    }
+    stems = warehouse.stems("ingest_errors")
+    return {partition_key_to_source_file(k) for k in registered if partition_file_stem(k) in stems}
 
 
 SEVERITIES: dict[Severity, dg.AssetCheckSeverity] = {

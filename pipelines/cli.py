@@ -34,6 +34,7 @@ from extractors.records import IngestErrorRecord
 from pipelines.brochures import list_brochures, list_hidden, partition_key_to_source_file
 from pipelines.publish import Outcome, outcome_line
 from pipelines.storage import Warehouse, is_alive, is_local, location_to_upath, partition_file_stem
+from pipelines.workers import Budget
 from schemas.models import TABLES
 
 if TYPE_CHECKING:
@@ -211,21 +212,9 @@ def usage_problem(raw: Path, warehouse: Warehouse) -> str | None:
     return None
 
 
-def ingest(raw: Path, warehouse_location: str, *, verbose: bool, out: TextIO, err: TextIO) -> int:
-    """Given RAW_DIR and the warehouse location, ingest every brochure; return the exit code."""
-    started = time.perf_counter()
-    warehouse = Warehouse(location_to_upath(warehouse_location, root=Path.cwd()))
-    if problem := usage_problem(raw, warehouse):
-        print(f"brochures: {problem}", file=err)
-        return EXIT_USAGE
-
-    import dagster as dg
-
-    from pipelines.assets import PARTITIONS, partition_range_tags
-    from pipelines.definitions import build_defs
-
-    files = list_brochures(raw.resolve())
-    keys = list(files)
+def _brochure_keys(raw: Path, out: TextIO) -> list[str]:
+    """Given RAW_DIR, return the partition keys of its brochures, saying what is skipped or missing."""
+    keys = list(list_brochures(raw.resolve()))
     if hidden := list_hidden(raw):
         shown = ", ".join(hidden[:3]) + (", …" if len(hidden) > 3 else "")
         print(
@@ -233,7 +222,36 @@ def ingest(raw: Path, warehouse_location: str, *, verbose: bool, out: TextIO, er
         )
     if not keys:
         print(f"no brochures under {raw}", file=out)
-    defs = build_defs(raw_dir=str(raw.resolve()), warehouse=str(warehouse.base))
+    return keys
+
+
+def ingest(
+    raw: Path,
+    warehouse_location: str,
+    *,
+    verbose: bool,
+    out: TextIO,
+    err: TextIO,
+    budget: Budget | None = None,
+) -> int:
+    """Given RAW_DIR, the warehouse location (and a budget per brochure), ingest; return the exit code."""
+    started = time.perf_counter()
+    warehouse = Warehouse(location_to_upath(warehouse_location, root=Path.cwd()))
+    if problem := usage_problem(raw, warehouse):
+        print(f"brochures: {problem}", file=err)
+        return EXIT_USAGE
+
+    # a run killed before this one may have left staged transactions and temporary files
+    warehouse.recover()
+    warehouse.sweep(TABLES)
+
+    import dagster as dg
+
+    from pipelines.assets import PARTITIONS, partition_range_tags
+    from pipelines.definitions import build_defs
+
+    keys = _brochure_keys(raw, out)
+    defs = build_defs(raw_dir=str(raw.resolve()), warehouse=str(warehouse.base), budget=budget)
     config = _quiet_run_config(verbose)
     checks: list[str] = []
     sweep_orphan_homes(Path(tempfile.gettempdir()))
@@ -339,6 +357,18 @@ def build_parser() -> argparse.ArgumentParser:
         "--warehouse", default="warehouse", help="warehouse folder or URL (default: warehouse)"
     )
     ingest_parser.add_argument("--verbose", action="store_true", help="show Dagster's log")
+    ingest_parser.add_argument(
+        "--seconds-per-brochure",
+        type=float,
+        default=Budget.seconds,
+        help=f"wall time one brochure may take to read (default: {Budget.seconds:g})",
+    )
+    ingest_parser.add_argument(
+        "--memory-per-brochure-mib",
+        type=int,
+        default=Budget.memory_mib,
+        help=f"memory one brochure may take to read, in MiB (default: {Budget.memory_mib})",
+    )
     summary_parser = commands.add_parser("summary", help="summarise an existing warehouse")
     summary_parser.add_argument(
         "--warehouse", default="warehouse", help="warehouse folder or URL (default: warehouse)"
@@ -369,7 +399,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "ingest":
         previous = signal.signal(signal.SIGTERM, _interrupt)
         try:
-            return ingest(args.raw_dir, args.warehouse, verbose=args.verbose, out=sys.stdout, err=sys.stderr)
+            budget = Budget(seconds=args.seconds_per_brochure, memory_mib=args.memory_per_brochure_mib)
+            return ingest(
+                args.raw_dir,
+                args.warehouse,
+                verbose=args.verbose,
+                out=sys.stdout,
+                err=sys.stderr,
+                budget=budget,
+            )
         except KeyboardInterrupt:
             print(_STOPPED_MESSAGE, file=sys.stderr)
             return EXIT_STOPPED

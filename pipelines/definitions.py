@@ -7,13 +7,18 @@ from pipelines.automation import daily_reingest, ingest_job, prune_warehouse_job
 from pipelines.checks import cross_table_checks
 from pipelines.io_managers import ParquetIOManager, PickleIOManager
 from pipelines.resources import BrochureSettings
+from pipelines.workers import Budget
 
 
-def build_defs(raw_dir: str = "raw", warehouse: str = "warehouse") -> dg.Definitions:
+def build_defs(
+    raw_dir: str = "raw", warehouse: str = "warehouse", budget: Budget | None = None
+) -> dg.Definitions:
     """Given the raw folder and the warehouse location, return the definitions reading and writing there.
 
     Relative paths are taken under the repository root; the warehouse may be an object-store URL.
+    `budget` replaces the default time and memory budget of one brochure.
     """
+    budget = budget or Budget()
     return dg.Definitions(
         assets=[extraction, warehouse_tables],
         asset_checks=[cross_table_checks],
@@ -21,7 +26,11 @@ def build_defs(raw_dir: str = "raw", warehouse: str = "warehouse") -> dg.Definit
         sensors=[raw_files],
         schedules=[daily_reingest],
         resources={
-            "settings": BrochureSettings(raw_dir=raw_dir),
+            "settings": BrochureSettings(
+                raw_dir=raw_dir,
+                seconds_per_brochure=budget.seconds,
+                memory_per_brochure_mib=budget.memory_mib,
+            ),
             "warehouse_io_manager": ParquetIOManager(base_path=warehouse),
             "extraction_io_manager": PickleIOManager(),
         },

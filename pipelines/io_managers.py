@@ -4,13 +4,14 @@ import functools
 import pickle
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import dagster as dg
 import polars as pl
 from pydantic import Field
 
-from pipelines.storage import PartitionedFiles, Warehouse, location_to_upath, write_atomically
+from pipelines.storage import PartitionedFiles, Warehouse, is_local, location_to_upath, write_atomically
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,9 @@ class PartitionFrames:
 
     frames: Mapping[str, pl.DataFrame]
     keep_published: frozenset[str] = field(default_factory=frozenset)
+    #: the tables the run publishes together (each brochure's files of all of them in one
+    #: transaction, committed when the last is staged); empty: this table alone
+    published_with: frozenset[str] = field(default_factory=frozenset)
 
 
 def _partition_keys(context: dg.OutputContext | dg.InputContext) -> list[str | None]:
@@ -60,26 +64,54 @@ class ParquetIOManager(dg.ConfigurableIOManager):
             if set(frames) != set(keys):
                 missing, extra = set(keys) - set(frames), set(frames) - set(keys)
                 raise ValueError(f"{table}: output lacks partitions {missing} and holds unrequested {extra}")
+        together = obj.published_with if isinstance(obj, PartitionFrames) else frozenset()
         warehouse = self.warehouse()
         swept = warehouse.sweep([table])  # what a run killed while writing this table left behind
-        written = kept = 0
-        for key in keys:
-            if key is not None and key in keep:
-                if warehouse.write_unless_published(table, key, frames[key]):
-                    written += 1
-                else:
-                    kept += 1
-            else:
-                warehouse.write(table, key, frames[key])
-                written += 1
+        recovered = warehouse.recover()  # and the transactions such runs left
+        if not is_local(warehouse.base):
+            # an object store has no rename: each file is replaced in one PUT, table by table
+            written = sum(self._write_directly(warehouse, table, key, frames[key], keep) for key in keys)
+            committed = 0
+        else:
+            transaction = warehouse.transaction(context.run_id)
+            written = sum(self._stage(warehouse, transaction, table, key, frames[key], keep) for key in keys)
+            staged = warehouse.mark_staged(transaction, table)
+            committed = warehouse.commit(transaction) if staged >= (together or {table}) else 0
         context.add_output_metadata(
             {
                 "path": dg.MetadataValue.path(str(warehouse.table_dir(table))),
                 "files_written": written,
-                "partitions_kept_as_published": kept,
+                "partitions_kept_as_published": len(keys) - written,
+                "brochures_committed": committed,
                 "orphan_temporary_files_removed": len(swept),
+                "killed_transactions_recovered": len(recovered),
             }
         )
+
+    @staticmethod
+    def _stage(
+        warehouse: Warehouse,
+        transaction: Path,
+        table: str,
+        key: str | None,
+        frame: pl.DataFrame,
+        keep: frozenset[str],
+    ) -> bool:
+        """Given a partition's rows and the keys kept, stage its file unless kept; return whether it did."""
+        if key is not None and key in keep and warehouse.is_published(table, key, frame.schema):
+            return False
+        warehouse.stage(transaction, table, key, frame)
+        return True
+
+    @staticmethod
+    def _write_directly(
+        warehouse: Warehouse, table: str, key: str | None, frame: pl.DataFrame, keep: frozenset[str]
+    ) -> bool:
+        """Given a partition's rows and the keys kept, write its file unless kept; return whether it did."""
+        if key is not None and key in keep:
+            return warehouse.write_unless_published(table, key, frame)
+        warehouse.write(table, key, frame)
+        return True
 
     def load_input(self, context: dg.InputContext) -> pl.DataFrame:
         table = context.asset_key.path[-1]

@@ -21,6 +21,7 @@ Plain Python (no dagster). Rules, in order:
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -102,6 +103,25 @@ def extraction_to_frames(extraction: Extraction) -> dict[str, pl.DataFrame]:
     return out
 
 
+def unrepresentable_rows(extraction: Extraction) -> tuple[Extraction, pl.DataFrame]:
+    """Given one brochure's Extraction, return it without the rows no frame can hold, and those rows.
+
+    A figure beyond the 64-bit integers of its column (10京円 and up) would fail the whole
+    brochure when its frame is built; its row goes to quarantine with the reason instead.
+    """
+    source_file = extraction.document.source_file
+    kept: dict[str, Any] = {}
+    quarantined = []
+    for table in CHILD_TABLES:
+        rows = getattr(extraction, table)
+        reasons = frames.out_of_dtype(rows, TABLE_MODELS[table])
+        if reasons:
+            kept[table] = tuple(r for i, r in enumerate(rows) if i not in reasons)
+            quarantined.append(frames.records_to_quarantine(rows, TABLE_MODELS[table], reasons, source_file))
+    empty = frames.empty_frame(QuarantineModel)
+    return dataclasses.replace(extraction, **kept), _concat(quarantined, empty)
+
+
 def _with_partition(frame: pl.DataFrame, key: str) -> pl.DataFrame:
     return frame.with_columns(pl.lit(key, dtype=pl.String).alias(PARTITION))
 
@@ -127,13 +147,19 @@ def _split_by_partition(frame: pl.DataFrame, keys: list[str], columns: list[str]
 def _results_to_frames(
     results: Mapping[str, Result],
 ) -> tuple[dict[str, list[pl.DataFrame]], dict[str, IngestErrorRecord]]:
-    """Given the run's results, return each data table's frames (one per brochure) and the errors by key."""
-    parts: dict[str, list[pl.DataFrame]] = {t: [] for t in DATA_TABLES}
+    """Given the run's results, return each data table's frames (one per brochure) and the errors by key.
+
+    The rows no frame can hold are in the list of `quarantine` (with their partition).
+    """
+    parts: dict[str, list[pl.DataFrame]] = {t: [] for t in (*DATA_TABLES, "quarantine")}
     errors: dict[str, IngestErrorRecord] = {}
     for key, result in results.items():
         if isinstance(result, IngestErrorRecord):
             errors[key] = result
             continue
+        result, unrepresentable = unrepresentable_rows(result)
+        if unrepresentable.height:
+            parts["quarantine"].append(_with_partition(unrepresentable, key))
         try:
             per_table = extraction_to_frames(result)
         except TypeError as e:
@@ -197,7 +223,7 @@ def results_to_publication(results: Mapping[str, Result]) -> Publication:
     keys = list(results)
     parts, errors = _results_to_frames(results)
     valid: dict[str, pl.DataFrame] = {}
-    quarantined: list[pl.DataFrame] = []
+    quarantined: list[pl.DataFrame] = parts.pop("quarantine")
     failure_cases: dict[str, pl.DataFrame] = {}
     texts: dict[str, str] = {}  # partition key -> its document's text, once `pages` is validated
 

@@ -10,13 +10,25 @@ renamed over the old one (`os.replace` is atomic on POSIX), so a reader sees the
 the new one, never half of one; a crash leaves at most a hidden `.*.tmp` file that no glob
 on `*.parquet` picks up. Object stores (s3://, gs://, memory://, …) replace an object in one
 PUT, so files are written there directly.
+
+A brochure's rows span several tables, so the warehouse publishes them as one transaction
+(local disks): a run stages every table's file of a brochure under
+`<base>/.staging/<pid>-<run>/<stem>/<table>.parquet`, and once all of them are there it
+writes a `COMMITTED` marker in the brochure's folder and moves the files into place. A run
+killed before the marker leaves only staged files, deleted by the next run (`recover`); one
+killed after it has its moves finished by the next run. Between the two, `files()` and every
+read here honour committed markers (the staged file stands for the one not yet moved), so
+the summary and the checks never see a brochure half old and half new; a reader of the bare
+files (`<table>/*.parquet`) can, only in the few milliseconds of one brochure's moves.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
+import shutil
 import uuid
 from collections.abc import Callable, Collection, Iterable
 from contextlib import suppress
@@ -31,6 +43,12 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 LOCAL_PROTOCOLS = frozenset({"", "file", "local"})
 #: file name of an unpartitioned table's one file
 UNPARTITIONED = "data"
+#: the warehouse's folder of staged transactions (hidden: no reader's glob on a table enters it)
+STAGING = ".staging"
+#: the marker that commits one brochure's staged files: JSON {"delete": [tables]}
+COMMITTED = "COMMITTED"
+#: the folder of a transaction holding one empty file per table staged
+_STAGED_TABLES = ".tables"
 _MAX_NAME_BYTES = 150  # file systems allow 255 bytes; leave room for suffix and temp prefix
 
 
@@ -67,7 +85,7 @@ def partition_file_stem(key: str) -> str:
     return stem
 
 
-def write_atomically(path: UPath, write: Callable[[BinaryIO], None]) -> None:
+def write_atomically(path: UPath, write: Callable[[BinaryIO], object]) -> None:
     """Given a target path and a function writing bytes to a file, write the file all or nothing."""
     path.parent.mkdir(parents=True, exist_ok=True)
     if not is_local(path):
@@ -135,13 +153,32 @@ class PartitionedFiles:
         stem = UNPARTITIONED if key is None else partition_file_stem(key)
         return self.table_dir(table) / f"{stem}{self.suffix}"
 
-    def files(self, table: str) -> list[UPath]:
-        """Given a table, return its files, sorted by name (temporary and hidden files left out)."""
+    def pending(self) -> dict[str, dict[str, UPath | None]]:
+        """Given nothing, return {stem: {table: staged file or None (deleted)}} committed, not in place."""
+        return {}
+
+    def stems(self, table: str) -> dict[str, UPath]:
+        """Given a table, return {partition file stem: file to read}, by stem (committed staging honoured)."""
         folder = self.table_dir(table)
-        if not folder.exists():
-            return []
-        found = [p for p in folder.iterdir() if p.name.endswith(self.suffix) and not p.name.startswith(".")]
-        return sorted(found, key=lambda p: p.name)
+        found = {}
+        if folder.exists():
+            found = {
+                p.name.removesuffix(self.suffix): p
+                for p in folder.iterdir()
+                if p.name.endswith(self.suffix) and not p.name.startswith(".")
+            }
+        for stem, plan in self.pending().items():
+            if table in plan:
+                staged = plan[table]
+                if staged is None:
+                    found.pop(stem, None)
+                else:
+                    found[stem] = staged
+        return dict(sorted(found.items()))
+
+    def files(self, table: str) -> list[UPath]:
+        """Given a table, return its files, by partition (temporary and hidden files left out)."""
+        return list(self.stems(table).values())
 
     def sweep(self, tables: Iterable[str]) -> list[Path]:
         """Given tables, delete the temporary files that killed writers left in their folders; return them."""
@@ -155,15 +192,24 @@ class PartitionedFiles:
                     removed.append(path)
         return removed
 
+    def remove(self, stem: str, tables: Collection[str]) -> None:
+        """Given a partition file stem and tables, delete its file in each of them."""
+        for table in tables:
+            with suppress(FileNotFoundError):
+                (self.table_dir(table) / f"{stem}{self.suffix}").unlink()
+
     def prune(self, tables: Iterable[str], keep: Collection[str]) -> list[UPath]:
-        """Given tables and the partition keys to keep, delete every other partition's file; return them."""
-        kept = {f"{partition_file_stem(k)}{self.suffix}" for k in keep}
+        """Given tables and the partition keys to keep, delete every other partition's files; return them."""
+        kept = {partition_file_stem(k) for k in keep}
+        doomed: dict[str, list[str]] = {}
         removed = []
         for table in tables:
-            for path in self.files(table):
-                if path.name not in kept:
-                    path.unlink()
-                    removed.append(path)
+            for stem in self.stems(table):
+                if stem not in kept:
+                    doomed.setdefault(stem, []).append(table)
+                    removed.append(self.table_dir(table) / f"{stem}{self.suffix}")
+        for stem, in_tables in doomed.items():
+            self.remove(stem, in_tables)
         return removed
 
 
@@ -187,19 +233,131 @@ class Warehouse(PartitionedFiles):
         write_atomically(path, frame.write_parquet)
         return path
 
-    def write_unless_published(self, table: str, key: str | None, frame: pl.DataFrame) -> bool:
-        """Given a partition's rows, write them unless a file of the same schema is there; return if written.
+    def is_published(self, table: str, key: str | None, schema: pl.Schema) -> bool:
+        """Given a partition and the schema of its rows, return whether a readable file of it is there.
 
-        A file whose schema differs (written by an older version of the tables) is replaced,
-        so that one stale file cannot make the whole table unreadable as one dataset.
+        A file whose schema differs (written by an older version of the tables) counts as
+        absent, so that one stale file cannot make the whole table unreadable as one dataset.
         """
         path = self.path(table, key)
-        if path.exists():
-            with suppress(Exception):  # unreadable counts as absent
-                if self.read_schema(path) == frame.schema:
-                    return False
+        if not path.exists():
+            return False
+        try:
+            return self.read_schema(path) == schema
+        except Exception:  # unreadable counts as absent
+            return False
+
+    def write_unless_published(self, table: str, key: str | None, frame: pl.DataFrame) -> bool:
+        """Given a partition's rows, write them unless a file of that schema is there; return if written."""
+        if self.is_published(table, key, frame.schema):
+            return False
         self.write(table, key, frame)
         return True
+
+    # transactions: a brochure's files of every table published together (local disks)
+
+    def staging(self) -> Path:
+        """Given nothing, return the folder of staged transactions."""
+        return Path(self.base.path) / STAGING
+
+    def transaction(self, run: str) -> Path:
+        """Given a run's id, return the folder its files are staged in (named with this process's id)."""
+        return self.staging() / f"{os.getpid()}-{run}"
+
+    def stage(self, transaction: Path, table: str, key: str | None, frame: pl.DataFrame) -> None:
+        """Given a transaction, a table, a partition key and its rows, stage the partition's file."""
+        stem = UNPARTITIONED if key is None else partition_file_stem(key)
+        write_atomically(UPath(transaction / stem / f"{table}{self.suffix}"), frame.write_parquet)
+
+    def mark_staged(self, transaction: Path, table: str) -> set[str]:
+        """Given a transaction and a table whose files are all staged, record it; return the tables staged."""
+        marks = transaction / _STAGED_TABLES
+        marks.mkdir(parents=True, exist_ok=True)
+        (marks / table).touch()
+        return {p.name for p in marks.iterdir()}
+
+    def commit(self, transaction: Path) -> int:
+        """Given a transaction whose tables are all staged, publish it per brochure; return the count."""
+        brochures = (
+            sorted(p for p in transaction.iterdir() if not p.name.startswith("."))
+            if transaction.is_dir()
+            else []
+        )
+        for folder in brochures:
+            self._commit_brochure(folder, ())
+        shutil.rmtree(transaction, ignore_errors=True)
+        return len(brochures)
+
+    def remove(self, stem: str, tables: Collection[str]) -> None:
+        """Given a partition file stem and tables, delete its file in each of them, in one transaction."""
+        if not is_local(self.base):
+            super().remove(stem, tables)
+            return
+        transaction = self.transaction(f"remove-{uuid.uuid4().hex}")
+        self._commit_brochure(transaction / stem, tables)
+        shutil.rmtree(transaction, ignore_errors=True)
+
+    def _commit_brochure(self, folder: Path, delete: Collection[str]) -> None:
+        """Given a brochure's staging folder and the tables to delete its file from, commit and apply it."""
+        plan = json.dumps({"delete": sorted(delete)}).encode()
+        folder.mkdir(parents=True, exist_ok=True)
+        write_atomically(UPath(folder / COMMITTED), lambda f: f.write(plan))
+        self._apply(folder)
+
+    def _apply(self, folder: Path) -> None:
+        """Given a committed brochure's staging folder, move its files into place and delete it."""
+        plan = json.loads((folder / COMMITTED).read_text(encoding="utf-8"))
+        super().remove(folder.name, plan["delete"])
+        for staged in sorted(folder.glob(f"*{self.suffix}")):
+            self._move(
+                staged,
+                Path(self.table_dir(staged.name.removesuffix(self.suffix)).path)
+                / f"{folder.name}{self.suffix}",
+            )
+        shutil.rmtree(folder, ignore_errors=True)
+
+    def _move(self, staged: Path, target: Path) -> None:
+        """Given a staged file and its place in a table, move it there (replacing the old file at once)."""
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(staged, target)
+
+    def recover(self) -> list[Path]:
+        """Given nothing, finish the commits of killed runs, drop what they staged uncommitted; return them.
+
+        A transaction whose writer still runs is left alone.
+        """
+        if not is_local(self.base) or not self.staging().is_dir():
+            return []
+        removed = []
+        for transaction in sorted(self.staging().iterdir()):
+            pid = transaction.name.split("-", 1)[0]
+            if pid.isdigit() and is_alive(int(pid)):
+                continue
+            for folder in sorted(transaction.iterdir()) if transaction.is_dir() else []:
+                if (folder / COMMITTED).is_file():
+                    self._apply(folder)
+            shutil.rmtree(transaction, ignore_errors=True)
+            with suppress(FileNotFoundError):
+                transaction.unlink()  # a stray file, not a folder
+            removed.append(transaction)
+        return removed
+
+    def pending(self) -> dict[str, dict[str, UPath | None]]:
+        """Given nothing, return {stem: {table: staged file or None (deleted)}} committed, not in place."""
+        if not is_local(self.base) or not self.staging().is_dir():
+            return {}
+        pending: dict[str, dict[str, UPath | None]] = {}
+        for marker in self.staging().glob(f"*/*/{COMMITTED}"):
+            try:
+                plan = json.loads(marker.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                continue
+            entry = pending.setdefault(marker.parent.name, {})
+            entry.update(dict.fromkeys(plan["delete"]))
+            entry.update(
+                {p.name.removesuffix(self.suffix): UPath(p) for p in marker.parent.glob(f"*{self.suffix}")}
+            )
+        return pending
 
     def read_schema(self, path: UPath) -> pl.Schema:
         """Given a Parquet file, return its schema without reading the rows."""
@@ -216,17 +374,29 @@ class Warehouse(PartitionedFiles):
     def read(self, table: str, key: str | None) -> pl.DataFrame:
         """Given a table and a partition key, return its rows; raise FileNotFoundError if unpublished."""
         path = self.path(table, key)
-        if not path.exists():
+        stem = path.name.removesuffix(self.suffix)
+        plan = self.pending().get(stem, {})
+        staged = plan.get(table, path)
+        if staged is None or (staged is path and not path.exists()):
             raise FileNotFoundError(f"{table}: partition {key!r} is not published ({path} does not exist)")
-        return self.read_file(path)
+        return self._read_published(table, stem, staged)
+
+    def _read_published(self, table: str, stem: str, path: UPath) -> pl.DataFrame:
+        """Given a partition's file as `stems` found it, return its rows (read in place if moved since)."""
+        try:
+            return self.read_file(path)
+        except FileNotFoundError:
+            if STAGING not in Path(path.path).parts:
+                raise
+            return self.read_file(self.table_dir(table) / f"{stem}{self.suffix}")
 
     def read_table(self, table: str, schema: pl.Schema | None = None) -> pl.DataFrame:
         """Given a table, return all its partitions as one frame (empty, with `schema`, if it has none)."""
-        frames = [self.read_file(p) for p in self.files(table)]
+        frames = [self._read_published(table, s, p) for s, p in self.stems(table).items()]
         if not frames:
             return pl.DataFrame(schema=schema)
         return pl.concat(frames, how="vertical")
 
     def partition_frames(self, table: str) -> dict[str, pl.DataFrame]:
         """Given a table, return {file stem: rows} of every partition file."""
-        return {p.name.removesuffix(self.suffix): self.read_file(p) for p in self.files(table)}
+        return {s: self._read_published(table, s, p) for s, p in self.stems(table).items()}

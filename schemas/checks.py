@@ -19,6 +19,7 @@ from typing import Any, Literal
 
 import polars as pl
 
+from extractors.readers import quality
 from schemas.models import ORDINAL
 
 #: table name -> the whole published table
@@ -96,6 +97,17 @@ def one_document_per_brochure(tables: Tables, brochures: Collection[str]) -> lis
         found.append(
             Failure("documents", source, "documents row for a brochure that is no longer in the raw folder")
         )
+    return found
+
+
+def text_reads_clean(tables: Tables, brochures: Collection[str]) -> list[Failure]:
+    """Given documents, return those whose readers warned that their text is mojibake or doubled glyphs."""
+    found = []
+    for row in tables["documents"].select("doc_id", "source_file", "warnings").iter_rows(named=True):
+        for warning in row["warnings"] or []:
+            if warning.startswith((quality.MOJIBAKE, quality.DOUBLED)):
+                details = {"source_file": row["source_file"], "warning": warning}
+                found.append(Failure("documents", row["doc_id"], warning.split(" (")[0], details))
     return found
 
 
@@ -347,6 +359,18 @@ RULES: tuple[Rule, ...] = (
             check=evidence_in_document_text(table),
         )
         for table in EVIDENCE_TABLES
+    ),
+    Rule(
+        name="text_reads_clean",
+        table="documents",
+        reads=("documents",),
+        description=(
+            "No document's text is mostly mojibake (a wrong charset, fonts mapping glyphs to wrong "
+            "code points) or doubled glyphs (fake bold): such text yields few or no rows, so each "
+            "is worth a look; the reader's warning in documents.warnings says what to do."
+        ),
+        check=text_reads_clean,
+        severity="warn",
     ),
     Rule(
         name="scenario_items_add_up",

@@ -97,6 +97,47 @@ def records_to_frame(records: Iterable[object], model: Model) -> pl.DataFrame:
     return pl.DataFrame(series, schema=schema)
 
 
+#: the integers an Int64 column holds
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+
+
+def out_of_dtype(records: Sequence[object], model: Model) -> dict[int, str]:
+    """Given records of one table, return {index: reason} of those holding an integer no Int64 column holds.
+
+    Such a figure (10京円 and beyond) cannot be put in a frame at all; its row is quarantined
+    with this reason instead of failing its whole brochure.
+    """
+    columns = [name for name, dtype in model_schema(model).items() if dtype == pl.Int64 and name != ORDINAL]
+    found = {}
+    for i, record in enumerate(records):
+        values = {c: getattr(record, c, None) for c in columns}
+        bad = [
+            f"{c} {v} is beyond the range of the column (64-bit integers, at most {INT64_MAX:,})"
+            for c, v in values.items()
+            if isinstance(v, int) and not isinstance(v, bool) and not INT64_MIN <= v <= INT64_MAX
+        ]
+        if bad:
+            found[i] = "; ".join(bad)
+    return found
+
+
+def records_to_quarantine(
+    records: Sequence[object], model: Model, reasons: dict[int, str], source_file: str
+) -> pl.DataFrame:
+    """Given records of one table, why each listed one is kept out and their file, return quarantine rows."""
+    rows = [
+        {
+            "table": table_name(model),
+            "doc_id": getattr(records[i], "doc_id", None),
+            "source_file": source_file,
+            "reason": reason,
+            "row_json": _row_json(dataclasses.asdict(records[i])),  # type: ignore[call-overload]
+        }
+        for i, reason in sorted(reasons.items())
+    ]
+    return pl.DataFrame(rows, schema=model_schema(QuarantineModel), orient="row")
+
+
 def validation_failures(frame: pl.DataFrame, model: Model) -> pl.DataFrame:
     """Given a frame holding (at least) the model's columns, return pandera's failure cases (empty if valid).
 

@@ -23,6 +23,7 @@ import lxml.html
 from extractors.document import CELL_SEPARATOR, Cell, Document, Line, Page, Table
 from extractors.errors import BrochureError
 from extractors.readers._bytes import bytes_to_text, read_bytes
+from extractors.readers.quality import text_warnings
 
 #: elements whose content is never shown as page text
 DROPPED_TAGS = frozenset(
@@ -352,6 +353,7 @@ def read(path: Path) -> Document:
     return Document(
         source=source,
         source_format="html",
-        pages=(rendered_to_page(rendered),),
+        pages=(page := rendered_to_page(rendered),),
         title=document_title(root),
+        warnings=text_warnings([page]),
     )

@@ -31,6 +31,7 @@ Everything ends up as Lines (one per visual line, table text included) and Table
 
 from __future__ import annotations
 
+import io
 import itertools
 import logging
 import math
@@ -44,6 +45,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import pdfplumber
+import pypdfium2
 from pdfminer.pdftypes import resolve1
 from pdfplumber.utils.exceptions import PdfminerException
 
@@ -51,6 +53,7 @@ from extractors.document import BBox, Cell, Document, Line, Page, Table, TextLay
 from extractors.errors import BrochureError
 from extractors.readers import ocr
 from extractors.readers._bytes import describe_bytes, read_bytes
+from extractors.readers.quality import text_warnings
 
 TableStrategy = Literal["lines", "text"]
 
@@ -1758,9 +1761,9 @@ def _error(message: str, path: Path) -> BrochureError:
 
 def _open_error(exc: BaseException, path: Path) -> BrochureError:
     """Given the exception pdfplumber/pdfminer raised while opening, return an actionable error."""
-    cause = exc.args[0] if isinstance(exc, PdfminerException) and exc.args else exc
+    cause = _cause(exc)
     kind = type(cause).__name__
-    if "Password" in kind or "Encrypt" in kind:
+    if _is_locked(exc):
         return _error(
             "the PDF is password-protected; save an unprotected copy "
             "(e.g. qpdf --decrypt --password=… in.pdf out.pdf) and drop that in raw/",
@@ -1768,6 +1771,115 @@ def _open_error(exc: BaseException, path: Path) -> BrochureError:
         )
     detail = str(cause) or kind
     return _error(f"PDF is damaged: {kind}: {detail}; re-download or re-export it", path)
+
+
+def repair(data: bytes) -> bytes | None:
+    """Given a PDF's bytes that pdfminer cannot open, return them rewritten by PDFium (None: it cannot).
+
+    PDFium rebuilds a cross-reference table that is missing or wrong (a file cut off before
+    its `xref`, offsets shifted by an editor) by scanning the objects, as poppler does.
+    """
+    try:
+        document = pypdfium2.PdfDocument(data)
+    except Exception:  # pypdfium2 raises PdfiumError, and ValueError for a password
+        return None
+    try:
+        if len(document) == 0:
+            return None
+        out = io.BytesIO()
+        document.save(out)
+        return out.getvalue()
+    except Exception:
+        return None
+    finally:
+        document.close()
+
+
+#: the start of an indirect object: `12 0 obj`
+_OBJECT_START = re.compile(rb"(?<![0-9])(\d{1,10})[ \t\r\n]+(\d{1,5})[ \t\r\n]+obj\b")
+_CATALOG = re.compile(rb"/Type[ \t\r\n]*/Catalog\b")
+#: a reference to an indirect object: `12 0 R`
+_REFERENCE = re.compile(rb"(?<![0-9])(\d{1,10})[ \t\r\n]+\d{1,5}[ \t\r\n]+R(?![A-Za-z])")
+
+
+def lost_objects(data: bytes) -> set[int]:
+    """Given a PDF's bytes, return the numbers of objects it refers to but does not hold.
+
+    A file cut off in its body (half a download) has lost objects: a font, a page's
+    contents. Rebuilt, it would publish glyphs without their fonts, so it is not rebuilt.
+    """
+    defined = {int(m[1]) for m in _OBJECT_START.finditer(data)}
+    return {int(m[1]) for m in _REFERENCE.finditer(data)} - defined
+
+
+def rebuild_xref(data: bytes) -> bytes | None:
+    """Given a PDF's bytes whose cross-reference table or trailer is lost, return them with new ones.
+
+    Every `N G obj` is found by scanning, the last definition of a number winning, and the
+    catalog is the object holding `/Type /Catalog` (a file cut off before its `xref` keeps
+    every object but loses the trailer naming the root, which neither pdfminer nor PDFium
+    then finds). None when no catalog object is there.
+    """
+    starts = {int(m[1]): (m.start(), int(m[2])) for m in _OBJECT_START.finditer(data)}
+    catalog = next((m.start() for m in reversed(list(_CATALOG.finditer(data)))), None)
+    if not starts or catalog is None:
+        return None
+    root = max((start, number) for number, (start, _) in starts.items() if start < catalog)[1]
+    size = max(starts) + 1
+    entries = [
+        b"%010d %05d n \n" % starts[n] if n in starts else b"0000000000 65535 f \n" for n in range(size)
+    ]
+    body = data.rstrip() + b"\n"
+    tail = b"trailer\n<< /Size %d /Root %d %d R >>\nstartxref\n%d\n%%%%EOF\n"
+    xref = b"xref\n0 %d\n" % size + b"".join(entries)
+    return body + xref + tail % (size, root, starts[root][1], len(body))
+
+
+def _try_open(source: Path | bytes) -> tuple[Any, BaseException | None]:
+    """Given a PDF file or its bytes, return it opened by pdfplumber (None: no pages) and what failed."""
+    try:
+        pdf = pdfplumber.open(source if isinstance(source, Path) else io.BytesIO(source))
+    except Exception as exc:  # pdfminer raises anything from struct.error to its own PSEOF
+        return None, exc
+    try:
+        if pdf.pages:
+            return pdf, None
+        failure = None
+    except Exception as exc:
+        failure = exc
+    pdf.close()
+    return None, failure
+
+
+def _open(path: Path, data: bytes) -> tuple[Any, str | None]:
+    """Given a PDF file and its bytes, return it opened by pdfplumber, and a warning if it was repaired."""
+    pdf, failure = _try_open(path)
+    if pdf is not None:
+        return pdf, None
+    if (failure is None or not _is_locked(failure)) and not lost_objects(data):
+        for fix in (rebuild_xref, repair):
+            fixed = fix(data)
+            if fixed is not None and (pdf := _try_open(fixed)[0]) is not None:
+                why = f"{type(_cause(failure)).__name__}: {_cause(failure)}" if failure else "no pages found"
+                note = (
+                    f"the PDF is damaged ({why}); it was read after its structure was rebuilt: check its "
+                    "rows, or re-download or re-export it"
+                )
+                return pdf, note
+    if failure is not None:
+        raise _open_error(failure, path) from None
+    raise _error("the PDF has no pages (damaged or truncated?); re-download or re-export it", path)
+
+
+def _is_locked(exc: BaseException) -> bool:
+    """Given what pdfplumber raised while opening, return whether it is about a password."""
+    kind = type(_cause(exc)).__name__
+    return "Password" in kind or "Encrypt" in kind
+
+
+def _cause(exc: BaseException) -> BaseException:
+    """Given what pdfplumber raised, return pdfminer's exception inside it (or it)."""
+    return exc.args[0] if isinstance(exc, PdfminerException) and exc.args else exc
 
 
 def _check_magic(data: bytes, path: Path) -> None:
@@ -1851,17 +1963,9 @@ def _read(path: Path, settings: PdfSettings) -> Document:
     """Given a PDF file and settings, return its Document (see `read`)."""
     data = read_bytes(path)
     _check_magic(data, path)
-    try:
-        pdf = pdfplumber.open(path)
-    except Exception as exc:  # pdfminer raises anything from struct.error to its own PSEOF
-        raise _open_error(exc, path) from None
+    pdf, repaired = _open(path, data)
     with pdf:
-        try:
-            pages = pdf.pages
-        except Exception as exc:
-            raise _open_error(exc, path) from None
-        if not pages:
-            raise _error("the PDF has no pages (damaged or truncated?); re-download or re-export it", path)
+        pages = pdf.pages
         results: list[_PageResult] = []
         damaged: list[str] = []
         for number, page in enumerate(pages, start=1):
@@ -1889,5 +1993,9 @@ def _read(path: Path, settings: PdfSettings) -> Document:
         source_format="pdf",
         pages=join_page_tables([r.page for r in results], settings),
         title=metadata_title or first_heading or first_line,
-        warnings=tuple(w for r in results for w in r.warnings),
+        warnings=(
+            *([repaired] if repaired else []),
+            *(w for r in results for w in r.warnings),
+            *text_warnings(r.page for r in results),
+        ),
     )

@@ -25,6 +25,7 @@ from extractors.errors import BrochureError
 from extractors.readers._bytes import bytes_to_text, read_bytes
 from extractors.readers.html import Rendered, render_markup, rendered_to_page
 from extractors.readers.pdf import join_wrapped
+from extractors.readers.quality import text_warnings
 
 #: tags whose presence makes a line an HTML fragment; a closed list so that `<https://…>`
 #: (a markdown autolink) or `<注>` stays plain text
@@ -278,6 +279,7 @@ def read(path: Path) -> Document:
     return Document(
         source=source,
         source_format="text",
-        pages=(rendered_to_page(rendered),),
+        pages=(page := rendered_to_page(rendered),),
         title=text_title(rendered.lines),
+        warnings=text_warnings([page]),
     )
