@@ -27,6 +27,12 @@ with the project's scorer (`fixtures/gold_score.py`, a verbatim copy of
   nested HTML tables, reportlab two-frame plans, Impress frames with 共通/うち sub-limits, a
   `<pre>` page with a 年換算 column). Fresh, before any fix: F1 0.755 (coverages 0.848, limits
   0.651, premiums 0.674, loss scenarios 1.000).
+- `blind_2026_12d/`: the fourth blind round written by a helper that read no extractor code
+  (Impress table objects with vertical merges, a Calc grid with a two-level merged header, a
+  Writer table with ※ notes, an image-only FAX scan, ISO-2022-JP and EUC-JP key：value texts,
+  an HTML FAQ of <dl>, CSS-grid <div> tables, kanji numerals in nested lists with a transposed
+  premium table, a Chromium table whose page break splits a row). Fresh, before any fix: F1
+  0.868 (coverages 0.922, limits 0.784, premiums 0.911, loss scenarios 0.882).
 
 The floors are the figures the code holds today; a change that loses rows fails here.
 """
@@ -90,6 +96,12 @@ SETS = {
             "blind_2026_12c",
             {"coverages": 0.87, "limits": 0.65, "premiums": 0.67, "loss_scenarios": 1.0},
             0.76,
+            10,
+        ),
+        GoldSet(
+            "blind_2026_12d",
+            {"coverages": 0.92, "limits": 0.78, "premiums": 0.91, "loss_scenarios": 0.88},
+            0.86,
             10,
         ),
     )
