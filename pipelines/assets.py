@@ -21,7 +21,7 @@ from pipelines.io_managers import PartitionFrames
 from pipelines.publish import DATA_TABLES, Publication, outcome_line, result_line, results_to_publication
 from pipelines.resources import BrochureSettings
 from pipelines.workers import read_in_workers
-from schemas.models import TABLES
+from schemas.models import TABLE_MODELS, TABLES
 
 PARTITIONS = "brochures"
 BROCHURES = dg.DynamicPartitionsDefinition(name=PARTITIONS)
@@ -48,6 +48,22 @@ TABLE_DESCRIPTIONS = {
     "ingest_errors": "Every brochure that could not be published in its latest version, and why.",
     "quarantine": "Rows that failed validation in the latest run of their brochure, with the reason.",
 }
+
+
+def table_to_column_schema(table: str) -> dg.TableSchema:
+    """Given a table, return its Dagster column schema (types, nullability, meaning) from its model."""
+    columns = TABLE_MODELS[table].to_schema().columns
+    return dg.TableSchema(
+        columns=[
+            dg.TableColumn(
+                name=name,
+                type=str(column.dtype),
+                description=column.description,
+                constraints=dg.TableColumnConstraints(nullable=column.nullable),
+            )
+            for name, column in columns.items()
+        ]
+    )
 
 
 def partition_range_tags(keys: Sequence[str]) -> dict[str, str]:
@@ -213,6 +229,7 @@ def _broken_result(table: str, publication: Publication) -> dg.AssetCheckResult:
             group_name="warehouse",
             kinds={"parquet", "polars"},
             description=TABLE_DESCRIPTIONS[table],
+            metadata={"dagster/column_schema": table_to_column_schema(table)},
         )
         for table in TABLES
     },

@@ -11,7 +11,15 @@ import dagster as dg
 import polars as pl
 from pydantic import Field
 
-from pipelines.storage import PartitionedFiles, Warehouse, is_local, location_to_upath, write_atomically
+from pipelines.storage import (
+    UNPARTITIONED,
+    PartitionedFiles,
+    Warehouse,
+    is_local,
+    location_to_upath,
+    partition_file_stem,
+    write_atomically,
+)
 
 
 @dataclass(frozen=True)
@@ -33,6 +41,14 @@ def _partition_keys(context: dg.OutputContext | dg.InputContext) -> list[str | N
     if not context.has_asset_partitions:
         return [None]
     return list(sorted(context.asset_partition_keys))
+
+
+def table_row_count(warehouse: Warehouse, table: str, written: Mapping[str | None, pl.DataFrame]) -> int:
+    """Given a table and the partitions a run wrote (maybe still staged), return the whole table's rows."""
+    # the run's own files may still wait in staging for the other tables: count them from the frames
+    stems = {UNPARTITIONED if k is None else partition_file_stem(k): f.height for k, f in written.items()}
+    published = warehouse.stems(table)
+    return sum(stems.values()) + sum(warehouse.count_rows(p) for s, p in published.items() if s not in stems)
 
 
 class ParquetIOManager(dg.ConfigurableIOManager):
@@ -70,15 +86,17 @@ class ParquetIOManager(dg.ConfigurableIOManager):
         recovered = warehouse.recover()  # and the transactions such runs left
         if not is_local(warehouse.base):
             # an object store has no rename: each file is replaced in one PUT, table by table
-            written = sum(self._write_directly(warehouse, table, key, frames[key], keep) for key in keys)
+            written_keys = [k for k in keys if self._write_directly(warehouse, table, k, frames[k], keep)]
             committed = 0
         else:
             transaction = warehouse.transaction(context.run_id)
-            written = sum(self._stage(warehouse, transaction, table, key, frames[key], keep) for key in keys)
+            written_keys = [k for k in keys if self._stage(warehouse, transaction, table, k, frames[k], keep)]
             staged = warehouse.mark_staged(transaction, table)
             committed = warehouse.commit(transaction) if staged >= (together or {table}) else 0
+        written = len(written_keys)
         context.add_output_metadata(
             {
+                "dagster/row_count": table_row_count(warehouse, table, {k: frames[k] for k in written_keys}),
                 "path": dg.MetadataValue.path(str(warehouse.table_dir(table))),
                 "files_written": written,
                 "partitions_kept_as_published": len(keys) - written,

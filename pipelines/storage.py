@@ -390,6 +390,12 @@ class Warehouse(PartitionedFiles):
                 raise
             return self.read_file(self.table_dir(table) / f"{stem}{self.suffix}")
 
+    def count_rows(self, path: UPath) -> int:
+        """Given a Parquet file, return its row count (local files: from the footer, rows unread)."""
+        if is_local(path):
+            return int(pl.scan_parquet(path.path).select(pl.len()).collect().item())
+        return self.read_file(path).height
+
     def read_table(self, table: str, schema: pl.Schema | None = None) -> pl.DataFrame:
         """Given a table, return all its partitions as one frame (empty, with `schema`, if it has none)."""
         frames = [self._read_published(table, s, p) for s, p in self.stems(table).items()]

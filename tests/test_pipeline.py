@@ -34,6 +34,7 @@ from pipelines.resources import BrochureSettings
 from pipelines.storage import Warehouse
 from schemas import TABLES
 from schemas.checks import EVIDENCE_TABLES
+from schemas.models import TABLE_MODELS
 
 SEED_NAMES = sorted(p.name for p in SEEDS.glob("*.txt"))
 
@@ -552,3 +553,46 @@ def test_cli_paths_are_relative_to_the_current_directory(
     monkeypatch.chdir(tmp_path)
     assert cli.main(["ingest", os.path.relpath(raw_dir, tmp_path), "--warehouse", "wh"]) == 0
     assert (tmp_path / "wh" / "documents").is_dir()
+
+
+def test_each_table_reports_its_whole_row_count(materialized: tuple[Any, Path]) -> None:
+    result, warehouse = materialized
+    events = {m.asset_key.path[-1]: m for m in result.asset_materializations_for_node("warehouse_tables")}
+    assert set(events) == set(TABLES)
+    for table in TABLES:
+        # the whole table, not the run's rows: the same as reading every published file
+        assert events[table].metadata["dagster/row_count"].value == _table(warehouse, table).height, table
+
+
+def test_each_table_declares_its_columns_with_their_meaning() -> None:
+    specs = {spec.key.path[-1]: spec for spec in warehouse_tables.specs}
+    for table in TABLES:
+        schema = specs[table].metadata["dagster/column_schema"]
+        model_columns = TABLE_MODELS[table].to_schema().columns
+        assert [c.name for c in schema.columns] == list(model_columns), table
+        assert all(c.description for c in schema.columns), table
+        assert [c.constraints.nullable for c in schema.columns] == [
+            c.nullable for c in model_columns.values()
+        ]
+
+
+def test_a_one_brochure_run_reports_the_whole_tables_row_count(tmp_path: Path, raw_dir: Path) -> None:
+    warehouse, instance = tmp_path / "warehouse", dg.DagsterInstance.ephemeral()
+    assert _materialize(raw_dir, warehouse, instance).success
+    key = SEED_NAMES[0]
+    result = dg.materialize(
+        [extraction, warehouse_tables],
+        instance=instance,
+        resources={
+            "settings": BrochureSettings(raw_dir=str(raw_dir)),
+            "warehouse_io_manager": ParquetIOManager(base_path=str(warehouse)),
+            "extraction_io_manager": PickleIOManager(),
+        },
+        partition_key=key,
+    )
+    events = {m.asset_key.path[-1]: m for m in result.asset_materializations_for_node("warehouse_tables")}
+    limits = _table(warehouse, "limits")
+    # the other brochures' rows count too: the run's own are fewer
+    assert events["limits"].metadata["rows_published"].value < limits.height
+    assert events["limits"].metadata["dagster/row_count"].value == limits.height
+    assert events["limits"].metadata["files_written"].value == 1
