@@ -18,10 +18,18 @@ from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PART
 from extractors.records import IngestErrorRecord
 from pipelines.brochures import Result, UnexpectedError, partition_key_to_source_file
 from pipelines.io_managers import PartitionFrames
-from pipelines.publish import DATA_TABLES, Publication, outcome_line, result_line, results_to_publication
+from pipelines.publish import (
+    DATA_TABLES,
+    Publication,
+    outcome_line,
+    reference_to_frames,
+    result_line,
+    results_to_publication,
+)
 from pipelines.resources import BrochureSettings
 from pipelines.workers import read_in_workers
-from schemas.models import TABLE_MODELS, TABLES
+from schemas import frames
+from schemas.models import REFERENCE_MODELS, TABLES, WAREHOUSE_MODELS
 
 PARTITIONS = "brochures"
 BROCHURES = dg.DynamicPartitionsDefinition(name=PARTITIONS)
@@ -47,12 +55,15 @@ TABLE_DESCRIPTIONS = {
     ),
     "ingest_errors": "Every brochure that could not be published in its latest version, and why.",
     "quarantine": "Rows that failed validation in the latest run of their brochure, with the reason.",
+    "insurers": "The insurer registry: id, legal name and the names brochures print for each.",
+    "coverage_taxonomy": "Every coverage_id (section or item), its meaning and the words recognised for it.",
+    "industries": "The JSIC divisions premiums are coded with, and the industry labels coded with each.",
 }
 
 
 def table_to_column_schema(table: str) -> dg.TableSchema:
     """Given a table, return its Dagster column schema (types, nullability, meaning) from its model."""
-    columns = TABLE_MODELS[table].to_schema().columns
+    columns = WAREHOUSE_MODELS[table].to_schema().columns
     return dg.TableSchema(
         columns=[
             dg.TableColumn(
@@ -277,3 +288,47 @@ def warehouse_tables(
         )
         if dg.AssetCheckKey(dg.AssetKey(table), VALID_ROWS) in checks:
             yield _check_result(table, publication)
+
+
+@dg.multi_asset(
+    outs={
+        table: dg.AssetOut(
+            io_manager_key="warehouse_io_manager",
+            is_required=False,
+            group_name="reference",
+            kinds={"parquet", "polars"},
+            description=TABLE_DESCRIPTIONS[table],
+            metadata={"dagster/column_schema": table_to_column_schema(table)},
+        )
+        for table in REFERENCE_MODELS
+    },
+    check_specs=[
+        dg.AssetCheckSpec(
+            VALID_ROWS,
+            asset=table,
+            blocking=True,
+            description="Every row passes the table's pandera model (unique ids, no blank names).",
+        )
+        for table in REFERENCE_MODELS
+    ],
+)
+def reference_tables() -> Iterator[dg.Output[pl.DataFrame] | dg.AssetCheckResult]:
+    """The reference tables from the extractors' YAML, each published only when its model holds."""
+    for table, frame in reference_to_frames().items():
+        cases = frames.validation_failures(frame, REFERENCE_MODELS[table])
+        if not cases.height:
+            yield dg.Output(frame, output_name=table, metadata={"dagster/row_count": frame.height})
+        yield dg.AssetCheckResult(
+            asset_key=table,
+            check_name=VALID_ROWS,
+            passed=not cases.height,
+            severity=dg.AssetCheckSeverity.ERROR,
+            description=(
+                f"{cases.height} failures: fix extractors/data/ and run again; the published file is kept"
+                if cases.height
+                else f"{frame.height} rows, every row valid"
+            ),
+            metadata={
+                "failure_cases": dg.MetadataValue.md(frame_to_markdown(cases) if cases.height else "none")
+            },
+        )

@@ -13,7 +13,14 @@ import json
 
 import dagster as dg
 
-from pipelines.assets import BROCHURES, PARTITIONS, extraction, partition_range_tags, warehouse_tables
+from pipelines.assets import (
+    BROCHURES,
+    PARTITIONS,
+    extraction,
+    partition_range_tags,
+    reference_tables,
+    warehouse_tables,
+)
 from pipelines.brochures import fingerprints, list_brochures
 from pipelines.io_managers import ParquetIOManager
 from pipelines.resources import BrochureSettings
@@ -26,6 +33,13 @@ ingest_job = dg.define_asset_job(
     # a run is a handful of short steps: one process is faster than one per step
     executor_def=dg.in_process_executor,
     description="Read the run's brochures and publish every warehouse table for them, with their checks.",
+)
+
+reference_job = dg.define_asset_job(
+    "publish_reference",
+    selection=dg.AssetSelection.assets(reference_tables),
+    executor_def=dg.in_process_executor,
+    description="Publish the reference tables (insurers, coverage_taxonomy, industries) from the YAML.",
 )
 
 

@@ -19,7 +19,7 @@ import duckdb
 import pandera.polars as pa
 import polars as pl
 
-from schemas.models import TABLE_MODELS
+from schemas.models import WAREHOUSE_MODELS
 
 CATALOG_NAME = "brochures.duckdb"
 
@@ -100,7 +100,7 @@ def build_catalog(warehouse: Path) -> Path:
     staging = warehouse / f".{CATALOG_NAME}.{uuid.uuid4().hex}.tmp"
     try:
         with duckdb.connect(str(staging)) as connection:
-            for table, model in TABLE_MODELS.items():
+            for table, model in WAREHOUSE_MODELS.items():
                 connection.execute(table_to_view_sql(table, model, warehouse / table))
                 for statement in model_to_comment_sql(table, model):
                     connection.execute(statement)

@@ -278,6 +278,12 @@ def ingest(
         if not pruned.success:
             print(f"brochures: pruning the warehouse broke\n{_run_failure(pruned)}", file=err)
             return EXIT_RUN_BROKE
+        reference = defs.resolve_job_def("publish_reference").execute_in_process(
+            instance=instance, run_config=config, raise_on_error=False
+        )
+        if not reference.success:
+            print(f"brochures: publishing the reference tables broke\n{_run_failure(reference)}", file=err)
+            return EXIT_RUN_BROKE
 
     snapshot = read_snapshot(warehouse)
     outcomes = warehouse_outcomes(snapshot, [partition_file_stem(k) for k in keys])

@@ -2,8 +2,8 @@
 
 import dagster as dg
 
-from pipelines.assets import extraction, warehouse_tables
-from pipelines.automation import daily_reingest, ingest_job, prune_warehouse_job, raw_files
+from pipelines.assets import extraction, reference_tables, warehouse_tables
+from pipelines.automation import daily_reingest, ingest_job, prune_warehouse_job, raw_files, reference_job
 from pipelines.checks import cross_table_checks
 from pipelines.io_managers import ParquetIOManager, PickleIOManager
 from pipelines.resources import BrochureSettings
@@ -20,9 +20,9 @@ def build_defs(
     """
     budget = budget or Budget()
     return dg.Definitions(
-        assets=[extraction, warehouse_tables],
+        assets=[extraction, warehouse_tables, reference_tables],
         asset_checks=[cross_table_checks],
-        jobs=[ingest_job, prune_warehouse_job],
+        jobs=[ingest_job, prune_warehouse_job, reference_job],
         sensors=[raw_files],
         schedules=[daily_reingest],
         resources={

@@ -29,10 +29,11 @@ from typing import Any
 import polars as pl
 
 from extractors.records import Extraction, IngestErrorRecord
+from extractors.reference import load_reference
 from pipelines.brochures import Result, partition_key_to_source_file
 from schemas import frames
 from schemas.checks import CHILD_TABLES, EVIDENCE_TABLES, document_texts, evidence_problems
-from schemas.models import TABLE_MODELS, IngestErrorsModel, QuarantineModel
+from schemas.models import REFERENCE_MODELS, TABLE_MODELS, IngestErrorsModel, QuarantineModel
 
 #: the tables an Extraction fills; CHILD_TABLES starts with pages, which validation needs first
 DATA_TABLES = ("documents", *CHILD_TABLES)
@@ -101,6 +102,11 @@ def extraction_to_frames(extraction: Extraction) -> dict[str, pl.DataFrame]:
             frame = frame.with_columns(source_file=pl.lit(document.source_file, dtype=pl.String))
         out[table] = frame
     return out
+
+
+def reference_to_frames() -> dict[str, pl.DataFrame]:
+    """Given nothing, return the reference tables (insurers, taxonomy, industries) as typed frames."""
+    return {t: frames.records_to_frame(rows, REFERENCE_MODELS[t]) for t, rows in load_reference().items()}
 
 
 def unrepresentable_rows(extraction: Extraction) -> tuple[Extraction, pl.DataFrame]:

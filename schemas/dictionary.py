@@ -17,7 +17,7 @@ from typing import Any
 
 import pandera.polars as pa
 
-from schemas.models import TABLE_MODELS
+from schemas.models import WAREHOUSE_MODELS
 
 DICTIONARY_PATH = Path(__file__).resolve().parent.parent / "docs" / "data-dictionary.md"
 
@@ -91,7 +91,9 @@ def model_to_markdown(table: str, model: type[pa.DataFrameModel]) -> str:
     return "\n".join(lines)
 
 
-def models_to_markdown(models: dict[str, type[pa.DataFrameModel]] = TABLE_MODELS) -> str:
+def models_to_markdown(
+    models: dict[str, type[pa.DataFrameModel]] = WAREHOUSE_MODELS,
+) -> str:
     """Given the table models, return the whole data dictionary as markdown."""
     head = [
         "# Data dictionary",

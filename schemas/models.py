@@ -585,14 +585,76 @@ class QuarantineModel(_Table):
         name = "quarantine"
 
 
+class InsurersModel(_Table):
+    """The insurer registry the extractors name insurers from (`extractors/data/insurers.yaml`)."""
+
+    insurer_id: pl.String = pa.Field(unique=True, str_matches=r"^[a-z0-9_]+$", description="the insurer's id")
+    name: pl.String = _text(description="the insurer's legal name")
+    aliases: pl.List(pl.String) = pa.Field(  # type: ignore[valid-type]
+        description="the other names brochures print for it (short names, English, former companies)"
+    )
+
+    class Config:
+        name = "insurers"
+
+
+class CoverageTaxonomyModel(_Table):
+    """The coverage taxonomy (`extractors/data/taxonomy.yaml`): every coverage_id, section or item."""
+
+    coverage_id: pl.String = pa.Field(unique=True, description="the taxonomy id (coverages.coverage_id)")
+    section_id: pl.String = _text(description="the section the id belongs to (the part before the dot)")
+    is_section: pl.Boolean = pa.Field(description="true for a section id (liability, expense, …)")
+    meaning: pl.String = _text(description="what the id covers")
+    terms: pl.List(pl.String) = pa.Field(  # type: ignore[valid-type]
+        description="the words the extractors recognise for it (before spelling variants are expanded)"
+    )
+
+    @pa.dataframe_check(name="item_in_its_section")
+    def _item_in_its_section(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        # an item's id starts with its section's id; a section is its own section
+        frame = data.lazyframe
+        prefix = pl.col("coverage_id").str.split(".").list.first()
+        return frame.select(
+            (prefix == pl.col("section_id"))
+            & (pl.col("is_section") == ~pl.col("coverage_id").str.contains(r"\."))
+        )
+
+    class Config:
+        name = "coverage_taxonomy"
+
+
+class IndustriesModel(_Table):
+    """The JSIC top-level divisions premiums are coded with (`extractors/data/industries.yaml`)."""
+
+    jsic_code: pl.String = pa.Field(
+        unique=True, str_matches=r"^[A-T]$", description="the JSIC division (premiums.jsic_code)"
+    )
+    name: pl.String = _text(description="the division's name")
+    labels: pl.List(pl.String) = pa.Field(  # type: ignore[valid-type]
+        description="the industry labels brochures print that the extractors code with it"
+    )
+
+    class Config:
+        name = "industries"
+
+
+#: the reference tables, published from the extractors' YAML (one file each, no brochure partitions)
+REFERENCE_MODELS: dict[str, type[pa.DataFrameModel]] = {
+    "insurers": InsurersModel,
+    "coverage_taxonomy": CoverageTaxonomyModel,
+    "industries": IndustriesModel,
+}
+
 #: every table of the warehouse, quarantine last
 TABLE_MODELS: dict[str, type[pa.DataFrameModel]] = {**PUBLISHED_MODELS, "quarantine": QuarantineModel}
 TABLES: tuple[str, ...] = tuple(TABLE_MODELS)
+#: every table the warehouse publishes: the brochures' tables, then the reference tables
+WAREHOUSE_MODELS: dict[str, type[pa.DataFrameModel]] = {**TABLE_MODELS, **REFERENCE_MODELS}
 
 
 def table_name(model: type[pa.DataFrameModel]) -> str:
     """Given a model, return the name of the table it describes."""
     name = model.Config.name
-    if not isinstance(name, str) or TABLE_MODELS.get(name) is not model:
+    if not isinstance(name, str) or WAREHOUSE_MODELS.get(name) is not model:
         raise ValueError(f"{model.__name__} is not the model of a warehouse table")
     return name

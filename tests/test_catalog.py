@@ -20,7 +20,7 @@ from pipelines.catalog import (
     run_query,
 )
 from pipelines.storage import Warehouse
-from schemas.models import TABLE_MODELS
+from schemas.models import TABLE_MODELS, WAREHOUSE_MODELS
 
 
 @pytest.fixture(scope="module")
@@ -72,7 +72,7 @@ def test_the_ingest_builds_a_catalog_whose_views_match_the_parquet(ingested: Pat
     catalog = ingested / CATALOG_NAME
     assert catalog.exists()
     stored = Warehouse.at(str(ingested))
-    for table in TABLE_MODELS:
+    for table in WAREHOUSE_MODELS:
         (count,) = run_query(catalog, f'select count(*) from "{table}"').rows[0]
         assert count == stored.read_table(table).height, table
 
@@ -87,10 +87,10 @@ def test_every_view_and_column_carries_the_dictionarys_comment(ingested: Path) -
                 "select view_name, comment from duckdb_views() where database_name = 'brochures'"
             ).fetchall()
         )
-    expected = {(t, n) for t, m in TABLE_MODELS.items() for n in m.to_schema().columns}
+    expected = {(t, n) for t, m in WAREHOUSE_MODELS.items() for n in m.to_schema().columns}
     assert {(t, n) for t, n, _ in columns} == expected
     assert all(comment for _, _, comment in columns)
-    assert set(views) == set(TABLE_MODELS) and all(views.values())
+    assert set(views) == set(WAREHOUSE_MODELS) and all(views.values())
 
 
 def test_an_empty_warehouse_gets_typed_empty_views(tmp_path: Path) -> None:

@@ -34,7 +34,7 @@ from pipelines.resources import BrochureSettings
 from pipelines.storage import Warehouse
 from schemas import TABLES
 from schemas.checks import EVIDENCE_TABLES
-from schemas.models import TABLE_MODELS
+from schemas.models import REFERENCE_MODELS, TABLE_MODELS
 
 SEED_NAMES = sorted(p.name for p in SEEDS.glob("*.txt"))
 
@@ -138,16 +138,23 @@ def test_pages_give_every_value_its_context(materialized: tuple[Any, Path]) -> N
 def test_the_definitions_load_with_everything() -> None:
     dg.Definitions.validate_loadable(defs)
     graph = defs.resolve_asset_graph()
-    assert {k.to_user_string() for k in graph.get_all_asset_keys()} == {"extraction", *TABLES}
+    assert {k.to_user_string() for k in graph.get_all_asset_keys()} == {
+        "extraction",
+        *TABLES,
+        *REFERENCE_MODELS,
+    }
     checks = {(k.asset_key.to_user_string(), k.name) for k in graph.asset_check_keys}
-    assert {(t, "valid_rows") for t in TABLES} <= checks
+    assert {(t, "valid_rows") for t in [*TABLES, *REFERENCE_MODELS]} <= checks
     assert ("documents", "one_document_per_brochure") in checks
     assert defs.resolve_sensor_def("raw_files")
     schedule = defs.resolve_schedule_def("daily_reingest")
     assert schedule.execution_timezone == "Asia/Tokyo"
     assert {defs.resolve_job_def("ingest").name, defs.resolve_job_def("prune_warehouse").name}
+    assert defs.resolve_job_def("publish_reference")
     for key in graph.get_all_asset_keys():
-        assert graph.get(key).partitions_def == BROCHURES
+        # the brochures' assets are partitioned by file; the reference tables are one file each
+        expected = None if key.path[-1] in REFERENCE_MODELS else BROCHURES
+        assert graph.get(key).partitions_def == expected
 
 
 def _tables(warehouse: Path) -> dict[str, pl.DataFrame]:
