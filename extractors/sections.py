@@ -100,9 +100,14 @@ def load_cues() -> CoverageCues:
     return load_dataclass(CoverageCues, "coverages.yaml")
 
 
+#: a dot leader (label……value, NFKC turns … into ...): it joins a label to its value as a colon does
+_LEADER = re.compile(r"\s*(?:\.{3,}|・{3,})\s*(?=\S)")
+
+
 def plain(text: str) -> str:
-    """Given text, return its NFKC form without markdown emphasis marks (** and __)."""
-    return re.sub("[\ufe00-\ufe0f]", "", nfkc(text)).replace("**", "").replace("__", "")
+    """Given text, return its NFKC form without markdown emphasis marks (** and __), leaders as colons."""
+    text = re.sub("[\ufe00-\ufe0f]", "", nfkc(text)).replace("**", "").replace("__", "")
+    return _LEADER.sub(":", text)
 
 
 def split_sentences(text: str) -> list[str]:

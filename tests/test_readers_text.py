@@ -295,3 +295,37 @@ def test_pipe_lines_without_separator_become_one_table() -> None:
     ]
     # a single pipe line is no table: it stays a line
     assert [t for b in text.text_to_blocks("| 注意 |\n本文") for t in b.tables] == []
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("> 支払限度額：1億円", "支払限度額：1億円"),  # an e-mail quote
+        (">> > 免責金額：なし", "免責金額：なし"),  # nested quotes, spaced or not
+        ("  >見舞金", "見舞金"),  # indented, no space after the mark
+        ("限度額 > 1億円", "限度額 > 1億円"),  # a mark inside a line is text
+        ("＞補償内容", "＞補償内容"),  # a full-width ＞ opens headings, not quotes
+    ],
+)
+def test_unquote(line: str, expected: str) -> None:
+    assert text.unquote(line) == expected
+
+
+def test_a_quoted_brochure_reads_like_the_unquoted_one(tmp_path: Path) -> None:
+    body = [
+        "【賠償責任補償】",
+        "支払限度額：1億円",
+        "",
+        "| 業種 | 保険料 |",
+        "|---|---|",
+        "| 製造業 | 1,000円 |",
+    ]
+    plain_file, quoted_file = tmp_path / "plain.txt", tmp_path / "quoted.txt"
+    plain_file.write_text("\n".join(body), encoding="utf-8")
+    quoted_file.write_text(
+        "\n".join(["お世話になっております。", *(f"> {line}" for line in body)]), encoding="utf-8"
+    )
+    plain_page, quoted_page = text.read(plain_file).pages[0], text.read(quoted_file).pages[0]
+    assert [line.text for line in quoted_page.lines][1:] == [line.text for line in plain_page.lines]
+    # the quoted pipe table is still a table
+    assert len(quoted_page.tables) == len(plain_page.tables) == 1

@@ -37,6 +37,8 @@ _HTML_TAG = re.compile(rf"</?(?:{HTML_FRAGMENT_TAGS})(?:\s[^<>]*)?/?>", re.IGNOR
 _PIPE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
 _HEADING_MARK = re.compile(r"^\s{0,3}#{1,6}\s+")
 _EMPHASIS_MARK = re.compile(r"(\*\*|__)")
+#: quote marks opening a line of a quoted e-mail or a markdown block quote, nested or not
+_QUOTE_MARK = re.compile(r"^[ \t]*(?:>[ \t]?)+")
 
 
 @dataclass(frozen=True)
@@ -206,9 +208,15 @@ def _fragment_block(line: str) -> _Block:
     return _Block(lines=tuple(lines), tables=tuple(tables))
 
 
+def unquote(line: str) -> str:
+    """Given a source line, return it without e-mail / markdown quote marks (`> `, `>> `)."""
+    return _QUOTE_MARK.sub("", line)
+
+
 def text_to_blocks(text: str) -> list[_Block]:
     """Given the whole decoded text, return its blocks in order (plain lines, tables, fragments)."""
-    lines = text.splitlines()
+    # a forwarded brochure is quoted line by line: the quote marks are no part of its text
+    lines = [unquote(line) for line in text.splitlines()]
     blocks: list[_Block] = []
     index = 0
     while index < len(lines):
