@@ -256,7 +256,5 @@ def place(items: Iterable[GridItem], columns: int) -> list[list[Cell]]:
         for r in range(row, row + rows):
             for c in range(col, col + item.col_span):
                 grid[r][c] = Cell("", covered=True)
-        grid[row][col] = Cell(
-            item.text, row_span=rows, col_span=item.col_span, header=item.header
-        )
+        grid[row][col] = Cell(item.text, row_span=rows, col_span=item.col_span, header=item.header)
     return grid

@@ -240,7 +240,7 @@ def _render_cell(cell: lxml.etree._Element, rules: tuple[Rule, ...] = ()) -> str
     return " ".join(sub.lines)
 
 
-def _cell_grid(rows: Sequence[Sequence[lxml.etree._Element]], rules: tuple[Rule, ...] = ()) -> list[list[Cell]]:
+def _cell_grid(rows: Sequence[Sequence[lxml.etree._Element]], rules: tuple[Rule, ...]) -> list[list[Cell]]:
     """Given the cell elements of each row, return the cell grid: a merged cell in its first slot
     with its spans, the slots it covers as empty covered cells, header cells marked as headers."""
     grid: list[list[Cell]] = []
@@ -337,12 +337,15 @@ def _grid_items(element: lxml.etree._Element, sink: _Sink) -> list[lxml.etree._E
         and computed_style(child, sink.rules).get("display") != "none"
     ]
     loose_text = collapse_space(element.text or "") or any(collapse_space(c.tail or "") for c in items)
-    blocks = BLOCK_TAGS - {"div", "p", "span"} | set(HEADING_TAGS)
-    if loose_text or any(
-        _tag(child) in blocks or any(_tag(d) in BLOCK_TAGS for d in child.iterdescendants()) for child in items
-    ):
-        return None
-    return items
+    return None if loose_text or not all(_is_cell_like(item) for item in items) else items
+
+
+def _is_cell_like(item: lxml.etree._Element) -> bool:
+    """Given a grid item, return whether it reads as one table cell: a generic box (div, p, span or
+    inline) holding only inline content and line breaks, not a heading, list, card or table."""
+    if _tag(item) in BLOCK_TAGS - {"div", "p"} or _tag(item) in HEADING_TAGS:
+        return False
+    return not any(_tag(d) in BLOCK_TAGS for d in item.iterdescendants())
 
 
 def _css_grid(element: lxml.etree._Element, sink: _Sink) -> list[list[Cell]] | None:
@@ -386,7 +389,7 @@ def _style_rules(text: str) -> tuple[Rule, ...]:
 def _page_rules(root: lxml.etree._Element) -> tuple[Rule, ...]:
     """Given any element of a parsed page, return the rules of the page's <style> blocks."""
     styles = root.getroottree().getroot().iter("style")
-    return _style_rules("\n".join("".join(style.itertext()) for style in styles))
+    return _style_rules("\n".join(style.text or "" for style in styles))
 
 
 def render_element(root: lxml.etree._Element) -> Rendered:
