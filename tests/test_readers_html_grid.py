@@ -145,7 +145,11 @@ div.box.alt { grid-template-columns: repeat(3, 1fr); }
         ('<div class="box"><div></div></div>', "/div/div", {"grid-row": "span 2"}),
         ('<div class="box"><p><div></div></p></div>', "/div/p", {}),
         # the descendant combinator matches at any depth
-        ('<div class="box"><span><i class="wide"></i></span></div>', "/div/span/i", {"grid-column": "1 / -1"}),
+        (
+            '<div class="box"><span><i class="wide"></i></span></div>',
+            "/div/span/i",
+            {"grid-column": "1 / -1"},
+        ),
         # the element's own style attribute comes last
         ('<div class="box" style="display: inline-grid"></div>', "/div", {"display": "inline-grid"}),
     ],
@@ -168,7 +172,8 @@ def test_unsupported_selectors_are_skipped() -> None:
 
 def _read(tmp_path: Path, body: str, style: str = "") -> Document:
     """Given body markup and a style sheet, return the Document the reader makes of the page."""
-    page = f'<!doctype html><html><head><meta charset="utf-8"><style>{style}</style></head><body>{body}</body></html>'
+    head = f'<meta charset="utf-8"><style>{style}</style>'
+    page = f"<!doctype html><html><head>{head}</head><body>{body}</body></html>"
     path = tmp_path / "page.html"
     path.write_text(page, encoding="utf-8")
     return html.read(path)
@@ -246,7 +251,11 @@ def test_aria_table_roles_become_a_table(tmp_path: Path) -> None:
     </div>
     """
     (table,) = _tables(_read(tmp_path, body))
-    assert _shape(table.rows) == [["区分", "限度額/1x2", "^"], ["賠償/2x1", "1億円", "3億円"], ["^", "2億円", "5億円"]]
+    assert _shape(table.rows) == [
+        ["区分", "限度額/1x2", "^"],
+        ["賠償/2x1", "1億円", "3億円"],
+        ["^", "2億円", "5億円"],
+    ]
     assert [cell.header for cell in table.rows[1]] == [True, False, False]
 
 
