@@ -165,7 +165,7 @@ def test_computed_style_cascade(markup: str, path: str, expected: dict[str, str]
 
 
 def test_unsupported_selectors_are_skipped() -> None:
-    rules = parse_style_sheet(_SHEET)
+    rules = parse_style_sheet(_SHEET).rules
     # :hover and ~ are not read; the rest are, one rule per selector, the @media block left out
     assert len(rules) == 5
 

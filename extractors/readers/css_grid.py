@@ -13,8 +13,9 @@ No CSS parser is in the lock, so the style sheet is read with a few regular expr
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 
 import lxml.etree
 
@@ -57,6 +58,38 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class StyleSheet:
+    """A page's style rules, looked up by what their last compound requires of an element."""
+
+    rules: tuple[Rule, ...] = ()
+
+    @cached_property
+    def index(self) -> dict[str, tuple[Rule, ...]]:
+        """Given nothing, return the rules grouped by the key of their last compound (built once)."""
+        groups: dict[str, list[Rule]] = {}
+        for rule in self.rules:
+            groups.setdefault(_key(rule.compounds[-1]), []).append(rule)
+        return {key: tuple(group) for key, group in groups.items()}
+
+    @cached_property
+    def displays(self) -> StyleSheet:
+        """Given nothing, return the sheet of the rules setting `display` (enough to find grid containers)."""
+        return StyleSheet(tuple(r for r in self.rules if "display" in dict(r.declarations)))
+
+    def candidates(self, element: lxml.etree._Element) -> list[Rule]:
+        """Given an element, return the rules whose last compound it may match (by id, class, tag or any)."""
+        classes = (element.get("class") or "").split()
+        element_id = element.get("id")
+        keys = [
+            "*",
+            str(element.tag).lower(),
+            *(f".{c}" for c in classes),
+            *([f"#{element_id}"] * bool(element_id)),
+        ]
+        return [rule for key in dict.fromkeys(keys) for rule in self.index.get(key, ())]
+
+
+@dataclass(frozen=True)
 class GridItem:
     """One grid item to place: its rendered text, whether it is a header, and its grid placement
     (`col_start` 0-based or None for auto; spans of one or more tracks)."""
@@ -89,6 +122,15 @@ def _compound(text: str) -> Compound | None:
     )
 
 
+def _key(compound: Compound) -> str:
+    """Given a compound selector, return one key every element it matches has (#id, .class, tag or *)."""
+    if compound.id:
+        return f"#{compound.id}"
+    if compound.classes:
+        return f".{min(compound.classes)}"
+    return compound.tag or "*"
+
+
 def _selector_rule(selector: str, order: int, declarations: tuple[tuple[str, str], ...]) -> Rule | None:
     """Given one selector of a rule, its place and declarations, return the Rule, or None if unsupported."""
     pieces = _COMBINATOR.split(selector.strip())
@@ -105,7 +147,7 @@ def _selector_rule(selector: str, order: int, declarations: tuple[tuple[str, str
     return Rule(parsed, combinators, specificity, order, declarations)
 
 
-def parse_style_sheet(text: str) -> tuple[Rule, ...]:
+def parse_style_sheet(text: str) -> StyleSheet:
     """Given the text of <style> blocks, return its rules, one per selector, at-rule blocks left out."""
     text = _AT_RULE.sub("", _COMMENT.sub("", text))
     rules: list[Rule] = []
@@ -115,7 +157,7 @@ def parse_style_sheet(text: str) -> tuple[Rule, ...]:
             rule = _selector_rule(selector, len(rules), declarations)
             if rule is not None:
                 rules.append(rule)
-    return tuple(rules)
+    return StyleSheet(tuple(rules))
 
 
 def _element_matches(element: lxml.etree._Element, compound: Compound) -> bool:
@@ -142,10 +184,11 @@ def _rule_matches(element: lxml.etree._Element, rule: Rule, last: int) -> bool:
     return any(_rule_matches(ancestor, rule, last - 1) for ancestor in element.iterancestors())
 
 
-def computed_style(element: lxml.etree._Element, rules: Sequence[Rule]) -> dict[str, str]:
-    """Given an element and the page's rules, return its declared properties after the cascade
+def computed_style(element: lxml.etree._Element, sheet: StyleSheet) -> dict[str, str]:
+    """Given an element and the page's style sheet, return its declared properties after the cascade
     (matching rules by specificity then order, then its own `style` attribute)."""
-    matching = [rule for rule in rules if _rule_matches(element, rule, len(rule.compounds) - 1)]
+    candidates = sheet.candidates(element)
+    matching = [rule for rule in candidates if _rule_matches(element, rule, len(rule.compounds) - 1)]
     style: dict[str, str] = {}
     for rule in sorted(matching, key=lambda r: (r.specificity, r.order)):
         style.update(rule.declarations)

@@ -26,7 +26,7 @@ from extractors.errors import BrochureError
 from extractors.readers._bytes import bytes_to_text, read_bytes
 from extractors.readers.css_grid import (
     GridItem,
-    Rule,
+    StyleSheet,
     column_placement,
     computed_style,
     parse_style_sheet,
@@ -95,7 +95,8 @@ class _Sink:
     preformatted: int = 0
     levels: list[int | None] = field(default_factory=list)
     heading: int | None = None  # the level of the h1–h6 being walked
-    rules: tuple[Rule, ...] = ()  # the page's style rules (CSS grid tables are read through them)
+    #: the page's style rules (CSS grid tables are read through them)
+    sheet: StyleSheet = field(default_factory=StyleSheet)
 
     def text(self, value: str | None) -> None:
         """Given a text node's content, append it to the current line (splitting lines inside <pre>)."""
@@ -228,10 +229,10 @@ def _is_header(cell: lxml.etree._Element) -> bool:
     return _tag(cell) == "th" or _role(cell) in HEADER_ROLES
 
 
-def _render_cell(cell: lxml.etree._Element, rules: tuple[Rule, ...] = ()) -> str:
+def _render_cell(cell: lxml.etree._Element, sheet: StyleSheet) -> str:
     """Given a <td>/<th> (or a grid cell) and the page's style rules, return its rendered text on
     one line (its blocks joined by a space)."""
-    sub = _Sink(rules=rules)
+    sub = _Sink(sheet=sheet)
     sub.text(cell.text)
     for child in cell:
         _walk(child, sub)
@@ -240,7 +241,7 @@ def _render_cell(cell: lxml.etree._Element, rules: tuple[Rule, ...] = ()) -> str
     return " ".join(sub.lines)
 
 
-def _cell_grid(rows: Sequence[Sequence[lxml.etree._Element]], rules: tuple[Rule, ...]) -> list[list[Cell]]:
+def _cell_grid(rows: Sequence[Sequence[lxml.etree._Element]], sheet: StyleSheet) -> list[list[Cell]]:
     """Given the cell elements of each row, return the cell grid: a merged cell in its first slot
     with its spans, the slots it covers as empty covered cells, header cells marked as headers."""
     grid: list[list[Cell]] = []
@@ -253,7 +254,7 @@ def _cell_grid(rows: Sequence[Sequence[lxml.etree._Element]], rules: tuple[Rule,
             for offset in range(colspan):
                 if rowspan > 1:
                     carried[len(out) + offset] = rowspan - 1
-            text = _render_cell(cell, rules)
+            text = _render_cell(cell, sheet)
             out.append(Cell(text, row_span=rowspan, col_span=colspan, header=_is_header(cell)))
             out.extend(Cell("", covered=True) for _ in range(colspan - 1))
         _cover_carried(out, carried)
@@ -295,7 +296,7 @@ def _add_grid(grid: list[list[Cell]], sink: _Sink) -> None:
 def _render_table(table: lxml.etree._Element, sink: _Sink) -> None:
     """Given a <table>, render it into the sink: as a Table plus row lines, or as blocks if layout."""
     rows = [list(row.iterchildren("td", "th")) for row in _own_rows(table)]
-    grid = _data_grid(_cell_grid(rows, sink.rules))
+    grid = _data_grid(_cell_grid(rows, sink.sheet))
     if grid is None or _has_nested_table(table):
         # a one-column table or a table holding tables is page layout, not data: read it as blocks
         for child in table:
@@ -323,7 +324,7 @@ def _aria_grid(element: lxml.etree._Element, sink: _Sink) -> list[list[Cell]] | 
         if _role(row) == "row"
         and next((a for a in row.iterancestors() if _role(a) in TABLE_ROLES), None) is element
     ]
-    return _data_grid(_cell_grid(rows, sink.rules)) if rows else None
+    return _data_grid(_cell_grid(rows, sink.sheet)) if rows else None
 
 
 def _grid_items(element: lxml.etree._Element, sink: _Sink) -> list[lxml.etree._Element] | None:
@@ -334,7 +335,7 @@ def _grid_items(element: lxml.etree._Element, sink: _Sink) -> list[lxml.etree._E
         for child in element.iterchildren(lxml.etree.Element)
         if _tag(child) not in DROPPED_TAGS
         and not _is_hidden(child)
-        and computed_style(child, sink.rules).get("display") != "none"
+        and computed_style(child, sink.sheet).get("display") != "none"
     ]
     loose_text = collapse_space(element.text or "") or any(collapse_space(c.tail or "") for c in items)
     return None if loose_text or not all(_is_cell_like(item) for item in items) else items
@@ -351,28 +352,28 @@ def _is_cell_like(item: lxml.etree._Element) -> bool:
 def _css_grid(element: lxml.etree._Element, sink: _Sink) -> list[list[Cell]] | None:
     """Given an element, return the data grid its CSS grid layout draws (a display:grid container
     with a fixed column count whose children are cells), or None if it draws no table."""
-    if _tag(element) in LIST_TAGS or not (sink.rules or element.get("style")):
+    grids = ("grid", "inline-grid")
+    if _tag(element) in LIST_TAGS or computed_style(element, sink.sheet.displays).get("display") not in grids:
         return None
-    style = computed_style(element, sink.rules)
-    columns = track_count(style.get("grid-template-columns", ""))
-    if style.get("display") not in ("grid", "inline-grid") or columns is None or columns < 2:
+    columns = track_count(computed_style(element, sink.sheet).get("grid-template-columns", ""))
+    if columns is None or columns < 2:
         return None
     items = _grid_items(element, sink)
     if items is None:
         return None
-    grid = place((_grid_item(item, columns, sink.rules) for item in items), columns)
+    grid = place((_grid_item(item, columns, sink.sheet) for item in items), columns)
     return _data_grid(grid) if len(grid) >= 2 else None
 
 
-def _grid_item(element: lxml.etree._Element, columns: int, rules: tuple[Rule, ...]) -> GridItem:
+def _grid_item(element: lxml.etree._Element, columns: int, sheet: StyleSheet) -> GridItem:
     """Given a grid cell element, the column count and the page's style rules, return the item to place."""
-    style = computed_style(element, rules)
+    style = computed_style(element, sheet)
     column = style.get("grid-column") or (
         f"{style.get('grid-column-start', 'auto')} / {style.get('grid-column-end', 'auto')}"
     )
     start, span = column_placement(column, columns)
     return GridItem(
-        _render_cell(element, rules),
+        _render_cell(element, sheet),
         header=_is_header(element),
         col_start=start,
         col_span=span,
@@ -381,20 +382,20 @@ def _grid_item(element: lxml.etree._Element, columns: int, rules: tuple[Rule, ..
 
 
 @lru_cache(maxsize=16)
-def _style_rules(text: str) -> tuple[Rule, ...]:
+def _style_sheet(text: str) -> StyleSheet:
     """Given the text of a page's <style> blocks, return its style rules (cached: titles re-render)."""
     return parse_style_sheet(text)
 
 
-def _page_rules(root: lxml.etree._Element) -> tuple[Rule, ...]:
+def _page_sheet(root: lxml.etree._Element) -> StyleSheet:
     """Given any element of a parsed page, return the rules of the page's <style> blocks."""
     styles = root.getroottree().getroot().iter("style")
-    return _style_rules("\n".join(style.text or "" for style in styles))
+    return _style_sheet("\n".join(style.text or "" for style in styles))
 
 
 def render_element(root: lxml.etree._Element) -> Rendered:
     """Given a parsed HTML element, return its rendered lines and tables."""
-    sink = _Sink(rules=_page_rules(root))
+    sink = _Sink(sheet=_page_sheet(root))
     _walk(root, sink)
     sink.flush()
     return Rendered(lines=tuple(sink.lines), tables=tuple(sink.tables), levels=tuple(sink.levels))
