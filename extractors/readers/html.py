@@ -3,9 +3,11 @@
 The page is rendered to text the way a reader sees it: block elements start new lines,
 inline elements run together without inserted spaces (Japanese has none between words),
 <br> breaks a line, each <li> is a line, and each data table becomes a Table plus one line
-per row (cells joined by CELL_SEPARATOR) at the table's place. Navigation, scripts and
-styles are dropped; headers and footers are kept because the insurer's name and contact
-details usually live there.
+per row (cells joined by CELL_SEPARATOR) at the table's place. A table drawn without <table>
+is read the same way: ARIA table roles (table / row / cell, header roles, aria-colspan and
+aria-rowspan), or a CSS grid of cell-like <div>s placed on its tracks (`css_grid`).
+Navigation, scripts and styles are dropped; headers and footers are kept because the
+insurer's name and contact details usually live there.
 
 `render_markup` is also used by the text reader for HTML fragments inside plain text.
 """
@@ -361,8 +363,8 @@ def _css_grid(element: lxml.etree._Element, sink: _Sink) -> list[list[Cell]] | N
     items = _grid_items(element, sink)
     if items is None:
         return None
-    grid = place((_grid_item(item, columns, sink.sheet) for item in items), columns)
-    return _data_grid(grid) if len(grid) >= 2 else None
+    grid = _data_grid(place((_grid_item(item, columns, sink.sheet) for item in items), columns))
+    return grid if grid is not None and len(grid) >= 2 else None  # one row of boxes is a strip of panels
 
 
 def _grid_item(element: lxml.etree._Element, columns: int, sheet: StyleSheet) -> GridItem:
