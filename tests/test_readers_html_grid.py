@@ -236,6 +236,16 @@ def test_inline_grid_style_needs_no_style_sheet(tmp_path: Path) -> None:
     assert table.texts() == [["業種", "保険料"], ["小売業", "52,000"]]
 
 
+def test_hidden_items_take_no_slot_and_longhand_placement_is_read(tmp_path: Path) -> None:
+    style = ".t { display: grid; grid-template-columns: 1fr 1fr 1fr; } .t .off { display: none; }"
+    body = (
+        '<div class="t"><div>項目</div><div class="off">隠し</div><div>限度額</div><div>免責</div>'
+        '<div style="grid-column-start: 2; grid-column-end: 4">1億円</div></div>'
+    )
+    (table,) = _tables(_read(tmp_path, body, style))
+    assert _shape(table.rows) == [["項目", "限度額", "免責"], ["", "1億円/1x2", "^"]]
+
+
 def test_aria_table_roles_become_a_table(tmp_path: Path) -> None:
     body = """
     <div role="table">
@@ -287,6 +297,12 @@ def test_aria_table_roles_become_a_table(tmp_path: Path) -> None:
         (
             '<div class="t"><div>賠償</div><div>費用</div></div>',
             ".t { display: grid; grid-template-columns: 1fr; }",
+        ),
+        # text directly inside the container runs between the boxes: prose, not a table
+        (
+            '<div class="t">賠償は<b>1億円</b>、費用は<b>500万円</b>、'
+            "利益は<b>300万円</b>、見舞金は<b>1,000円</b></div>",
+            ".t { display: grid; grid-template-columns: 1fr 1fr; }",
         ),
         # a grid only under a media query is not the page's base layout
         (
