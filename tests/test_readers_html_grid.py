@@ -58,6 +58,12 @@ A, B, C, D, E, F, G = (GridItem(t) for t in "ABCDEFG")
         ([A, B, GridItem("W", col_span=2), C], 3, [["A", "B", ""], ["W/1x2", "^", "C"]]),
         # an item fixed to a column left of the cursor starts a new row
         ([A, B, GridItem("K", col_start=0), C], 3, [["A", "B", ""], ["K", "C", ""]]),
+        # ... even when that column is free on the current row: placement never moves backwards
+        (
+            [GridItem("A", col_start=1), GridItem("K", col_start=0)],
+            3,
+            [["", "A", ""], ["K", "", ""]],
+        ),
         # an item fixed to a column right of the cursor stays on the row, skipping the slots between
         ([A, GridItem("K", col_start=2), B], 3, [["A", "", "K"], ["B", "", ""]]),
         # a row span longer than the rows left is cut at the last row
