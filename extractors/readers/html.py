@@ -3,9 +3,11 @@
 The page is rendered to text the way a reader sees it: block elements start new lines,
 inline elements run together without inserted spaces (Japanese has none between words),
 <br> breaks a line, each <li> is a line, and each data table becomes a Table plus one line
-per row (cells joined by CELL_SEPARATOR) at the table's place. Navigation, scripts and
-styles are dropped; headers and footers are kept because the insurer's name and contact
-details usually live there.
+per row (cells joined by CELL_SEPARATOR) at the table's place. A table drawn without <table>
+is read the same way: ARIA table roles (table / row / cell, header roles, aria-colspan and
+aria-rowspan), or a CSS grid of cell-like <div>s placed on its tracks (`css_grid`).
+Navigation, scripts and styles are dropped; headers and footers are kept because the
+insurer's name and contact details usually live there.
 
 `render_markup` is also used by the text reader for HTML fragments inside plain text.
 """
@@ -13,8 +15,9 @@ details usually live there.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 
 import lxml.etree
@@ -23,6 +26,16 @@ import lxml.html
 from extractors.document import CELL_SEPARATOR, Cell, Document, Line, Page, Table
 from extractors.errors import BrochureError
 from extractors.readers._bytes import bytes_to_text, read_bytes
+from extractors.readers.css_grid import (
+    GridItem,
+    StyleSheet,
+    column_placement,
+    computed_style,
+    parse_style_sheet,
+    place,
+    row_span,
+    track_count,
+)
 from extractors.readers.quality import text_warnings
 
 #: elements whose content is never shown as page text
@@ -45,6 +58,15 @@ BLOCK_TAGS = frozenset(
 )
 
 HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+
+#: ARIA roles of a table container, of the cells of its rows, and of its header cells
+TABLE_ROLES = frozenset({"table", "grid", "treegrid"})
+CELL_ROLES = frozenset({"cell", "gridcell", "columnheader", "rowheader"})
+HEADER_ROLES = frozenset({"columnheader", "rowheader"})
+
+#: containers whose children keep their own reading (list items, terms and definitions) when the
+#: page lays them out on a CSS grid: the reader renders them as it would without the grid
+LIST_TAGS = frozenset({"dl", "ul", "ol", "menu"})
 
 #: a span larger than this is a typo or an attack, not a layout
 _MAX_SPAN = 64
@@ -75,6 +97,8 @@ class _Sink:
     preformatted: int = 0
     levels: list[int | None] = field(default_factory=list)
     heading: int | None = None  # the level of the h1–h6 being walked
+    #: the page's style rules (CSS grid tables are read through them)
+    sheet: StyleSheet = field(default_factory=StyleSheet)
 
     def text(self, value: str | None) -> None:
         """Given a text node's content, append it to the current line (splitting lines inside <pre>)."""
@@ -159,6 +183,11 @@ def _walk(element: lxml.etree._Element, sink: _Sink) -> None:
         _render_table(element, sink)
         sink.flush()
         return
+    if (grid := _aria_grid(element, sink) or _css_grid(element, sink)) is not None:
+        sink.flush()
+        _add_grid(grid, sink)
+        sink.flush()
+        return
     block = tag in BLOCK_TAGS
     if block:
         sink.flush()
@@ -186,8 +215,9 @@ def _own_rows(table: lxml.etree._Element) -> Iterator[lxml.etree._Element]:
 
 
 def _span(cell: lxml.etree._Element, name: str) -> int:
-    """Given a cell and "colspan"/"rowspan", return the span as a sane positive int (1 if absent)."""
-    match = re.match(r"\s*(\d+)", cell.get(name) or "")
+    """Given a cell and "colspan"/"rowspan", return the span (or its aria- twin's) as a sane
+    positive int (1 if absent)."""
+    match = re.match(r"\s*(\d+)", cell.get(name) or cell.get(f"aria-{name}") or "")
     return min(max(int(match.group(1)), 1), _MAX_SPAN) if match else 1
 
 
@@ -196,9 +226,15 @@ def _has_nested_table(table: lxml.etree._Element) -> bool:
     return next(table.iterdescendants("table"), None) is not None
 
 
-def _render_cell(cell: lxml.etree._Element) -> str:
-    """Given a <td>/<th>, return its rendered text on one line (its blocks joined by a space)."""
-    sub = _Sink()
+def _is_header(cell: lxml.etree._Element) -> bool:
+    """Given a table cell, return whether the source declares it a header (<th>, a header role)."""
+    return _tag(cell) == "th" or _role(cell) in HEADER_ROLES
+
+
+def _render_cell(cell: lxml.etree._Element, sheet: StyleSheet) -> str:
+    """Given a <td>/<th> (or a grid cell) and the page's style rules, return its rendered text on
+    one line (its blocks joined by a space)."""
+    sub = _Sink(sheet=sheet)
     sub.text(cell.text)
     for child in cell:
         _walk(child, sub)
@@ -207,21 +243,21 @@ def _render_cell(cell: lxml.etree._Element) -> str:
     return " ".join(sub.lines)
 
 
-def _cell_grid(rows: list[lxml.etree._Element]) -> list[list[Cell]]:
-    """Given <tr> elements, return the cell grid: a merged cell in its first slot with its spans,
-    the slots it covers as empty covered cells, th cells marked as headers."""
+def _cell_grid(rows: Sequence[Sequence[lxml.etree._Element]], sheet: StyleSheet) -> list[list[Cell]]:
+    """Given the cell elements of each row, return the cell grid: a merged cell in its first slot
+    with its spans, the slots it covers as empty covered cells, header cells marked as headers."""
     grid: list[list[Cell]] = []
     carried: dict[int, int] = {}  # column → how many more rows a rowspan still covers
     for row in rows:
         out: list[Cell] = []
-        for cell in row.iterchildren("td", "th"):
+        for cell in row:
             _cover_carried(out, carried)
             colspan, rowspan = _span(cell, "colspan"), _span(cell, "rowspan")
             for offset in range(colspan):
                 if rowspan > 1:
                     carried[len(out) + offset] = rowspan - 1
-            header = _tag(cell) == "th"
-            out.append(Cell(_render_cell(cell), row_span=rowspan, col_span=colspan, header=header))
+            text = _render_cell(cell, sheet)
+            out.append(Cell(text, row_span=rowspan, col_span=colspan, header=_is_header(cell)))
             out.extend(Cell("", covered=True) for _ in range(colspan - 1))
         _cover_carried(out, carried)
         grid.append(out)
@@ -246,12 +282,24 @@ def _clip_row_spans(grid: list[list[Cell]]) -> list[list[Cell]]:
     return clipped
 
 
+def _data_grid(grid: list[list[Cell]]) -> list[list[Cell]] | None:
+    """Given a cell grid, return it without its empty rows, or None if it is page layout (one column)."""
+    kept = [row for row in grid if any(cell.text for cell in row)]
+    return kept if max((len(row) for row in kept), default=0) >= 2 else None
+
+
+def _add_grid(grid: list[list[Cell]], sink: _Sink) -> None:
+    """Given a data grid, add it to the sink as a Table plus one line per row."""
+    sink.tables.append(tuple(tuple(row) for row in grid))
+    for row in grid:
+        sink.add_table_line(CELL_SEPARATOR.join(cell.text for cell in row if cell.text))
+
+
 def _render_table(table: lxml.etree._Element, sink: _Sink) -> None:
     """Given a <table>, render it into the sink: as a Table plus row lines, or as blocks if layout."""
-    rows = list(_own_rows(table))
-    grid = [row for row in _cell_grid(rows) if any(cell.text for cell in row)]
-    width = max((len(row) for row in grid), default=0)
-    if width < 2 or _has_nested_table(table):
+    rows = [list(row.iterchildren("td", "th")) for row in _own_rows(table)]
+    grid = _data_grid(_cell_grid(rows, sink.sheet))
+    if grid is None or _has_nested_table(table):
         # a one-column table or a table holding tables is page layout, not data: read it as blocks
         for child in table:
             _walk(child, sink)
@@ -259,14 +307,97 @@ def _render_table(table: lxml.etree._Element, sink: _Sink) -> None:
         return
     for caption in table.iterchildren("caption"):
         _walk(caption, sink)
-    sink.tables.append(tuple(tuple(row) for row in grid))
-    for row in grid:
-        sink.add_table_line(CELL_SEPARATOR.join(cell.text for cell in row if cell.text))
+    _add_grid(grid, sink)
+
+
+def _role(element: lxml.etree._Element) -> str:
+    """Given an element, return its ARIA role, lower-cased ("" if none)."""
+    return (element.get("role") or "").strip().lower()
+
+
+def _aria_grid(element: lxml.etree._Element, sink: _Sink) -> list[list[Cell]] | None:
+    """Given an element, return the data grid of its ARIA table semantics (a table role holding
+    row-role elements holding cell-role children), or None if it declares none."""
+    if _role(element) not in TABLE_ROLES or _has_nested_table(element):
+        return None
+    rows = [
+        [cell for cell in row.iterchildren(lxml.etree.Element) if _role(cell) in CELL_ROLES]
+        for row in element.iterdescendants(lxml.etree.Element)
+        if _role(row) == "row"
+        and next((a for a in row.iterancestors() if _role(a) in TABLE_ROLES), None) is element
+    ]
+    return _data_grid(_cell_grid(rows, sink.sheet)) if rows else None
+
+
+def _grid_items(element: lxml.etree._Element, sink: _Sink) -> list[lxml.etree._Element] | None:
+    """Given a grid container, return its children laid out as table cells, or None if the
+    container lays out something else (text of its own, headings, blocks, lists, tables)."""
+    items = [
+        child
+        for child in element.iterchildren(lxml.etree.Element)
+        if _tag(child) not in DROPPED_TAGS
+        and not _is_hidden(child)
+        and computed_style(child, sink.sheet).get("display") != "none"
+    ]
+    loose_text = collapse_space(element.text or "") or any(collapse_space(c.tail or "") for c in items)
+    return None if loose_text or not all(_is_cell_like(item) for item in items) else items
+
+
+def _is_cell_like(item: lxml.etree._Element) -> bool:
+    """Given a grid item, return whether it reads as one table cell: a generic box (div, p, span or
+    inline) holding only inline content and line breaks, not a heading, list, card or table."""
+    if _tag(item) in BLOCK_TAGS - {"div", "p"} or _tag(item) in HEADING_TAGS:
+        return False
+    return not any(_tag(d) in BLOCK_TAGS for d in item.iterdescendants())
+
+
+def _css_grid(element: lxml.etree._Element, sink: _Sink) -> list[list[Cell]] | None:
+    """Given an element, return the data grid its CSS grid layout draws (a display:grid container
+    with a fixed column count whose children are cells), or None if it draws no table."""
+    grids = ("grid", "inline-grid")
+    if _tag(element) in LIST_TAGS or computed_style(element, sink.sheet.displays).get("display") not in grids:
+        return None
+    columns = track_count(computed_style(element, sink.sheet).get("grid-template-columns", ""))
+    if columns is None or columns < 2:
+        return None
+    items = _grid_items(element, sink)
+    if items is None:
+        return None
+    grid = _data_grid(place((_grid_item(item, columns, sink.sheet) for item in items), columns))
+    return grid if grid is not None and len(grid) >= 2 else None  # one row of boxes is a strip of panels
+
+
+def _grid_item(element: lxml.etree._Element, columns: int, sheet: StyleSheet) -> GridItem:
+    """Given a grid cell element, the column count and the page's style rules, return the item to place."""
+    style = computed_style(element, sheet)
+    column = style.get("grid-column") or (
+        f"{style.get('grid-column-start', 'auto')} / {style.get('grid-column-end', 'auto')}"
+    )
+    start, span = column_placement(column, columns)
+    return GridItem(
+        _render_cell(element, sheet),
+        header=_is_header(element),
+        col_start=start,
+        col_span=span,
+        row_span=row_span(style.get("grid-row", "")),
+    )
+
+
+@lru_cache(maxsize=16)
+def _style_sheet(text: str) -> StyleSheet:
+    """Given the text of a page's <style> blocks, return its style rules (cached: titles re-render)."""
+    return parse_style_sheet(text)
+
+
+def _page_sheet(root: lxml.etree._Element) -> StyleSheet:
+    """Given any element of a parsed page, return the rules of the page's <style> blocks."""
+    styles = root.getroottree().getroot().iter("style")
+    return _style_sheet("\n".join(style.text or "" for style in styles))
 
 
 def render_element(root: lxml.etree._Element) -> Rendered:
     """Given a parsed HTML element, return its rendered lines and tables."""
-    sink = _Sink()
+    sink = _Sink(sheet=_page_sheet(root))
     _walk(root, sink)
     sink.flush()
     return Rendered(lines=tuple(sink.lines), tables=tuple(sink.tables), levels=tuple(sink.levels))
