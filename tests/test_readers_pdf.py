@@ -650,3 +650,41 @@ def test_bad_files_raise_an_actionable_brochure_error(tmp_path: Path, content: b
 def test_missing_file_raises_a_brochure_error(tmp_path: Path) -> None:
     with pytest.raises(BrochureError, match="does not exist"):
         pdf.read(tmp_path / "nowhere.pdf")
+
+
+def _glyphs(upright: int, ascending: int, descending: int) -> list[pdf._Glyph]:
+    box = {"x0": 0.0, "x1": 10.0, "top": 0.0, "bottom": 10.0}
+    return [
+        *(pdf._Glyph(text="字", **box) for _ in range(upright)),
+        *(pdf._Glyph(text="字", **box, upright=False, ascending=True) for _ in range(ascending)),
+        *(pdf._Glyph(text="字", **box, upright=False, ascending=False) for _ in range(descending)),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("upright", "ascending", "descending", "turn"),
+    [
+        (200, 0, 0, 0),  # an ordinary page
+        (5, 300, 0, 90),  # a landscape table set bottom to top on a portrait page
+        (5, 0, 300, 270),  # the same set top to bottom
+        (200, 12, 0, 0),  # a few rotated labels beside upright text
+        (0, 10, 0, 0),  # too few glyphs to tell a page from a label
+        (100, 120, 0, 0),  # half and half: below the share, read as printed
+    ],
+)
+def test_sideways_turn(upright: int, ascending: int, descending: int, turn: int) -> None:
+    assert pdf.sideways_turn(_glyphs(upright, ascending, descending), pdf.DEFAULT_SETTINGS) == turn
+
+
+SIDEWAYS = Path(__file__).parent / "fixtures" / "blind_2026_12e" / "corpus" / "e6-04.pdf"
+
+
+def test_a_page_set_sideways_is_read_upright() -> None:
+    document = pdf.read(SIDEWAYS)
+    assert any("page 2: its text is set sideways" in w for w in document.warnings)
+    page = document.pages[1]
+    # its table comes out with its header row across, not one glyph per line
+    (table,) = page.tables
+    header = [nfkc(cell.text) for cell in table.rows[0]]
+    assert "支払限度額" in header and "免責金額" in header
+    assert max(len(line.text) for line in page.lines) > 20

@@ -31,6 +31,7 @@ Everything ends up as Lines (one per visual line, table text included) and Table
 
 from __future__ import annotations
 
+import copy
 import io
 import itertools
 import logging
@@ -110,6 +111,11 @@ class PdfSettings:
     wrap_slack_ratio: float = 1.0
     #: a page whose glyphs are at least this share of `(cid:N)` has no usable text layer
     cid_threshold: float = 0.5
+    #: a page whose glyphs run sideways (rotated 90°) in at least this share, and at least
+    #: `sideways_min_glyphs` of them, was set on its side (a landscape table placed on a
+    #: portrait page without /Rotate): it is read turned upright
+    sideways_share: float = 0.6
+    sideways_min_glyphs: int = 20
     #: tables on consecutive pages whose column left edges lie this close (pt) are one table
     page_break_column_slack: float = 3.0
     #: a column gutter is at least this wide
@@ -1582,6 +1588,39 @@ def load_page(page: Any, number: int, settings: PdfSettings) -> _RawPage:
     )
 
 
+def sideways_turn(glyphs: Sequence[_Glyph], settings: PdfSettings) -> int:
+    """Given a page's glyphs, return the clockwise turn (90, 270) that sets sideways text upright, or 0."""
+    ascending = sum(1 for g in glyphs if not g.upright and g.ascending)
+    descending = sum(1 for g in glyphs if not g.upright and not g.ascending)
+    sideways = max(ascending, descending)
+    if sideways < settings.sideways_min_glyphs or sideways < settings.sideways_share * len(glyphs):
+        return 0
+    # text running bottom to top reads upright once the page turns a quarter clockwise
+    return 90 if ascending >= descending else 270
+
+
+def turned_page(page: Any, turn: int) -> Any:
+    """Given a pdfplumber page and a clockwise turn (degrees), return the page as if its /Rotate said so."""
+    obj = copy.copy(page.page_obj)
+    obj.attrs = {**page.page_obj.attrs, "Rotate": (page.rotation + turn) % 360}
+    obj.rotate = (page.rotation + turn) % 360  # pdfminer lays out the page through this
+    return pdfplumber.page.Page(page.pdf, obj, page.page_number, page.initial_doctop)
+
+
+def load_upright_page(page: Any, number: int, settings: PdfSettings) -> tuple[_RawPage, str | None]:
+    """Given a pdfplumber page, return its raw page read upright, and a note when it had to be turned."""
+    raw = load_page(page, number, settings)
+    turn = sideways_turn(raw.glyphs, settings)
+    if not turn:
+        return raw, None
+    turned = load_page(turned_page(page, turn), number, settings)
+    if sideways_turn(turned.glyphs, settings) or sum(g.upright for g in turned.glyphs) <= sum(
+        g.upright for g in raw.glyphs
+    ):
+        return raw, None  # turning did not help: keep the page as printed
+    return turned, f"page {number}: its text is set sideways; read turned {turn}° clockwise"
+
+
 def _rect_id(rect: dict[str, Any]) -> tuple[float, ...]:
     """Given a pdfplumber rect, return a key that names it across filtered views of the page."""
     return tuple(round(float(rect[k]), 3) for k in ("x0", "top", "x1", "bottom"))
@@ -1970,7 +2009,7 @@ def _read(path: Path, settings: PdfSettings) -> Document:
         damaged: list[str] = []
         for number, page in enumerate(pages, start=1):
             try:
-                raw = load_page(page, number, settings)
+                raw, turned = load_upright_page(page, number, settings)
             except Exception as exc:  # one unparsable content stream must not lose the other pages
                 detail = f"{type(exc).__name__}: {exc}"
                 damaged.append(f"page {number}: {detail}")
@@ -1980,9 +2019,10 @@ def _read(path: Path, settings: PdfSettings) -> Document:
                 continue
             carried = results[-1].trailing_columns if results else ()
             if not raw.glyphs and not raw.cids and raw.images:  # a scan
-                results.append(_ocr_page(raw, path, settings, carried))
+                result = _ocr_page(raw, path, settings, carried)
             else:
-                results.append(raw_to_page(raw, settings, carried))
+                result = raw_to_page(raw, settings, carried)
+            results.append(replace(result, warnings=(*result.warnings, turned)) if turned else result)
         metadata_title = _metadata_title(pdf.metadata)
     if not any(r.page.text_layer in ("ok", "ocr") for r in results):
         raise _no_text_error(results, damaged, path)
