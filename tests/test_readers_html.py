@@ -238,3 +238,15 @@ def test_superscript_note_marks_stand_apart(markup: str, line: str) -> None:
 )
 def test_void_elements_do_not_swallow_the_page(markup: str, lines: tuple[str, ...]) -> None:
     assert html.render_markup(f"<html><body>{markup}</body></html>").lines == lines
+
+
+@pytest.mark.parametrize(
+    ("markup", "line"),
+    [
+        ("<ruby>争訟<rt>そうしょう</rt></ruby>費用", "争訟費用"),  # furigana are no part of the text
+        ("<ruby>見舞<rp>(</rp><rt>みまい</rt><rp>)</rp></ruby>金", "見舞金"),  # nor their fallback brackets
+        ("<ruby><rb>漏洩</rb><rt>ろうえい</rt></ruby>", "漏洩"),  # an explicit base keeps its text
+    ],
+)
+def test_ruby_readings_are_dropped(tmp_path: Path, markup: str, line: str) -> None:
+    assert _lines(_read(tmp_path, f"<html><body><p>{markup}</p></body></html>")) == [line]

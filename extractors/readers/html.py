@@ -42,6 +42,8 @@ from extractors.readers.quality import text_warnings
 DROPPED_TAGS = frozenset(
     {"script", "style", "noscript", "template", "svg", "math", "iframe", "nav", "object", "canvas"}
     | {"select", "datalist", "head", "button"}
+    # ruby readings (furigana):争訟<rt>そうしょう</rt>費用 reads 争訟費用
+    | {"rt", "rp"}
 )
 
 #: HTML5 void elements: libxml2 does not know all of them (<embed>) and nests what follows inside
