@@ -34,6 +34,81 @@ _DUCKDB_TYPES: dict[type[pl.DataType], str] = {
 
 
 @dataclass(frozen=True)
+class MartView:
+    """A comparison view over the tables: its SQL, what it holds, and what each column means."""
+
+    name: str
+    sql: str
+    comment: str
+    #: the meaning of the columns the view computes; the others keep their table's (`sources`, in order)
+    columns: tuple[tuple[str, str], ...]
+    sources: tuple[str, ...]
+
+
+#: the comparison views analysts start from; built over the table views, so always current
+MART_VIEWS = (
+    MartView(
+        "premium_quotes",
+        """
+        SELECT p.doc_id, d.insurer_id, d.product_name, p.industry_label, p.jsic_code,
+               i.name AS industry_name, p.annual_revenue_jpy, p.premium_jpy, p.premium_period,
+               p.installments,
+               CASE p.premium_period WHEN 'annual' THEN p.premium_jpy
+                                     WHEN 'monthly' THEN p.premium_jpy * 12 END AS annual_premium_jpy,
+               p.liability_limit_jpy, p.expense_limit_jpy, p.deductible_jpy, p.effective_from,
+               p.page, p.evidence
+        FROM premiums p JOIN documents d USING (doc_id) LEFT JOIN industries i USING (jsic_code)
+        """,
+        "One row per quoted premium with its insurer and a yearly figure to compare across periods.",
+        (
+            (
+                "annual_premium_jpy",
+                "the premium for a year, yen: annual as quoted, monthly × 12; "
+                "null for a lump sum (a policy period other than a year), which compares with nothing",
+            ),
+            ("industry_name", "the JSIC division's name (industries.name); null when the label maps to none"),
+        ),
+        ("premiums", "documents"),
+    ),
+    MartView(
+        "coverage_matrix",
+        """
+        WITH offered AS (
+            SELECT doc_id, coverage_id, bool_and(is_optional) AS optional, min(rider) AS rider
+            FROM coverages GROUP BY ALL
+        ), figures AS (
+            SELECT doc_id, coverage_id,
+                   max(amount_jpy) FILTER (WHERE limit_type = 'limit') AS headline_limit_jpy,
+                   min(amount_jpy) FILTER (WHERE limit_type = 'deductible') AS deductible_jpy
+            FROM limits WHERE coverage_id IS NOT NULL AND rider IS NULL GROUP BY ALL
+        )
+        SELECT d.doc_id, d.insurer_id, d.product_name, t.coverage_id, t.section_id, t.is_section,
+               o.doc_id IS NOT NULL AS offered, o.optional, o.rider,
+               f.headline_limit_jpy, f.deductible_jpy
+        FROM documents d CROSS JOIN coverage_taxonomy t
+        LEFT JOIN offered o ON o.doc_id = d.doc_id AND o.coverage_id = t.coverage_id
+        LEFT JOIN figures f ON f.doc_id = d.doc_id AND f.coverage_id = t.coverage_id
+        """,
+        "One row per brochure × taxonomy id: whether the brochure offers it, and its base-policy figures.",
+        (
+            ("offered", "true when the brochure lists the coverage (a coverages row with this id)"),
+            ("optional", "true when it comes only with a rider or option; null when not offered"),
+            ("rider", "the rider that adds it (the first by name when several); null for the base policy"),
+            (
+                "headline_limit_jpy",
+                "the largest limit printed for it under the base policy, yen; null if none",
+            ),
+            (
+                "deductible_jpy",
+                "the smallest deductible printed for it under the base policy, yen; null if none",
+            ),
+        ),
+        ("coverage_taxonomy", "documents"),
+    ),
+)
+
+
+@dataclass(frozen=True)
 class QueryResult:
     """What a query returned: its column names and rows."""
 
@@ -94,6 +169,18 @@ def model_to_comment_sql(table: str, model: type[pa.DataFrameModel]) -> list[str
     return statements
 
 
+def mart_to_sql(view: MartView, columns: Sequence[str]) -> list[str]:
+    """Given a comparison view and its columns, return its COMMENT statements (view and every column)."""
+    own = dict(view.columns)
+    described = [WAREHOUSE_MODELS[t].to_schema().columns for t in view.sources]
+    statements = [f'COMMENT ON VIEW "{view.name}" IS {_quote(view.comment)}']
+    for column in columns:
+        text = own.get(column) or next((m[column].description for m in described if column in m), None)
+        if text:
+            statements.append(f'COMMENT ON COLUMN "{view.name}"."{column}" IS {_quote(text)}')
+    return statements
+
+
 def build_catalog(warehouse: Path) -> Path:
     """Given a local warehouse folder, (re)build its DuckDB catalog atomically; return its path."""
     target = warehouse / CATALOG_NAME
@@ -103,6 +190,11 @@ def build_catalog(warehouse: Path) -> Path:
             for table, model in WAREHOUSE_MODELS.items():
                 connection.execute(table_to_view_sql(table, model, warehouse / table))
                 for statement in model_to_comment_sql(table, model):
+                    connection.execute(statement)
+            for view in MART_VIEWS:
+                connection.execute(f'CREATE VIEW "{view.name}" AS {view.sql}')
+                columns = [row[0] for row in connection.execute(f'DESCRIBE "{view.name}"').fetchall()]
+                for statement in mart_to_sql(view, columns):
                     connection.execute(statement)
         os.replace(staging, target)
     finally:
