@@ -643,11 +643,24 @@ def text_to_sentence_quotes(text: str) -> list[SentenceQuote]:
     if len(industries) != 1:
         return []
     start, end = industries[0]
-    near = gaps[matches.index(premiums[0])]  # the words since the amount before the first premium
-    periods = (label_to_period(_before_revenue_cue(part)) for part in (near, text[: revenues[0].start]))
-    period = next((found for found in periods if found is not None), None)
     industry = nfkc(blanked)[start:end]
-    return [(industry, revenues[0].amount.total_yen, m.amount.total_yen, period) for m in premiums]
+    periods = figure_periods([gaps[matches.index(m)] for m in premiums], text[: revenues[0].start])
+    return [
+        (industry, revenues[0].amount.total_yen, m.amount.total_yen, period)
+        for m, period in zip(premiums, periods, strict=True)
+    ]
+
+
+def figure_periods(labels: list[str], head: str) -> list[Period | None]:
+    """Given the words right before each premium of a line (its own label or parenthetical) and the
+    line's words before its revenue, return each premium's period: the one its own label names
+    (月払保険料：3,420円（年額 41,040円） → monthly, annual), else the previous premium's, else
+    the one the line's head names (年間保険料（製造業・ → annual for every plan column)."""
+    periods: list[Period | None] = []
+    for label in labels:
+        inherited = periods[-1] if periods else label_to_period(_before_revenue_cue(head))
+        periods.append(label_to_period(_before_revenue_cue(label)) or inherited)
+    return periods
 
 
 def lines_to_sentence_quotes(lines: list[Line]) -> list[Quote]:
@@ -657,7 +670,7 @@ def lines_to_sentence_quotes(lines: list[Line]) -> list[Quote]:
             printed_label(industry),
             revenue,
             premium,
-            period,
+            period or heading_period(lines, index),
             line.text,
             line.page,
             index,
@@ -667,6 +680,19 @@ def lines_to_sentence_quotes(lines: list[Line]) -> list[Quote]:
         for industry, revenue, premium, period in text_to_sentence_quotes(unspace(line.text))
         if 0 < premium <= revenue * MAX_PREMIUM_SHARE
     ]
+
+
+def heading_period(lines: list[Line], index: int) -> Period | None:
+    """Given a document's lines and a line's index, return the period its block's heading names
+    (【保険料（月払・12回払）】 over the quotes of its lines), or None.
+
+    The heading is the nearest line above that heads a section (■…, 【…】, h1–h6); it names a
+    period only where it names the premiums.
+    """
+    for line in reversed(lines[max(0, index - CONTEXT_LINES) : index]):
+        if line.level is not None or _is_heading(line.text):
+            return label_to_period(line.text) if contains_any(line.text, cues("premium")) else None
+    return None
 
 
 # --- quote conditions -----------------------------------------------------------------------
