@@ -353,23 +353,32 @@ def _contexts(
 def _industry(text: str, source: Source, slot: Slot | None, grid: Grid) -> str | None:
     """Given a context text, return the industry it names: a cell holding an industry label (or a
     label the data does not know, in a line of industries), a heading or caption naming one."""
+    label = without_case(printed_label(text))
     if slot is not None and (
-        is_industry_label(text)
-        or (_is_row_label(text) and in_industry_line(grid, slot, source == "row_header"))
+        is_industry_label(label)
+        or (_is_row_label(label) and in_industry_line(grid, slot, source == "row_header"))
     ):
-        return without_case(printed_label(text))
+        return label
     return band_industry(text)  # a row's label naming its case (年間保険料（製造業・売上高10億円の場合）)
 
 
 _BRACKETED = re.compile(r"\s*[（(][^（()）]*[)）]\s*$")
+#: what joins an industry label to the figures of its case (卸売業・売上高3億円)
+_CASE_JOINERS = "・･、, 　"
 
 
 def without_case(label: str) -> str:
-    """Given an industry label, return it without a bracket stating its case's figures
-    (卸売業（売上高3億円） → 卸売業): the revenue is the quote's, not the industry's name."""
+    """Given an industry label, return it without a bracket or a tail stating its case's figures
+    (卸売業（売上高3億円）, 卸売業・売上高3億円 → 卸売業): the revenue is the quote's, not the
+    industry's name."""
     bracket = _BRACKETED.search(label)
-    states_case = bracket and bracket.start() > 0 and find_amounts(bracket.group())
-    return label[: bracket.start()] if bracket and states_case else label
+    if bracket and bracket.start() > 0 and find_amounts(bracket.group()):
+        return label[: bracket.start()]
+    tails = [label.find(cue) for cue in cues("revenue") if label.find(cue) > 1]
+    start = min(tails, default=0)
+    if start and label[start - 1] in _CASE_JOINERS and find_amounts(label[start:]):
+        return label[: start - 1]
+    return label
 
 
 def in_industry_line(grid: Grid, slot: Slot, row_header: bool) -> bool:
