@@ -430,7 +430,6 @@ def premium_quote(grid: Grid, figures: dict[Slot, Figure], slot: Slot) -> Quote 
     None when none names an industry or revenue, or the premium is no plausible share of it."""
     industry: tuple[str, Source] | None = None
     revenue: tuple[int, Source] | None = None
-    period: Period | None = None
     option: Figure | None = None
     for source, other, text in _contexts(grid, figures, slot):
         figure = figures.get(other) if other is not None and other != slot else None
@@ -441,12 +440,6 @@ def premium_quote(grid: Grid, figures: dict[Slot, Figure], slot: Slot) -> Quote 
             revenue = (figure.yen, source)
         elif revenue is None and other is None and (yen := text_revenue(text)) is not None:
             revenue = (yen, source)
-        # a caption's 一括払 says how a year's premium is paid: a line naming the premiums names the period
-        names_premium = source in ("cell", "row_header", "column_header") or contains_any(
-            text, cues("premium")
-        )
-        if period is None and (figure is None or other == slot) and names_premium:
-            period = label_to_period(axis_name(text, source == "row_header"))
         if option is None and source == "column_header" and figure and figure.kind in ("limit", "deductible"):
             option = figure
     premium = figures[slot].yen
@@ -457,7 +450,7 @@ def premium_quote(grid: Grid, figures: dict[Slot, Figure], slot: Slot) -> Quote 
         industry_label=industry[0],
         revenue_jpy=revenue[0],
         premium_jpy=premium,
-        period=period,
+        period=figure_period(grid, figures, slot),
         evidence=grid.evidence[row],
         page=grid.view.table.row_page(row),
         line_index=grid.line_index[row],
@@ -465,6 +458,40 @@ def premium_quote(grid: Grid, figures: dict[Slot, Figure], slot: Slot) -> Quote 
         option=option,
         attributed_by=max(industry[1], revenue[1], key=_SOURCE_ORDER.index),  # the farther
     )
+
+
+#: how near each context is for a premium's period (the column below its cell ranks as 3)
+_PERIOD_RANK: dict[Source, int] = {"cell": 0, "column_header": 1, "heading": 1, "row_header": 2, "caption": 4}
+
+
+def _period_rank(context: tuple[Source, Slot | None, str], slot: Slot) -> int:
+    """Given a context of a premium cell and the cell, return how near it is for the period: the
+    cell; its column header path above with the section rows there; its row; the column below;
+    the caption."""
+    source, other, _ = context
+    below = source == "column_header" and other is not None and other[0] > slot[0]
+    return 3 if below else _PERIOD_RANK[source]
+
+
+def figure_period(grid: Grid, figures: dict[Slot, Figure], slot: Slot) -> Period | None:
+    """Given a grid, its figures and a premium cell, return the period the nearest context naming one
+    states: its own cell (年額 41,040円), its column header path and the section rows over it
+    (年払保険料 over 87,600, beside a 月払保険料 column), its row label, then the caption; None if
+    none does.
+
+    A figure names no period of another; a section row or a caption names one only where it names
+    the premiums (a caption's 一括払 says how a year's premium is paid).
+    """
+    contexts = sorted(_contexts(grid, figures, slot), key=lambda found: _period_rank(found, slot))
+    for source, other, text in contexts:
+        if other is not None and other != slot and other in figures:
+            continue
+        cell_like = source in ("cell", "row_header", "column_header")
+        if (cell_like or contains_any(text, cues("premium"))) and (
+            period := label_to_period(axis_name(text, source == "row_header"))
+        ):
+            return period
+    return None
 
 
 def grid_to_quotes(grid: Grid) -> list[Quote]:
