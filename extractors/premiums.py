@@ -585,6 +585,15 @@ def _is_prose(text: str) -> bool:
     return _is_sentence(text) and not contains_any(text, cues("premium"))
 
 
+def _caption(lines: list[Line], first: int) -> tuple[str, ...]:
+    """Given a document's lines and a grid's first line, return the lines above it read as its
+    caption (prose about something else ends a caption)."""
+    above = itertools.takewhile(
+        lambda i: not _is_prose(lines[i].text), range(first - 1, max(-1, first - 1 - CAPTION_LINES), -1)
+    )
+    return tuple(lines[i].text for i in sorted(above))
+
+
 def lines_to_grids(lines: list[Line], skip: set[int]) -> list[Grid]:
     """Given a document's lines and those already read as tables, return each block of short lines
     (cut at prose and at headings) as a grid of one row per line."""
@@ -598,11 +607,7 @@ def lines_to_grids(lines: list[Line], skip: set[int]) -> list[Grid]:
             blocks[-1].append(index)
     grids: list[Grid] = []
     for block in (b for b in blocks if b):
-        above = itertools.takewhile(
-            lambda i: not _is_prose(lines[i].text),
-            range(block[0] - 1, max(-1, block[0] - 1 - CAPTION_LINES), -1),
-        )
-        caption = tuple(lines[i].text for i in sorted(above))  # prose about something else ends a caption
+        caption = _caption(lines, block[0])
         table = Table(lines[block[0]].page, tuple(line_cells(lines[i].text) for i in block))
         texts = [lines[i].text for i in block]
         grids.append(
@@ -616,6 +621,60 @@ def lines_to_grids(lines: list[Line], skip: set[int]) -> list[Grid]:
             )
         )
     return grids
+
+
+def _is_bare_figure(text: str) -> bool:
+    """Given a line, return whether it holds one amount and nothing else (87,600, 2億円): a cell of
+    a table printed one cell per line."""
+    found = range_amounts(text, "円")
+    return len(found) == 1 and not squeeze(text[: found[0].start] + text[found[0].end :])
+
+
+def flattened_tables(lines: list[Line], skip: set[int]) -> list[tuple[int, int, int]]:
+    """Given a document's lines and those already read, return (first line, width, data rows) of each
+    table printed one cell per line (a CSS-grid table): its rows open with a label followed by a
+    figure at a constant distance (the width), each row has the first's shape, and as many label
+    lines above the first row, one naming the premiums, are its header row."""
+    bare = [_is_bare_figure(line.text) for line in lines]
+    starts = [i for i in range(len(lines) - 1) if not bare[i] and bare[i + 1]]
+    found: list[tuple[int, int, int]] = []
+    end = 0  # where the last table found ends: a row start inside it opens no other
+    for start, following in itertools.pairwise(starts):
+        width = following - start
+        first = start - width
+        if width < 2 or first < end:
+            continue
+        rows = 0
+        while bare[start + rows * width : start + (rows + 1) * width] == bare[start:following]:
+            rows += 1
+        block = range(first, start + rows * width)
+        header = [lines[i].text for i in range(first, start)]
+        if (
+            rows >= 2
+            and not any(bare[first:start])
+            and not skip.intersection(block)
+            and len({lines[i].page for i in block}) == 1
+            and any(contains_any(text, cues("premium")) for text in header)
+        ):
+            found.append((first, width, rows))
+            end = block.stop
+    return found
+
+
+def flattened_to_grid(lines: list[Line], first: int, width: int, rows: int) -> Grid:
+    """Given a document's lines and a table printed one cell per line (first line, width, data rows),
+    return it as a grid of its rows under one header row, its caption the lines above."""
+    indices = [range(first + k * width, first + (k + 1) * width) for k in range(rows + 1)]
+    table = Table(lines[first].page, tuple(tuple(Cell(lines[i].text) for i in row) for row in indices))
+    caption = _caption(lines, first)
+    return Grid(
+        view=TableView(table, 1, MappingProxyType({})),
+        evidence=tuple("\n".join(lines[i].text for i in row) for row in indices),  # as the page prints it
+        line_index=tuple(row[0] for row in indices),
+        last_line_index=indices[-1][-1],
+        caption=caption,
+        unit=_grid_unit([*reversed(caption), *(lines[i].text for row in indices for i in row)]),
+    )
 
 
 # --- quotes in one sentence or one labelled row ----------------------------------------------
@@ -932,6 +991,9 @@ def document_to_quotes(document: Document) -> list[Quote]:
         quotes += grid_to_quotes(grid)
         previous = grid
         covered |= table_lines(lines, table)
+    for first, width, rows in flattened_tables(lines, covered):  # read as a table, never again as lines
+        quotes += grid_to_quotes(flattened_to_grid(lines, first, width, rows))
+        covered |= set(range(first, first + width * (rows + 1)))
     for grid in lines_to_grids(lines, covered):
         quotes += grid_to_quotes(grid)
     quoted = {q.line_index for q in quotes} | covered
