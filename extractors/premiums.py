@@ -263,6 +263,12 @@ def cell_amount(text: str, unit: str | None) -> Amount | None:
     return matches[0].amount if len(matches) == 1 else None
 
 
+def _is_floor(text: str, unit: str | None) -> bool:
+    """Given a cell and the unit of bare figures, return whether its amount is followed by a floor
+    or bound word (2,000円～, 10円未満): it prices no quote."""
+    return any(squeeze(text[m.end :]).startswith(cues("floor_words")) for m in range_amounts(text, unit))
+
+
 def _line(view: TableView, slot: Slot, across: bool, forward: bool) -> Iterator[Slot]:
     """Given a slot, return the origins of the other cells of its row (across) or column, nearest first."""
     r, c = slot
@@ -317,6 +323,8 @@ def grid_figures(grid: Grid) -> dict[Slot, Figure]:
         if amount is None or amount.per_unit is not None:
             continue  # 1名あたり500円 is no premium and no revenue
         kind, name = _named_kind(grid, slot) or (_unnamed_kind(grid, slot), "")
+        if kind == "premium" and _is_floor(text, grid.unit):
+            continue  # 月額 2,000円～, 10円未満切捨て: a floor or a bound, not a quote
         unit = revenue_unit(name)
         if kind == "revenue" and unit is not None and (scaled := cell_amount(text, unit[1])) is not None:
             amount = scaled  # 前年度売上高（百万円） over 100 | 300: the revenues' own unit
@@ -460,29 +468,36 @@ def premium_quote(grid: Grid, figures: dict[Slot, Figure], slot: Slot) -> Quote 
     )
 
 
-#: how near each context is for a premium's period (the column below its cell ranks as 3)
-_PERIOD_RANK: dict[Source, int] = {"cell": 0, "column_header": 1, "heading": 1, "row_header": 2, "caption": 4}
+#: how near each context is for a premium's period: the column header path (over its cell, up to
+#: a section row) before its row, the rows above (the column past a section row) after it
+_PERIOD_RANK: dict[Source, int] = {"cell": 0, "column_header": 1, "row_header": 2, "heading": 3, "caption": 5}
 
 
-def _period_rank(context: tuple[Source, Slot | None, str], slot: Slot) -> int:
-    """Given a context of a premium cell and the cell, return how near it is for the period: the
-    cell; its column header path above with the section rows there; its row; the column below;
-    the caption."""
+def _period_rank(context: tuple[Source, Slot | None, str], slot: Slot, section: int) -> int:
+    """Given a context of a premium cell, the cell and the row of the nearest section row above it
+    (-1 if none), return how near the context is for the period: the cell; its column header path;
+    its row; the rows above with the column past the section row; the column below; the caption."""
     source, other, _ = context
-    below = source == "column_header" and other is not None and other[0] > slot[0]
-    return 3 if below else _PERIOD_RANK[source]
+    if source == "column_header" and other is not None and other[0] > slot[0]:
+        return 4
+    if source == "column_header" and other is not None and other[0] <= section:
+        return _PERIOD_RANK["heading"]
+    return _PERIOD_RANK[source]
 
 
 def figure_period(grid: Grid, figures: dict[Slot, Figure], slot: Slot) -> Period | None:
     """Given a grid, its figures and a premium cell, return the period the nearest context naming one
-    states: its own cell (年額 41,040円), its column header path and the section rows over it
-    (年払保険料 over 87,600, beside a 月払保険料 column), its row label, then the caption; None if
-    none does.
+    states: its own cell (年額 41,040円), its column header path (年払保険料 over 87,600, beside a
+    月払保険料 column), its row label, the rows above (a section row 年間保険料の目安), then the
+    caption; None if none does.
 
     A figure names no period of another; a section row or a caption names one only where it names
-    the premiums (a caption's 一括払 says how a year's premium is paid).
+    the premiums (a caption's 一括払 says how a year's premium is paid). A section row is a row
+    of one cell: the column above it belongs to another block.
     """
-    contexts = sorted(_contexts(grid, figures, slot), key=lambda found: _period_rank(found, slot))
+    rows = [r for r, _ in grid.cells]
+    section = max((r for r in set(rows) if r < slot[0] and rows.count(r) == 1), default=-1)
+    contexts = sorted(_contexts(grid, figures, slot), key=lambda found: _period_rank(found, slot, section))
     for source, other, text in contexts:
         if other is not None and other != slot and other in figures:
             continue
