@@ -10,14 +10,18 @@ a header row, or first in its row before others, is the revenue axis). Then ever
 cell is a case: its industry, revenue, period and option come from the nearest context naming
 them — its own cell, its row, its column (above, then below), a row quoting no premium above
 it (a full-width qualifier such as 売上高5億円の場合 acts as a section), the caption — so that
-a matrix, a transposed matrix, bands, a case per column or per row all read alike.
+a matrix, a transposed matrix, bands, a case per column or per row all read alike. A premium's
+period is the nearest context naming one in its own order (`figure_period`): its own cell, its
+column header path (年払保険料 beside 月払保険料), its row, the section rows above, the caption.
+A table its reader gives one line per cell (CSS-grid divs) is read back at its width first.
 
 Outside grids, a sentence or a labelled row that names one revenue, one industry and its
-premium(s) quotes them too (例：売上高10億円の製造業の場合 年間保険料 123,450円); a starting
-price (月額 2,000円～) quotes nothing. Conditions a grid's caption and notes state fill what
-a condition block (試算条件) leaves unknown. A revenue printed as a range (1億円超5億円以下)
-is published at its upper bound. A grid counts only where a premium cue (保険料, …) is
-printed in it or its caption. Cue words are data (`data/premiums.yaml`).
+premium(s) quotes them too (例：売上高10億円の製造業の場合 年間保険料 123,450円), each premium
+in the period its own label names (月払保険料：3,420円（年額 41,040円）), else the line's, else
+its block heading's; a starting price (月額 2,000円～) quotes nothing. Conditions a grid's
+caption and notes state fill what a condition block (試算条件) leaves unknown. A revenue
+printed as a range (1億円超5億円以下) is published at its upper bound. A grid counts only
+where a premium cue (保険料, …) is printed in it or its caption. Cue words are data (`data/premiums.yaml`).
 """
 
 from __future__ import annotations
