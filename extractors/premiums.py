@@ -10,14 +10,18 @@ a header row, or first in its row before others, is the revenue axis). Then ever
 cell is a case: its industry, revenue, period and option come from the nearest context naming
 them — its own cell, its row, its column (above, then below), a row quoting no premium above
 it (a full-width qualifier such as 売上高5億円の場合 acts as a section), the caption — so that
-a matrix, a transposed matrix, bands, a case per column or per row all read alike.
+a matrix, a transposed matrix, bands, a case per column or per row all read alike. A premium's
+period is the nearest context naming one in its own order (`figure_period`): its own cell, its
+column header path (年払保険料 beside 月払保険料), its row, the section rows above, the caption.
+A table its reader gives one line per cell (CSS-grid divs) is read back at its width first.
 
 Outside grids, a sentence or a labelled row that names one revenue, one industry and its
-premium(s) quotes them too (例：売上高10億円の製造業の場合 年間保険料 123,450円); a starting
-price (月額 2,000円～) quotes nothing. Conditions a grid's caption and notes state fill what
-a condition block (試算条件) leaves unknown. A revenue printed as a range (1億円超5億円以下)
-is published at its upper bound. A grid counts only where a premium cue (保険料, …) is
-printed in it or its caption. Cue words are data (`data/premiums.yaml`).
+premium(s) quotes them too (例：売上高10億円の製造業の場合 年間保険料 123,450円), each premium
+in the period its own label names (月払保険料：3,420円（年額 41,040円）), else the line's, else
+its block heading's; a starting price (月額 2,000円～) quotes nothing. Conditions a grid's
+caption and notes state fill what a condition block (試算条件) leaves unknown. A revenue
+printed as a range (1億円超5億円以下) is published at its upper bound. A grid counts only
+where a premium cue (保険料, …) is printed in it or its caption. Cue words are data (`data/premiums.yaml`).
 """
 
 from __future__ import annotations
@@ -263,6 +267,12 @@ def cell_amount(text: str, unit: str | None) -> Amount | None:
     return matches[0].amount if len(matches) == 1 else None
 
 
+def _is_floor(text: str, unit: str | None) -> bool:
+    """Given a cell and the unit of bare figures, return whether its amount is followed by a floor
+    or bound word (2,000円～, 10円未満): it prices no quote."""
+    return any(squeeze(text[m.end :]).startswith(cues("floor_words")) for m in range_amounts(text, unit))
+
+
 def _line(view: TableView, slot: Slot, across: bool, forward: bool) -> Iterator[Slot]:
     """Given a slot, return the origins of the other cells of its row (across) or column, nearest first."""
     r, c = slot
@@ -317,6 +327,8 @@ def grid_figures(grid: Grid) -> dict[Slot, Figure]:
         if amount is None or amount.per_unit is not None:
             continue  # 1名あたり500円 is no premium and no revenue
         kind, name = _named_kind(grid, slot) or (_unnamed_kind(grid, slot), "")
+        if kind == "premium" and _is_floor(text, grid.unit):
+            continue  # 月額 2,000円～, 10円未満切捨て: a floor or a bound, not a quote
         unit = revenue_unit(name)
         if kind == "revenue" and unit is not None and (scaled := cell_amount(text, unit[1])) is not None:
             amount = scaled  # 前年度売上高（百万円） over 100 | 300: the revenues' own unit
@@ -353,23 +365,32 @@ def _contexts(
 def _industry(text: str, source: Source, slot: Slot | None, grid: Grid) -> str | None:
     """Given a context text, return the industry it names: a cell holding an industry label (or a
     label the data does not know, in a line of industries), a heading or caption naming one."""
+    label = without_case(printed_label(text))
     if slot is not None and (
-        is_industry_label(text)
-        or (_is_row_label(text) and in_industry_line(grid, slot, source == "row_header"))
+        is_industry_label(label)
+        or (_is_row_label(label) and in_industry_line(grid, slot, source == "row_header"))
     ):
-        return without_case(printed_label(text))
+        return label
     return band_industry(text)  # a row's label naming its case (年間保険料（製造業・売上高10億円の場合）)
 
 
 _BRACKETED = re.compile(r"\s*[（(][^（()）]*[)）]\s*$")
+#: what joins an industry label to the figures of its case (卸売業・売上高3億円)
+_CASE_JOINERS = "・･、, 　"
 
 
 def without_case(label: str) -> str:
-    """Given an industry label, return it without a bracket stating its case's figures
-    (卸売業（売上高3億円） → 卸売業): the revenue is the quote's, not the industry's name."""
+    """Given an industry label, return it without a bracket or a tail stating its case's figures
+    (卸売業（売上高3億円）, 卸売業・売上高3億円 → 卸売業): the revenue is the quote's, not the
+    industry's name."""
     bracket = _BRACKETED.search(label)
-    states_case = bracket and bracket.start() > 0 and find_amounts(bracket.group())
-    return label[: bracket.start()] if bracket and states_case else label
+    if bracket and bracket.start() > 0 and find_amounts(bracket.group()):
+        return label[: bracket.start()]
+    tails = [label.find(cue) for cue in cues("revenue") if label.find(cue) > 1]
+    start = min(tails, default=0)
+    if start and label[start - 1] in _CASE_JOINERS and find_amounts(label[start:]):
+        return label[: start - 1]
+    return label
 
 
 def in_industry_line(grid: Grid, slot: Slot, row_header: bool) -> bool:
@@ -421,7 +442,6 @@ def premium_quote(grid: Grid, figures: dict[Slot, Figure], slot: Slot) -> Quote 
     None when none names an industry or revenue, or the premium is no plausible share of it."""
     industry: tuple[str, Source] | None = None
     revenue: tuple[int, Source] | None = None
-    period: Period | None = None
     option: Figure | None = None
     for source, other, text in _contexts(grid, figures, slot):
         figure = figures.get(other) if other is not None and other != slot else None
@@ -432,12 +452,6 @@ def premium_quote(grid: Grid, figures: dict[Slot, Figure], slot: Slot) -> Quote 
             revenue = (figure.yen, source)
         elif revenue is None and other is None and (yen := text_revenue(text)) is not None:
             revenue = (yen, source)
-        # a caption's 一括払 says how a year's premium is paid: a line naming the premiums names the period
-        names_premium = source in ("cell", "row_header", "column_header") or contains_any(
-            text, cues("premium")
-        )
-        if period is None and (figure is None or other == slot) and names_premium:
-            period = label_to_period(axis_name(text, source == "row_header"))
         if option is None and source == "column_header" and figure and figure.kind in ("limit", "deductible"):
             option = figure
     premium = figures[slot].yen
@@ -448,7 +462,7 @@ def premium_quote(grid: Grid, figures: dict[Slot, Figure], slot: Slot) -> Quote 
         industry_label=industry[0],
         revenue_jpy=revenue[0],
         premium_jpy=premium,
-        period=period,
+        period=figure_period(grid, figures, slot),
         evidence=grid.evidence[row],
         page=grid.view.table.row_page(row),
         line_index=grid.line_index[row],
@@ -456,6 +470,47 @@ def premium_quote(grid: Grid, figures: dict[Slot, Figure], slot: Slot) -> Quote 
         option=option,
         attributed_by=max(industry[1], revenue[1], key=_SOURCE_ORDER.index),  # the farther
     )
+
+
+#: how near each context is for a premium's period: the column header path (over its cell, up to
+#: a section row) before its row, the rows above (the column past a section row) after it
+_PERIOD_RANK: dict[Source, int] = {"cell": 0, "column_header": 1, "row_header": 2, "heading": 3, "caption": 5}
+
+
+def _period_rank(context: tuple[Source, Slot | None, str], slot: Slot, section: int) -> int:
+    """Given a context of a premium cell, the cell and the row of the nearest section row above it
+    (-1 if none), return how near the context is for the period: the cell; its column header path;
+    its row; the rows above with the column past the section row; the column below; the caption."""
+    source, other, _ = context
+    if source == "column_header" and other is not None and other[0] > slot[0]:
+        return 4
+    if source == "column_header" and other is not None and other[0] <= section:
+        return _PERIOD_RANK["heading"]
+    return _PERIOD_RANK[source]
+
+
+def figure_period(grid: Grid, figures: dict[Slot, Figure], slot: Slot) -> Period | None:
+    """Given a grid, its figures and a premium cell, return the period the nearest context naming one
+    states: its own cell (年額 41,040円), its column header path (年払保険料 over 87,600, beside a
+    月払保険料 column), its row label, the rows above (a section row 年間保険料の目安), then the
+    caption; None if none does.
+
+    A figure names no period of another; a section row or a caption names one only where it names
+    the premiums (a caption's 一括払 says how a year's premium is paid). A section row is a row
+    of one cell: the column above it belongs to another block.
+    """
+    rows = [r for r, _ in grid.cells]
+    section = max((r for r in set(rows) if r < slot[0] and rows.count(r) == 1), default=-1)
+    contexts = sorted(_contexts(grid, figures, slot), key=lambda found: _period_rank(found, slot, section))
+    for source, other, text in contexts:
+        if other is not None and other != slot and other in figures:
+            continue
+        cell_like = source in ("cell", "row_header", "column_header")
+        if (cell_like or contains_any(text, cues("premium"))) and (
+            period := label_to_period(axis_name(text, source == "row_header"))
+        ):
+            return period
+    return None
 
 
 def grid_to_quotes(grid: Grid) -> list[Quote]:
@@ -549,6 +604,15 @@ def _is_prose(text: str) -> bool:
     return _is_sentence(text) and not contains_any(text, cues("premium"))
 
 
+def _caption(lines: list[Line], first: int) -> tuple[str, ...]:
+    """Given a document's lines and a grid's first line, return the lines above it read as its
+    caption (prose about something else ends a caption)."""
+    above = itertools.takewhile(
+        lambda i: not _is_prose(lines[i].text), range(first - 1, max(-1, first - 1 - CAPTION_LINES), -1)
+    )
+    return tuple(lines[i].text for i in sorted(above))
+
+
 def lines_to_grids(lines: list[Line], skip: set[int]) -> list[Grid]:
     """Given a document's lines and those already read as tables, return each block of short lines
     (cut at prose and at headings) as a grid of one row per line."""
@@ -562,11 +626,7 @@ def lines_to_grids(lines: list[Line], skip: set[int]) -> list[Grid]:
             blocks[-1].append(index)
     grids: list[Grid] = []
     for block in (b for b in blocks if b):
-        above = itertools.takewhile(
-            lambda i: not _is_prose(lines[i].text),
-            range(block[0] - 1, max(-1, block[0] - 1 - CAPTION_LINES), -1),
-        )
-        caption = tuple(lines[i].text for i in sorted(above))  # prose about something else ends a caption
+        caption = _caption(lines, block[0])
         table = Table(lines[block[0]].page, tuple(line_cells(lines[i].text) for i in block))
         texts = [lines[i].text for i in block]
         grids.append(
@@ -580,6 +640,60 @@ def lines_to_grids(lines: list[Line], skip: set[int]) -> list[Grid]:
             )
         )
     return grids
+
+
+def _is_bare_figure(text: str) -> bool:
+    """Given a line, return whether it holds one amount and nothing else (87,600, 2億円): a cell of
+    a table printed one cell per line."""
+    found = range_amounts(text, "円")
+    return len(found) == 1 and not squeeze(text[: found[0].start] + text[found[0].end :])
+
+
+def flattened_tables(lines: list[Line], skip: set[int]) -> list[tuple[int, int, int]]:
+    """Given a document's lines and those already read, return (first line, width, data rows) of each
+    table printed one cell per line (a CSS-grid table): its rows open with a label followed by a
+    figure at a constant distance (the width), each row has the first's shape, and as many label
+    lines above the first row, one naming the premiums, are its header row."""
+    bare = [_is_bare_figure(line.text) for line in lines]
+    starts = [i for i in range(len(lines) - 1) if not bare[i] and bare[i + 1]]
+    found: list[tuple[int, int, int]] = []
+    end = 0  # where the last table found ends: a row start inside it opens no other
+    for start, following in itertools.pairwise(starts):
+        width = following - start
+        first = start - width
+        if width < 2 or first < end:
+            continue
+        rows = 0
+        while bare[start + rows * width : start + (rows + 1) * width] == bare[start:following]:
+            rows += 1
+        block = range(first, start + rows * width)
+        header = [lines[i].text for i in range(first, start)]
+        if (
+            rows >= 2
+            and not any(bare[first:start])
+            and not skip.intersection(block)
+            and len({lines[i].page for i in block}) == 1
+            and any(contains_any(text, cues("premium")) for text in header)
+        ):
+            found.append((first, width, rows))
+            end = block.stop
+    return found
+
+
+def flattened_to_grid(lines: list[Line], first: int, width: int, rows: int) -> Grid:
+    """Given a document's lines and a table printed one cell per line (first line, width, data rows),
+    return it as a grid of its rows under one header row, its caption the lines above."""
+    indices = [range(first + k * width, first + (k + 1) * width) for k in range(rows + 1)]
+    table = Table(lines[first].page, tuple(tuple(Cell(lines[i].text) for i in row) for row in indices))
+    caption = _caption(lines, first)
+    return Grid(
+        view=TableView(table, 1, MappingProxyType({})),
+        evidence=tuple("\n".join(lines[i].text for i in row) for row in indices),  # as the page prints it
+        line_index=tuple(row[0] for row in indices),
+        last_line_index=indices[-1][-1],
+        caption=caption,
+        unit=_grid_unit([*reversed(caption), *(lines[i].text for row in indices for i in row)]),
+    )
 
 
 # --- quotes in one sentence or one labelled row ----------------------------------------------
@@ -643,11 +757,24 @@ def text_to_sentence_quotes(text: str) -> list[SentenceQuote]:
     if len(industries) != 1:
         return []
     start, end = industries[0]
-    near = gaps[matches.index(premiums[0])]  # the words since the amount before the first premium
-    periods = (label_to_period(_before_revenue_cue(part)) for part in (near, text[: revenues[0].start]))
-    period = next((found for found in periods if found is not None), None)
     industry = nfkc(blanked)[start:end]
-    return [(industry, revenues[0].amount.total_yen, m.amount.total_yen, period) for m in premiums]
+    periods = figure_periods([gaps[matches.index(m)] for m in premiums], text[: revenues[0].start])
+    return [
+        (industry, revenues[0].amount.total_yen, m.amount.total_yen, period)
+        for m, period in zip(premiums, periods, strict=True)
+    ]
+
+
+def figure_periods(labels: list[str], head: str) -> list[Period | None]:
+    """Given the words right before each premium of a line (its own label or parenthetical) and the
+    line's words before its revenue, return each premium's period: the one its own label names
+    (月払保険料：3,420円（年額 41,040円） → monthly, annual), else the previous premium's, else
+    the one the line's head names (年間保険料（製造業・ → annual for every plan column)."""
+    periods: list[Period | None] = []
+    for label in labels:
+        inherited = periods[-1] if periods else label_to_period(_before_revenue_cue(head))
+        periods.append(label_to_period(_before_revenue_cue(label)) or inherited)
+    return periods
 
 
 def lines_to_sentence_quotes(lines: list[Line]) -> list[Quote]:
@@ -657,7 +784,7 @@ def lines_to_sentence_quotes(lines: list[Line]) -> list[Quote]:
             printed_label(industry),
             revenue,
             premium,
-            period,
+            period or heading_period(lines, index),
             line.text,
             line.page,
             index,
@@ -667,6 +794,19 @@ def lines_to_sentence_quotes(lines: list[Line]) -> list[Quote]:
         for industry, revenue, premium, period in text_to_sentence_quotes(unspace(line.text))
         if 0 < premium <= revenue * MAX_PREMIUM_SHARE
     ]
+
+
+def heading_period(lines: list[Line], index: int) -> Period | None:
+    """Given a document's lines and a line's index, return the period its block's heading names
+    (【保険料（月払・12回払）】 over the quotes of its lines), or None.
+
+    The heading is the nearest line above that heads a section (■…, 【…】, h1–h6); it names a
+    period only where it names the premiums.
+    """
+    for line in reversed(lines[max(0, index - CONTEXT_LINES) : index]):
+        if line.level is not None or _is_heading(line.text):
+            return label_to_period(line.text) if contains_any(line.text, cues("premium")) else None
+    return None
 
 
 # --- quote conditions -----------------------------------------------------------------------
@@ -870,6 +1010,9 @@ def document_to_quotes(document: Document) -> list[Quote]:
         quotes += grid_to_quotes(grid)
         previous = grid
         covered |= table_lines(lines, table)
+    for first, width, rows in flattened_tables(lines, covered):  # read as a table, never again as lines
+        quotes += grid_to_quotes(flattened_to_grid(lines, first, width, rows))
+        covered |= set(range(first, first + width * (rows + 1)))
     for grid in lines_to_grids(lines, covered):
         quotes += grid_to_quotes(grid)
     quoted = {q.line_index for q in quotes} | covered
