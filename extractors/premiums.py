@@ -777,23 +777,69 @@ def figure_periods(labels: list[str], head: str) -> list[Period | None]:
     return periods
 
 
+def is_industry_line(text: str) -> bool:
+    """Given a line, return whether it only names one industry (a list item over its quotes: ・製造業)."""
+    label = clean_label(text)
+    return not find_amounts(label) and len(text_to_industry_words(label)) == 1 and is_industry_label(label)
+
+
+def enclosing_context(lines: list[Line], index: int) -> tuple[str, Attribution] | None:
+    """Given lines and a line's index, return the text of what encloses it and names a quote's
+    parts: the industry line it is listed under (・製造業 over ・売上高1億円：年額45,600円) and the
+    heading of its block (■保険料（建設業、前年度売上高8億円）), up to that heading; None if neither."""
+    found: list[str] = []
+    attribution: Attribution = "list_item"
+    for line in reversed(lines[max(0, index - CONTEXT_LINES) : index]):
+        if line.level is not None or _is_heading(line.text):
+            found.append(line.text)
+            attribution = "list_item" if len(found) > 1 else "heading"
+            break
+        if not found and is_industry_line(line.text):
+            found.append(line.text)
+    return ("、".join(reversed(found)), attribution) if found else None
+
+
+def line_to_sentence_quotes(lines: list[Line], index: int) -> tuple[list[SentenceQuote], Attribution]:
+    """Given lines and a line's index, return the quotes of the line, read alone or, when it
+    quotes nothing alone, in the context enclosing it (its figures only)."""
+    text = unspace(lines[index].text)
+    if (alone := text_to_sentence_quotes(text)) or not find_amounts(text):
+        return alone, "sentence"
+    if (context := enclosing_context(lines, index)) is None:
+        return [], "sentence"
+    # a figure its own clause names as a limit or deductible (支払限度額1億円) quotes no premium
+    own = {
+        m.amount.total_yen
+        for m in find_amounts(text)
+        if not contains_any(
+            re.split(r"[、。,;]", nfkc(text[: m.start]))[-1], cues("limit") + cues("deductible")
+        )
+    }
+    quotes = text_to_sentence_quotes(f"{unspace(context[0])}、{text}")
+    # the context may give the industry and revenue, never the premium
+    return [q for q in quotes if q[2] in own], context[1]
+
+
 def lines_to_sentence_quotes(lines: list[Line]) -> list[Quote]:
     """Given a document's lines, return the premiums quoted in prose or in one labelled row."""
-    return [
-        Quote(
-            printed_label(industry),
-            revenue,
-            premium,
-            period or heading_period(lines, index),
-            line.text,
-            line.page,
-            index,
-            attributed_by="sentence",
-        )
-        for index, line in enumerate(lines)
-        for industry, revenue, premium, period in text_to_sentence_quotes(unspace(line.text))
-        if 0 < premium <= revenue * MAX_PREMIUM_SHARE
-    ]
+    quotes = []
+    for index, line in enumerate(lines):
+        found, attribution = line_to_sentence_quotes(lines, index)
+        quotes += [
+            Quote(
+                printed_label(industry),
+                revenue,
+                premium,
+                period or heading_period(lines, index),
+                line.text,
+                line.page,
+                index,
+                attributed_by=attribution,
+            )
+            for industry, revenue, premium, period in found
+            if 0 < premium <= revenue * MAX_PREMIUM_SHARE
+        ]
+    return quotes
 
 
 def heading_period(lines: list[Line], index: int) -> Period | None:

@@ -329,3 +329,17 @@ def test_a_quoted_brochure_reads_like_the_unquoted_one(tmp_path: Path) -> None:
     assert [line.text for line in quoted_page.lines][1:] == [line.text for line in plain_page.lines]
     # the quoted pipe table is still a table
     assert len(quoted_page.tables) == len(plain_page.tables) == 1
+
+
+@pytest.mark.parametrize(
+    ("lines", "markdown", "levels"),
+    [
+        (["保険料の目安", "------", "本文"], True, [2, None, None]),  # setext h2
+        (["補償内容", "====", "本文"], True, [1, None, None]),  # setext h1
+        (["## 補償内容", "本文"], True, [2, None]),  # an ATX heading
+        (["合計 12,500,000円", "------"], False, [None, None]),  # in plain text a rule under a total
+        (["", "------"], True, [None, None]),  # a rule under a blank line heads nothing
+    ],
+)
+def test_lines_to_levels(lines: list[str], markdown: bool, levels: list[int | None]) -> None:
+    assert list(text.lines_to_levels(lines, markdown=markdown)) == levels

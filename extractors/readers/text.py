@@ -15,8 +15,10 @@ Table rows appear in `lines` as their non-empty cells joined by CELL_SEPARATOR.
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,6 +39,9 @@ _HTML_TAG = re.compile(rf"</?(?:{HTML_FRAGMENT_TAGS})(?:\s[^<>]*)?/?>", re.IGNOR
 _PIPE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
 _HEADING_MARK = re.compile(r"^\s{0,3}#{1,6}\s+")
 _EMPHASIS_MARK = re.compile(r"(\*\*|__)")
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+#: the underline of a setext heading (a line of = or of -, three or more)
+_SETEXT_UNDERLINE = re.compile(r"^\s{0,3}(=+|-{3,})\s*$")
 #: quote marks opening a line of a quoted e-mail or a markdown block quote, nested or not
 _QUOTE_MARK = re.compile(r"^[ \t]*(?:>[ \t]?)+")
 
@@ -258,6 +263,18 @@ def markdown_level(line: str) -> int | None:
     return match.group().count("#") if match else None
 
 
+def lines_to_levels(lines: Sequence[str], markdown: bool) -> tuple[int | None, ...]:
+    """Given a document's lines and whether it is markdown, return each one's heading level:
+    `# …` marks, and in markdown a line underlined with `===` (1) or `---` (2), a setext heading
+    (in plain text such a line is a rule under a total)."""
+    levels = [markdown_level(line) for line in lines]
+    for i, (line, under) in enumerate(itertools.pairwise(lines) if markdown else ()):
+        heading = levels[i] is None and line.strip() and not _SETEXT_UNDERLINE.match(line)
+        if heading and (match := _SETEXT_UNDERLINE.match(under)):
+            levels[i] = 1 if match.group(1).startswith("=") else 2
+    return tuple(levels)
+
+
 def text_title(lines: tuple[str, ...]) -> str | None:
     """Given the document's lines, return the title: the first line, without heading/emphasis marks."""
     for line in lines:
@@ -276,7 +293,7 @@ def read(path: Path) -> Document:
     rendered = Rendered(
         lines=lines,
         tables=tuple(table for block in blocks for table in block.tables),
-        levels=tuple(markdown_level(line) for line in lines),
+        levels=lines_to_levels(lines, markdown=path.suffix.lower() in MARKDOWN_SUFFIXES),
     )
     if not rendered.lines:
         raise BrochureError(
