@@ -34,6 +34,7 @@ from extractors.blocks import (
     split_enumerated,
     starts_with_inline_mark,
     strip_label_marks,
+    strip_leading_marks,
 )
 from extractors.coverages import document_to_coverages
 from extractors.document import Document, Table, nfkc
@@ -83,6 +84,11 @@ class LimitCues:
     inner_words: tuple[str, ...]
     month_units: tuple[str, ...]
     cap_bases: tuple[str, ...]
+    field_openers: tuple[str, ...] = ()
+    field_basis_words: tuple[str, ...] = ()
+    premium_words: tuple[str, ...] = ()
+    inner_limit_words: tuple[str, ...] = ()
+    field_gap_max_chars: int = 3
     max_cue_distance: int = 30
     max_after_distance: int = 4
     lower_window: int = 40
@@ -205,8 +211,17 @@ def figure_type(norm: str, figure: Figure, cues: LimitCues, default: str | None 
     if kind is None or not _fits(figure, kind):
         after = _squeeze(norm[figure.end : figure.end + cues.max_after_distance + 6])
         kind = next((k for cue, k in cues.after if 0 <= after.find(cue) <= cues.max_after_distance), kind)
+    if kind is None and is_inner_limit(norm[figure.end :], cues):
+        kind = "limit"
     kind = kind or default
     return kind if kind is not None and _fits(figure, kind) else None
+
+
+def is_inner_limit(after: str, cues: LimitCues) -> bool:
+    """Given the text after a figure, return whether a bracket right after it marks the figure as
+    a sub-limit of a larger one (1,000万円（費用全体の内数）)."""
+    m = _BRACKET.match(after)
+    return m is not None and has_any(m.group(1), cues.inner_limit_words)
 
 
 def figure_basis(text: str, figure: Figure, cues: LimitCues, header: str = "") -> str | None:
@@ -412,6 +427,50 @@ def _is_own_cap(sentence: str, figure: Figure, cues: LimitCues) -> bool:
     return at >= 0 and at + len(core) <= figure.start and bool(_subject_matches(sentence, figure.start))
 
 
+#: what parts a field's key from its value: a colon, else a space
+_FIELD_COLON = re.compile(r"\s*:\s*")
+_FIELD_SPACE = re.compile(r"\s+")
+_BRACKETED = re.compile(r"[(（][^()（）]*[)）]")
+
+
+def field_key(before: str, cues: LimitCues) -> str | None:
+    """Given a line's NFKC text before a figure, return the key of the field the figure is the
+    value of (原因調査費用 in ・原因調査費用:500万円 and in うち 原因調査費用 1,500万円), or None."""
+    entry = strip_leading_marks(re.split(r"[/／]", before)[-1].lstrip())
+    opener = next((o for o in sorted(cues.field_openers, key=len, reverse=True) if entry.startswith(o)), "")
+    entry = entry[len(opener) :].lstrip()
+    m = _FIELD_COLON.search(entry) or _FIELD_SPACE.search(entry)
+    if m is None or m.start() == 0 or not is_basis_only(entry[m.end() :], cues):
+        return None
+    return entry[: m.start()]
+
+
+def is_basis_only(between: str, cues: LimitCues) -> bool:
+    """Given the text between a field's key and its figure, return whether it holds only basis
+    words (1請求・保険期間中, 被害者1名あたり) and at most a few other characters."""
+    rest = re.sub(f"[{taxonomy.MIDDLE_DOTS}]", "・", _squeeze(between))
+    for word in sorted([*(w for w, _ in cues.basis), *cues.field_basis_words], key=len, reverse=True):
+        rest = rest.replace(word, "")
+    return len(re.sub(r"[\d・、,/()（）]", "", rest)) <= cues.field_gap_max_chars
+
+
+def field_targets(
+    sentence: str, figure: Figure, kind: str, ctx: UnitContext, cues: LimitCues
+) -> list[tuple[str | None, str]]:
+    """Given an NFKC line in a block of cover, a figure in it and the type the block's fields take,
+    return the items the figure is for as the value of a field keyed by a coverage (・データ復旧費用：
+    300万円), else []."""
+    if not _fits(figure, kind) or figure.example or has_any(sentence, cues.premium_words):
+        return []
+    if _squeeze(_BRACKETED.sub("", sentence[figure.end :])).strip("。"):
+        return []  # the figure ends the field: only brackets (（費用全体の内数）) may follow
+    key = field_key(sentence[: figure.start], cues)
+    if key is None or len(key) > ITEM_LABEL_MAX_CHARS or find_amounts(key) or "。" in key:
+        return []
+    # a key is an item's label: it opens with a coverage term (not …のために支出した弁護士費用等)
+    return label_ids(key, ctx) if taxonomy.leading_ids(key) else []
+
+
 def sentence_to_found(
     sentence: str,
     ctx: UnitContext,
@@ -421,12 +480,15 @@ def sentence_to_found(
     columns: TextColumns | None = None,
     default_kind: str | None = None,
     rider_ids: tuple[str, ...] = (),
+    fields: str | None = None,
 ) -> list[Found]:
     """Given one NFKC sentence in its context (and the text table it is a line of), return the limits it
     states. A figure no cue governs takes the type of the figure before it when a coverage term stands between
     them (免責金額 賠償:0円／費用:1事故につき10万円), or, in a text table, its column's, or else
-    `default_kind`. A figure of no coverage in a sentence about every rider (各特約の免責金額は…) holds for
-    each of `rider_ids`."""
+    `default_kind`; in a block of cover, a figure that is the value of a field keyed by a coverage
+    (・データ復旧費用：300万円) is that coverage's, of type `fields` (the block's: a limit, a
+    deductible…). A figure of no coverage in a sentence
+    about every rider (各特約の免責金額は…) holds for each of `rider_ids`."""
     found: list[Found] = []
     since = 0
     previous_kind: str | None = None
@@ -440,16 +502,15 @@ def sentence_to_found(
         kind = figure_type(sentence, figure, cues, default=default)
         if kind is None and ctx.scope == "coverage" and _is_own_cap(sentence, figure, cues):
             kind = "limit"  # an item's own cap in a block of cover (not a case story's 見舞金（1名500円）)
-        if kind is None:
+        keyed = fields is not None and column is None and kind in (None, fields)
+        field = field_targets(sentence, figure, fields, ctx, cues) if keyed and fields else []
+        if (kind := fields if field else kind) is None:
             continue
         previous_kind = kind
-        coverage_id, attributed = sentence_attribution(sentence, figure, ctx, cues)
-        label = _label_for(coverage_id, sentence)
-        if column is not None and column.row_ids and kind == column.kind:
-            coverage_id, label, attributed = column.row_ids[0], column.row_label, "row_header"
-        targets: list[tuple[str | None, str]] = [(coverage_id, label)]
-        if coverage_id is None and rider_ids and is_rider_topic(sentence, cues):
-            targets = [(i, label) for i in rider_ids]
+        by_field: tuple[list[tuple[str | None, str]], Attribution] = (field, "field_label")
+        targets, attributed = (
+            by_field if field else _text_targets(sentence, figure, kind, ctx, cues, column, rider_ids)
+        )
         set_cue = ctx.rider is not None and has_any(sentence[: figure.start], load_cues().set_)
         found.extend(
             Found(
@@ -467,6 +528,26 @@ def sentence_to_found(
             for target_id, target_label in targets
         )
     return found
+
+
+def _text_targets(
+    sentence: str,
+    figure: Figure,
+    kind: str,
+    ctx: UnitContext,
+    cues: LimitCues,
+    column: TextColumns | None,
+    rider_ids: tuple[str, ...],
+) -> tuple[list[tuple[str | None, str]], Attribution]:
+    """Given a sentence, a typed figure in it and its context (text-table column, the brochure's
+    rider ids), return the items the figure is for and which context named them."""
+    coverage_id, attributed = sentence_attribution(sentence, figure, ctx, cues)
+    label = _label_for(coverage_id, sentence)
+    if column is not None and column.row_ids and kind == column.kind:
+        return [(column.row_ids[0], column.row_label)], "row_header"
+    if coverage_id is None and rider_ids and is_rider_topic(sentence, cues):
+        return [(i, label) for i in rider_ids], attributed
+    return [(coverage_id, label)], attributed
 
 
 #: what separates the entries of a list of "label: figure" pairs
@@ -541,7 +622,8 @@ def text_units_to_found(
     columns: TextColumns | None = None
     found: list[Found] = []
     before = tuple(cue for cue, _ in cues.before)
-    for previous, ctx in zip([None, *contexts], contexts, strict=False):
+    blocks = zip([None, *contexts], contexts, field_blocks(contexts, cues), strict=False)
+    for previous, ctx, keyed in blocks:
         if ctx.scope == "stop":
             columns = None
         for line in ctx.unit.lines:
@@ -567,9 +649,28 @@ def text_units_to_found(
             ctx = replace(ctx, heading_ids=previous_lead)
         for sentence in split_sentences(text):
             found.extend(
-                sentence_to_found(sentence, ctx, cues, unit.page, unit.text, columns, rider_ids=rider_ids)
+                sentence_to_found(
+                    sentence, ctx, cues, unit.page, unit.text, columns, rider_ids=rider_ids, fields=keyed
+                )
             )
     return found
+
+
+def field_blocks(contexts: list[UnitContext], cues: LimitCues) -> list[str | None]:
+    """Given text units in reading order, return for each the type its key–value lines' figures
+    take (the one its nearest heading names, 免責金額, else a limit), or None where they state none:
+    outside a block of cover, or under a heading of case stories or quotes (事故例, 試算); a line
+    opening with such a word (事例1 通販サイトへの…) opens a block of its own."""
+    flags: list[str | None] = []
+    heading = ""
+    for ctx in contexts:
+        text = plain(ctx.unit.norm)
+        opens_case = strip_label_marks(text).startswith(cues.skip_heading)
+        # a "heading" that is itself a field (賠償責任：なし) heads no block
+        heading = text if (ctx.heading and ":" not in text) or opens_case else heading
+        keyed = ctx.scope == "coverage" and not has_any(heading, cues.skip_heading)
+        flags.append((_type_cue(heading, cues) or "limit") if keyed else None)
+    return flags
 
 
 # ---------------------------------------------------------------- tables
