@@ -1,0 +1,142 @@
+"""Key–value fields in blocks of cover: a figure whose field key names a coverage is its limit.
+
+Every line here is made up for the test (not copied from a brochure).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from extractors.blocks import Unit
+from extractors.document import Document, Line, Page, nfkc
+from extractors.limits import (
+    document_to_limits,
+    field_key,
+    field_targets,
+    is_basis_only,
+    is_inner_limit,
+    load_limit_cues,
+    text_to_figures,
+)
+from extractors.sections import UnitContext
+
+CUES = load_limit_cues()
+COVER = UnitContext(unit=Unit(page=1), scope="coverage", heading=False)
+
+
+def rows_of(text: str) -> set[tuple[str | None, str, int | float | None]]:
+    """Given brochure text (one Line per line), return its limits as (coverage id, type, value)."""
+    lines = tuple(Line(raw, page=1) for raw in text.splitlines() if raw.strip())
+    document = Document(source="t.txt", source_format="text", pages=(Page(number=1, lines=lines),))
+    out: set[tuple[str | None, str, int | float | None]] = set()
+    for r in document_to_limits(document, "t"):
+        value = (
+            r.ratio if r.limit_type in ("self_retention_ratio", "payout_ratio") else r.days or r.amount_jpy
+        )
+        out.add((r.coverage_id, r.limit_type, value))
+    return out
+
+
+def last_figure_before(line: str) -> str:
+    """Given a line, return its NFKC text before its last figure."""
+    norm = nfkc(line)
+    return norm[: text_to_figures(norm, CUES)[-1].start]
+
+
+@pytest.mark.parametrize(
+    ("line", "key"),
+    [
+        # a colon parts the key from the figure
+        ("・システム復旧費用：４００万円", "システム復旧費用"),
+        # an inner-item opener (うち) and a space part it too
+        ("うち　相談費用　二百万円", "相談費用"),
+        # basis words may stand between key and figure
+        ("賠償損害：1請求・保険期間中　8千万円", "賠償損害"),
+        # the last entry of a ／-list is the figure's field
+        ("区分：甲／上限：3億円", "上限"),
+        # a description between key and figure is no field value
+        ("調査費用：被害の範囲を専門業者が特定するための 200万円", None),
+        # no separator: a sentence, not a field
+        ("調査費用は200万円", None),
+    ],
+)
+def test_field_key(line: str, key: str | None) -> None:
+    assert field_key(last_figure_before(line), CUES) == key
+
+
+@pytest.mark.parametrize(
+    ("between", "expected"),
+    [
+        # a basis pair only
+        ("1請求・保険期間中 ", True),
+        # a per-victim basis with its particle
+        ("被害者1名につき ", True),
+        # nothing at all
+        ("", True),
+        # words that are not basis words
+        ("専門業者に依頼した場合の", False),
+    ],
+)
+def test_is_basis_only(between: str, expected: bool) -> None:
+    assert is_basis_only(between, CUES) is expected
+
+
+@pytest.mark.parametrize(
+    ("after", "expected"),
+    [
+        # an inner-limit mark in a bracket right after the figure
+        ("（事故対応費用の内数）", True),
+        # the same mark outside a bracket is not read
+        ("、内数として", False),
+        # a bracket naming no inner limit
+        ("（1事故につき）", False),
+    ],
+)
+def test_is_inner_limit(after: str, expected: bool) -> None:
+    assert is_inner_limit(nfkc(after), CUES) is expected
+
+
+@pytest.mark.parametrize(
+    ("line", "ids"),
+    [
+        # a coverage key and a bare amount
+        ("・データ復旧費用：２５０万円", ["expense.data_restoration"]),
+        # an inner item after うち, in kanji numerals
+        ("うち　法律相談費用　四百万円", ["expense.legal"]),
+        # a trailing bracket may follow the figure
+        ("原因調査費用：700万円（費用合計の内数）", ["expense.forensics"]),
+        # a key that opens with no coverage term (a description's tail) is no item label
+        ("そのために支出した原因調査費用　700万円", []),
+        # text after the figure: not a field's whole value
+        ("原因調査費用：700万円を超える部分", []),
+        # a premium line is never a limit
+        ("原因調査費用：年払保険料 5,000円", []),
+    ],
+)
+def test_field_targets(line: str, ids: list[str]) -> None:
+    norm = nfkc(line)
+    figure = text_to_figures(norm, CUES)[-1]
+    assert [i for i, _ in field_targets(norm, figure, "limit", COVER, CUES)] == ids
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # items of a block of cover: each key's limit
+        (
+            "【補償の内容】\n・データ復旧費用：250万円\n・法律相談費用：120万円",
+            {("expense.data_restoration", "limit", 2_500_000), ("expense.legal", "limit", 1_200_000)},
+        ),
+        # a heading naming a type types the fields under it
+        (
+            "【補償の内容】\n免責金額\n事故対応費用：1事故につき 3万円",
+            {("expense", "deductible", 30_000)},
+        ),
+        # the same lines under a case-story heading are costs, not limits
+        ("【事故例】\n・データ復旧費用：250万円\n・法律相談費用：120万円", set()),
+        # ... and after a line that opens a case story inside a block of cover
+        ("【補償の内容】\n事例2 工場のシステム停止\n・データ復旧費用：250万円", set()),
+    ],
+)
+def test_fields_in_blocks(text: str, expected: set[tuple[object, ...]]) -> None:
+    assert rows_of(text) == expected
