@@ -88,6 +88,8 @@ class LimitCues:
     field_basis_words: tuple[str, ...] = ()
     premium_words: tuple[str, ...] = ()
     inner_limit_words: tuple[str, ...] = ()
+    alternative_separators: tuple[str, ...] = ()
+    question_ends: tuple[str, ...] = ()
     field_gap_max_chars: int = 3
     max_cue_distance: int = 30
     max_after_distance: int = 4
@@ -497,7 +499,7 @@ def sentence_to_found(
         if figure.example or has_any(sentence[max(0, figure.start - 8) : figure.start], cues.example_words):
             continue
         column = columns if columns is not None and columns.holds(sentence, figure) else None
-        parallel = previous_kind if _is_parallel(sentence[previous : figure.start]) else None
+        parallel = previous_kind if _is_parallel(sentence[previous : figure.start], cues) else None
         default = parallel or (column.kind if column else None) or default_kind
         kind = figure_type(sentence, figure, cues, default=default)
         if kind is None and ctx.scope == "coverage" and _is_own_cap(sentence, figure, cues):
@@ -554,9 +556,12 @@ def _text_targets(
 _LIST_SEPARATORS = "／/、,;；"
 
 
-def _is_parallel(between: str) -> bool:
+def _is_parallel(between: str, cues: LimitCues) -> bool:
     """Given the text between two figures, return whether it opens the next entry of one list
-    (／サイバー…費用：): a list separator, then a coverage term."""
+    (／サイバー…費用：): a list separator, then a coverage term; or only parts two alternatives
+    (1億円、3億円、5億円の中から)."""
+    if _squeeze(between) in cues.alternative_separators:
+        return True
     at = max(between.rfind(sep) for sep in _LIST_SEPARATORS)
     return at != -1 and bool(taxonomy.match_all(between[at:], weak=False))
 
@@ -650,10 +655,26 @@ def text_units_to_found(
         for sentence in split_sentences(text):
             found.extend(
                 sentence_to_found(
-                    sentence, ctx, cues, unit.page, unit.text, columns, rider_ids=rider_ids, fields=keyed
+                    sentence,
+                    ctx,
+                    cues,
+                    unit.page,
+                    unit.text,
+                    columns,
+                    default_kind=asked_kind(above, cues),
+                    rider_ids=rider_ids,
+                    fields=keyed,
                 )
             )
     return found
+
+
+def asked_kind(above: str, cues: LimitCues) -> str | None:
+    """Given the text of the unit before a paragraph, return the figure type it asks about when it
+    is a question the paragraph answers (損害賠償の支払限度額はいくらですか。), else None."""
+    if find_amounts(above) or not above.strip().rstrip("。").endswith(cues.question_ends):
+        return None
+    return _type_cue(above, cues)
 
 
 def field_blocks(contexts: list[UnitContext], cues: LimitCues) -> list[str | None]:
