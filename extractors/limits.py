@@ -677,21 +677,30 @@ def asked_kind(above: str, cues: LimitCues) -> str | None:
     return _type_cue(above, cues)
 
 
-def field_blocks(contexts: list[UnitContext], cues: LimitCues) -> list[str | None]:
-    """Given text units in reading order, return for each the type its key–value lines' figures
-    take (the one its nearest heading names, 免責金額, else a limit), or None where they state none:
-    outside a block of cover, or under a heading of case stories or quotes (事故例, 試算); a line
-    opening with such a word (事例1 通販サイトへの…) opens a block of its own."""
-    flags: list[str | None] = []
+def block_headings(contexts: list[UnitContext], cues: LimitCues) -> list[str]:
+    """Given text units in reading order, return for each the heading of the block it is in: the
+    nearest heading that is not itself a field (賠償責任：なし), or a line opening with a word of
+    case stories or quotes (事例1 通販サイトへの…), which opens a block of its own."""
+    headings: list[str] = []
     heading = ""
     for ctx in contexts:
         text = plain(ctx.unit.norm)
         opens_case = strip_label_marks(text).startswith(cues.skip_heading)
-        # a "heading" that is itself a field (賠償責任：なし) heads no block
         heading = text if (ctx.heading and ":" not in text) or opens_case else heading
-        keyed = ctx.scope == "coverage" and not has_any(heading, cues.skip_heading)
-        flags.append((_type_cue(heading, cues) or "limit") if keyed else None)
-    return flags
+        headings.append(heading)
+    return headings
+
+
+def field_blocks(contexts: list[UnitContext], cues: LimitCues) -> list[str | None]:
+    """Given text units in reading order, return for each the type its key–value lines' figures
+    take (the one its block's heading names, 免責金額, else a limit), or None where they state
+    none: outside a block of cover, or in a block of case stories or quotes (事故例, 試算)."""
+    return [
+        (_type_cue(heading, cues) or "limit")
+        if ctx.scope == "coverage" and not has_any(heading, cues.skip_heading)
+        else None
+        for ctx, heading in zip(contexts, block_headings(contexts, cues), strict=True)
+    ]
 
 
 # ---------------------------------------------------------------- tables
