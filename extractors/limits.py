@@ -26,7 +26,7 @@ from fractions import Fraction
 from typing import Any
 
 from extractors import taxonomy
-from extractors.amounts import find_amounts, find_percents, text_to_default_unit
+from extractors.amounts import KANJI_DIGITS, find_amounts, find_percents, text_to_default_unit
 from extractors.blocks import (
     drop_list_marks,
     head_of,
@@ -174,12 +174,29 @@ def window_days(match: re.Match[str], cues: LimitCues) -> int | None:
     per_unit = cues.window_units.get(unit)
     if per_unit is None:
         return None
-    count = int(match.group(1))
+    count = numeral_value(match.group(1))
     year = cues.window_units.get("年")
     # months that make whole years are years (12か月 = 365日); other months count as window_units says
     if unit in cues.month_units and year is not None and count % 12 == 0:
         return int(count // 12 * year)
     return int(count * per_unit + Fraction(1, 2))
+
+
+#: the kanji multipliers of a count (三十, 百八十)
+_KANJI_TENS = {"十": 10, "百": 100}
+
+
+def numeral_value(text: str) -> int:
+    """Given a count in arabic digits or kanji numerals (180, 三十, 百八十, 一〇), return its value."""
+    if text.isdigit():
+        return int(text)
+    total = current = 0
+    for ch in text:
+        if ch in _KANJI_TENS:
+            total, current = total + (current or 1) * _KANJI_TENS[ch], 0
+        else:
+            current = current * 10 + KANJI_DIGITS[ch]
+    return total + current
 
 
 def _squeeze(text: str) -> str:

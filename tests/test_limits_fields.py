@@ -10,12 +10,14 @@ import pytest
 from extractors.blocks import Unit
 from extractors.document import Document, Line, Page, nfkc
 from extractors.limits import (
+    asked_kind,
     document_to_limits,
     field_key,
     field_targets,
     is_basis_only,
     is_inner_limit,
     load_limit_cues,
+    numeral_value,
     text_to_figures,
 )
 from extractors.sections import UnitContext
@@ -139,4 +141,63 @@ def test_field_targets(line: str, ids: list[str]) -> None:
     ],
 )
 def test_fields_in_blocks(text: str, expected: set[tuple[object, ...]]) -> None:
+    assert rows_of(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        # arabic digits
+        ("90", 90),
+        # kanji tens
+        ("三十", 30),
+        # a bare multiplier counts one
+        ("百八十", 180),
+        # positional kanji digits
+        ("一〇", 10),
+    ],
+)
+def test_numeral_value(text: str, value: int) -> None:
+    assert numeral_value(text) == value
+
+
+@pytest.mark.parametrize(
+    ("above", "kind"),
+    [
+        # a question asking for a limit
+        ("Q3. 賠償責任の支払限度額はどのくらいですか。", "limit"),
+        # a question asking for a deductible, with a question mark
+        ("免責金額はありますか?", "deductible"),
+        # a statement is no question
+        ("支払限度額は次のとおりです。", None),
+        # a question that names no figure type
+        ("どんな費用が補償されますか。", None),
+    ],
+)
+def test_asked_kind(above: str, kind: str | None) -> None:
+    assert asked_kind(nfkc(above), CUES) == kind
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # alternatives after one cue each take its type
+        (
+            "【補償の内容】\n損害賠償金の支払限度額は2億円、4億円の中から選べます。",
+            {("liability.damages", "limit", 200_000_000), ("liability.damages", "limit", 400_000_000)},
+        ),
+        # an answer's untyped alternatives take the type its question asks about
+        (
+            "【補償の内容】\nQ. 賠償の支払限度額はいくらですか。\n"
+            "A. 損害賠償金は2億円、4億円からお選びください。",
+            {("liability.damages", "limit", 200_000_000), ("liability.damages", "limit", 400_000_000)},
+        ),
+        # a time window in kanji numerals
+        (
+            "【補償の内容】\n事故対応費用は、発見から九十日以内に要したものが対象です。",
+            {("expense", "time_window_days", 90)},
+        ),
+    ],
+)
+def test_alternatives_answers_and_kanji_windows(text: str, expected: set[tuple[object, ...]]) -> None:
     assert rows_of(text) == expected
