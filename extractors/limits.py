@@ -45,6 +45,7 @@ from extractors.sections import (
     document_to_contexts,
     has_any,
     is_field_label,
+    is_figure_only,
     load_cues,
     plain,
     rider_names,
@@ -645,7 +646,7 @@ def text_units_to_found(
     found: list[Found] = []
     before = tuple(cue for cue, _ in cues.before)
     blocks = zip([None, *contexts], contexts, field_blocks(contexts, cues), strict=False)
-    for previous, ctx, keyed in blocks:
+    for previous, ctx, (keyed, card) in blocks:
         if ctx.scope == "stop":
             columns = None
         for line in ctx.unit.lines:
@@ -678,12 +679,19 @@ def text_units_to_found(
                     unit.page,
                     unit.text,
                     columns,
-                    default_kind=asked_kind(above, cues),
+                    default_kind=asked_kind(above, cues) or _card_kind(text, above, ctx, card),
                     rider_ids=rider_ids,
                     fields=keyed,
                 )
             )
     return found
+
+
+def _card_kind(text: str, above: str, ctx: UnitContext, kind: str | None) -> str | None:
+    """Given a paragraph, the one above it, its context and the type its block's lone figures take,
+    return that type when the paragraph is only a figure, the first under an item that names a
+    coverage (a grid cell: 2,500万円 under フォレンジック費用 and its description), else None."""
+    return kind if ctx.heading_ids and is_figure_only(text) and not find_amounts(above) else None
 
 
 def asked_kind(above: str, cues: LimitCues) -> str | None:
@@ -694,30 +702,44 @@ def asked_kind(above: str, cues: LimitCues) -> str | None:
     return _type_cue(above, cues)
 
 
-def block_headings(contexts: list[UnitContext], cues: LimitCues) -> list[str]:
-    """Given text units in reading order, return for each the heading of the block it is in: the
-    nearest heading that is not itself a field (賠償責任：なし), or a line opening with a word of
-    case stories or quotes (事例1 通販サイトへの…), which opens a block of its own."""
-    headings: list[str] = []
-    heading = ""
+def block_headings(contexts: list[UnitContext], cues: LimitCues) -> list[tuple[str, ...]]:
+    """Given text units in reading order, return for each the headings of the blocks it is in,
+    outermost first: the headings whose level the source states, each until one of its level or
+    above, then the nearest heading of no stated level. A heading that is itself a field (賠償責任：
+    なし) heads no block; a line opening with a word of case stories (事例1 通販サイトへの…) does."""
+    paths: list[tuple[str, ...]] = []
+    stack: list[tuple[int | None, str]] = []
     for ctx in contexts:
         text = plain(ctx.unit.norm)
         opens_case = strip_label_marks(text).startswith(cues.skip_heading)
-        heading = text if (ctx.heading and ":" not in text) or opens_case else heading
-        headings.append(heading)
-    return headings
+        if (ctx.heading and ":" not in text) or opens_case:
+            level = ctx.unit.lines[0].level if ctx.unit.lines and ctx.heading else None
+            while stack and (stack[-1][0] is None or (level is not None and stack[-1][0] >= level)):
+                stack.pop()
+            stack.append((level, text))
+        paths.append(tuple(text for _, text in stack))
+    return paths
 
 
-def field_blocks(contexts: list[UnitContext], cues: LimitCues) -> list[str | None]:
+def field_blocks(contexts: list[UnitContext], cues: LimitCues) -> list[tuple[str | None, str | None]]:
     """Given text units in reading order, return for each the type its key–value lines' figures
-    take (the one its block's heading names, 免責金額, else a limit), or None where they state
-    none: outside a block of cover, or in a block of case stories or quotes (事故例, 試算)."""
-    return [
-        (_type_cue(heading, cues) or "limit")
-        if ctx.scope == "coverage" and not has_any(heading, cues.skip_heading)
-        else None
-        for ctx, heading in zip(contexts, block_headings(contexts, cues), strict=True)
-    ]
+    take (the one its nearest heading names, 免責金額, else a limit), or None where they state
+    none: outside a block of cover, or in a block of case stories or quotes (事故例, 試算); and the
+    type its lone figures take, the same where a heading over it names a figure type (補償内容と
+    支払限度額: a grid read one cell per line), else None."""
+    out: list[tuple[str | None, str | None]] = []
+    for ctx, path in zip(contexts, block_headings(contexts, cues), strict=True):
+        keyed = ctx.scope == "coverage" and not any(has_any(heading, cues.skip_heading) for heading in path)
+        kind = (_heading_type(path[-1] if path else "", cues) or "limit") if keyed else None
+        out.append((kind, kind if any(_type_cue(heading, cues) for heading in path) else None))
+    return out
+
+
+def _heading_type(heading: str, cues: LimitCues) -> str | None:
+    """Given a heading, return the figure type it names when it is only a type's label (免責金額,
+    支払限度額（1事故につき）), not a description that mentions one (…営業利益（免責時間 8時間）)."""
+    short = len(strip_label_marks(heading)) <= ITEM_LABEL_MAX_CHARS
+    return _type_cue(heading, cues) if short and _is_type_label(heading, cues) else None
 
 
 # ---------------------------------------------------------------- tables

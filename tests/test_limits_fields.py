@@ -27,8 +27,13 @@ COVER = UnitContext(unit=Unit(page=1), scope="coverage", heading=False)
 
 
 def rows_of(text: str) -> set[tuple[str | None, str, int | float | None]]:
-    """Given brochure text (one Line per line), return its limits as (coverage id, type, value)."""
-    lines = tuple(Line(raw, page=1) for raw in text.splitlines() if raw.strip())
+    """Given brochure text (one Line per line; "# " opens a level-1 heading), return its limits as
+    (coverage id, type, value)."""
+    lines = tuple(
+        Line(raw[2:], page=1, level=1) if raw.startswith("# ") else Line(raw, page=1)
+        for raw in text.splitlines()
+        if raw.strip()
+    )
     document = Document(source="t.txt", source_format="text", pages=(Page(number=1, lines=lines),))
     out: set[tuple[str | None, str, int | float | None]] = set()
     for r in document_to_limits(document, "t"):
@@ -200,4 +205,29 @@ def test_asked_kind(above: str, kind: str | None) -> None:
     ],
 )
 def test_alternatives_answers_and_kanji_windows(text: str, expected: set[tuple[object, ...]]) -> None:
+    assert rows_of(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a grid read one cell per line under a heading naming the limit: the item's lone figure
+        # (the source states the outer heading's level, so it stays over the item headings)
+        (
+            "# 補償項目と支払限度額\nシステム復旧費用\nデータを元に戻すための費用です。\n1,200万円",
+            {("expense.data_restoration", "limit", 12_000_000)},
+        ),
+        # no heading names a figure type: a lone figure states nothing
+        (
+            "# 補償のあらまし\nシステム復旧費用\nデータを元に戻すための費用です。\n1,200万円",
+            set(),
+        ),
+        # only the item's first lone figure is its cell (800円), not one right after a figure line
+        (
+            "# 補償項目と支払限度額\nシステム復旧費用\n1名につき 800円\n1,200万円",
+            {("expense.data_restoration", "limit", 800)},
+        ),
+    ],
+)
+def test_lone_figures_of_a_grid(text: str, expected: set[tuple[object, ...]]) -> None:
     assert rows_of(text) == expected
