@@ -453,14 +453,20 @@ _FIELD_SPACE = re.compile(r"\s+")
 _BRACKETED = re.compile(r"[(（][^()（）]*[)）]")
 
 
-def field_key(before: str, cues: LimitCues) -> str | None:
+def field_key(before: str, cues: LimitCues, described: bool = False) -> str | None:
     """Given a line's NFKC text before a figure, return the key of the field the figure is the
-    value of (原因調査費用 in ・原因調査費用:500万円 and in うち 原因調査費用 1,500万円), or None."""
+    value of (原因調査費用 in ・原因調査費用:500万円 and in うち 原因調査費用 1,500万円), or None;
+    where `described` (a row of a grid of limits), a description may stand between them too."""
     entry = strip_leading_marks(re.split(r"[/／]", before)[-1].lstrip())
     opener = next((o for o in sorted(cues.field_openers, key=len, reverse=True) if entry.startswith(o)), "")
     entry = entry[len(opener) :].lstrip()
     m = _FIELD_COLON.search(entry) or _FIELD_SPACE.search(entry)
-    if m is None or m.start() == 0 or not is_basis_only(entry[m.end() :], cues):
+    between = entry[m.end() :] if m else ""
+    if (
+        m is None
+        or m.start() == 0
+        or not (is_basis_only(between, cues) or (described and "。" not in between))
+    ):
         return None
     return entry[: m.start()]
 
@@ -475,7 +481,7 @@ def is_basis_only(between: str, cues: LimitCues) -> bool:
 
 
 def field_targets(
-    sentence: str, figure: Figure, kind: str, ctx: UnitContext, cues: LimitCues
+    sentence: str, figure: Figure, kind: str, ctx: UnitContext, cues: LimitCues, described: bool = False
 ) -> list[tuple[str | None, str]]:
     """Given an NFKC line in a block of cover, a figure in it and the type the block's fields take,
     return the items the figure is for as the value of a field keyed by a coverage (・データ復旧費用：
@@ -484,7 +490,7 @@ def field_targets(
         return []
     if _squeeze(_BRACKETED.sub("", sentence[figure.end :])).strip("。"):
         return []  # the figure ends the field: only brackets (（費用全体の内数）) may follow
-    key = field_key(sentence[: figure.start], cues)
+    key = field_key(sentence[: figure.start], cues, described)
     if key is None or len(key) > ITEM_LABEL_MAX_CHARS or find_amounts(key) or "。" in key:
         return []
     # a key is an item's label: it opens with a coverage term (not …のために支出した弁護士費用等)
@@ -501,14 +507,15 @@ def sentence_to_found(
     default_kind: str | None = None,
     rider_ids: tuple[str, ...] = (),
     fields: str | None = None,
+    grid: bool = False,
 ) -> list[Found]:
     """Given one NFKC sentence in its context (and the text table it is a line of), return the limits it
     states. A figure no cue governs takes the type of the figure before it when a coverage term stands between
     them (免責金額 賠償:0円／費用:1事故につき10万円), or, in a text table, its column's, or else
     `default_kind`; in a block of cover, a figure that is the value of a field keyed by a coverage
     (・データ復旧費用：300万円) is that coverage's, of type `fields` (the block's: a limit, a
-    deductible…). A figure of no coverage in a sentence
-    about every rider (各特約の免責金額は…) holds for each of `rider_ids`."""
+    deductible…), its description between them too where the block is a `grid` of limits. A figure
+    of no coverage in a sentence about every rider (各特約の免責金額は…) holds for each of `rider_ids`."""
     found: list[Found] = []
     since = 0
     previous_kind: str | None = None
@@ -523,7 +530,7 @@ def sentence_to_found(
         if kind is None and ctx.scope == "coverage" and _is_own_cap(sentence, figure, cues):
             kind = "limit"  # an item's own cap in a block of cover (not a case story's 見舞金（1名500円）)
         keyed = fields is not None and column is None and kind in (None, fields)
-        field = field_targets(sentence, figure, fields, ctx, cues) if keyed and fields else []
+        field = field_targets(sentence, figure, fields, ctx, cues, grid) if keyed and fields else []
         if (kind := fields if field else kind) is None:
             continue
         previous_kind = kind
@@ -682,6 +689,7 @@ def text_units_to_found(
                     default_kind=asked_kind(above, cues) or _card_kind(text, above, ctx, card),
                     rider_ids=rider_ids,
                     fields=keyed,
+                    grid=card is not None,
                 )
             )
     return found

@@ -72,6 +72,19 @@ def test_field_key(line: str, key: str | None) -> None:
 
 
 @pytest.mark.parametrize(
+    ("line", "key"),
+    [
+        # a grid row: label, description, figure
+        ("相談費用 弁護士に助言を求めた費用 300万円", "相談費用"),
+        # a whole sentence between them is running text, not a row
+        ("相談費用 弁護士に助言を求めた費用です。上限は 300万円", None),
+    ],
+)
+def test_field_key_of_a_described_row(line: str, key: str | None) -> None:
+    assert field_key(last_figure_before(line), CUES, described=True) == key
+
+
+@pytest.mark.parametrize(
     ("between", "expected"),
     [
         # a basis pair only
