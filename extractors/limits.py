@@ -91,6 +91,7 @@ class LimitCues:
     inner_limit_words: tuple[str, ...] = ()
     alternative_separators: tuple[str, ...] = ()
     question_ends: tuple[str, ...] = ()
+    proviso_words: tuple[str, ...] = ()
     field_gap_max_chars: int = 3
     max_cue_distance: int = 30
     max_after_distance: int = 4
@@ -677,11 +678,12 @@ def text_units_to_found(
             ctx = replace(ctx, heading_ids=lead)
         elif previous_lead and not ctx.heading_ids and not taxonomy.match_all(text, weak=False):
             ctx = replace(ctx, heading_ids=previous_lead)
+        start = len(found)
         for sentence in split_sentences(text):
             found.extend(
                 sentence_to_found(
                     sentence,
-                    ctx,
+                    _proviso_context(sentence, found[start:], ctx, cues),
                     cues,
                     unit.page,
                     unit.text,
@@ -693,6 +695,16 @@ def text_units_to_found(
                 )
             )
     return found
+
+
+def _proviso_context(sentence: str, before: list[Found], ctx: UnitContext, cues: LimitCues) -> UnitContext:
+    """Given a sentence, the limits its paragraph stated before it and the paragraph's context,
+    return the context to read the sentence in: a proviso (ただし、…60日以内に限ります) naming no
+    coverage restricts the coverage the sentences before it named."""
+    if not _squeeze(strip_label_marks(sentence)).startswith(cues.proviso_words):
+        return ctx
+    named = [f.coverage_id for f in before if f.attributed_by == "sentence" and f.coverage_id]
+    return replace(ctx, heading_ids=(named[-1],)) if named else ctx
 
 
 def _card_kind(text: str, above: str, ctx: UnitContext, kind: str | None) -> str | None:

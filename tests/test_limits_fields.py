@@ -244,3 +244,22 @@ def test_alternatives_answers_and_kanji_windows(text: str, expected: set[tuple[o
 )
 def test_lone_figures_of_a_grid(text: str, expected: set[tuple[object, ...]]) -> None:
     assert rows_of(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a proviso naming no coverage restricts the coverage the sentence before it named
+        (
+            "【補償の内容】\nデータ復旧費用\n万一の際、原因調査費用は支払限度額300万円です。ただし、発見から45日以内の調査に限ります。",
+            {("expense.forensics", "limit", 3_000_000), ("expense.forensics", "time_window_days", 45)},
+        ),
+        # a sentence that is no proviso keeps the heading's coverage
+        (
+            "【補償の内容】\nデータ復旧費用\n万一の際、原因調査費用は支払限度額300万円です。発見から45日以内の復旧に限ります。",
+            {("expense.forensics", "limit", 3_000_000), ("expense.data_restoration", "time_window_days", 45)},
+        ),
+    ],
+)
+def test_provisos(text: str, expected: set[tuple[object, ...]]) -> None:
+    assert rows_of(text) == expected
