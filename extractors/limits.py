@@ -92,6 +92,7 @@ class LimitCues:
     alternative_separators: tuple[str, ...] = ()
     question_ends: tuple[str, ...] = ()
     proviso_words: tuple[str, ...] = ()
+    negated_words: tuple[str, ...] = ()
     field_gap_max_chars: int = 3
     max_cue_distance: int = 30
     max_after_distance: int = 4
@@ -806,8 +807,18 @@ def header_ids(header_path: tuple[str, ...]) -> list[str]:
 
 
 def _strong_ids(text: str) -> list[str]:
-    """Given a text, return the ids of the strong terms it names, once each."""
-    return taxonomy.distinct_ids(taxonomy.match_all(plain(text), weak=False))
+    """Given a text, return the ids of the strong terms it names, once each, but not those its
+    clause says the figure does not apply to (損害賠償金・争訟費用には適用しません)."""
+    norm, cues = plain(text), load_limit_cues()
+    kept = [m for m in taxonomy.match_all(norm, weak=False) if not is_negated(norm[m.end :], cues)]
+    return taxonomy.distinct_ids(kept)
+
+
+def is_negated(after: str, cues: LimitCues) -> bool:
+    """Given the text after a coverage term, return whether the rest of its clause (up to 、。 or a
+    bracket) says the figure does not apply to it (…には適用しません)."""
+    clause = re.split(r"[、。()（）]", after, maxsplit=1)[0]
+    return has_any(clause, cues.negated_words)
 
 
 def _type_cue(text: str, cues: LimitCues) -> str | None:

@@ -16,6 +16,7 @@ from extractors.limits import (
     field_targets,
     is_basis_only,
     is_inner_limit,
+    is_negated,
     load_limit_cues,
     numeral_value,
     text_to_figures,
@@ -263,3 +264,18 @@ def test_lone_figures_of_a_grid(text: str, expected: set[tuple[object, ...]]) ->
 )
 def test_provisos(text: str, expected: set[tuple[object, ...]]) -> None:
     assert rows_of(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("after", "expected"),
+    [
+        # the clause says the figure does not apply to the term
+        ("には適用しません)", True),
+        # a chained term's clause: the negation covers it too
+        ("・相談費用には適用されません", True),
+        # the clause applies the figure
+        ("に適用します(賠償には適用しません)", False),
+    ],
+)
+def test_is_negated(after: str, expected: bool) -> None:
+    assert is_negated(nfkc(after), CUES) is expected
