@@ -756,6 +756,12 @@ def field_blocks(contexts: list[UnitContext], cues: LimitCues) -> list[tuple[str
     return out
 
 
+def is_case_heading(heading: str, cues: LimitCues) -> bool:
+    """Given a heading, return whether it heads case stories or quotes (事故例, 保険料例) and not
+    also the limits it names (事故例と費用の支払限度額, 支払限度額等(ご契約例))."""
+    return has_any(heading, cues.skip_heading) and _type_cue(heading, cues) is None
+
+
 def _heading_type(heading: str, cues: LimitCues) -> str | None:
     """Given a heading, return the figure type it names when it is only a type's label (免責金額,
     支払限度額（1事故につき）), not a description that mentions one (…営業利益（免責時間 8時間）)."""
@@ -1161,7 +1167,12 @@ def contexts_to_limits(
     state (tables first, then text)."""
     cues = load_limit_cues()
     # a block under a stop heading such as 試算 or 事例 (quote assumptions, case stories) holds no limits
-    skipped = [ctx.scope == "stop" and has_any(ctx.stop_heading or "", cues.skip_heading) for ctx in contexts]
+    paths = block_headings(contexts, cues)
+    skipped = [
+        bool(path and is_case_heading(path[-1], cues))
+        or (ctx.scope == "stop" and has_any(ctx.stop_heading or "", cues.skip_heading))
+        for ctx, path in zip(contexts, paths, strict=True)
+    ]
     kept = [(index, ctx) for index, ctx in enumerate(contexts) if not skipped[index]]
     tables = [
         f

@@ -279,3 +279,22 @@ def test_provisos(text: str, expected: set[tuple[object, ...]]) -> None:
 )
 def test_is_negated(after: str, expected: bool) -> None:
     assert is_negated(nfkc(after), CUES) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a case story in a block of cover: its figures, even under a cue, are what a case cost
+        (
+            "【補償の内容】\n# お支払い事例\n総額400万円から自己負担額5万円を差し引いてお支払いしました。",
+            set(),
+        ),
+        # a heading naming limits besides cases (事故例と支払限度額) still states limits
+        (
+            "【補償の内容】\n# 事故例と支払限度額\n原因調査費用の支払限度額は300万円です。",
+            {("expense.forensics", "limit", 3_000_000)},
+        ),
+    ],
+)
+def test_case_story_blocks(text: str, expected: set[tuple[object, ...]]) -> None:
+    assert rows_of(text) == expected
