@@ -26,7 +26,7 @@ from fractions import Fraction
 from typing import Any
 
 from extractors import taxonomy
-from extractors.amounts import find_amounts, find_percents, text_to_default_unit
+from extractors.amounts import KANJI_DIGITS, find_amounts, find_percents, text_to_default_unit
 from extractors.blocks import (
     drop_list_marks,
     head_of,
@@ -34,6 +34,7 @@ from extractors.blocks import (
     split_enumerated,
     starts_with_inline_mark,
     strip_label_marks,
+    strip_leading_marks,
 )
 from extractors.coverages import document_to_coverages
 from extractors.document import Document, Table, nfkc
@@ -44,6 +45,7 @@ from extractors.sections import (
     document_to_contexts,
     has_any,
     is_field_label,
+    is_figure_only,
     load_cues,
     plain,
     rider_names,
@@ -83,6 +85,15 @@ class LimitCues:
     inner_words: tuple[str, ...]
     month_units: tuple[str, ...]
     cap_bases: tuple[str, ...]
+    field_openers: tuple[str, ...] = ()
+    field_basis_words: tuple[str, ...] = ()
+    premium_words: tuple[str, ...] = ()
+    inner_limit_words: tuple[str, ...] = ()
+    alternative_separators: tuple[str, ...] = ()
+    question_ends: tuple[str, ...] = ()
+    proviso_words: tuple[str, ...] = ()
+    negated_words: tuple[str, ...] = ()
+    field_gap_max_chars: int = 3
     max_cue_distance: int = 30
     max_after_distance: int = 4
     lower_window: int = 40
@@ -166,12 +177,29 @@ def window_days(match: re.Match[str], cues: LimitCues) -> int | None:
     per_unit = cues.window_units.get(unit)
     if per_unit is None:
         return None
-    count = int(match.group(1))
+    count = numeral_value(match.group(1))
     year = cues.window_units.get("年")
     # months that make whole years are years (12か月 = 365日); other months count as window_units says
     if unit in cues.month_units and year is not None and count % 12 == 0:
         return int(count // 12 * year)
     return int(count * per_unit + Fraction(1, 2))
+
+
+#: the kanji multipliers of a count (三十, 百八十)
+_KANJI_TENS = {"十": 10, "百": 100}
+
+
+def numeral_value(text: str) -> int:
+    """Given a count in arabic digits or kanji numerals (180, 三十, 百八十, 一〇), return its value."""
+    if text.isdigit():
+        return int(text)
+    total = current = 0
+    for ch in text:
+        if ch in _KANJI_TENS:
+            total, current = total + (current or 1) * _KANJI_TENS[ch], 0
+        else:
+            current = current * 10 + KANJI_DIGITS[ch]
+    return total + current
 
 
 def _squeeze(text: str) -> str:
@@ -205,8 +233,17 @@ def figure_type(norm: str, figure: Figure, cues: LimitCues, default: str | None 
     if kind is None or not _fits(figure, kind):
         after = _squeeze(norm[figure.end : figure.end + cues.max_after_distance + 6])
         kind = next((k for cue, k in cues.after if 0 <= after.find(cue) <= cues.max_after_distance), kind)
+    if kind is None and is_inner_limit(norm[figure.end :], cues):
+        kind = "limit"
     kind = kind or default
     return kind if kind is not None and _fits(figure, kind) else None
+
+
+def is_inner_limit(after: str, cues: LimitCues) -> bool:
+    """Given the text after a figure, return whether a bracket right after it marks the figure as
+    a sub-limit of a larger one (1,000万円（費用全体の内数）)."""
+    m = _BRACKET.match(after)
+    return m is not None and has_any(m.group(1), cues.inner_limit_words)
 
 
 def figure_basis(text: str, figure: Figure, cues: LimitCues, header: str = "") -> str | None:
@@ -412,6 +449,56 @@ def _is_own_cap(sentence: str, figure: Figure, cues: LimitCues) -> bool:
     return at >= 0 and at + len(core) <= figure.start and bool(_subject_matches(sentence, figure.start))
 
 
+#: what parts a field's key from its value: a colon, else a space
+_FIELD_COLON = re.compile(r"\s*:\s*")
+_FIELD_SPACE = re.compile(r"\s+")
+_BRACKETED = re.compile(r"[(（][^()（）]*[)）]")
+
+
+def field_key(before: str, cues: LimitCues, described: bool = False) -> str | None:
+    """Given a line's NFKC text before a figure, return the key of the field the figure is the
+    value of (原因調査費用 in ・原因調査費用:500万円 and in うち 原因調査費用 1,500万円), or None;
+    where `described` (a row of a grid of limits), a description may stand between them too."""
+    entry = strip_leading_marks(re.split(r"[/／]", before)[-1].lstrip())
+    opener = next((o for o in sorted(cues.field_openers, key=len, reverse=True) if entry.startswith(o)), "")
+    entry = entry[len(opener) :].lstrip()
+    m = _FIELD_COLON.search(entry) or _FIELD_SPACE.search(entry)
+    between = entry[m.end() :] if m else ""
+    if (
+        m is None
+        or m.start() == 0
+        or not (is_basis_only(between, cues) or (described and "。" not in between))
+    ):
+        return None
+    return entry[: m.start()]
+
+
+def is_basis_only(between: str, cues: LimitCues) -> bool:
+    """Given the text between a field's key and its figure, return whether it holds only basis
+    words (1請求・保険期間中, 被害者1名あたり) and at most a few other characters."""
+    rest = re.sub(f"[{taxonomy.MIDDLE_DOTS}]", "・", _squeeze(between))
+    for word in sorted([*(w for w, _ in cues.basis), *cues.field_basis_words], key=len, reverse=True):
+        rest = rest.replace(word, "")
+    return len(re.sub(r"[\d・、,/()（）]", "", rest)) <= cues.field_gap_max_chars
+
+
+def field_targets(
+    sentence: str, figure: Figure, kind: str, ctx: UnitContext, cues: LimitCues, described: bool = False
+) -> list[tuple[str | None, str]]:
+    """Given an NFKC line in a block of cover, a figure in it and the type the block's fields take,
+    return the items the figure is for as the value of a field keyed by a coverage (・データ復旧費用：
+    300万円), else []."""
+    if not _fits(figure, kind) or figure.example or has_any(sentence, cues.premium_words):
+        return []
+    if _squeeze(_BRACKETED.sub("", sentence[figure.end :])).strip("。"):
+        return []  # the figure ends the field: only brackets (（費用全体の内数）) may follow
+    key = field_key(sentence[: figure.start], cues, described)
+    if key is None or len(key) > ITEM_LABEL_MAX_CHARS or find_amounts(key) or "。" in key:
+        return []
+    # a key is an item's label: it opens with a coverage term (not …のために支出した弁護士費用等)
+    return label_ids(key, ctx) if taxonomy.leading_ids(key) else []
+
+
 def sentence_to_found(
     sentence: str,
     ctx: UnitContext,
@@ -421,12 +508,16 @@ def sentence_to_found(
     columns: TextColumns | None = None,
     default_kind: str | None = None,
     rider_ids: tuple[str, ...] = (),
+    fields: str | None = None,
+    grid: bool = False,
 ) -> list[Found]:
     """Given one NFKC sentence in its context (and the text table it is a line of), return the limits it
     states. A figure no cue governs takes the type of the figure before it when a coverage term stands between
     them (免責金額 賠償:0円／費用:1事故につき10万円), or, in a text table, its column's, or else
-    `default_kind`. A figure of no coverage in a sentence about every rider (各特約の免責金額は…) holds for
-    each of `rider_ids`."""
+    `default_kind`; in a block of cover, a figure that is the value of a field keyed by a coverage
+    (・データ復旧費用：300万円) is that coverage's, of type `fields` (the block's: a limit, a
+    deductible…), its description between them too where the block is a `grid` of limits. A figure
+    of no coverage in a sentence about every rider (各特約の免責金額は…) holds for each of `rider_ids`."""
     found: list[Found] = []
     since = 0
     previous_kind: str | None = None
@@ -435,21 +526,20 @@ def sentence_to_found(
         if figure.example or has_any(sentence[max(0, figure.start - 8) : figure.start], cues.example_words):
             continue
         column = columns if columns is not None and columns.holds(sentence, figure) else None
-        parallel = previous_kind if _is_parallel(sentence[previous : figure.start]) else None
+        parallel = previous_kind if _is_parallel(sentence[previous : figure.start], cues) else None
         default = parallel or (column.kind if column else None) or default_kind
         kind = figure_type(sentence, figure, cues, default=default)
         if kind is None and ctx.scope == "coverage" and _is_own_cap(sentence, figure, cues):
             kind = "limit"  # an item's own cap in a block of cover (not a case story's 見舞金（1名500円）)
-        if kind is None:
+        keyed = fields is not None and column is None and kind in (None, fields)
+        field = field_targets(sentence, figure, fields, ctx, cues, grid) if keyed and fields else []
+        if (kind := fields if field else kind) is None:
             continue
         previous_kind = kind
-        coverage_id, attributed = sentence_attribution(sentence, figure, ctx, cues)
-        label = _label_for(coverage_id, sentence)
-        if column is not None and column.row_ids and kind == column.kind:
-            coverage_id, label, attributed = column.row_ids[0], column.row_label, "row_header"
-        targets: list[tuple[str | None, str]] = [(coverage_id, label)]
-        if coverage_id is None and rider_ids and is_rider_topic(sentence, cues):
-            targets = [(i, label) for i in rider_ids]
+        by_field: tuple[list[tuple[str | None, str]], Attribution] = (field, "field_label")
+        targets, attributed = (
+            by_field if field else _text_targets(sentence, figure, kind, ctx, cues, column, rider_ids)
+        )
         set_cue = ctx.rider is not None and has_any(sentence[: figure.start], load_cues().set_)
         found.extend(
             Found(
@@ -469,13 +559,36 @@ def sentence_to_found(
     return found
 
 
+def _text_targets(
+    sentence: str,
+    figure: Figure,
+    kind: str,
+    ctx: UnitContext,
+    cues: LimitCues,
+    column: TextColumns | None,
+    rider_ids: tuple[str, ...],
+) -> tuple[list[tuple[str | None, str]], Attribution]:
+    """Given a sentence, a typed figure in it and its context (text-table column, the brochure's
+    rider ids), return the items the figure is for and which context named them."""
+    coverage_id, attributed = sentence_attribution(sentence, figure, ctx, cues)
+    label = _label_for(coverage_id, sentence)
+    if column is not None and column.row_ids and kind == column.kind:
+        return [(column.row_ids[0], column.row_label)], "row_header"
+    if coverage_id is None and rider_ids and is_rider_topic(sentence, cues):
+        return [(i, label) for i in rider_ids], attributed
+    return [(coverage_id, label)], attributed
+
+
 #: what separates the entries of a list of "label: figure" pairs
 _LIST_SEPARATORS = "／/、,;；"
 
 
-def _is_parallel(between: str) -> bool:
+def _is_parallel(between: str, cues: LimitCues) -> bool:
     """Given the text between two figures, return whether it opens the next entry of one list
-    (／サイバー…費用：): a list separator, then a coverage term."""
+    (／サイバー…費用：): a list separator, then a coverage term; or only parts two alternatives
+    (1億円、3億円、5億円の中から)."""
+    if _squeeze(between) in cues.alternative_separators:
+        return True
     at = max(between.rfind(sep) for sep in _LIST_SEPARATORS)
     return at != -1 and bool(taxonomy.match_all(between[at:], weak=False))
 
@@ -541,7 +654,8 @@ def text_units_to_found(
     columns: TextColumns | None = None
     found: list[Found] = []
     before = tuple(cue for cue, _ in cues.before)
-    for previous, ctx in zip([None, *contexts], contexts, strict=False):
+    blocks = zip([None, *contexts], contexts, field_blocks(contexts, cues), strict=False)
+    for previous, ctx, (keyed, card) in blocks:
         if ctx.scope == "stop":
             columns = None
         for line in ctx.unit.lines:
@@ -565,11 +679,94 @@ def text_units_to_found(
             ctx = replace(ctx, heading_ids=lead)
         elif previous_lead and not ctx.heading_ids and not taxonomy.match_all(text, weak=False):
             ctx = replace(ctx, heading_ids=previous_lead)
+        start = len(found)
         for sentence in split_sentences(text):
             found.extend(
-                sentence_to_found(sentence, ctx, cues, unit.page, unit.text, columns, rider_ids=rider_ids)
+                sentence_to_found(
+                    sentence,
+                    _proviso_context(sentence, found[start:], ctx, cues),
+                    cues,
+                    unit.page,
+                    unit.text,
+                    columns,
+                    default_kind=asked_kind(above, cues) or _card_kind(text, above, ctx, card),
+                    rider_ids=rider_ids,
+                    fields=keyed,
+                    grid=card is not None,
+                )
             )
     return found
+
+
+def _proviso_context(sentence: str, before: list[Found], ctx: UnitContext, cues: LimitCues) -> UnitContext:
+    """Given a sentence, the limits its paragraph stated before it and the paragraph's context,
+    return the context to read the sentence in: a proviso (ただし、…60日以内に限ります) naming no
+    coverage restricts the coverage the sentences before it named."""
+    if not _squeeze(strip_label_marks(sentence)).startswith(cues.proviso_words):
+        return ctx
+    named = [f.coverage_id for f in before if f.attributed_by == "sentence" and f.coverage_id]
+    return replace(ctx, heading_ids=(named[-1],)) if named else ctx
+
+
+def _card_kind(text: str, above: str, ctx: UnitContext, kind: str | None) -> str | None:
+    """Given a paragraph, the one above it, its context and the type its block's lone figures take,
+    return that type when the paragraph is only a figure, the first under an item that names a
+    coverage (a grid cell: 2,500万円 under フォレンジック費用 and its description), else None."""
+    return kind if ctx.heading_ids and is_figure_only(text) and not find_amounts(above) else None
+
+
+def asked_kind(above: str, cues: LimitCues) -> str | None:
+    """Given the text of the unit before a paragraph, return the figure type it asks about when it
+    is a question the paragraph answers (損害賠償の支払限度額はいくらですか。), else None."""
+    if find_amounts(above) or not above.strip().rstrip("。").endswith(cues.question_ends):
+        return None
+    return _type_cue(above, cues)
+
+
+def block_headings(contexts: list[UnitContext], cues: LimitCues) -> list[tuple[str, ...]]:
+    """Given text units in reading order, return for each the headings of the blocks it is in,
+    outermost first: the headings whose level the source states, each until one of its level or
+    above, then the nearest heading of no stated level. A heading that is itself a field (賠償責任：
+    なし) heads no block; a line opening with a word of case stories (事例1 通販サイトへの…) does."""
+    paths: list[tuple[str, ...]] = []
+    stack: list[tuple[int | None, str]] = []
+    for ctx in contexts:
+        text = plain(ctx.unit.norm)
+        opens_case = strip_label_marks(text).startswith(cues.skip_heading)
+        if (ctx.heading and ":" not in text) or opens_case:
+            level = ctx.unit.lines[0].level if ctx.unit.lines and ctx.heading else None
+            while stack and (stack[-1][0] is None or (level is not None and stack[-1][0] >= level)):
+                stack.pop()
+            stack.append((level, text))
+        paths.append(tuple(text for _, text in stack))
+    return paths
+
+
+def field_blocks(contexts: list[UnitContext], cues: LimitCues) -> list[tuple[str | None, str | None]]:
+    """Given text units in reading order, return for each the type its key–value lines' figures
+    take (the one its nearest heading names, 免責金額, else a limit), or None where they state
+    none: outside a block of cover, or in a block of case stories or quotes (事故例, 試算); and the
+    type its lone figures take, the same where a heading over it names a figure type (補償内容と
+    支払限度額: a grid read one cell per line), else None."""
+    out: list[tuple[str | None, str | None]] = []
+    for ctx, path in zip(contexts, block_headings(contexts, cues), strict=True):
+        keyed = ctx.scope == "coverage" and not any(has_any(heading, cues.skip_heading) for heading in path)
+        kind = (_heading_type(path[-1] if path else "", cues) or "limit") if keyed else None
+        out.append((kind, kind if any(_type_cue(heading, cues) for heading in path) else None))
+    return out
+
+
+def is_case_heading(heading: str, cues: LimitCues) -> bool:
+    """Given a heading, return whether it heads case stories or quotes (事故例, 保険料例) and not
+    also the limits it names (事故例と費用の支払限度額, 支払限度額等(ご契約例))."""
+    return has_any(heading, cues.skip_heading) and _type_cue(heading, cues) is None
+
+
+def _heading_type(heading: str, cues: LimitCues) -> str | None:
+    """Given a heading, return the figure type it names when it is only a type's label (免責金額,
+    支払限度額（1事故につき）), not a description that mentions one (…営業利益（免責時間 8時間）)."""
+    short = len(strip_label_marks(heading)) <= ITEM_LABEL_MAX_CHARS
+    return _type_cue(heading, cues) if short and _is_type_label(heading, cues) else None
 
 
 # ---------------------------------------------------------------- tables
@@ -616,8 +813,18 @@ def header_ids(header_path: tuple[str, ...]) -> list[str]:
 
 
 def _strong_ids(text: str) -> list[str]:
-    """Given a text, return the ids of the strong terms it names, once each."""
-    return taxonomy.distinct_ids(taxonomy.match_all(plain(text), weak=False))
+    """Given a text, return the ids of the strong terms it names, once each, but not those its
+    clause says the figure does not apply to (損害賠償金・争訟費用には適用しません)."""
+    norm, cues = plain(text), load_limit_cues()
+    kept = [m for m in taxonomy.match_all(norm, weak=False) if not is_negated(norm[m.end :], cues)]
+    return taxonomy.distinct_ids(kept)
+
+
+def is_negated(after: str, cues: LimitCues) -> bool:
+    """Given the text after a coverage term, return whether the rest of its clause (up to 、。 or a
+    bracket) says the figure does not apply to it (…には適用しません)."""
+    clause = re.split(r"[、。()（）]", after, maxsplit=1)[0]
+    return has_any(clause, cues.negated_words)
 
 
 def _type_cue(text: str, cues: LimitCues) -> str | None:
@@ -960,7 +1167,12 @@ def contexts_to_limits(
     state (tables first, then text)."""
     cues = load_limit_cues()
     # a block under a stop heading such as 試算 or 事例 (quote assumptions, case stories) holds no limits
-    skipped = [ctx.scope == "stop" and has_any(ctx.stop_heading or "", cues.skip_heading) for ctx in contexts]
+    paths = block_headings(contexts, cues)
+    skipped = [
+        bool(path and is_case_heading(path[-1], cues))
+        or (ctx.scope == "stop" and has_any(ctx.stop_heading or "", cues.skip_heading))
+        for ctx, path in zip(contexts, paths, strict=True)
+    ]
     kept = [(index, ctx) for index, ctx in enumerate(contexts) if not skipped[index]]
     tables = [
         f
