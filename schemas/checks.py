@@ -111,6 +111,32 @@ def text_reads_clean(tables: Tables, brochures: Collection[str]) -> list[Failure
     return found
 
 
+def brochures_without_errors(tables: Tables, brochures: Collection[str]) -> list[Failure]:
+    """Given ingest_errors, return one failure per brochure whose latest version could not be published."""
+    return [
+        Failure("ingest_errors", row["source_file"], row["error"], {"stage": row["stage"]})
+        for row in tables["ingest_errors"].select("source_file", "stage", "error").iter_rows(named=True)
+    ]
+
+
+def nothing_quarantined(tables: Tables, brochures: Collection[str]) -> list[Failure]:
+    """Given quarantine, return one failure per quarantined row: its file, table, page and evidence."""
+    found = []
+    for row in tables["quarantine"].iter_rows(named=True):
+        try:
+            record = json.loads(row["row_json"])
+        except ValueError:
+            record = {}
+        details = {
+            "table": row["table"],
+            "page": record.get("page"),
+            "evidence": record.get("evidence"),
+        }
+        key = row["source_file"] or row["doc_id"] or "(unknown file)"
+        found.append(Failure("quarantine", key, row["reason"], details))
+    return found
+
+
 def rows_with_unknown_doc_id(table: str) -> Callable[[Tables, Collection[str]], list[Failure]]:
     """Given a child table's name, return the rule that its rows' doc_id is in documents."""
 
@@ -370,6 +396,28 @@ RULES: tuple[Rule, ...] = (
             "is worth a look; the reader's warning in documents.warnings says what to do."
         ),
         check=text_reads_clean,
+        severity="warn",
+    ),
+    Rule(
+        name="no_ingest_errors",
+        table="ingest_errors",
+        reads=("ingest_errors",),
+        description=(
+            "No brochure of the warehouse failed its latest ingest. Each failure names the file and "
+            "what to do; the brochure's previous rows (if any) stay published."
+        ),
+        check=brochures_without_errors,
+        severity="warn",
+    ),
+    Rule(
+        name="nothing_quarantined",
+        table="quarantine",
+        reads=("quarantine",),
+        description=(
+            "No row of the warehouse was quarantined. Each failure names the file, the table, the "
+            "page, the evidence and the check the row failed."
+        ),
+        check=nothing_quarantined,
         severity="warn",
     ),
     Rule(
