@@ -111,7 +111,7 @@ SETS = {
         ),
         GoldSet(
             "blind_2026_12e",
-            {"coverages": 0.93, "limits": 0.81, "premiums": 0.92, "loss_scenarios": 0.93},
+            {"coverages": 0.93, "limits": 0.81, "premiums": 0.94, "loss_scenarios": 0.93},
             0.88,
             8,
         ),

@@ -688,3 +688,59 @@ def test_a_page_set_sideways_is_read_upright() -> None:
     header = [nfkc(cell.text) for cell in table.rows[0]]
     assert "支払限度額" in header and "免責金額" in header
     assert max(len(line.text) for line in page.lines) > 20
+
+
+def _word(text: str, x0: float, top: float) -> list[pdf._Glyph]:
+    """Glyphs of one 10-point line starting at x0, top."""
+    return [
+        pdf._Glyph(text=ch, x0=x0 + 10 * i, x1=x0 + 10 * (i + 1), top=top, bottom=top + 10)
+        for i, ch in enumerate(text)
+    ]
+
+
+def _grid(last_column_merged: bool) -> pdf._RuledGrid:
+    """Three rows of two columns (label | figure), 20 points high; optionally the figure column's
+    box of rows 1–2 drawn as one (a rule the PDF left out)."""
+    rows: list[tuple[tuple[float, float, float, float] | None, ...]] = []
+    for r in range(3):
+        top = 20.0 * r
+        figure: tuple[float, float, float, float] | None = (100.0, top, 200.0, top + 20)
+        if last_column_merged and r == 1:
+            figure = (100.0, top, 200.0, top + 40)
+        if last_column_merged and r == 2:
+            figure = None
+        rows.append(((0.0, top, 100.0, top + 20), figure))
+    return pdf._RuledGrid(bbox=(0.0, 0.0, 200.0, 60.0), cells=tuple(rows))
+
+
+@pytest.mark.parametrize(
+    ("labels", "figures", "split"),
+    [
+        # one figure per row on the line of its label: two cells, the rule between them missing
+        (("製造業", "卸売業", "小売業"), ("1,000円", "2,000円", "3,000円"), True),
+        # a label over a figure in the merged box: one cell
+        (("製造業", "卸売業", "小売業"), ("1,000円", "免責", "8時間"), False),
+    ],
+)
+def test_split_unruled_rows(labels: tuple[str, ...], figures: tuple[str, ...], split: bool) -> None:
+    glyphs = [g for r, text in enumerate(labels) for g in _word(text, 5, 20 * r + 5)]
+    glyphs += [g for r, text in enumerate(figures) for g in _word(text, 105, 20 * r + 5)]
+    found = pdf.split_unruled_rows(_grid(last_column_merged=True), glyphs, pdf.DEFAULT_SETTINGS)
+    boxes = [row[1] for row in found.cells]
+    expected = [(100.0, 20.0 * r, 200.0, 20.0 * r + 20) for r in range(3)]
+    assert (boxes == expected) is split
+
+
+def test_a_merged_cell_in_a_column_of_two_line_cells_stays_merged() -> None:
+    # each one-row cell holds two lines (a basis over an amount): the two lines of the merged box are one cell
+    grid = pdf._RuledGrid(
+        bbox=(0.0, 0.0, 200.0, 90.0),
+        cells=(
+            ((0.0, 0.0, 100.0, 30.0), (100.0, 0.0, 200.0, 30.0)),
+            ((0.0, 30.0, 100.0, 60.0), (100.0, 30.0, 200.0, 90.0)),
+            ((0.0, 60.0, 100.0, 90.0), None),
+        ),
+    )
+    glyphs = _word("賠償", 5, 10) + _word("1請求", 105, 3) + _word("1億円", 105, 16)
+    glyphs += _word("損害", 5, 40) + _word("争訟", 5, 70) + _word("2請求", 105, 40) + _word("3億円", 105, 70)
+    assert pdf.split_unruled_rows(grid, glyphs, pdf.DEFAULT_SETTINGS) == grid

@@ -1408,6 +1408,74 @@ def grid_to_cells(found: _RuledGrid, texts: Sequence[Sequence[str]]) -> list[lis
     return grid
 
 
+def _centre(glyphs: Sequence[_Glyph]) -> float:
+    """Given a row of glyphs, return the vertical centre of its line."""
+    return (min(g.top for g in glyphs) + max(g.bottom for g in glyphs)) / 2
+
+
+def _row_band(cells: Sequence[_Box4 | None]) -> tuple[float, float] | None:
+    """Given a grid row's cell boxes, return (top, bottom) of its one-row cells, or None if it has none."""
+    bands = sorted({(b[1], b[3]) for b in cells if b is not None}, key=lambda band: band[1] - band[0])
+    return bands[0] if bands else None
+
+
+def _column_holds_single_lines(
+    found: _RuledGrid, c: int, glyphs: Sequence[_Glyph], settings: PdfSettings
+) -> bool:
+    """Given a grid, a column and the glyphs, return whether the column's one-row cells hold one line
+    each: a cell of several lines over as many rows can then only be several cells, where in a
+    column of two-line cells (basis over amount) it is one merged cell."""
+    rows = [(row, row[c]) for row in found.cells if c < len(row)]
+    single = [b for row, b in rows if b is not None and _row_band(row) == (b[1], b[3])]
+    counts = [len(glyphs_to_rows([g for g in glyphs if _inside(g, b)], settings)) for b in single]
+    return bool(counts) and max(counts) == 1
+
+
+def _unruled_split(
+    found: _RuledGrid, r: int, c: int, glyphs: Sequence[_Glyph], settings: PdfSettings
+) -> list[_Box4] | None:
+    """Given a grid, a cell spanning rows and the page's glyphs, return one box per spanned row when
+    its text is one line per row, each on the line of the cells beside it (a rule the PDF did not
+    draw, not a merged cell), else None."""
+    box = found.cells[r][c]
+    if box is None:
+        return None
+    tops = [next((b[1] for b in row if b is not None), 0.0) for row in found.cells]
+    span = _spans(box, sorted({b[0] for row in found.cells for b in row if b is not None}), tops)[0]
+    if span < 2 or r + span > len(found.cells):
+        return None
+    bands = [_row_band(found.cells[k]) for k in range(r, r + span)]
+    if None in bands:
+        return None
+    lines = glyphs_to_rows([g for g in glyphs if _inside(g, box)], settings)
+    if len(lines) != span or not _column_holds_single_lines(found, c, glyphs, settings):
+        return None
+    if not all(any(g.text.isdigit() for g in line) for line in lines):
+        return None  # one figure per row; a label over a figure (免責時間 / 8時間) is one cell
+    for line, k in zip(lines, range(r, r + span), strict=True):
+        beside = [
+            g for b in found.cells[k] if b is not None and b is not box for g in glyphs if _inside(g, b)
+        ]
+        centres = [_centre(row) for row in glyphs_to_rows(beside, settings)]
+        em = max(g.em for g in line)
+        if not any(abs(_centre(line) - centre) <= em / 2 for centre in centres):
+            return None
+    return [(box[0], band[0], box[2], band[1]) for band in bands if band is not None]
+
+
+def split_unruled_rows(found: _RuledGrid, glyphs: Sequence[_Glyph], settings: PdfSettings) -> _RuledGrid:
+    """Given a ruled grid and its glyphs, return it with every cell that spans rows only because a
+    rule is missing split into its rows (196,480円 / 267,150円 / 248,330円 in one box)."""
+    cells = [list(row) for row in found.cells]
+    for r, row in enumerate(found.cells):
+        for c in range(len(row)):
+            boxes = _unruled_split(found, r, c, glyphs, settings)
+            for k, split in enumerate(boxes or ()):
+                if c < len(cells[r + k]):
+                    cells[r + k][c] = split
+    return replace(found, cells=tuple(tuple(row) for row in cells))
+
+
 def _ruled_table_block(
     found: _RuledGrid, glyphs: Sequence[_Glyph], page: int, settings: PdfSettings
 ) -> _Block | None:
@@ -1416,6 +1484,7 @@ def _ruled_table_block(
     Junk is a grid with fewer than two columns holding text (a box around a paragraph).
     A one-row grid is a row of panels: its lines are read cell by cell, not across cells.
     """
+    found = split_unruled_rows(found, glyphs, settings)
     texts: list[list[str]] = []
     cell_segments: list[list[_Segment]] = []
     for cells in found.cells:
