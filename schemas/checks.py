@@ -119,6 +119,21 @@ def brochures_without_errors(tables: Tables, brochures: Collection[str]) -> list
     ]
 
 
+def documents_with_coverages(tables: Tables, brochures: Collection[str]) -> list[Failure]:
+    """Given documents and coverages, return the documents that published no coverage at all."""
+    covered = tables["coverages"].get_column("doc_id").unique().implode()
+    bare = tables["documents"].filter(~pl.col("doc_id").is_in(covered))
+    return [
+        Failure(
+            "documents",
+            row["doc_id"],
+            "no coverage was read: the layout may be one the readers do not know yet",
+            {"source_file": row["source_file"], "page_count": row["page_count"]},
+        )
+        for row in bare.select("doc_id", "source_file", "page_count").iter_rows(named=True)
+    ]
+
+
 def nothing_quarantined(tables: Tables, brochures: Collection[str]) -> list[Failure]:
     """Given quarantine, return one failure per quarantined row: its file, table, page and evidence."""
     found = []
@@ -396,6 +411,17 @@ RULES: tuple[Rule, ...] = (
             "is worth a look; the reader's warning in documents.warnings says what to do."
         ),
         check=text_reads_clean,
+        severity="warn",
+    ),
+    Rule(
+        name="every_document_has_coverages",
+        table="documents",
+        reads=("documents", "coverages"),
+        description=(
+            "Every published brochure yields at least one coverage: one that yields none was read "
+            "(it has pages) but not understood, and its other tables are likely empty too."
+        ),
+        check=documents_with_coverages,
         severity="warn",
     ),
     Rule(

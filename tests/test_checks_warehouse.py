@@ -7,7 +7,7 @@ import json
 import polars as pl
 import pytest
 
-from schemas.checks import brochures_without_errors, nothing_quarantined
+from schemas.checks import brochures_without_errors, documents_with_coverages, nothing_quarantined
 from schemas.frames import records_to_frame
 from schemas.models import IngestErrorsModel, QuarantineModel
 
@@ -88,3 +88,30 @@ def test_nothing_quarantined(
 
 def test_an_empty_quarantine_passes() -> None:
     assert nothing_quarantined({"quarantine": records_to_frame([], QuarantineModel)}, []) == []
+
+
+def _documents(*ids: str) -> pl.DataFrame:
+    return pl.DataFrame(
+        {"doc_id": list(ids), "source_file": [f"{i}.pdf" for i in ids], "page_count": [1] * len(ids)},
+        schema={"doc_id": pl.String, "source_file": pl.String, "page_count": pl.Int64},
+    )
+
+
+@pytest.mark.parametrize(
+    ("documents", "covered", "bare"),
+    [
+        (("a", "b"), ("a", "b", "b"), []),  # every document lists coverages
+        (("a", "b"), ("a",), ["b"]),  # b was read but yielded none
+        (("a",), (), ["a"]),  # no coverage anywhere
+    ],
+)
+def test_documents_with_coverages(
+    documents: tuple[str, ...], covered: tuple[str, ...], bare: list[str]
+) -> None:
+    tables = {
+        "documents": _documents(*documents),
+        "coverages": pl.DataFrame({"doc_id": list(covered)}, schema={"doc_id": pl.String}),
+    }
+    failures = documents_with_coverages(tables, [])
+    assert [f.key for f in failures] == bare
+    assert [f.details["source_file"] for f in failures] == [f"{b}.pdf" for b in bare]
