@@ -65,13 +65,23 @@ def _deductible(*, nullable: bool = True, description: str) -> Any:
     return pa.Field(nullable=nullable, ge=0, lt=MAX_AMOUNT_JPY, description=description)
 
 
-def _page(*, description: str) -> Any:
+_PAGE_MEANING = "the 1-based page the evidence was printed on; null when the reader has no pages to give"
+#: each bbox edge: its name in the description, and the page edge its points are counted from
+_EDGES = {"x0": ("left", "left"), "top": ("top", "top"), "x1": ("right", "left"), "bottom": ("bottom", "top")}
+
+
+def _page(*, description: str = _PAGE_MEANING) -> Any:
     """Given a description, return the Field of a page number: 1-based, null off paged sources."""
     return pa.Field(nullable=True, ge=1, description=description)
 
 
-def _coordinate(*, description: str) -> Any:
-    """Given nothing, return the Field of a bbox coordinate: points from the top-left, null off PDFs."""
+def _coordinate(edge: str) -> Any:
+    """Given a bbox edge (x0, top, x1, bottom), return the Field of that coordinate: points from the
+    top-left, null off PDFs."""
+    name, origin = _EDGES[edge]
+    description = (
+        f"{name} edge of the evidence on its page, PDF points from the {origin}; null for html and text"
+    )
     return pa.Field(nullable=True, ge=0.0, description=description)
 
 
@@ -220,32 +230,14 @@ class CoveragesModel(_Provenance):
             "the rider (特約) that adds the item or under which the figure applies; null for the base policy"
         ),
     )
-    page: pl.Int64 = _page(
-        description=(
-            "the 1-based page the evidence was printed on; null when the reader has no pages to give"
-        )
-    )
+    page: pl.Int64 = _page()
     evidence: pl.String = _text(
         description=("the verbatim text the row was read from, a substring of its page's text")
     )
-    bbox_x0: pl.Float64 = _coordinate(
-        description=(
-            "left edge of the evidence on its page, PDF points from the left; null for html and text"
-        )
-    )
-    bbox_top: pl.Float64 = _coordinate(
-        description=("top edge of the evidence on its page, PDF points from the top; null for html and text")
-    )
-    bbox_x1: pl.Float64 = _coordinate(
-        description=(
-            "right edge of the evidence on its page, PDF points from the left; null for html and text"
-        )
-    )
-    bbox_bottom: pl.Float64 = _coordinate(
-        description=(
-            "bottom edge of the evidence on its page, PDF points from the top; null for html and text"
-        )
-    )
+    bbox_x0: pl.Float64 = _coordinate("x0")
+    bbox_top: pl.Float64 = _coordinate("top")
+    bbox_x1: pl.Float64 = _coordinate("x1")
+    bbox_bottom: pl.Float64 = _coordinate("bottom")
     attributed_by: pl.String = _attribution(
         description=(
             "how the row's meaning was decided (its column header, row header, own cell, "
@@ -327,32 +319,14 @@ class LimitsModel(_Provenance):
         nullable=True,
         description=("the condition under which the figure applies, as printed; null when none"),
     )
-    page: pl.Int64 = _page(
-        description=(
-            "the 1-based page the evidence was printed on; null when the reader has no pages to give"
-        )
-    )
+    page: pl.Int64 = _page()
     evidence: pl.String = _text(
         description=("the verbatim text the row was read from, a substring of its page's text")
     )
-    bbox_x0: pl.Float64 = _coordinate(
-        description=(
-            "left edge of the evidence on its page, PDF points from the left; null for html and text"
-        )
-    )
-    bbox_top: pl.Float64 = _coordinate(
-        description=("top edge of the evidence on its page, PDF points from the top; null for html and text")
-    )
-    bbox_x1: pl.Float64 = _coordinate(
-        description=(
-            "right edge of the evidence on its page, PDF points from the left; null for html and text"
-        )
-    )
-    bbox_bottom: pl.Float64 = _coordinate(
-        description=(
-            "bottom edge of the evidence on its page, PDF points from the top; null for html and text"
-        )
-    )
+    bbox_x0: pl.Float64 = _coordinate("x0")
+    bbox_top: pl.Float64 = _coordinate("top")
+    bbox_x1: pl.Float64 = _coordinate("x1")
+    bbox_bottom: pl.Float64 = _coordinate("bottom")
     attributed_by: pl.String = _attribution(
         description=(
             "how the row's meaning was decided (its column header, row header, own cell, "
@@ -424,32 +398,14 @@ class PremiumsModel(_Provenance):
         le=MAX_DATE,
         description=("policies starting on or after this date are quoted; null when not printed"),
     )
-    page: pl.Int64 = _page(
-        description=(
-            "the 1-based page the evidence was printed on; null when the reader has no pages to give"
-        )
-    )
+    page: pl.Int64 = _page()
     evidence: pl.String = _text(
         description=("the verbatim text the row was read from, a substring of its page's text")
     )
-    bbox_x0: pl.Float64 = _coordinate(
-        description=(
-            "left edge of the evidence on its page, PDF points from the left; null for html and text"
-        )
-    )
-    bbox_top: pl.Float64 = _coordinate(
-        description=("top edge of the evidence on its page, PDF points from the top; null for html and text")
-    )
-    bbox_x1: pl.Float64 = _coordinate(
-        description=(
-            "right edge of the evidence on its page, PDF points from the left; null for html and text"
-        )
-    )
-    bbox_bottom: pl.Float64 = _coordinate(
-        description=(
-            "bottom edge of the evidence on its page, PDF points from the top; null for html and text"
-        )
-    )
+    bbox_x0: pl.Float64 = _coordinate("x0")
+    bbox_top: pl.Float64 = _coordinate("top")
+    bbox_x1: pl.Float64 = _coordinate("x1")
+    bbox_bottom: pl.Float64 = _coordinate("bottom")
     attributed_by: pl.String = _attribution(
         description=(
             "how the row's meaning was decided (its column header, row header, own cell, "
@@ -484,35 +440,17 @@ class LossScenariosModel(_Provenance):
     )
     amount_jpy: pl.Int64 = _amount(description="the cost, yen")
     row_kind: pl.String = pa.Field(isin=ROW_KINDS, description="item, subtotal or total")
-    page: pl.Int64 = _page(
-        description=(
-            "the 1-based page the evidence was printed on; null when the reader has no pages to give"
-        )
-    )
+    page: pl.Int64 = _page()
     evidence: pl.String = _text(
         description=("the verbatim text the row was read from, a substring of its page's text")
     )
     approximate: pl.Boolean = pa.Field(
         description=("true when the figure is printed as approximate (約, 程度), so sums may not match")
     )
-    bbox_x0: pl.Float64 = _coordinate(
-        description=(
-            "left edge of the evidence on its page, PDF points from the left; null for html and text"
-        )
-    )
-    bbox_top: pl.Float64 = _coordinate(
-        description=("top edge of the evidence on its page, PDF points from the top; null for html and text")
-    )
-    bbox_x1: pl.Float64 = _coordinate(
-        description=(
-            "right edge of the evidence on its page, PDF points from the left; null for html and text"
-        )
-    )
-    bbox_bottom: pl.Float64 = _coordinate(
-        description=(
-            "bottom edge of the evidence on its page, PDF points from the top; null for html and text"
-        )
-    )
+    bbox_x0: pl.Float64 = _coordinate("x0")
+    bbox_top: pl.Float64 = _coordinate("top")
+    bbox_x1: pl.Float64 = _coordinate("x1")
+    bbox_bottom: pl.Float64 = _coordinate("bottom")
     attributed_by: pl.String = _attribution(
         description=(
             "how the row's meaning was decided (its column header, row header, own cell, "
