@@ -85,9 +85,31 @@ def _coordinate(edge: str) -> Any:
     return pa.Field(nullable=True, ge=0.0, description=description)
 
 
-def _attribution(*, description: str) -> Any:
+def _attribution() -> Any:
     """Given nothing, return the Field of attributed_by: how the row's meaning was decided, if said."""
-    return pa.Field(nullable=True, isin=ATTRIBUTIONS, description=description)
+    return pa.Field(
+        nullable=True,
+        isin=ATTRIBUTIONS,
+        description=(
+            "how the row's meaning was decided (its column header, row header, own cell, "
+            "a field label, list item, heading, sentence, caption, or the document "
+            "default); null when not said"
+        ),
+    )
+
+
+def _evidence() -> Any:
+    """Given nothing, return the Field of a row's evidence: the verbatim text it was read from."""
+    return _text(description="the verbatim text the row was read from, a substring of its page's text")
+
+
+def _doc_id() -> Any:
+    """Given nothing, return the Field of a child row's doc_id (documents.doc_id)."""
+    return _text(
+        description=(
+            "the brochure's id: the first 16 hex digits of the SHA-256 of its file's bytes (documents.doc_id)"
+        )
+    )
 
 
 def bbox_well_formed(frame: pl.LazyFrame) -> pl.LazyFrame:
@@ -126,11 +148,7 @@ class _Provenance(_Table):
 class DocumentsModel(_Table):
     """One row per ingested brochure: where it came from, who underwrites it, what it says of itself."""
 
-    doc_id: pl.String = _text(
-        description=(
-            "the brochure's id: the first 16 hex digits of the SHA-256 of its file's bytes (documents.doc_id)"
-        )
-    )
+    doc_id: pl.String = _doc_id()
     source_file: pl.String = _text(
         description="the file's path relative to the raw folder, with its extension"
     )
@@ -179,11 +197,7 @@ class DocumentsModel(_Table):
 class PagesModel(_Table):
     """The verbatim text of every page: a value read in context, and what its evidence is checked against."""
 
-    doc_id: pl.String = _text(
-        description=(
-            "the brochure's id: the first 16 hex digits of the SHA-256 of its file's bytes (documents.doc_id)"
-        )
-    )
+    doc_id: pl.String = _doc_id()
     page: pl.Int64 = pa.Field(ge=1, description="the 1-based page number (1 for html and text)")
     # a page without a text layer (a scanned image in a PDF that has text elsewhere) is "", not null
     text: pl.String = pa.Field(
@@ -200,11 +214,7 @@ class PagesModel(_Table):
 class CoveragesModel(_Provenance):
     """One row per coverage item a brochure offers."""
 
-    doc_id: pl.String = _text(
-        description=(
-            "the brochure's id: the first 16 hex digits of the SHA-256 of its file's bytes (documents.doc_id)"
-        )
-    )
+    doc_id: pl.String = _doc_id()
     coverage_id: pl.String = pa.Field(
         nullable=True,
         description=(
@@ -231,20 +241,12 @@ class CoveragesModel(_Provenance):
         ),
     )
     page: pl.Int64 = _page()
-    evidence: pl.String = _text(
-        description=("the verbatim text the row was read from, a substring of its page's text")
-    )
+    evidence: pl.String = _evidence()
     bbox_x0: pl.Float64 = _coordinate("x0")
     bbox_top: pl.Float64 = _coordinate("top")
     bbox_x1: pl.Float64 = _coordinate("x1")
     bbox_bottom: pl.Float64 = _coordinate("bottom")
-    attributed_by: pl.String = _attribution(
-        description=(
-            "how the row's meaning was decided (its column header, row header, own cell, "
-            "a field label, list item, heading, sentence, caption, or the document "
-            "default); null when not said"
-        )
-    )
+    attributed_by: pl.String = _attribution()
 
     class Config:
         name = "coverages"
@@ -263,11 +265,7 @@ class CoveragesModel(_Provenance):
 class LimitsModel(_Provenance):
     """One row per limit, deductible, ratio or time window a brochure states."""
 
-    doc_id: pl.String = _text(
-        description=(
-            "the brochure's id: the first 16 hex digits of the SHA-256 of its file's bytes (documents.doc_id)"
-        )
-    )
+    doc_id: pl.String = _doc_id()
     coverage_id: pl.String = pa.Field(
         nullable=True,
         description=(
@@ -320,20 +318,12 @@ class LimitsModel(_Provenance):
         description=("the condition under which the figure applies, as printed; null when none"),
     )
     page: pl.Int64 = _page()
-    evidence: pl.String = _text(
-        description=("the verbatim text the row was read from, a substring of its page's text")
-    )
+    evidence: pl.String = _evidence()
     bbox_x0: pl.Float64 = _coordinate("x0")
     bbox_top: pl.Float64 = _coordinate("top")
     bbox_x1: pl.Float64 = _coordinate("x1")
     bbox_bottom: pl.Float64 = _coordinate("bottom")
-    attributed_by: pl.String = _attribution(
-        description=(
-            "how the row's meaning was decided (its column header, row header, own cell, "
-            "a field label, list item, heading, sentence, caption, or the document "
-            "default); null when not said"
-        )
-    )
+    attributed_by: pl.String = _attribution()
 
     class Config:
         name = "limits"
@@ -360,11 +350,7 @@ class LimitsModel(_Provenance):
 class PremiumsModel(_Provenance):
     """One row per quoted premium: an industry at a revenue, for a period, under the quote's conditions."""
 
-    doc_id: pl.String = _text(
-        description=(
-            "the brochure's id: the first 16 hex digits of the SHA-256 of its file's bytes (documents.doc_id)"
-        )
-    )
+    doc_id: pl.String = _doc_id()
     industry_label: pl.String = _text(description="the industry as printed (小売業)")
     jsic_code: pl.String = pa.Field(
         nullable=True,
@@ -399,20 +385,12 @@ class PremiumsModel(_Provenance):
         description=("policies starting on or after this date are quoted; null when not printed"),
     )
     page: pl.Int64 = _page()
-    evidence: pl.String = _text(
-        description=("the verbatim text the row was read from, a substring of its page's text")
-    )
+    evidence: pl.String = _evidence()
     bbox_x0: pl.Float64 = _coordinate("x0")
     bbox_top: pl.Float64 = _coordinate("top")
     bbox_x1: pl.Float64 = _coordinate("x1")
     bbox_bottom: pl.Float64 = _coordinate("bottom")
-    attributed_by: pl.String = _attribution(
-        description=(
-            "how the row's meaning was decided (its column header, row header, own cell, "
-            "a field label, list item, heading, sentence, caption, or the document "
-            "default); null when not said"
-        )
-    )
+    attributed_by: pl.String = _attribution()
 
     class Config:
         name = "premiums"
@@ -421,11 +399,7 @@ class PremiumsModel(_Provenance):
 class LossScenariosModel(_Provenance):
     """The cost breakdowns of a brochure's example incidents: items, subtotals and totals."""
 
-    doc_id: pl.String = _text(
-        description=(
-            "the brochure's id: the first 16 hex digits of the SHA-256 of its file's bytes (documents.doc_id)"
-        )
-    )
+    doc_id: pl.String = _doc_id()
     scenario_index: pl.Int64 = pa.Field(
         ge=1, description=("1, 2, … : which example incident of the brochure, in document order")
     )
@@ -441,9 +415,7 @@ class LossScenariosModel(_Provenance):
     amount_jpy: pl.Int64 = _amount(description="the cost, yen")
     row_kind: pl.String = pa.Field(isin=ROW_KINDS, description="item, subtotal or total")
     page: pl.Int64 = _page()
-    evidence: pl.String = _text(
-        description=("the verbatim text the row was read from, a substring of its page's text")
-    )
+    evidence: pl.String = _evidence()
     approximate: pl.Boolean = pa.Field(
         description=("true when the figure is printed as approximate (約, 程度), so sums may not match")
     )
@@ -451,13 +423,7 @@ class LossScenariosModel(_Provenance):
     bbox_top: pl.Float64 = _coordinate("top")
     bbox_x1: pl.Float64 = _coordinate("x1")
     bbox_bottom: pl.Float64 = _coordinate("bottom")
-    attributed_by: pl.String = _attribution(
-        description=(
-            "how the row's meaning was decided (its column header, row header, own cell, "
-            "a field label, list item, heading, sentence, caption, or the document "
-            "default); null when not said"
-        )
-    )
+    attributed_by: pl.String = _attribution()
     # items add up to the subtotal that follows them: the order is data, so it is a column
     ordinal: pl.Int64 = pa.Field(
         ge=1,
