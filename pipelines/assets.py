@@ -16,8 +16,9 @@ import polars as pl
 from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 
 from extractors.records import IngestErrorRecord
+from extractors.version import extractor_version
 from pipelines.brochures import Result, UnexpectedError, partition_key_to_source_file
-from pipelines.io_managers import PartitionFrames
+from pipelines.io_managers import ParquetIOManager, PartitionFrames
 from pipelines.publish import (
     DATA_TABLES,
     Publication,
@@ -27,6 +28,7 @@ from pipelines.publish import (
     results_to_publication,
 )
 from pipelines.resources import BrochureSettings
+from pipelines.versions import record_stamps, results_to_stamps, run_twins
 from pipelines.workers import read_in_workers
 from schemas import frames
 from schemas.models import REFERENCE_MODELS, TABLES, WAREHOUSE_MODELS
@@ -104,6 +106,8 @@ def frame_to_markdown(frame: pl.DataFrame, rows: int = SAMPLE_ROWS, width: int =
     io_manager_key="extraction_io_manager",
     dagster_type=dg.Any,  # dagster cannot type-check a dict of a union; mypy does
     kinds={"python"},
+    # the hash of extractors/ and schemas/: a changed extractor makes every partition stale in the UI
+    code_version=extractor_version(),
     description=(
         "Each brochure file read and extracted: its Extraction (the rows it publishes) or the "
         "IngestErrorRecord saying why it cannot be read. Each brochure is read in a process of its "
@@ -241,6 +245,7 @@ def _broken_result(table: str, publication: Publication) -> dg.AssetCheckResult:
             kinds={"parquet", "polars"},
             description=TABLE_DESCRIPTIONS[table],
             metadata={"dagster/column_schema": table_to_column_schema(table)},
+            code_version=extractor_version(),
         )
         for table in TABLES
     },
@@ -263,10 +268,14 @@ def _broken_result(table: str, publication: Publication) -> dg.AssetCheckResult:
     ],
 )
 def warehouse_tables(
-    context: dg.AssetExecutionContext, extraction: dict[str, Result]
+    context: dg.AssetExecutionContext,
+    extraction: dict[str, Result],
+    settings: BrochureSettings,
+    warehouse_io_manager: dg.ResourceParam[ParquetIOManager],
 ) -> Iterator[dg.Output[PartitionFrames] | dg.AssetCheckResult]:
     """Every warehouse table of the run's brochures, validated together, published per brochure."""
-    publication = results_to_publication({key: extraction[key] for key in context.partition_keys})
+    results = {key: extraction[key] for key in context.partition_keys}
+    publication = results_to_publication(results)
     for i, outcome in enumerate(publication.outcomes.values(), 1):
         context.log.info(f"[{i}/{len(publication.outcomes)}] {outcome_line(outcome)}")
     selected = [t for t in TABLES if dg.AssetKey(t) in context.selected_asset_keys]
@@ -288,6 +297,13 @@ def warehouse_tables(
         )
         if dg.AssetCheckKey(dg.AssetKey(table), VALID_ROWS) in checks:
             yield _check_result(table, publication)
+    if set(TABLES) <= set(selected):
+        # every table's files are committed by now (each Output is handled as it is yielded), so
+        # the stamps say what the warehouse holds: the next run skips these brochures until they change
+        twins = run_twins(settings.raw_path(), list(results))
+        record_stamps(
+            warehouse_io_manager.warehouse(), results_to_stamps(results, twins, extractor_version())
+        )
 
 
 @dg.multi_asset(

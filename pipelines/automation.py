@@ -13,6 +13,7 @@ import json
 
 import dagster as dg
 
+from extractors.version import extractor_version
 from pipelines.assets import (
     BROCHURES,
     PARTITIONS,
@@ -24,6 +25,7 @@ from pipelines.assets import (
 from pipelines.brochures import fingerprints, list_brochures
 from pipelines.io_managers import ParquetIOManager
 from pipelines.resources import BrochureSettings
+from pipelines.versions import stale_keys
 from schemas.models import TABLES
 
 ingest_job = dg.define_asset_job(
@@ -57,7 +59,9 @@ def remove_deleted_brochures(
             "Mount or create it (or fix the `settings` resource's raw_dir), then run again"
         )
     keep = set(context.instance.get_dynamic_partitions(PARTITIONS)) | set(list_brochures(raw_dir))
-    removed = warehouse_io_manager.warehouse().prune(TABLES, keep)
+    warehouse = warehouse_io_manager.warehouse()
+    removed = warehouse.prune(TABLES, keep)
+    warehouse.compact(TABLES)
     for path in removed:
         context.log.info(f"removed {path}")
     context.log.info(f"removed {len(removed)} files; {len(keep)} brochures kept")
@@ -76,6 +80,16 @@ def _digest(items: dict[str, str]) -> str:
     return hashlib.sha256(json.dumps(items, sort_keys=True).encode()).hexdigest()[:16]
 
 
+def _read_cursor(cursor: str | None) -> tuple[str | None, dict[str, str]]:
+    """Given the sensor's cursor, return the extractor version and the fingerprints it holds."""
+    if not cursor:
+        return None, {}
+    value = json.loads(cursor)
+    if "fingerprints" not in value:  # a cursor of an older version: fingerprints only
+        return None, value
+    return value["extractor_version"], value["fingerprints"]
+
+
 @dg.sensor(
     name="raw_files",
     jobs=[ingest_job, prune_warehouse_job],
@@ -88,22 +102,27 @@ def _digest(items: dict[str, str]) -> str:
     ),
 )
 def raw_files(
-    context: dg.SensorEvaluationContext, settings: BrochureSettings
+    context: dg.SensorEvaluationContext,
+    settings: BrochureSettings,
+    warehouse_io_manager: dg.ResourceParam[ParquetIOManager],
 ) -> dg.SensorResult | dg.SkipReason:
     raw_dir = settings.raw_path()
     if not raw_dir.is_dir():
         return dg.SkipReason(f"the raw folder {raw_dir} does not exist; nothing registered or removed")
     current = fingerprints(list_brochures(raw_dir))
-    # cursor: {partition key: fingerprint} as of the last tick
-    seen: dict[str, str] = json.loads(context.cursor) if context.cursor else {}
+    # cursor: the extractor version and {partition key: fingerprint} as of the last tick
+    seen_version, seen = _read_cursor(context.cursor)
     registered = set(context.instance.get_dynamic_partitions(PARTITIONS))
     added = [k for k in current if k not in registered]
     deleted = sorted(registered - set(current))
+    version = extractor_version()
+    stale = set(stale_keys(raw_dir, list(current), warehouse_io_manager.warehouse(), version))
     runs = [
-        # the fingerprint in the run key makes a changed file run again and an unchanged one not
-        dg.RunRequest(job_name=ingest_job.name, partition_key=key, run_key=f"{key}@{fp}")
+        # the fingerprint and the version in the run key make a brochure run once per version of
+        # its file and of the code; one whose published rows still stand (stamps) does not run
+        dg.RunRequest(job_name=ingest_job.name, partition_key=key, run_key=f"{key}@{fp}@{version}")
         for key, fp in current.items()
-        if key not in registered or seen.get(key) != fp
+        if key in stale and (key not in registered or seen.get(key) != fp or seen_version != version)
     ]
     if deleted:
         gone = {k: seen.get(k, "") for k in deleted}
@@ -114,7 +133,9 @@ def raw_files(
     if deleted:
         requests.append(BROCHURES.build_delete_request(deleted))
     return dg.SensorResult(
-        run_requests=runs, dynamic_partitions_requests=requests, cursor=json.dumps(current, sort_keys=True)
+        run_requests=runs,
+        dynamic_partitions_requests=requests,
+        cursor=json.dumps({"extractor_version": version, "fingerprints": current}, sort_keys=True),
     )
 
 
@@ -124,10 +145,24 @@ def raw_files(
     cron_schedule="0 3 * * *",
     execution_timezone="Asia/Tokyo",
     default_status=dg.DefaultScheduleStatus.RUNNING,
-    description="Every night at 03:00 JST, re-ingest every registered brochure in one run.",
+    description=(
+        "Every night at 03:00 JST, re-ingest the registered brochures whose file or extractor "
+        "changed since their last ingest (all of them in one run after a change of the code)."
+    ),
 )
-def daily_reingest(context: dg.ScheduleEvaluationContext) -> dg.RunRequest | dg.SkipReason:
+def daily_reingest(
+    context: dg.ScheduleEvaluationContext,
+    settings: BrochureSettings,
+    warehouse_io_manager: dg.ResourceParam[ParquetIOManager],
+) -> dg.RunRequest | list[dg.RunRequest] | dg.SkipReason:
     keys = context.instance.get_dynamic_partitions(PARTITIONS)
     if not keys:
         return dg.SkipReason("no brochure is registered yet (the raw_files sensor registers them)")
-    return dg.RunRequest(tags=partition_range_tags(keys))
+    warehouse = warehouse_io_manager.warehouse()
+    stale = stale_keys(settings.raw_path(), keys, warehouse, extractor_version())
+    if not stale:
+        return dg.SkipReason(f"all {len(keys)} brochures are unchanged since their last ingest")
+    if len(stale) == len(keys):
+        return dg.RunRequest(tags=partition_range_tags(keys))
+    # a run's partitions are a range of the registry: the stale ones out of order run one each
+    return [dg.RunRequest(partition_key=key) for key in stale]

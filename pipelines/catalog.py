@@ -19,6 +19,7 @@ import duckdb
 import pandera.polars as pa
 import polars as pl
 
+from pipelines.storage import COMPACTED
 from schemas.models import WAREHOUSE_MODELS
 
 CATALOG_NAME = "brochures.duckdb"
@@ -146,7 +147,17 @@ def model_to_empty_select(model: type[pa.DataFrameModel]) -> str:
 
 
 def table_to_view_sql(table: str, model: type[pa.DataFrameModel], folder: Path) -> str:
-    """Given a table, its model and its folder of Parquet files, return the CREATE VIEW statement."""
+    """Given a table, its model and its folder of Parquet files, return the CREATE VIEW statement.
+
+    A partitioned table is read from its compacted file when there is one: one file, not one per
+    brochure (pipelines.storage.Warehouse.compact).
+    """
+    compacted = folder.parent / COMPACTED / f"{table}.parquet"
+    if compacted.is_file():
+        columns = ", ".join(f'"{name}"' for name in model.to_schema().columns)
+        return (
+            f'CREATE VIEW "{table}" AS SELECT {columns} FROM read_parquet({_quote(str(compacted.resolve()))})'
+        )
     files = (
         sorted(p for p in folder.glob("*.parquet") if not p.name.startswith(".")) if folder.is_dir() else []
     )

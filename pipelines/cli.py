@@ -31,11 +31,13 @@ from typing import TYPE_CHECKING, TextIO
 import polars as pl
 
 from extractors.records import IngestErrorRecord
+from extractors.version import extractor_version
 from pipelines.brochures import list_brochures, list_hidden, partition_key_to_source_file
 from pipelines.publish import Outcome, outcome_line
 from pipelines.storage import Warehouse, is_alive, is_local, location_to_upath, partition_file_stem
+from pipelines.versions import stale_keys
 from pipelines.workers import Budget
-from schemas.models import TABLES
+from schemas.models import REFERENCE_MODELS, TABLES
 
 if TYPE_CHECKING:
     import dagster as dg
@@ -51,8 +53,8 @@ Snapshot = dict[str, dict[str, pl.DataFrame]]
 
 
 def read_snapshot(warehouse: Warehouse) -> Snapshot:
-    """Given a warehouse, return every table's partition files read."""
-    return {table: warehouse.partition_frames(table) for table in TABLES}
+    """Given a warehouse, return every table's partitions (from the compacted layer when it is current)."""
+    return {table: warehouse.compacted_partition_frames(table) for table in TABLES}
 
 
 def _partition_outcome(snapshot: Snapshot, stem: str) -> Outcome:
@@ -97,7 +99,7 @@ def summary_lines(warehouse: Warehouse, snapshot: Snapshot, outcomes: Sequence[O
     return [
         f"{len(outcomes)} brochures: {len(outcomes) - failed} published, {failed} in ingest_errors",
         "rows: " + ", ".join(f"{t} {n}" for t, n in rows.items()),
-        f"warehouse: {warehouse.base}  (one folder per table; read <table>/**/*.parquet)",
+        f"warehouse: {warehouse.base}  (<table>/*.parquet, one file per brochure; _compacted/<table>.parquet)",
     ]
 
 
@@ -225,39 +227,34 @@ def _brochure_keys(raw: Path, out: TextIO) -> list[str]:
     return keys
 
 
-def ingest(
+def _run_jobs(
     raw: Path,
-    warehouse_location: str,
+    warehouse: Warehouse,
+    keys: Sequence[str],
+    then: Sequence[str],
     *,
     verbose: bool,
     out: TextIO,
     err: TextIO,
-    budget: Budget | None = None,
-) -> int:
-    """Given RAW_DIR, the warehouse location (and a budget per brochure), ingest; return the exit code."""
-    started = time.perf_counter()
-    warehouse = Warehouse(location_to_upath(warehouse_location, root=Path.cwd()))
-    if problem := usage_problem(raw, warehouse):
-        print(f"brochures: {problem}", file=err)
-        return EXIT_USAGE
+    budget: Budget | None,
+) -> list[str] | int:
+    """Given RAW_DIR, the warehouse, the brochures to read and the jobs to run after, run them all.
 
-    # a run killed before this one may have left staged transactions and temporary files
-    warehouse.recover()
-    warehouse.sweep(TABLES)
-
+    Returns the failed checks' lines, or the exit code when a run broke or was stopped.
+    """
     import dagster as dg
 
     from pipelines.assets import PARTITIONS, partition_range_tags
     from pipelines.definitions import build_defs
 
-    keys = _brochure_keys(raw, out)
     defs = build_defs(raw_dir=str(raw.resolve()), warehouse=str(warehouse.base), budget=budget)
     config = _quiet_run_config(verbose)
     checks: list[str] = []
     sweep_orphan_homes(Path(tempfile.gettempdir()))
     with tempfile.TemporaryDirectory(prefix=f"{_HOME_PREFIX}{os.getpid()}-") as home:
         instance = dg.DagsterInstance.ephemeral(tempdir=home)
-        instance.add_dynamic_partitions(PARTITIONS, keys)
+        # only the brochures to read are registered: the run's partition range is exactly them
+        instance.add_dynamic_partitions(PARTITIONS, list(keys))
         if keys:
             result = with_progress(defs.resolve_job_def("ingest"), out).execute_in_process(
                 instance=instance,
@@ -272,24 +269,67 @@ def ingest(
                 print(f"brochures: the ingest run broke\n{_run_failure(result)}", file=err)
                 return EXIT_RUN_BROKE
             checks = check_lines(result)
-        pruned = defs.resolve_job_def("prune_warehouse").execute_in_process(
-            instance=instance, run_config=config, raise_on_error=False
+        for job in then:
+            done = defs.resolve_job_def(job).execute_in_process(
+                instance=instance, run_config=config, raise_on_error=False
+            )
+            if not done.success:
+                print(f"brochures: the {job} run broke\n{_run_failure(done)}", file=err)
+                return EXIT_RUN_BROKE
+    return checks
+
+
+def ingest(
+    raw: Path,
+    warehouse_location: str,
+    *,
+    verbose: bool,
+    out: TextIO,
+    err: TextIO,
+    budget: Budget | None = None,
+    force: bool = False,
+) -> int:
+    """Given RAW_DIR, the warehouse location (a budget per brochure, --force), ingest; return the exit code.
+
+    Brochures whose bytes and extractor version are those their published rows came from are
+    not read again (pipelines.versions) unless `force`.
+    """
+    started = time.perf_counter()
+    warehouse = Warehouse(location_to_upath(warehouse_location, root=Path.cwd()))
+    if problem := usage_problem(raw, warehouse):
+        print(f"brochures: {problem}", file=err)
+        return EXIT_USAGE
+
+    # a run killed before this one may have left staged transactions and temporary files
+    warehouse.recover()
+    warehouse.sweep(TABLES)
+
+    keys = _brochure_keys(raw, out)
+    stale = keys if force else stale_keys(raw.resolve(), keys, warehouse, extractor_version())
+    if kept := len(keys) - len(stale):
+        print(
+            f"{kept} of {len(keys)} brochures unchanged since their last ingest (same bytes, same "
+            f"extractor version {extractor_version()}): their rows stand; --force reads them again",
+            file=out,
         )
-        if not pruned.success:
-            print(f"brochures: pruning the warehouse broke\n{_run_failure(pruned)}", file=err)
-            return EXIT_RUN_BROKE
-        reference = defs.resolve_job_def("publish_reference").execute_in_process(
-            instance=instance, run_config=config, raise_on_error=False
-        )
-        if not reference.success:
-            print(f"brochures: publishing the reference tables broke\n{_run_failure(reference)}", file=err)
-            return EXIT_RUN_BROKE
+    doomed = warehouse.doomed(TABLES, keys)
+    checks: list[str] = []
+    # the reference tables come from the YAML, part of the extractor version: when that changes,
+    # every brochure is stale
+    reference = not warehouse.holds(REFERENCE_MODELS) or (bool(keys) and len(stale) == len(keys))
+    if stale or doomed or reference:
+        jobs = [*(["prune_warehouse"] if doomed else []), *(["publish_reference"] if reference else [])]
+        outcome = _run_jobs(raw, warehouse, stale, jobs, verbose=verbose, out=out, err=err, budget=budget)
+        if isinstance(outcome, int):
+            return outcome
+        checks = outcome
+    compacted = warehouse.compact(TABLES)
 
     snapshot = read_snapshot(warehouse)
     outcomes = warehouse_outcomes(snapshot, [partition_file_stem(k) for k in keys])
     for line in [*attention_lines(outcomes), *checks, *summary_lines(warehouse, snapshot, outcomes)]:
         print(line, file=out)
-    if catalog_line := refresh_catalog(warehouse):
+    if (compacted or stale or doomed) and (catalog_line := refresh_catalog(warehouse)):
         print(catalog_line, file=out)
     print(f"took {time.perf_counter() - started:.1f} s", file=out)
     unaccounted = [o.source_file for o in outcomes if o.error is None and not o.rows.get("documents")]
@@ -364,6 +404,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ingest_parser.add_argument("--verbose", action="store_true", help="show Dagster's log")
     ingest_parser.add_argument(
+        "--force",
+        action="store_true",
+        help="read every brochure again, also those unchanged since their last ingest",
+    )
+    ingest_parser.add_argument(
         "--seconds-per-brochure",
         type=float,
         default=Budget.seconds,
@@ -413,6 +458,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 out=sys.stdout,
                 err=sys.stderr,
                 budget=budget,
+                force=args.force,
             )
         except KeyboardInterrupt:
             print(_STOPPED_MESSAGE, file=sys.stderr)

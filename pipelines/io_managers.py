@@ -93,6 +93,9 @@ class ParquetIOManager(dg.ConfigurableIOManager):
             written_keys = [k for k in keys if self._stage(warehouse, transaction, table, k, frames[k], keep)]
             staged = warehouse.mark_staged(transaction, table)
             committed = warehouse.commit(transaction) if staged >= (together or {table}) else 0
+        if context.has_asset_partitions and (committed or not is_local(warehouse.base)):
+            # the run's brochures are whole in every table now: bring the compacted copies up to date
+            warehouse.compact(together or {table})
         written = len(written_keys)
         context.add_output_metadata(
             {

@@ -24,6 +24,7 @@ files (`<table>/*.parquet`) can, only in the few milliseconds of one brochure's 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -47,6 +48,10 @@ UNPARTITIONED = "data"
 STAGING = ".staging"
 #: the marker that commits one brochure's staged files: JSON {"delete": [tables]}
 COMMITTED = "COMMITTED"
+#: the folder of the compacted layer: `<table>.parquet` (every partition's rows, each with the stem
+#: of its file in PARTITION_FILE) and `<table>.json` (the sizes and times of the files it was built from)
+COMPACTED = "_compacted"
+PARTITION_FILE = "__partition_file"
 #: the folder of a transaction holding one empty file per table staged
 _STAGED_TABLES = ".tables"
 _MAX_NAME_BYTES = 150  # file systems allow 255 bytes; leave room for suffix and temp prefix
@@ -109,6 +114,11 @@ def write_atomically(path: UPath, write: Callable[[BinaryIO], object]) -> None:
 
 #: a temporary file of write_atomically: `.<name>.<pid>.<hex>.tmp` (older versions: no pid)
 _TEMPORARY = re.compile(r"^\..+?\.(?:(?P<pid>\d+)\.)?[0-9a-f]{32}\.tmp$")
+
+
+def _write_json(value: object, f: BinaryIO) -> None:
+    """Given a JSON-able value and a binary file, write the value to it as JSON."""
+    f.write(json.dumps(value).encode())
 
 
 def is_alive(pid: int) -> bool:
@@ -406,3 +416,85 @@ class Warehouse(PartitionedFiles):
     def partition_frames(self, table: str) -> dict[str, pl.DataFrame]:
         """Given a table, return {file stem: rows} of every partition file."""
         return {s: self._read_published(table, s, p) for s, p in self.stems(table).items()}
+
+    # the compacted layer: one file per table, so that queries do not open a file per brochure
+
+    def compacted_path(self, table: str) -> UPath:
+        """Given a table, return its compacted file (every partition's rows, with their file stem)."""
+        return self.base / COMPACTED / f"{table}{self.suffix}"
+
+    def _signature(self, table: str) -> dict[str, list[int]]:
+        """Given a table, return {partition file stem: [size, mtime ns]} of the files it is read from."""
+        signature = {}
+        for stem, path in self.stems(table).items():
+            info = path.stat()
+            signature[stem] = [int(info.st_size), int(getattr(info, "st_mtime_ns", 0) or 0)]
+        return signature
+
+    def _compacted_signature(self, table: str) -> dict[str, list[int]] | None:
+        """Given a table, return the signature its compacted file was built from, None if there is none."""
+        path = self.compacted_path(table).with_suffix(".json")
+        try:
+            signature: dict[str, list[int]] = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return signature if self.compacted_path(table).exists() else None
+
+    def compact(self, tables: Iterable[str]) -> list[str]:
+        """Given partitioned tables, bring each one's compacted file up to date; return the tables rebuilt.
+
+        Only the partitions whose file changed (size or modification time) since the last
+        compaction are read again; the others' rows are taken from the old compacted file.
+        """
+        rebuilt = []
+        for table in tables:
+            now, before = self._signature(table), self._compacted_signature(table)
+            if now == before or (not now and before is None):
+                continue
+            changed = [s for s in now if before is None or before.get(s) != now[s]]
+            frames = [
+                self.read_file(self.stems(table)[s]).with_columns(pl.lit(s).alias(PARTITION_FILE))
+                for s in changed
+            ]
+            if before is not None:
+                old = self.read_file(self.compacted_path(table))
+                frames.insert(0, old.filter(pl.col(PARTITION_FILE).is_in(set(now) - set(changed))))
+            if (
+                not now
+            ):  # no partition left: no compacted file either (readers fall back to the table's folder)
+                for path in (self.compacted_path(table), self.compacted_path(table).with_suffix(".json")):
+                    with suppress(FileNotFoundError):
+                        path.unlink()
+                rebuilt.append(table)
+                continue
+            compacted = pl.concat(frames, how="diagonal_relaxed").sort(PARTITION_FILE, maintain_order=True)
+            write_atomically(self.compacted_path(table), compacted.write_parquet)
+            write_atomically(
+                self.compacted_path(table).with_suffix(".json"), functools.partial(_write_json, now)
+            )
+            rebuilt.append(table)
+        return rebuilt
+
+    def compacted_partition_frames(self, table: str) -> dict[str, pl.DataFrame]:
+        """Given a table, return {file stem: rows} from its compacted file (the partition files if stale)."""
+        if self._compacted_signature(table) != self._signature(table):
+            return self.partition_frames(table)
+        compacted = self.read_file(self.compacted_path(table))
+        by_stem = {
+            str(key[0]): frame.drop(PARTITION_FILE)
+            for key, frame in compacted.partition_by(
+                PARTITION_FILE, as_dict=True, maintain_order=True
+            ).items()
+        }
+        # an empty partition file has no rows in the compacted one, but it is a partition all the same
+        empty = compacted.drop(PARTITION_FILE).clear()
+        return {stem: by_stem.get(stem, empty) for stem in self.stems(table)}
+
+    def doomed(self, tables: Iterable[str], keep: Collection[str]) -> list[str]:
+        """Given tables and the partition keys to keep, return the file stems a prune would delete."""
+        kept = {partition_file_stem(k) for k in keep}
+        return sorted({stem for table in tables for stem in self.stems(table) if stem not in kept})
+
+    def holds(self, tables: Iterable[str]) -> bool:
+        """Given unpartitioned tables, return whether each has its file."""
+        return all(self.path(table, None).exists() for table in tables)

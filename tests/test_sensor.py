@@ -13,6 +13,7 @@ from pipelines.assets import PARTITIONS
 from pipelines.automation import daily_reingest, raw_files
 from pipelines.brochures import list_brochures, partition_key_to_source_file, source_file_to_partition_key
 from pipelines.definitions import build_defs
+from pipelines.io_managers import ParquetIOManager
 from pipelines.resources import BrochureSettings
 from pipelines.storage import Warehouse
 from schemas import TABLES
@@ -25,6 +26,11 @@ class Daemon:
 
     def __init__(self, raw: Path) -> None:
         self.raw = raw
+        # where the tests' runs publish: the sensor reads the brochures' stamps there
+        self.resources = {
+            "settings": BrochureSettings(raw_dir=str(raw)),
+            "warehouse_io_manager": ParquetIOManager(base_path=str(raw.parent / "warehouse")),
+        }
         # a persistent instance in a temp folder (schedule contexts need an instance reference),
         # without telemetry, which would write its log under $DAGSTER_HOME (the repository)
         home = raw.parent / "dagster"
@@ -35,12 +41,11 @@ class Daemon:
         self.cursor: str | None = None
 
     def tick(self) -> dg.SensorResult | dg.SkipReason:
-        context = dg.build_sensor_context(
-            instance=self.instance,
-            cursor=self.cursor,
-            resources={"settings": BrochureSettings(raw_dir=str(self.raw))},
-        )
-        result = raw_files(context)
+        # entered and left: a context with resources holds the instance until it is closed
+        with dg.build_sensor_context(
+            instance=self.instance, cursor=self.cursor, resources=self.resources
+        ) as context:
+            result = raw_files(context)
         assert isinstance(result, dg.SensorResult | dg.SkipReason)
         if isinstance(result, dg.SensorResult):
             for request in result.dynamic_partitions_requests or []:
@@ -53,6 +58,10 @@ class Daemon:
                         self.instance.delete_dynamic_partition(request.partitions_def_name, key)
             self.cursor = result.cursor
         return result
+
+    def schedule(self) -> dg.RunRequest | list[dg.RunRequest] | dg.SkipReason:
+        with dg.build_schedule_context(instance=self.instance, resources=self.resources) as context:
+            return daily_reingest(context)
 
     @property
     def partitions(self) -> list[str]:
@@ -234,12 +243,11 @@ def test_files_with_reserved_characters_are_listed_under_their_encoded_key(tmp_p
 
 def test_the_schedule_reingests_every_brochure_in_one_run(raw: Path) -> None:
     daemon = Daemon(raw)
-    context = dg.build_schedule_context(instance=daemon.instance)
-    assert isinstance(daily_reingest(context), dg.SkipReason)
+    assert isinstance(daemon.schedule(), dg.SkipReason)
     (raw / "b.txt").write_bytes(SEED[1].read_bytes())
     (raw / "c.txt").write_bytes(SEED[2].read_bytes())
     daemon.tick()
-    request = daily_reingest(dg.build_schedule_context(instance=daemon.instance))
+    request = daemon.schedule()
     assert isinstance(request, dg.RunRequest)
     assert request.tags["dagster/asset_partition_range_start"] == daemon.partitions[0]
     assert request.tags["dagster/asset_partition_range_end"] == daemon.partitions[-1]
@@ -249,9 +257,29 @@ def test_the_schedule_run_publishes_every_brochure(raw: Path, tmp_path: Path) ->
     (raw / "b.txt").write_bytes(SEED[1].read_bytes())
     daemon = Daemon(raw)
     daemon.tick()
-    request = daily_reingest(dg.build_schedule_context(instance=daemon.instance))
+    request = daemon.schedule()
     assert isinstance(request, dg.RunRequest)
     job = build_defs(str(raw), str(tmp_path / "wh")).resolve_job_def("ingest")
     assert job.execute_in_process(instance=daemon.instance, tags=request.tags).success
     documents = pl.read_parquet(str(tmp_path / "wh" / "documents" / "*.parquet"))
     assert sorted(documents.get_column("source_file").to_list()) == ["aig/flyer.txt", "b.txt"]
+
+
+def test_the_schedule_skips_unchanged_brochures_and_runs_only_the_changed_one(
+    raw: Path, tmp_path: Path
+) -> None:
+    (raw / "b.txt").write_bytes(SEED[1].read_bytes())
+    daemon = Daemon(raw)
+    daemon.tick()
+    request = daemon.schedule()
+    assert isinstance(request, dg.RunRequest)  # nothing ingested yet: every brochure, one run
+    job = build_defs(str(raw), str(tmp_path / "warehouse")).resolve_job_def("ingest")
+    assert job.execute_in_process(instance=daemon.instance, tags=request.tags).success
+    # the night after, nothing changed: no run
+    assert isinstance(daemon.schedule(), dg.SkipReason)
+    # one file edited: a run of that brochure alone
+    _touch(raw / "b.txt", SEED[2].read_bytes())
+    requests = daemon.schedule()
+    assert isinstance(requests, list) and [r.partition_key for r in requests] == ["b.txt"]
+    # and the sensor, which saw the first version, asks for it once too
+    assert [r.partition_key for r in _runs(daemon.tick())] == ["b.txt"]
