@@ -99,7 +99,7 @@ def summary_lines(warehouse: Warehouse, snapshot: Snapshot, outcomes: Sequence[O
     return [
         f"{len(outcomes)} brochures: {len(outcomes) - failed} published, {failed} in ingest_errors",
         "rows: " + ", ".join(f"{t} {n}" for t, n in rows.items()),
-        f"warehouse: {warehouse.base}  (<table>/*.parquet, one file per brochure; _compacted/<table>.parquet)",
+        f"warehouse: {warehouse.base}  (<table>/*.parquet per brochure; _compacted/<table>.parquet whole)",
     ]
 
 
