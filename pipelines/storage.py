@@ -428,7 +428,9 @@ class Warehouse(PartitionedFiles):
         signature = {}
         for stem, path in self.stems(table).items():
             info = path.stat()
-            signature[stem] = [int(info.st_size), int(getattr(info, "st_mtime_ns", 0) or 0)]
+            # object stores give a float mtime (or none: then the size alone tells a change)
+            mtime_ns = getattr(info, "st_mtime_ns", None) or int((getattr(info, "st_mtime", 0) or 0) * 1e9)
+            signature[stem] = [int(info.st_size), int(mtime_ns)]
         return signature
 
     def _compacted_signature(self, table: str) -> dict[str, list[int]] | None:

@@ -38,6 +38,11 @@ with the project's scorer (`fixtures/gold_score.py`, a verbatim copy of
   SVG poster through cairo, a UTF-16 e-mail quoting the brochure with "> ", an HTML accordion
   with ruby and split spans, markdown with setext headings and nested premium lists). Fresh,
   before any fix: F1 0.738 (coverages 0.789, limits 0.608, premiums 0.830, loss scenarios 0.938).
+- `blind_2026_12f/`: the sixth blind round (Typst plan columns under spanning headers, a PyMuPDF
+  transposed table, ReportLab with non-embedded CID fonts and a headerless page break, pandoc
+  Q&A with kanji numerals and end footnotes, nested Shift_JIS HTML 4 tables, wkhtmltopdf tables
+  linked by circled numbers, a vertical Writer page, a CSV-like export in 千円). Fresh, before
+  any fix: F1 0.841 (coverages 0.964, limits 0.746, premiums 0.825, loss scenarios 0.926).
 
 The floors are the figures the code holds today; a change that loses rows fails here.
 """
@@ -113,6 +118,12 @@ SETS = {
             "blind_2026_12e",
             {"coverages": 0.93, "limits": 0.81, "premiums": 0.94, "loss_scenarios": 0.93},
             0.88,
+            8,
+        ),
+        GoldSet(
+            "blind_2026_12f",
+            {"coverages": 0.96, "limits": 0.74, "premiums": 0.82, "loss_scenarios": 0.92},
+            0.84,
             8,
         ),
     )
