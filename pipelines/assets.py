@@ -163,16 +163,17 @@ def _table_metadata(table: str, publication: Publication) -> dict[str, Any]:
     }
 
 
-def _quarantine_check_result(quarantine: pl.DataFrame) -> dg.AssetCheckResult:
-    """Given the run's quarantine rows, return the quarantine table's own (always passing) check result."""
+def _quarantine_check_result(quarantine: pl.DataFrame, run_rows: int) -> dg.AssetCheckResult:
+    """Given the whole quarantine table and the run's count, return its own (always passing) check result."""
     # a quarantine row failing its own model would have made the publication broken
     return dg.AssetCheckResult(
         asset_key="quarantine",
         check_name=VALID_ROWS,
         passed=True,
-        description=f"{quarantine.height} quarantined rows, all well-formed",
+        description=f"{quarantine.height} quarantined rows ({run_rows} from this run), all well-formed",
         metadata={
             "rows_quarantined": quarantine.height,
+            "rows_quarantined_this_run": run_rows,
             "by_table": dg.MetadataValue.json(
                 dict(quarantine.group_by("table").len().sort("table").iter_rows())
             ),
@@ -180,25 +181,48 @@ def _quarantine_check_result(quarantine: pl.DataFrame) -> dg.AssetCheckResult:
     )
 
 
-def _check_result(table: str, publication: Publication) -> dg.AssetCheckResult:
-    """Given a published table, return its valid_rows result: WARN with samples when rows were quarantined."""
-    quarantine = pl.concat(list(publication.frames["quarantine"].values()), how="vertical")
+def quarantine_sample(quarantined: pl.DataFrame) -> str:
+    """Given quarantined rows, return a markdown sample naming each row's file, page, evidence and reason."""
+    if not quarantined.height:
+        return "none"
+    row = pl.col("row_json")
+    sample = quarantined.select(
+        "source_file",
+        page=row.str.json_path_match("$.page"),
+        evidence=row.str.json_path_match("$.evidence"),
+        reason="reason",
+    )
+    return frame_to_markdown(sample)
+
+
+def _check_result(table: str, publication: Publication, warehouse: pl.DataFrame) -> dg.AssetCheckResult:
+    """Given a table, the run's publication and the whole quarantine table, return its valid_rows result.
+
+    The result describes the whole published table, every brochure's rows, not only the run's:
+    it stays WARN while any brochure's rows of this table sit in quarantine.
+    """
+    run_quarantine = pl.concat(list(publication.frames["quarantine"].values()), how="vertical")
     if table == "quarantine":
-        return _quarantine_check_result(quarantine)
+        return _quarantine_check_result(warehouse, run_quarantine.height)
     cases = publication.failure_cases[table]
-    quarantined = quarantine.filter(pl.col("table") == table)
+    quarantined = warehouse.filter(pl.col("table") == table)
+    this_run = run_quarantine.filter(pl.col("table") == table).height
+    brochures = quarantined.get_column("source_file").unique().sort().to_list()
     return dg.AssetCheckResult(
         asset_key=table,
         check_name=VALID_ROWS,
         passed=quarantined.height == 0,
         severity=dg.AssetCheckSeverity.WARN,
         description=(
-            f"{quarantined.height} rows failed validation and went to quarantine"
+            f"{quarantined.height} rows of {len(brochures)} brochures failed validation and are in "
+            f"quarantine ({this_run} from this run)"
             if quarantined.height
-            else "every row is valid"
+            else "every row of the table is valid"
         ),
         metadata={
             "rows_quarantined": quarantined.height,
+            "rows_quarantined_this_run": this_run,
+            "brochures_with_quarantined_rows": dg.MetadataValue.json(brochures),
             "failures_by_check": dg.MetadataValue.json(
                 {
                     f"{column} {check}": n
@@ -209,9 +233,7 @@ def _check_result(table: str, publication: Publication) -> dg.AssetCheckResult:
                 }
             ),
             "failure_cases": dg.MetadataValue.md(frame_to_markdown(cases) if cases.height else "none"),
-            "quarantined_rows": dg.MetadataValue.md(
-                frame_to_markdown(quarantined) if quarantined.height else "none"
-            ),
+            "quarantined_rows": dg.MetadataValue.md(quarantine_sample(quarantined)),
         },
     )
 
@@ -295,15 +317,17 @@ def warehouse_tables(
             output_name=table,
             metadata=_table_metadata(table, publication),
         )
+    # each Output is handled as it is yielded: every table's files are committed by now, so the
+    # checks read the whole warehouse, and the stamps say what it holds
+    warehouse = warehouse_io_manager.warehouse()
+    quarantine = warehouse.read_compacted("quarantine", frames.empty_frame(WAREHOUSE_MODELS["quarantine"]))
+    for table in selected:
         if dg.AssetCheckKey(dg.AssetKey(table), VALID_ROWS) in checks:
-            yield _check_result(table, publication)
+            yield _check_result(table, publication, quarantine)
     if set(TABLES) <= set(selected):
-        # every table's files are committed by now (each Output is handled as it is yielded), so
-        # the stamps say what the warehouse holds: the next run skips these brochures until they change
+        # the next run skips these brochures until their bytes or the extractor change
         twins = run_twins(settings.raw_path(), list(results))
-        record_stamps(
-            warehouse_io_manager.warehouse(), results_to_stamps(results, twins, extractor_version())
-        )
+        record_stamps(warehouse, results_to_stamps(results, twins, extractor_version()))
 
 
 @dg.multi_asset(

@@ -500,3 +500,8 @@ class Warehouse(PartitionedFiles):
     def holds(self, tables: Iterable[str]) -> bool:
         """Given unpartitioned tables, return whether each has its file."""
         return all(self.path(table, None).exists() for table in tables)
+
+    def read_compacted(self, table: str, empty: pl.DataFrame) -> pl.DataFrame:
+        """Given a partitioned table and its empty frame, return all its rows (from the compacted file)."""
+        frames = [f for f in self.compacted_partition_frames(table).values() if f.height]
+        return pl.concat(frames, how="vertical") if frames else empty

@@ -293,6 +293,38 @@ def test_an_invalid_row_is_quarantined_and_the_rest_published(
     assert "less_than_or_equal_to" in str(check.metadata["failure_cases"].value)
 
 
+def test_a_valid_rows_check_describes_the_whole_table_not_the_run(
+    tmp_path: Path, raw_dir: Path, bad_limit_extractor: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    warehouse, instance = tmp_path / "warehouse", dg.DagsterInstance.ephemeral()
+    assert _materialize(raw_dir, warehouse, instance).success
+    monkeypatch.undo()  # the extractor mends its ways; one brochure is run again, alone
+    result = dg.materialize(
+        [extraction, warehouse_tables],
+        instance=instance,
+        resources={
+            "settings": BrochureSettings(raw_dir=str(raw_dir)),
+            "warehouse_io_manager": ParquetIOManager(base_path=str(warehouse)),
+            "extraction_io_manager": PickleIOManager(),
+        },
+        partition_key=SEED_NAMES[0],
+    )
+    assert result.success
+    check = next(
+        e
+        for e in result.get_asset_check_evaluations()
+        if e.asset_key == dg.AssetKey("limits") and e.check_name == "valid_rows"
+    )
+    # the other brochures' bad rows are still in quarantine: the check stays WARN, and says where
+    assert not check.passed
+    assert check.metadata["rows_quarantined"].value == len(SEED_NAMES) - 1
+    assert check.metadata["rows_quarantined_this_run"].value == 0
+    assert check.metadata["brochures_with_quarantined_rows"].value == SEED_NAMES[1:]
+    sample = str(check.metadata["quarantined_rows"].value)
+    assert sample.startswith("| source_file | page | evidence | reason |")
+    assert SEED_NAMES[1] in sample and "ratio: less_than_or_equal_to(1.0)" in sample
+
+
 @pytest.fixture
 def questionable_extractor(monkeypatch: pytest.MonkeyPatch) -> None:
     """Make every extraction carry one finding per new rule.
