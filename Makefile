@@ -11,21 +11,19 @@ WAREHOUSE ?= warehouse
 
 # this repository's dagster.yaml is the instance config: storage under .dagster_home/, telemetry off
 export DAGSTER_HOME := $(CURDIR)
-# dagster resolves relative paths in dagster.yaml against the CWD, so storage is named absolutely
-export DAGSTER_STORAGE := $(CURDIR)/.dagster_home
 export DAGSTER_DISABLE_TELEMETRY := 1
 export UV_PYTHON := $(PYTHON)
 
 .PHONY: run test ui lint setup raw score bench clean
 
 run: setup ## ingest raw/ into warehouse/ and print a summary
-	$(UV) run --frozen brochures ingest $(RAW) --warehouse $(WAREHOUSE)
+	$(UV) run --frozen brochures ingest $(RAW) --warehouse $(WAREHOUSE) --dagster-home $(CURDIR)
 
 test: setup ## run the test suite
 	$(UV) run --frozen pytest
 
 ui: setup ## the Dagster UI on http://127.0.0.1:3000
-	$(UV) run --frozen dagster dev -h 127.0.0.1 -p 3000 -m pipelines.definitions
+	$(UV) run --frozen dagster dev -h 127.0.0.1 -p 3000
 
 lint: setup ## ruff and mypy
 	$(UV) run --frozen ruff check .
@@ -49,4 +47,4 @@ $(TOOLS)/bin/uv:
 	$(TOOLS)/bin/pip install --quiet uv==$(UV_VERSION)
 
 clean:
-	rm -rf .venv $(TOOLS) .dagster_home/*/ warehouse/*/
+	rm -rf .venv $(TOOLS) .dagster_home/*/ warehouse/*/ warehouse/.brochure_versions.json warehouse/brochures.duckdb

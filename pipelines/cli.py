@@ -1,16 +1,21 @@
-"""`brochures`: ingest a folder of brochures into a warehouse, or summarise a warehouse.
+"""`brochures`: ingest a folder of brochures into a warehouse, or summarise or query a warehouse.
 
-    brochures ingest RAW_DIR --warehouse DIR [--verbose]
+    brochures ingest RAW_DIR --warehouse DIR [--force] [--dagster-home DIR] [--verbose]
     brochures summary --warehouse DIR
+    brochures sql "select …" --warehouse DIR
 
-`ingest` materialises the same Dagster job the schedule runs (`ingest`, every brochure in one
-run) in this process, on a throw-away Dagster instance, then runs `prune_warehouse` so that
-the warehouse holds exactly the brochures now under RAW_DIR. It prints a line per brochure as
-it is read (a Dagster logger of its own picks the extraction's progress messages out of the
-run's log; Dagster's console log stays off unless --verbose), then the brochures that need
-attention, the checks that failed, and a summary. Paths are taken relative to the
-current directory. Exit codes: 0 every brochure was published or recorded in ingest_errors;
-1 the run itself broke; 2 bad arguments (RAW_DIR missing, warehouse not writable).
+`ingest` materialises the same Dagster job the schedule runs (`ingest`) in this process over
+the brochures that changed since their last ingest (new bytes, other twins, or another
+extractor version: `pipelines.versions`; `--force`: all of them), then `prune_warehouse` when
+brochures were deleted and `publish_reference` when the reference tables are missing or the
+code changed, so that the warehouse holds exactly the brochures now under RAW_DIR. The runs
+are recorded in the Dagster instance of `--dagster-home` (the one the UI shows; `make run`
+passes the repository) or on a throw-away one. It prints a line per brochure as it is read
+(a Dagster logger of its own picks the extraction's progress messages out of the run's log;
+Dagster's console log stays off unless --verbose), then the brochures that need attention,
+the checks that failed, and a summary. Paths are taken relative to the current directory.
+Exit codes: 0 every brochure was published or recorded in ingest_errors; 1 the run itself
+broke; 2 bad arguments (RAW_DIR missing, warehouse not writable); 130 stopped.
 """
 
 from __future__ import annotations
@@ -24,7 +29,8 @@ import sys
 import tempfile
 import time
 import warnings
-from collections.abc import Sequence
+from collections.abc import Collection, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -227,38 +233,94 @@ def _brochure_keys(raw: Path, out: TextIO) -> list[str]:
     return keys
 
 
+def partition_ranges(order: Sequence[str], wanted: Collection[str]) -> list[list[str]]:
+    """Given partition keys in registry order and the ones to run, return them as runs of consecutive keys.
+
+    A run of a partitioned job targets a range of the registry; brochures to read that are
+    not next to each other need a run per stretch.
+    """
+    ranges: list[list[str]] = []
+    previous = False
+    for key in order:
+        if key in wanted:
+            if not previous:
+                ranges.append([])
+            ranges[-1].append(key)
+        previous = key in wanted
+    return ranges
+
+
+@contextmanager
+def dagster_instance(home: Path | None) -> Iterator[dg.DagsterInstance]:
+    """Given a Dagster home (None: a throw-away one), yield its instance for the CLI's runs.
+
+    The instance of a home is the one `make ui` shows: its runs, materialisations and
+    partitions are recorded there. Its dagster.yaml may name storage relative to the current
+    directory (this repository's does), so the runs work in the home.
+    """
+    import dagster as dg
+
+    if home is None:
+        sweep_orphan_homes(Path(tempfile.gettempdir()))
+        with tempfile.TemporaryDirectory(prefix=f"{_HOME_PREFIX}{os.getpid()}-") as folder:
+            yield dg.DagsterInstance.ephemeral(tempdir=folder)
+        return
+    previous = Path.cwd()
+    os.chdir(home)
+    try:
+        with dg.DagsterInstance.from_config(str(home)) as instance:
+            yield instance
+    finally:
+        os.chdir(previous)
+
+
+def register_partitions(
+    instance: dg.DagsterInstance, keys: Sequence[str], stale: Sequence[str]
+) -> list[list[str]]:
+    """Given an instance, the brochures under RAW_DIR and those to read, register them; return the runs' keys.
+
+    Every brochure under RAW_DIR is registered (as the sensor would), brochures no longer there
+    are unregistered so that the prune removes their rows.
+    """
+    from pipelines.assets import PARTITIONS
+
+    registered = list(instance.get_dynamic_partitions(PARTITIONS))
+    for key in sorted(set(registered) - set(keys)):
+        instance.delete_dynamic_partition(PARTITIONS, key)
+    instance.add_dynamic_partitions(PARTITIONS, [k for k in keys if k not in set(registered)])
+    return partition_ranges(instance.get_dynamic_partitions(PARTITIONS), set(stale))
+
+
 def _run_jobs(
     raw: Path,
     warehouse: Warehouse,
-    keys: Sequence[str],
+    keys: tuple[Sequence[str], Sequence[str]],
     then: Sequence[str],
     *,
     verbose: bool,
     out: TextIO,
     err: TextIO,
     budget: Budget | None,
+    dagster_home: Path | None,
 ) -> list[str] | int:
-    """Given RAW_DIR, the warehouse, the brochures to read and the jobs to run after, run them all.
+    """Given RAW_DIR, the warehouse, (all brochures, those to read) and the jobs to run after, run them all.
 
     Returns the failed checks' lines, or the exit code when a run broke or was stopped.
     """
-    import dagster as dg
-
-    from pipelines.assets import PARTITIONS, partition_range_tags
+    from pipelines.assets import partition_range_tags
     from pipelines.definitions import build_defs
 
     defs = build_defs(raw_dir=str(raw.resolve()), warehouse=str(warehouse.base), budget=budget)
     config = _quiet_run_config(verbose)
     checks: list[str] = []
-    sweep_orphan_homes(Path(tempfile.gettempdir()))
-    with tempfile.TemporaryDirectory(prefix=f"{_HOME_PREFIX}{os.getpid()}-") as home:
-        instance = dg.DagsterInstance.ephemeral(tempdir=home)
-        # only the brochures to read are registered: the run's partition range is exactly them
-        instance.add_dynamic_partitions(PARTITIONS, list(keys))
-        if keys:
+    with dagster_instance(dagster_home) as instance:
+        every, stale = keys
+        # a throw-away instance knows only the brochures to read: one run over all of them
+        runs = register_partitions(instance, every if dagster_home else stale, stale)
+        for run_keys in runs:
             result = with_progress(defs.resolve_job_def("ingest"), out).execute_in_process(
                 instance=instance,
-                tags=partition_range_tags(keys),
+                tags=partition_range_tags(run_keys),
                 run_config=_quiet_run_config(verbose, PROGRESS_LOGGER),
                 raise_on_error=False,
             )
@@ -268,7 +330,7 @@ def _run_jobs(
             if not result.success:
                 print(f"brochures: the ingest run broke\n{_run_failure(result)}", file=err)
                 return EXIT_RUN_BROKE
-            checks = check_lines(result)
+            checks = check_lines(result)  # the last run's checks read the whole warehouse
         for job in then:
             done = defs.resolve_job_def(job).execute_in_process(
                 instance=instance, run_config=config, raise_on_error=False
@@ -288,6 +350,7 @@ def ingest(
     err: TextIO,
     budget: Budget | None = None,
     force: bool = False,
+    dagster_home: Path | None = None,
 ) -> int:
     """Given RAW_DIR, the warehouse location (a budget per brochure, --force), ingest; return the exit code.
 
@@ -319,7 +382,17 @@ def ingest(
     reference = not warehouse.holds(REFERENCE_MODELS) or (bool(keys) and len(stale) == len(keys))
     if stale or doomed or reference:
         jobs = [*(["prune_warehouse"] if doomed else []), *(["publish_reference"] if reference else [])]
-        outcome = _run_jobs(raw, warehouse, stale, jobs, verbose=verbose, out=out, err=err, budget=budget)
+        outcome = _run_jobs(
+            raw,
+            warehouse,
+            (keys, stale),
+            jobs,
+            verbose=verbose,
+            out=out,
+            err=err,
+            budget=budget,
+            dagster_home=dagster_home,
+        )
         if isinstance(outcome, int):
             return outcome
         checks = outcome
@@ -409,6 +482,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="read every brochure again, also those unchanged since their last ingest",
     )
     ingest_parser.add_argument(
+        "--dagster-home",
+        type=Path,
+        help=(
+            "record the runs in the Dagster instance of this folder (its dagster.yaml), where the UI "
+            "shows them (make run passes the repository); default: a throw-away instance"
+        ),
+    )
+    ingest_parser.add_argument(
         "--seconds-per-brochure",
         type=float,
         default=Budget.seconds,
@@ -459,6 +540,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 err=sys.stderr,
                 budget=budget,
                 force=args.force,
+                dagster_home=args.dagster_home.resolve() if args.dagster_home else None,
             )
         except KeyboardInterrupt:
             print(_STOPPED_MESSAGE, file=sys.stderr)

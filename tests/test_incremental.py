@@ -185,3 +185,52 @@ def test_the_compacted_layer_holds_every_partition_and_the_catalog_reads_it(
         assert sql is not None and "_compacted" in sql[0]
         (count,) = db.execute("select count(*) from limits").fetchone() or (None,)
     assert count == tables.read_table("limits").height
+
+
+@pytest.mark.parametrize(
+    ("order", "wanted", "expected"),
+    [
+        # nothing to read: no run
+        (["a", "b", "c"], set(), []),
+        # one new brochure at the end of the registry: one run of it
+        (["a", "b", "c"], {"c"}, [["c"]]),
+        # two stretches: a run each, in registry order
+        (["a", "b", "c", "d", "e"], {"a", "b", "d"}, [["a", "b"], ["d"]]),
+        # everything: one run
+        (["a", "b"], {"a", "b"}, [["a", "b"]]),
+    ],
+)
+def test_partition_ranges(order: list[str], wanted: set[str], expected: list[list[str]]) -> None:
+    assert cli.partition_ranges(order, wanted) == expected
+
+
+def test_runs_are_recorded_in_the_dagster_home_the_ui_shows(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import dagster as dg
+
+    home, raw, warehouse = tmp_path / "home", tmp_path / "raw", tmp_path / "warehouse"
+    home.mkdir()
+    raw.mkdir()
+    shutil.copy(Path(__file__).resolve().parents[1] / "dagster.yaml", home)
+    for seed in SEED[:3]:
+        shutil.copy(seed, raw / seed.name)
+    before = Path.cwd()
+    _ingest(raw, warehouse, "--dagster-home", str(home))
+    (raw / SEED[0].name).unlink()
+    shutil.copy(SEED[3], raw / SEED[3].name)
+    _ingest(raw, warehouse, "--dagster-home", str(home))
+    capsys.readouterr()
+    assert Path.cwd() == before
+    # the repository's dagster.yaml keeps everything under the home's .dagster_home/
+    assert (home / ".dagster_home" / "history").is_dir()
+    with cli.dagster_instance(home) as instance:
+        assert instance.get_dynamic_partitions("brochures") == [SEED[1].name, SEED[2].name, SEED[3].name]
+        jobs = [r.job_name for r in reversed(instance.get_runs())]
+        # first: all three read, then the reference tables; then the new one read, the gone one pruned
+        assert jobs == ["ingest", "publish_reference", "ingest", "prune_warehouse"]
+        materialized = instance.get_latest_materialization_event(dg.AssetKey("limits"))
+        assert materialized is not None
+    assert sorted(Warehouse.at(str(warehouse)).read_table("documents")["source_file"]) == sorted(
+        [SEED[1].name, SEED[2].name, SEED[3].name]
+    )
