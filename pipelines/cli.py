@@ -49,6 +49,8 @@ if TYPE_CHECKING:
     import dagster as dg
 
 EXIT_OK, EXIT_RUN_BROKE, EXIT_USAGE = 0, 1, 2
+#: --strict, for cron jobs: the run worked, but a brochure is in ingest_errors or a row in quarantine
+EXIT_ATTENTION = 3
 #: stopped by SIGTERM or Ctrl-C (128 + SIGINT, as shells report it)
 EXIT_STOPPED = 130
 _STOPPED_MESSAGE = "brochures: stopped; brochures not yet published keep their last version"
@@ -302,6 +304,7 @@ def _run_jobs(
     err: TextIO,
     budget: Budget | None,
     dagster_home: Path | None,
+    progress: TextIO,
 ) -> list[str] | int:
     """Given RAW_DIR, the warehouse, (all brochures, those to read) and the jobs to run after, run them all.
 
@@ -318,7 +321,7 @@ def _run_jobs(
         # a throw-away instance knows only the brochures to read: one run over all of them
         runs = register_partitions(instance, every if dagster_home else stale, stale)
         for run_keys in runs:
-            result = with_progress(defs.resolve_job_def("ingest"), out).execute_in_process(
+            result = with_progress(defs.resolve_job_def("ingest"), progress).execute_in_process(
                 instance=instance,
                 tags=partition_range_tags(run_keys),
                 run_config=_quiet_run_config(verbose, PROGRESS_LOGGER),
@@ -351,11 +354,14 @@ def ingest(
     budget: Budget | None = None,
     force: bool = False,
     dagster_home: Path | None = None,
+    quiet: bool = False,
+    strict: bool = False,
 ) -> int:
     """Given RAW_DIR, the warehouse location (a budget per brochure, --force), ingest; return the exit code.
 
     Brochures whose bytes and extractor version are those their published rows came from are
-    not read again (pipelines.versions) unless `force`.
+    not read again (pipelines.versions) unless `force`. `quiet` leaves out the line per
+    brochure read; `strict` exits EXIT_ATTENTION when any brochure needs attention.
     """
     started = time.perf_counter()
     warehouse = Warehouse(location_to_upath(warehouse_location, root=Path.cwd()))
@@ -392,6 +398,7 @@ def ingest(
             err=err,
             budget=budget,
             dagster_home=dagster_home,
+            progress=open(os.devnull, "w") if quiet else out,  # noqa: SIM115 - closed with the process
         )
         if isinstance(outcome, int):
             return outcome
@@ -409,6 +416,9 @@ def ingest(
     if unaccounted:
         print(f"brochures: neither published nor in ingest_errors: {', '.join(unaccounted)}", file=err)
         return EXIT_RUN_BROKE
+    if strict and (attention := [o for o in outcomes if o.error is not None or o.quarantined]):
+        print(f"brochures: --strict: {len(attention)} brochures need attention (listed above)", file=err)
+        return EXIT_ATTENTION
     return EXIT_OK
 
 
@@ -460,11 +470,37 @@ def sql(query: str, warehouse_location: str, *, out: TextIO, err: TextIO) -> int
     return EXIT_OK
 
 
+#: the labels brochures print that no taxonomy term matched: the words to teach (extractors/data/)
+UNMAPPED_SQL = """
+select coverage_label as label, count(*) as rows, count(distinct doc_id) as brochures,
+       string_agg(distinct tbl, ', ' order by tbl) as tables
+from (
+  select coverage_label, doc_id, 'coverages' as tbl from coverages where coverage_id is null
+  union all
+  select coverage_label, doc_id, 'limits' as tbl from limits where coverage_id is null
+)
+where coverage_label is not null and trim(coverage_label) <> ''
+group by 1 order by rows desc, brochures desc, label
+"""
+
+
+def version_line() -> str:
+    """Given nothing, return the program's version and the extractor version it reads brochures with."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        package = version("brochures")
+    except PackageNotFoundError:  # run from a checkout that was not installed
+        package = "unknown"
+    return f"brochures {package} (extractor version {extractor_version()})"
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Given nothing, return the parser of the `ingest` and `summary` commands."""
     parser = argparse.ArgumentParser(
         prog="brochures", description="Cyber-insurance brochures → Parquet warehouse."
     )
+    parser.add_argument("--version", action="version", version=version_line())
     commands = parser.add_subparsers(dest="command", required=True)
     ingest_parser = commands.add_parser(
         "ingest", help="ingest every brochure under RAW_DIR into the warehouse"
@@ -476,6 +512,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--warehouse", default="warehouse", help="warehouse folder or URL (default: warehouse)"
     )
     ingest_parser.add_argument("--verbose", action="store_true", help="show Dagster's log")
+    ingest_parser.add_argument(
+        "--quiet", action="store_true", help="no line per brochure read: what needs attention and the summary"
+    )
+    ingest_parser.add_argument(
+        "--strict",
+        action="store_true",
+        help=f"exit {EXIT_ATTENTION} when a brochure is in ingest_errors or has quarantined rows (cron jobs)",
+    )
     ingest_parser.add_argument(
         "--force",
         action="store_true",
@@ -510,6 +554,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sql_parser.add_argument("query", help='e.g. "select insurer_id, count(*) from documents group by 1"')
     sql_parser.add_argument("--warehouse", default="warehouse", help="warehouse folder (default: warehouse)")
+    unmapped_parser = commands.add_parser(
+        "unmapped", help="list the printed labels that mapped to no coverage id, most frequent first"
+    )
+    unmapped_parser.add_argument(
+        "--warehouse", default="warehouse", help="warehouse folder (default: warehouse)"
+    )
     return parser
 
 
@@ -541,6 +591,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 budget=budget,
                 force=args.force,
                 dagster_home=args.dagster_home.resolve() if args.dagster_home else None,
+                quiet=args.quiet,
+                strict=args.strict,
             )
         except KeyboardInterrupt:
             print(_STOPPED_MESSAGE, file=sys.stderr)
@@ -549,6 +601,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             signal.signal(signal.SIGTERM, previous)
     if args.command == "sql":
         return sql(args.query, args.warehouse, out=sys.stdout, err=sys.stderr)
+    if args.command == "unmapped":
+        return sql(UNMAPPED_SQL, args.warehouse, out=sys.stdout, err=sys.stderr)
     return summary(args.warehouse, out=sys.stdout, err=sys.stderr)
 
 
