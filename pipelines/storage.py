@@ -101,12 +101,12 @@ def partition_file_stem(key: str) -> str:
 
 def write_atomically(path: UPath, write: Callable[[BinaryIO], object]) -> None:
     """Given a target path and a function writing bytes to a file, write the file all or nothing."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if not is_local(path):
+    if not is_local(path):  # no folders to make: a key's prefix exists with the key
         with path.open("wb") as f:
             write(f)
         return
     target = Path(path.path)
+    target.parent.mkdir(parents=True, exist_ok=True)
     # the writer's pid in the name lets a later run tell an orphan from a file being written
     temporary = target.with_name(f".{target.name}.{os.getpid()}.{uuid.uuid4().hex}.tmp")
     try:
@@ -171,6 +171,25 @@ def remove_tree(path: UPath) -> None:
         return
     with suppress(FileNotFoundError):
         path.fs.rm(path.path, recursive=True)
+
+
+def brochure_folders(staging: UPath) -> dict[str, list[str]]:
+    """Given the staging folder, return {"<transaction>/<stem>": file names} of every brochure folder in it.
+
+    One listing of everything under it (on an object store one LIST, where a glob of
+    `*/*/COMMITTED` lists each transaction and brochure folder on its own).
+    """
+    try:
+        found = staging.fs.find(staging.path)
+    except FileNotFoundError:
+        return {}
+    folders: dict[str, list[str]] = {}
+    for key in sorted(found):
+        transaction, _, rest = key.removeprefix(staging.path).strip("/").partition("/")
+        stem, _, name = rest.partition("/")
+        if name and "/" not in name:
+            folders.setdefault(f"{transaction}/{stem}", []).append(name)
+    return folders
 
 
 class PartitionedFiles:
@@ -312,7 +331,8 @@ class Warehouse(PartitionedFiles):
     def mark_staged(self, transaction: UPath, table: str) -> set[str]:
         """Given a transaction and a table whose files are all staged, record it; return the tables staged."""
         marks = transaction / _STAGED_TABLES
-        marks.mkdir(parents=True, exist_ok=True)
+        if is_local(marks):  # on an object store the empty object makes its prefix
+            marks.mkdir(parents=True, exist_ok=True)
         (marks / table).touch()
         return {p.name for p in marks.iterdir()}
 
@@ -337,7 +357,6 @@ class Warehouse(PartitionedFiles):
     def _commit_brochure(self, folder: UPath, delete: Collection[str]) -> None:
         """Given a brochure's staging folder and the tables to delete its file from, commit and apply it."""
         plan = json.dumps({"delete": sorted(delete)}).encode()
-        folder.mkdir(parents=True, exist_ok=True)
         write_atomically(folder / COMMITTED, lambda f: f.write(plan))
         self._apply(folder)
 
@@ -400,17 +419,21 @@ class Warehouse(PartitionedFiles):
 
     def pending(self) -> dict[str, dict[str, UPath | None]]:
         """Given nothing, return {stem: {table: staged file or None (deleted)}} committed, not in place."""
-        if not self.staging().is_dir():
-            return {}
+        staging = self.staging()
+        folders = brochure_folders(staging)
         pending: dict[str, dict[str, UPath | None]] = {}
-        for marker in self.staging().glob(f"*/*/{COMMITTED}"):
+        for folder, names in folders.items():
+            if COMMITTED not in names:
+                continue
             try:
-                plan = json.loads(marker.read_text(encoding="utf-8"))
+                plan = json.loads((staging / folder / COMMITTED).read_text(encoding="utf-8"))
             except (OSError, ValueError):
                 continue
-            entry = pending.setdefault(marker.parent.name, {})
+            entry = pending.setdefault(folder.partition("/")[2], {})
             entry.update(dict.fromkeys(plan["delete"]))
-            entry.update({p.name.removesuffix(self.suffix): p for p in marker.parent.glob(f"*{self.suffix}")})
+            entry.update(
+                {n.removesuffix(self.suffix): staging / folder / n for n in names if n.endswith(self.suffix)}
+            )
         return pending
 
     def read_schema(self, path: UPath) -> pl.Schema:
