@@ -15,12 +15,18 @@ from pipelines.storage import Warehouse
 RAW = Path(__file__).resolve().parents[1] / "raw"
 
 
-def seeded_raw(folder: Path) -> Path:
-    """Given a folder, fill it with raw/'s brochures and the bad files (ingest_errors rows); return it."""
-    shutil.copytree(RAW, folder, ignore=shutil.ignore_patterns(".*"))
-    for name, data in BAD_FILES.items():
+#: the bad files each raw folder here holds: one unreadable, one in a subfolder (a `/` in its key)
+BAD = ("empty.txt", "broken/corrupt.pdf")
+
+
+def seeded_raw(folder: Path, brochures: int | None = None) -> Path:
+    """Given a folder (and how many of raw/'s brochures), fill it with them and BAD; return it."""
+    folder.mkdir(parents=True)
+    for path in sorted(p for p in RAW.iterdir() if not p.name.startswith("."))[:brochures]:
+        shutil.copy(path, folder / path.name)
+    for name in BAD:
         (folder / name).parent.mkdir(parents=True, exist_ok=True)
-        (folder / name).write_bytes(data)
+        (folder / name).write_bytes(BAD_FILES[name])
     return folder
 
 

@@ -50,7 +50,7 @@ def _resources(raw: Path, warehouse: Path) -> dict[str, object]:
 def test_the_dask_executor_publishes_the_rows_of_an_in_process_run(
     tmp_path: Path, cluster: LocalCluster
 ) -> None:
-    raw = seeded_raw(tmp_path / "raw")
+    raw = seeded_raw(tmp_path / "raw", brochures=2)  # a PDF and an HTML brochure, two bad files
     keys = list(list_brochures(raw))
     tags = partition_range_tags(keys)
     with dg.instance_for_test() as instance:
