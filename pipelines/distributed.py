@@ -3,8 +3,8 @@
     dagster dev -m pipelines.distributed        # needs the `dask` extra: uv sync --extra dask
 
 Each step of a run (the extraction, then the warehouse tables) runs as a task on a worker of
-the cluster named by the run config (`execution: config: cluster: existing: address: …`, or any
-other cluster type of `dagster_dask.dask_executor`; see the README). The workers import this
+the cluster whose scheduler DASK_SCHEDULER_ADDRESS names (`CLUSTER`; another cluster type of
+`dagster_dask.dask_executor` is configured the same way, see the README). The workers import this
 package, and share with the process that launches the run the Dagster instance (its
 `DAGSTER_HOME`), the warehouse and the extraction pickles: on one machine local folders do; on
 several, an object-store warehouse (`warehouse_io_manager.base_path`), an object-store folder
@@ -64,7 +64,12 @@ def dask_executor(init_context: dg.InitExecutorContext) -> PartitionedDaskExecut
     return PartitionedDaskExecutor(cluster_type, cluster_configuration)
 
 
-defs = build_defs(executor=dask_executor)
+#: where every run of these definitions runs its steps, the sensor's and the schedule's too (they
+#: carry no run config): the scheduler at DASK_SCHEDULER_ADDRESS, the variable Dask's own clients
+#: read, looked up when a run starts
+CLUSTER = {"cluster": {"existing": {"address": {"env": "DASK_SCHEDULER_ADDRESS"}}}}
+
+defs = build_defs(executor=dask_executor.configured(CLUSTER, name="dask_cluster"))
 
 
 def ingest_job() -> dg.JobDefinition:

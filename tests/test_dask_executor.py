@@ -10,6 +10,7 @@ Dagster instance (a temporary DAGSTER_HOME), which the workers open from its ref
 from __future__ import annotations
 
 import os
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -27,16 +28,36 @@ from pipelines.storage import Warehouse
 from schemas.models import TABLES
 
 
+def _free_port() -> int:
+    """Given nothing, return a TCP port on loopback that no one listens on now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
 @pytest.fixture(scope="module")
 def cluster() -> Iterator[LocalCluster]:
-    """Given nothing, return a local Dask cluster of two single-threaded worker processes on loopback."""
-    with (
-        dask.config.set({"distributed.worker.daemon": False}),
-        LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
-        ) as local,
-    ):
-        yield local
+    """Given nothing, return a local Dask cluster of two single-threaded worker processes on loopback.
+
+    DASK_SCHEDULER_ADDRESS names its scheduler, as a deployment sets it for the Dagster
+    processes and the workers (each resolves the run's config, the executor's included).
+    """
+    port = _free_port()
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("DASK_SCHEDULER_ADDRESS", f"tcp://127.0.0.1:{port}")
+        with (
+            dask.config.set({"distributed.worker.daemon": False}),
+            LocalCluster(
+                n_workers=2,
+                threads_per_worker=1,
+                processes=True,
+                host="127.0.0.1",
+                scheduler_port=port,
+                dashboard_address=None,
+            ) as local,
+        ):
+            assert local.scheduler_address == os.environ["DASK_SCHEDULER_ADDRESS"]
+            yield local
 
 
 def _resources(raw: Path, warehouse: Path) -> dict[str, object]:
@@ -63,10 +84,7 @@ def test_the_dask_executor_publishes_the_rows_of_an_in_process_run(
             )
         )
         assert in_process.success
-        run_config = {
-            "execution": {"config": {"cluster": {"existing": {"address": cluster.scheduler_address}}}},
-            "resources": _resources(raw, tmp_path / "dask"),
-        }
+        run_config = {"resources": _resources(raw, tmp_path / "dask")}
         on_dask = dg.execute_job(dg.reconstructable(distributed.ingest_job), instance, run_config, tags=tags)
         assert on_dask.success
         # every step ran in a worker of the cluster, none in this process
