@@ -32,8 +32,8 @@ ingest_job = dg.define_asset_job(
     "ingest",
     selection=dg.AssetSelection.assets(extraction, warehouse_tables),
     partitions_def=BROCHURES,
-    # a run is a handful of short steps: one process is faster than one per step
-    executor_def=dg.in_process_executor,
+    # no executor of its own: the definitions' (pipelines.definitions.build_defs) runs it, in
+    # process by default, on a Dask cluster in pipelines.distributed
     description="Read the run's brochures and publish every warehouse table for them, with their checks.",
 )
 

@@ -409,8 +409,8 @@ def ingest(
     outcomes = warehouse_outcomes(snapshot, [partition_file_stem(k) for k in keys])
     for line in [*attention_lines(outcomes), *checks, *summary_lines(warehouse, snapshot, outcomes)]:
         print(line, file=out)
-    if (compacted or stale or doomed) and (catalog_line := refresh_catalog(warehouse)):
-        print(catalog_line, file=out)
+    if compacted or stale or doomed:
+        print(refresh_catalog(warehouse), file=out)
     print(f"took {time.perf_counter() - started:.1f} s", file=out)
     unaccounted = [o.source_file for o in outcomes if o.error is None and not o.rows.get("documents")]
     if unaccounted:
@@ -437,12 +437,16 @@ def summary(warehouse_location: str, *, out: TextIO, err: TextIO) -> int:
     return EXIT_OK
 
 
-def refresh_catalog(warehouse: Warehouse) -> str | None:
+def refresh_catalog(warehouse: Warehouse) -> str:
     """Given a warehouse, rebuild its DuckDB catalog when it is a local folder; return a line saying so."""
     from pipelines.catalog import build_catalog
 
     if not is_local(warehouse.base):
-        return None
+        # DuckDB reads object stores through its httpfs extension, which it downloads on first use
+        return (
+            f"catalog: not built for {warehouse.base} (only a local warehouse has one; read the "
+            "tables' Parquet files with polars or pyarrow through fsspec, or with DuckDB's httpfs)"
+        )
     return f'catalog: {build_catalog(Path(str(warehouse.base)))} (brochures sql "select …")'
 
 

@@ -11,15 +11,21 @@ from pipelines.workers import Budget
 
 
 def build_defs(
-    raw_dir: str = "raw", warehouse: str = "warehouse", budget: Budget | None = None
+    raw_dir: str = "raw",
+    warehouse: str = "warehouse",
+    budget: Budget | None = None,
+    executor: dg.ExecutorDefinition = dg.in_process_executor,
 ) -> dg.Definitions:
     """Given the raw folder and the warehouse location, return the definitions reading and writing there.
 
     Relative paths are taken under the repository root; the warehouse may be an object-store URL.
-    `budget` replaces the default time and memory budget of one brochure.
+    `budget` replaces the default time and memory budget of one brochure. `executor` runs the
+    `ingest` job: in process by default (a run is a handful of short steps, one process is
+    faster than one per step); `pipelines.distributed` gives Dagster's Dask executor.
     """
     budget = budget or Budget()
     return dg.Definitions(
+        executor=executor,
         assets=[extraction, warehouse_tables, reference_tables],
         asset_checks=[cross_table_checks],
         jobs=[ingest_job, prune_warehouse_job, reference_job],

@@ -4,18 +4,17 @@ import functools
 import pickle
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import dagster as dg
 import polars as pl
 from pydantic import Field
+from upath import UPath
 
 from pipelines.storage import (
     UNPARTITIONED,
     PartitionedFiles,
     Warehouse,
-    is_local,
     location_to_upath,
     partition_file_stem,
     write_atomically,
@@ -27,7 +26,7 @@ class PartitionFrames:
     """A partitioned table's output: rows per partition key.
 
     For a key in `keep_published` the published file is left as it is, and the given rows are
-    written only when there is none yet (see `Warehouse.write_unless_published`).
+    written only when there is none yet (a file of the same schema counts: `Warehouse.is_published`).
     """
 
     frames: Mapping[str, pl.DataFrame]
@@ -84,16 +83,12 @@ class ParquetIOManager(dg.ConfigurableIOManager):
         warehouse = self.warehouse()
         swept = warehouse.sweep([table])  # what a run killed while writing this table left behind
         recovered = warehouse.recover()  # and the transactions such runs left
-        if not is_local(warehouse.base):
-            # an object store has no rename: each file is replaced in one PUT, table by table
-            written_keys = [k for k in keys if self._write_directly(warehouse, table, k, frames[k], keep)]
-            committed = 0
-        else:
-            transaction = warehouse.transaction(context.run_id)
-            written_keys = [k for k in keys if self._stage(warehouse, transaction, table, k, frames[k], keep)]
-            staged = warehouse.mark_staged(transaction, table)
-            committed = warehouse.commit(transaction) if staged >= (together or {table}) else 0
-        if context.has_asset_partitions and (committed or not is_local(warehouse.base)):
+        # local disk or object store alike, each brochure's files of all tables are committed together
+        transaction = warehouse.transaction(context.run_id)
+        written_keys = [k for k in keys if self._stage(warehouse, transaction, table, k, frames[k], keep)]
+        staged = warehouse.mark_staged(transaction, table)
+        committed = warehouse.commit(transaction) if staged >= (together or {table}) else 0
+        if context.has_asset_partitions and committed:
             # the run's brochures are whole in every table now: bring the compacted copies up to date
             warehouse.compact(together or {table})
         written = len(written_keys)
@@ -112,7 +107,7 @@ class ParquetIOManager(dg.ConfigurableIOManager):
     @staticmethod
     def _stage(
         warehouse: Warehouse,
-        transaction: Path,
+        transaction: UPath,
         table: str,
         key: str | None,
         frame: pl.DataFrame,
@@ -122,16 +117,6 @@ class ParquetIOManager(dg.ConfigurableIOManager):
         if key is not None and key in keep and warehouse.is_published(table, key, frame.schema):
             return False
         warehouse.stage(transaction, table, key, frame)
-        return True
-
-    @staticmethod
-    def _write_directly(
-        warehouse: Warehouse, table: str, key: str | None, frame: pl.DataFrame, keep: frozenset[str]
-    ) -> bool:
-        """Given a partition's rows and the keys kept, write its file unless kept; return whether it did."""
-        if key is not None and key in keep:
-            return warehouse.write_unless_published(table, key, frame)
-        warehouse.write(table, key, frame)
         return True
 
     def load_input(self, context: dg.InputContext) -> pl.DataFrame:

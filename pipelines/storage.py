@@ -11,8 +11,8 @@ the new one, never half of one; a crash leaves at most a hidden `.*.tmp` file th
 on `*.parquet` picks up. Object stores (s3://, gs://, memory://, …) replace an object in one
 PUT, so files are written there directly.
 
-A brochure's rows span several tables, so the warehouse publishes them as one transaction
-(local disks): a run stages every table's file of a brochure under
+A brochure's rows span several tables, so the warehouse publishes them as one transaction: a
+run stages every table's file of a brochure under
 `<base>/.staging/<pid>-<run>/<stem>/<table>.parquet`, and once all of them are there it
 writes a `COMMITTED` marker in the brochure's folder and moves the files into place. A run
 killed before the marker leaves only staged files, deleted by the next run (`recover`); one
@@ -20,6 +20,16 @@ killed after it has its moves finished by the next run. Between the two, `files(
 read here honour committed markers (the staged file stands for the one not yet moved), so
 the summary and the checks never see a brochure half old and half new; a reader of the bare
 files (`<table>/*.parquet`) can, only in the few milliseconds of one brochure's moves.
+
+On an object store the same protocol holds with what the store offers: an object appears
+whole at its one PUT (the marker too) and listings are strongly consistent (S3 since 2020,
+GCS, Azure), but there is no rename: a move is a server-side copy (the target object appears
+whole, at once) and then the deletion of the staged object, so two runs finishing the same
+commit are harmless (the second finds the staged object gone and leaves the target). Writers
+share the store from several machines, where a process id says nothing: a transaction there
+is named `<pid>-<run>@<host>`, and another machine's transaction is never taken for a killed
+one; its committed brochures are still finished (they must be: their markers would otherwise
+stand for files that later runs replace), its uncommitted files are left to their writer.
 """
 
 from __future__ import annotations
@@ -30,6 +40,7 @@ import json
 import os
 import re
 import shutil
+import socket
 import uuid
 from collections.abc import Callable, Collection, Iterable
 from contextlib import suppress
@@ -61,7 +72,10 @@ def location_to_upath(location: str | os.PathLike[str], root: Path = PROJECT_ROO
     """Given a folder or URL, return it as a UPath; a relative local path is taken under `root`."""
     text = os.fspath(location)
     if "://" in text:
-        return UPath(text)
+        url = UPath(text)
+        # fsspec caches a folder's listing for the life of the process: a long-lived one (a Dagster
+        # code server, a Dask worker) would not see what other processes publish or commit
+        return url if is_local(url) else UPath(text, use_listings_cache=False)
     path = Path(text).expanduser()
     return UPath(path if path.is_absolute() else root / path)
 
@@ -92,12 +106,12 @@ def partition_file_stem(key: str) -> str:
 
 def write_atomically(path: UPath, write: Callable[[BinaryIO], object]) -> None:
     """Given a target path and a function writing bytes to a file, write the file all or nothing."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if not is_local(path):
+    if not is_local(path):  # no folders to make: a key's prefix exists with the key
         with path.open("wb") as f:
             write(f)
         return
     target = Path(path.path)
+    target.parent.mkdir(parents=True, exist_ok=True)
     # the writer's pid in the name lets a later run tell an orphan from a file being written
     temporary = target.with_name(f".{target.name}.{os.getpid()}.{uuid.uuid4().hex}.tmp")
     try:
@@ -142,6 +156,50 @@ def orphan_temporaries(folder: Path) -> list[Path]:
         if match and not (match.group("pid") and is_alive(int(match.group("pid")))):
             found.append(path)
     return sorted(found)
+
+
+#: what `writer_state` says of a transaction's writer
+RUNNING, GONE, ELSEWHERE = "running", "gone", "elsewhere"
+
+
+def writer_state(transaction: str) -> str:
+    """Given a transaction's name, return whether its writer runs, is gone, or is on another machine.
+
+    Names are `<pid>-<run>` (local disks) or `<pid>-<run>@<host>` (object stores).
+    """
+    name, at, host = transaction.partition("@")
+    if at and host != socket.gethostname():
+        return ELSEWHERE
+    pid = name.split("-", 1)[0]
+    return RUNNING if pid.isdigit() and is_alive(int(pid)) else GONE
+
+
+def remove_tree(path: UPath) -> None:
+    """Given a folder, local or on an object store, delete it with everything in it (absent: nothing)."""
+    if is_local(path):
+        shutil.rmtree(path.path, ignore_errors=True)
+        return
+    with suppress(FileNotFoundError):
+        path.fs.rm(path.path, recursive=True)
+
+
+def brochure_folders(staging: UPath) -> dict[str, list[str]]:
+    """Given the staging folder, return {"<transaction>/<stem>": file names} of every brochure folder in it.
+
+    One listing of everything under it (on an object store one LIST, where a glob of
+    `*/*/COMMITTED` lists each transaction and brochure folder on its own).
+    """
+    try:
+        found = staging.fs.find(staging.path)
+    except FileNotFoundError:
+        return {}
+    folders: dict[str, list[str]] = {}
+    for key in sorted(found):
+        transaction, _, rest = key.removeprefix(staging.path).strip("/").partition("/")
+        stem, _, name = rest.partition("/")
+        if name and "/" not in name:
+            folders.setdefault(f"{transaction}/{stem}", []).append(name)
+    return folders
 
 
 class PartitionedFiles:
@@ -264,29 +322,31 @@ class Warehouse(PartitionedFiles):
         self.write(table, key, frame)
         return True
 
-    # transactions: a brochure's files of every table published together (local disks)
+    # transactions: a brochure's files of every table published together
 
-    def staging(self) -> Path:
+    def staging(self) -> UPath:
         """Given nothing, return the folder of staged transactions."""
-        return Path(self.base.path) / STAGING
+        return self.base / STAGING
 
-    def transaction(self, run: str) -> Path:
-        """Given a run's id, return the folder its files are staged in (named with this process's id)."""
-        return self.staging() / f"{os.getpid()}-{run}"
+    def transaction(self, run: str) -> UPath:
+        """Given a run's id, return the folder its files are staged in (named after this process)."""
+        name = f"{os.getpid()}-{run}"
+        return self.staging() / (name if is_local(self.base) else f"{name}@{socket.gethostname()}")
 
-    def stage(self, transaction: Path, table: str, key: str | None, frame: pl.DataFrame) -> None:
+    def stage(self, transaction: UPath, table: str, key: str | None, frame: pl.DataFrame) -> None:
         """Given a transaction, a table, a partition key and its rows, stage the partition's file."""
         stem = UNPARTITIONED if key is None else partition_file_stem(key)
-        write_atomically(UPath(transaction / stem / f"{table}{self.suffix}"), frame.write_parquet)
+        write_atomically(transaction / stem / f"{table}{self.suffix}", frame.write_parquet)
 
-    def mark_staged(self, transaction: Path, table: str) -> set[str]:
+    def mark_staged(self, transaction: UPath, table: str) -> set[str]:
         """Given a transaction and a table whose files are all staged, record it; return the tables staged."""
         marks = transaction / _STAGED_TABLES
-        marks.mkdir(parents=True, exist_ok=True)
+        if is_local(marks):  # on an object store the empty object makes its prefix
+            marks.mkdir(parents=True, exist_ok=True)
         (marks / table).touch()
         return {p.name for p in marks.iterdir()}
 
-    def commit(self, transaction: Path) -> int:
+    def commit(self, transaction: UPath) -> int:
         """Given a transaction whose tables are all staged, publish it per brochure; return the count."""
         brochures = (
             sorted(p for p in transaction.iterdir() if not p.name.startswith("."))
@@ -295,58 +355,73 @@ class Warehouse(PartitionedFiles):
         )
         for folder in brochures:
             self._commit_brochure(folder, ())
-        shutil.rmtree(transaction, ignore_errors=True)
+        remove_tree(transaction)
         return len(brochures)
 
     def remove(self, stem: str, tables: Collection[str]) -> None:
         """Given a partition file stem and tables, delete its file in each of them, in one transaction."""
-        if not is_local(self.base):
-            super().remove(stem, tables)
-            return
         transaction = self.transaction(f"remove-{uuid.uuid4().hex}")
         self._commit_brochure(transaction / stem, tables)
-        shutil.rmtree(transaction, ignore_errors=True)
+        remove_tree(transaction)
 
-    def _commit_brochure(self, folder: Path, delete: Collection[str]) -> None:
+    def _commit_brochure(self, folder: UPath, delete: Collection[str]) -> None:
         """Given a brochure's staging folder and the tables to delete its file from, commit and apply it."""
         plan = json.dumps({"delete": sorted(delete)}).encode()
-        folder.mkdir(parents=True, exist_ok=True)
-        write_atomically(UPath(folder / COMMITTED), lambda f: f.write(plan))
+        write_atomically(folder / COMMITTED, lambda f: f.write(plan))
         self._apply(folder)
 
-    def _apply(self, folder: Path) -> None:
+    def _apply(self, folder: UPath) -> None:
         """Given a committed brochure's staging folder, move its files into place and delete it."""
-        plan = json.loads((folder / COMMITTED).read_text(encoding="utf-8"))
+        try:
+            plan = json.loads((folder / COMMITTED).read_text(encoding="utf-8"))
+        except FileNotFoundError:  # another run (object stores: another machine) has just finished it
+            return
         super().remove(folder.name, plan["delete"])
         for staged in sorted(folder.glob(f"*{self.suffix}")):
             self._move(
-                staged,
-                Path(self.table_dir(staged.name.removesuffix(self.suffix)).path)
-                / f"{folder.name}{self.suffix}",
+                staged, self.table_dir(staged.name.removesuffix(self.suffix)) / f"{folder.name}{self.suffix}"
             )
-        shutil.rmtree(folder, ignore_errors=True)
+        # the marker goes last: until then, readers take the staged files for the ones not yet moved
+        remove_tree(folder)
 
-    def _move(self, staged: Path, target: Path) -> None:
+    def _move(self, staged: UPath, target: UPath | Path) -> None:
         """Given a staged file and its place in a table, move it there (replacing the old file at once)."""
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(staged, target)
+        if is_local(staged):
+            place = Path(target.path if isinstance(target, UPath) else target)
+            place.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(staged.path, place)
+            return
+        # no rename on an object store: a server-side copy, whose target appears whole and at once,
+        # then the staged object's deletion; a staged object already gone was moved by another run
+        # finishing the same commit, which left the same bytes in place
+        fs, target_path = staged.fs, UPath(target).path
+        try:
+            fs.copy(staged.path, target_path)
+        except FileNotFoundError:
+            return
+        with suppress(FileNotFoundError):
+            fs.rm(staged.path)
 
-    def recover(self) -> list[Path]:
+    def recover(self) -> list[UPath]:
         """Given nothing, finish the commits of killed runs, drop what they staged uncommitted; return them.
 
-        A transaction whose writer still runs is left alone.
+        A transaction whose writer still runs is left alone; on an object store, one of another
+        machine's, whose writer cannot be told from here, has its committed brochures finished
+        and the rest left.
         """
-        if not is_local(self.base) or not self.staging().is_dir():
+        if not self.staging().is_dir():
             return []
         removed = []
         for transaction in sorted(self.staging().iterdir()):
-            pid = transaction.name.split("-", 1)[0]
-            if pid.isdigit() and is_alive(int(pid)):
+            owner = writer_state(transaction.name)
+            if owner == RUNNING:
                 continue
             for folder in sorted(transaction.iterdir()) if transaction.is_dir() else []:
                 if (folder / COMMITTED).is_file():
                     self._apply(folder)
-            shutil.rmtree(transaction, ignore_errors=True)
+            if owner == ELSEWHERE:
+                continue
+            remove_tree(transaction)
             with suppress(FileNotFoundError):
                 transaction.unlink()  # a stray file, not a folder
             removed.append(transaction)
@@ -354,18 +429,20 @@ class Warehouse(PartitionedFiles):
 
     def pending(self) -> dict[str, dict[str, UPath | None]]:
         """Given nothing, return {stem: {table: staged file or None (deleted)}} committed, not in place."""
-        if not is_local(self.base) or not self.staging().is_dir():
-            return {}
+        staging = self.staging()
+        folders = brochure_folders(staging)
         pending: dict[str, dict[str, UPath | None]] = {}
-        for marker in self.staging().glob(f"*/*/{COMMITTED}"):
+        for folder, names in folders.items():
+            if COMMITTED not in names:
+                continue
             try:
-                plan = json.loads(marker.read_text(encoding="utf-8"))
+                plan = json.loads((staging / folder / COMMITTED).read_text(encoding="utf-8"))
             except (OSError, ValueError):
                 continue
-            entry = pending.setdefault(marker.parent.name, {})
+            entry = pending.setdefault(folder.partition("/")[2], {})
             entry.update(dict.fromkeys(plan["delete"]))
             entry.update(
-                {p.name.removesuffix(self.suffix): UPath(p) for p in marker.parent.glob(f"*{self.suffix}")}
+                {n.removesuffix(self.suffix): staging / folder / n for n in names if n.endswith(self.suffix)}
             )
         return pending
 
