@@ -2092,6 +2092,9 @@ def _read(path: Path, settings: PdfSettings) -> Document:
             else:
                 result = raw_to_page(raw, settings, carried)
             results.append(replace(result, warnings=(*result.warnings, turned)) if turned else result)
+            # pdfplumber keeps every parsed page's objects until the file is closed: a 500-page
+            # brochure would hold all of them at once
+            page.close()
         metadata_title = _metadata_title(pdf.metadata)
     if not any(r.page.text_layer in ("ok", "ocr") for r in results):
         raise _no_text_error(results, damaged, path)
