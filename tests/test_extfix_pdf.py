@@ -53,3 +53,29 @@ def test_spanning_caption_keeps_columns(first: list[tuple[str, float, float]], c
 def test_spans_cells(cells: list[tuple[str, float, float]], spans: bool) -> None:
     rows = [_row(20.0 * (i + 1), body) for i, body in enumerate(_BODY)]
     assert pdf._spans_cells(_row(0.0, cells).segments[0], rows) is spans
+
+
+def _line(side: int, top: float) -> list[pdf._Item]:
+    """Given a side (-1 left of x 100-110, 1 right of it) and a top, return a y-group of one 10 pt line."""
+    x0, x1 = (10.0, 100.0) if side < 0 else (110.0, 200.0)
+    return [pdf._Segment(text="本文", bbox=BBox(x0=x0, top=top, x1=x1, bottom=top + 10.0), em=10.0)]
+
+
+@pytest.mark.parametrize(
+    ("lines", "kept"),
+    [
+        # both columns, the right one runs on alone, then a caption under the left one 16 pt lower
+        # than the right column's end (line gaps are 2 pt): the caption stands apart, trimmed
+        ([(-1, 0), (1, 1), (-1, 12), (1, 13), (1, 25), (1, 37), (-1, 63)], 6),
+        # the same caption set as close under the right column's end as its lines: kept
+        ([(-1, 0), (1, 1), (-1, 12), (1, 13), (1, 25), (1, 37), (-1, 49)], 7),
+        # the right column runs on alone past the left one, one paragraph further down: kept
+        ([(-1, 0), (1, 1), (-1, 12), (1, 13), (1, 25), (1, 50)], 6),
+        # a two-sided last group: no tail
+        ([(-1, 0), (1, 1), (-1, 12), (1, 13), (0, 40)], 5),
+    ],
+)
+def test_trim_tail(lines: list[tuple[int, float]], kept: int) -> None:
+    groups = [_line(-1, top) + _line(1, top) if side == 0 else _line(side, top) for side, top in lines]
+    end = pdf._trim_tail(groups, 0, len(groups), (100.0, 110.0), 10.0, pdf.DEFAULT_SETTINGS)
+    assert end == kept

@@ -1160,17 +1160,17 @@ def _trim_tail(
     them than any line of the band is below the one before it (a heading or a note after the
     band). A column that runs on alone past the other keeps its later paragraphs."""
     sides = [_one_side(g, *gutter) for g in groups[start:end]]
-    # the last group that shows both sides: two-sided itself, or on the other side from the one before
-    last = max(
-        (k for k in range(len(sides)) if sides[k] == 0 or (k and sides[k] == -sides[k - 1])), default=0
-    )
-    if last + 1 >= len(sides):
+    # the tail: the groups at the end all on one side (a column running on, or a line under the other)
+    tail = len(sides) - 1
+    while tail > 0 and sides[tail - 1] == sides[-1]:
+        tail -= 1
+    if tail == 0 or sides[-1] == 0:
         return end
     tops = [min(_box(i).top for i in g) for g in groups[start:end]]
     bottoms = [max(_box(i).bottom for i in g) for g in groups[start:end]]
-    gaps = [tops[k] - bottoms[k - 1] for k in range(1, last + 2)]
+    gaps = [tops[k] - bottoms[k - 1] for k in range(1, tail + 1)]
     if gaps[-1] > max(gaps[:-1], default=0.0) + settings.block_break_ratio * em:
-        return start + last + 1
+        return start + tail
     return end
 
 
