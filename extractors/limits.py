@@ -490,8 +490,8 @@ def field_targets(
     300万円), else []."""
     if not _fits(figure, kind) or figure.example or has_any(sentence, cues.premium_words):
         return []
-    if _squeeze(_BRACKETED.sub("", sentence[figure.end :])).strip("。"):
-        return []  # the figure ends the field: only brackets (（費用全体の内数）) may follow
+    if _squeeze(NOTE_MARK.sub("", _BRACKETED.sub("", sentence[figure.end :]))).strip("。"):
+        return []  # the figure ends the field: only brackets (（費用全体の内数）) or a note mark may follow
     key = field_key(sentence[: figure.start], cues, described)
     if key is None or len(key) > ITEM_LABEL_MAX_CHARS or find_amounts(key) or "。" in key:
         return []
@@ -1144,17 +1144,25 @@ def table_caption(contexts: list[UnitContext], index: int) -> Caption:
     return Caption(unit=unit, kind=kind, plan=any(has_any(line, cues.plan) for line in before))
 
 
+#: attributions that name a figure's coverage less closely than the note mark it is printed under
+_CONTEXT_ATTRIBUTIONS = ("heading", "caption", "document_default")
+
+
 def noted_to_found(tables: list[Found], texts: list[Found]) -> list[Found]:
     """Given the limits of tables and of text, return the text's, a note's figure that names no
-    coverage (※4 発見から180日以内…) taking the coverage of the table rows carrying its mark."""
+    coverage of its own (※4 発見から180日以内…, or one only its heading names) taking the coverage
+    of the table rows and items carrying its mark (1,000万円※4)."""
     marked: dict[str, dict[str, None]] = {}
-    for f in tables:
-        for mark in NOTE_MARK.findall(plain(f.evidence)):
-            if f.coverage_id and (key := re.sub(r"\D", "", mark)):
+    for f in [*tables, *texts]:
+        if f.coverage_id is None or f.attributed_by in _CONTEXT_ATTRIBUTIONS:
+            continue
+        for mark in NOTE_MARK.finditer(plain(f.evidence).strip()):
+            if mark.start() > 0 and (key := re.sub(r"\D", "", mark.group())):
                 marked.setdefault(key, {})[f.coverage_id] = None
     out: list[Found] = []
     for f in texts:
-        opening = NOTE_MARK.match(plain(f.evidence).strip()) if f.coverage_id is None else None
+        named = f.coverage_id is not None and f.attributed_by not in _CONTEXT_ATTRIBUTIONS
+        opening = None if named else NOTE_MARK.match(plain(f.evidence).strip())
         ids = marked.get(re.sub(r"\D", "", opening.group()), {}) if opening else {}
         out.extend([replace(f, coverage_id=i, attributed_by="row_header") for i in ids] or [f])
     return out
