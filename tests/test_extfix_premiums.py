@@ -32,3 +32,14 @@ from extractors.premiums import label_to_period
 )
 def test_one_year_lump_sum(label: str, term: bool, period: str) -> None:
     assert label_to_period(label, term=term) == period
+
+
+@pytest.mark.parametrize(
+    ("label", "period"),
+    [
+        ("年換算", "annual"),  # a column of a monthly premium times twelve names a year's premium
+        ("月払保険料", "monthly"),  # the column beside it stays monthly
+    ],
+)
+def test_annualised_column(label: str, period: str) -> None:
+    assert label_to_period(label) == period
