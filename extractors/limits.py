@@ -32,6 +32,8 @@ from extractors.blocks import (
     head_of,
     heading_core,
     split_enumerated,
+    starts_with_bullet,
+    starts_with_footnote,
     starts_with_inline_mark,
     strip_label_marks,
     strip_leading_marks,
@@ -650,7 +652,8 @@ def text_units_to_found(
     read with it, the label's type else a limit (a card prints the amount it pays up to) for the card's item
     (the heading above). A paragraph that opens with an item's name (- 〈再発防止費用補償特約〉 …。支払限度額
     500万円) is about that item; a line naming nothing under no naming heading (a formula:
-    (損害額−免責金額)×90%) states the figure of the coverage the line before opened with (費用損害は、…)."""
+    (損害額−免責金額)×90%), or going on with a note the line before left mid-sentence, states the
+    figure of the coverage the line before opened with (費用損害は、…; ※原因調査費用は、…)."""
     columns: TextColumns | None = None
     found: list[Found] = []
     before = tuple(cue for cue, _ in cues.before)
@@ -674,11 +677,7 @@ def text_units_to_found(
                 sentence_to_found(f"{above} {text}", ctx, cues, unit.page, evidence, default_kind="limit")
             )
             continue
-        previous_lead = tuple(taxonomy.leading_ids(strip_label_marks(above)))
-        if lead := tuple(taxonomy.leading_ids(text)):
-            ctx = replace(ctx, heading_ids=lead)
-        elif previous_lead and not ctx.heading_ids and not taxonomy.match_all(text, weak=False):
-            ctx = replace(ctx, heading_ids=previous_lead)
+        ctx = _lead_context(ctx, above, text)
         start = len(found)
         for sentence in split_sentences(text):
             found.extend(
@@ -696,6 +695,28 @@ def text_units_to_found(
                 )
             )
     return found
+
+
+def _lead_context(ctx: UnitContext, above: str, text: str) -> UnitContext:
+    """Given a paragraph's context, the text of the unit above and its own, return the context
+    naming the item it is about: the one it opens with, else the one the unit above opened with,
+    where it names nothing and stands under no naming heading or goes on with that unit's note."""
+    if lead := tuple(taxonomy.leading_ids(text)):
+        return replace(ctx, heading_ids=lead)
+    previous_lead = tuple(taxonomy.leading_ids(strip_label_marks(above)))
+    if not previous_lead or taxonomy.match_all(text, weak=False):
+        return ctx
+    if ctx.heading_ids and not continues_note(above, text):
+        return ctx
+    return replace(ctx, heading_ids=previous_lead)
+
+
+def continues_note(above: str, text: str) -> bool:
+    """Given a line and the line under it, return whether the line goes on with a note that the
+    line above opens and leaves mid-sentence (※原因調査費用は、…発見した日から / ３０日以内に…)."""
+    if starts_with_footnote(text) or starts_with_bullet(text):
+        return False
+    return starts_with_footnote(above) and not above.rstrip().endswith(("。", "!", "?"))
 
 
 def _proviso_context(sentence: str, before: list[Found], ctx: UnitContext, cues: LimitCues) -> UnitContext:

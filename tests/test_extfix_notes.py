@@ -7,7 +7,7 @@ import pytest
 from extractors.blocks import _wraps_into
 from extractors.document import BBox, Document, Line, Page
 from extractors.layout import NOTE_MARK
-from extractors.limits import document_to_limits
+from extractors.limits import continues_note, document_to_limits
 
 HEADING = "事故対応費用に関する補償"
 
@@ -120,3 +120,40 @@ def test_hanging_indent(first: str, x0: float, wraps: bool) -> None:
     above = _line(first, 66.0, 100.0, 540.0)
     below = _line("し、その費用に縮小支払割合80%を乗じた額をお支払いします。", x0, 114.0, 300.0)
     assert _wraps_into(above, below, 540.0, (above, below)) is wraps
+
+
+@pytest.mark.parametrize(
+    ("above", "text", "goes_on"),
+    [
+        (
+            "※原因調査費用は、攻撃のおそれを発見した日から",
+            "３０日以内に着手した調査に限ります。",
+            True,
+        ),  # cut mid-sentence
+        (
+            "※原因調査費用は、発見から３０日以内に限ります。",
+            "免責金額は５万円です。",
+            False,
+        ),  # the note ended
+        (
+            "原因調査費用は、攻撃のおそれを発見した日から",
+            "３０日以内に着手した調査に限ります。",
+            False,
+        ),  # no note
+        ("※原因調査費用は、攻撃のおそれを発見した日から", "※２ 見舞金は対象外です。", False),  # the next note
+    ],
+)
+def test_continues_note(above: str, text: str, goes_on: bool) -> None:
+    assert continues_note(above, text) is goes_on
+
+
+def test_wrapped_note_names_its_item() -> None:
+    # a text brochure's note wrapped over two lines under a heading naming the section: its window is
+    # the item the note opens with, not the section's
+    lines = [
+        "【事故対応費用補償】",
+        "うち　原因調査費用 …… １千万円",
+        "※原因調査費用は、攻撃のおそれを発見した日から",
+        "３０日以内に着手した調査に限ります。",
+    ]
+    assert ("expense.forensics", "time_window_days", 30) in _limits(lines)
