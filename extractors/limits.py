@@ -338,6 +338,19 @@ def is_rider_topic(norm: str, cues: LimitCues) -> bool:
     return has_any(m.group(1), cues.rider_topics) and not taxonomy.match_all(m.group(1), weak=False)
 
 
+def _bracket_topic(norm: str, at: int) -> list[TaxonomyMatch]:
+    """Given a sentence and a figure's start, return the strong terms of the topic (…は) that opens
+    the brackets the figure stands in, straight before it (９０％（見舞金は１００％）: 見舞金), else []."""
+    opened = max(norm.rfind("(", 0, at), norm.rfind("（", 0, at))
+    if opened < 0 or max(norm.rfind(")", 0, at), norm.rfind("）", 0, at)) > opened:
+        return []
+    inside = norm[opened + 1 : at]
+    topic = _TOPIC.match(inside)
+    if topic is None or inside[topic.end() :].strip() or re.search(r"\d", topic.group(1)):
+        return []  # the figure follows a topic of no figure straight (not …の20%または1億円)
+    return taxonomy.match_all(topic.group(1), weak=False)
+
+
 def sentence_attribution(
     norm: str, figure: Figure, ctx: UnitContext, cues: LimitCues
 ) -> tuple[str | None, Attribution]:
@@ -345,6 +358,8 @@ def sentence_attribution(
     context named it. The subject term of the governing cue first, then any term before the figure, then None
     for a figure of the whole policy (すべての補償を合算して), then the section the sentence's topic names
     (いずれの費用も …), then the heading's coverage."""
+    if bracketed := _bracket_topic(norm, figure.start):
+        return bracketed[-1].coverage_id, "sentence"  # an exception in brackets: ９０％（見舞金は１００％）
     cue = _last_cue(norm[: figure.start], cues.before)
     for upto in (cue[0] if cue else figure.start, figure.start):
         if subjects := _subject_matches(norm, upto):

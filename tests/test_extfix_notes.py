@@ -157,3 +157,22 @@ def test_wrapped_note_names_its_item() -> None:
         "３０日以内に着手した調査に限ります。",
     ]
     assert ("expense.forensics", "time_window_days", 30) in _limits(lines)
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        # an exception in brackets whose topic is an item: the bracketed ratio is that item's
+        (
+            [HEADING, "縮小支払割合 …… ９０％（見舞金は１００％）"],
+            {("expense", "payout_ratio", 0.9), ("expense.condolence", "payout_ratio", 1.0)},
+        ),
+        # "または" opens no topic: the bracketed figure is not 原因調査費用's but the heading's
+        (
+            [HEADING, "支払限度額を2倍（原因調査費用の20%または1億円のいずれか低い金額）に増額できます。"],
+            {("expense", "limit", 100_000_000)},
+        ),
+    ],
+)
+def test_bracket_exception(lines: list[str], expected: set[tuple[str | None, str, int | float]]) -> None:
+    assert expected <= _limits(lines)
