@@ -189,6 +189,9 @@ COLUMN_WINDOW_LINES = 3
 #: lines whose heights differ by more than this ratio are set in different type sizes: a card's
 #: caption and the description under it, never one wrapped sentence
 WRAP_MAX_HEIGHT_RATIO = 1.2
+#: a line under a footnote or list item may start up to this many line heights further right:
+#: a hanging indent, aligned with the text after the mark (※2 …, then the note's next line)
+HANGING_INDENT_LINES = 3.0
 
 
 def column_right_edge(line: Line, lines: tuple[Line, ...]) -> float:
@@ -210,15 +213,20 @@ def column_right_edge(line: Line, lines: tuple[Line, ...]) -> float:
 
 def _wraps_into(previous: Line, line: Line, right_edge: float, lines: tuple[Line, ...] = ()) -> bool:
     """Given two consecutive PDF lines (and the page's right edge and lines), return whether the second
-    continues the first's sentence: one type size, close below it at its left edge, no bullet, and the
-    first runs to the end of its column (the page's text edge, or for a wide line its own column's)."""
+    continues the first's sentence: one type size, close below it at its left edge (or, under a note or
+    list item, at its hanging indent), no bullet, and the first runs to the end of its column (the
+    page's text edge, or for a wide line its own column's)."""
     box, below = previous.bbox, line.bbox
     if box is None or below is None or previous.page != line.page:
         return False
     height, line_height = max(box.bottom - box.top, 1.0), max(below.bottom - below.top, 1.0)
     if max(height, line_height) > min(height, line_height) * WRAP_MAX_HEIGHT_RATIO:
         return False
-    if not -height / 2 <= below.top - box.bottom <= height * 0.8 or abs(below.x0 - box.x0) > height * 1.5:
+    indent = below.x0 - box.x0
+    hanging = starts_with_footnote(previous.text) or starts_with_bullet(previous.text)
+    if abs(indent) > height * 1.5 and not (hanging and 0 < indent <= height * HANGING_INDENT_LINES):
+        return False
+    if not -height / 2 <= below.top - box.bottom <= height * 0.8:
         return False
     end = previous.norm.rstrip()[-1:]
     if (

@@ -138,8 +138,8 @@ def table_to_view(table: Table, header_rows: int | None = None) -> TableView:
     return TableView(table=table, header_rows=rows, owners=MappingProxyType(owners))
 
 
-#: a footnote mark inside a cell or line: ※, ※1, (※2), *1, (*2), 注, (注1)
-NOTE_MARK = re.compile(r"\(?(?:※|\*|＊|注)\s*\d{0,2}\)?")
+#: a footnote mark inside a cell or line: ※, ※1, (※2), *1, (*2), 注, (注1), markdown's [^1]
+NOTE_MARK = re.compile(r"\(?(?:※|\*|＊|注)\s*\d{0,2}\)?|\[\^\w{1,8}\]")
 #: text after a mark at least this long is the note itself, printed inside the cell
 NOTE_MIN_CHARS = 8
 

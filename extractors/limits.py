@@ -32,6 +32,8 @@ from extractors.blocks import (
     head_of,
     heading_core,
     split_enumerated,
+    starts_with_bullet,
+    starts_with_footnote,
     starts_with_inline_mark,
     strip_label_marks,
     strip_leading_marks,
@@ -336,6 +338,19 @@ def is_rider_topic(norm: str, cues: LimitCues) -> bool:
     return has_any(m.group(1), cues.rider_topics) and not taxonomy.match_all(m.group(1), weak=False)
 
 
+def _bracket_topic(norm: str, at: int) -> list[TaxonomyMatch]:
+    """Given a sentence and a figure's start, return the strong terms of the topic (…は) that opens
+    the brackets the figure stands in, straight before it (９０％（見舞金は１００％）: 見舞金), else []."""
+    opened = max(norm.rfind("(", 0, at), norm.rfind("（", 0, at))
+    if opened < 0 or max(norm.rfind(")", 0, at), norm.rfind("）", 0, at)) > opened:
+        return []
+    inside = norm[opened + 1 : at]
+    topic = _TOPIC.match(inside)
+    if topic is None or inside[topic.end() :].strip() or re.search(r"\d", topic.group(1)):
+        return []  # the figure follows a topic of no figure straight (not …の20%または1億円)
+    return taxonomy.match_all(topic.group(1), weak=False)
+
+
 def sentence_attribution(
     norm: str, figure: Figure, ctx: UnitContext, cues: LimitCues
 ) -> tuple[str | None, Attribution]:
@@ -343,6 +358,8 @@ def sentence_attribution(
     context named it. The subject term of the governing cue first, then any term before the figure, then None
     for a figure of the whole policy (すべての補償を合算して), then the section the sentence's topic names
     (いずれの費用も …), then the heading's coverage."""
+    if bracketed := _bracket_topic(norm, figure.start):
+        return bracketed[-1].coverage_id, "sentence"  # an exception in brackets: ９０％（見舞金は１００％）
     cue = _last_cue(norm[: figure.start], cues.before)
     for upto in (cue[0] if cue else figure.start, figure.start):
         if subjects := _subject_matches(norm, upto):
@@ -490,8 +507,8 @@ def field_targets(
     300万円), else []."""
     if not _fits(figure, kind) or figure.example or has_any(sentence, cues.premium_words):
         return []
-    if _squeeze(_BRACKETED.sub("", sentence[figure.end :])).strip("。"):
-        return []  # the figure ends the field: only brackets (（費用全体の内数）) may follow
+    if _squeeze(NOTE_MARK.sub("", _BRACKETED.sub("", sentence[figure.end :]))).strip("。"):
+        return []  # the figure ends the field: only brackets (（費用全体の内数）) or a note mark may follow
     key = field_key(sentence[: figure.start], cues, described)
     if key is None or len(key) > ITEM_LABEL_MAX_CHARS or find_amounts(key) or "。" in key:
         return []
@@ -650,7 +667,8 @@ def text_units_to_found(
     read with it, the label's type else a limit (a card prints the amount it pays up to) for the card's item
     (the heading above). A paragraph that opens with an item's name (- 〈再発防止費用補償特約〉 …。支払限度額
     500万円) is about that item; a line naming nothing under no naming heading (a formula:
-    (損害額−免責金額)×90%) states the figure of the coverage the line before opened with (費用損害は、…)."""
+    (損害額−免責金額)×90%), or going on with a note the line before left mid-sentence, states the
+    figure of the coverage the line before opened with (費用損害は、…; ※原因調査費用は、…)."""
     columns: TextColumns | None = None
     found: list[Found] = []
     before = tuple(cue for cue, _ in cues.before)
@@ -674,11 +692,7 @@ def text_units_to_found(
                 sentence_to_found(f"{above} {text}", ctx, cues, unit.page, evidence, default_kind="limit")
             )
             continue
-        previous_lead = tuple(taxonomy.leading_ids(strip_label_marks(above)))
-        if lead := tuple(taxonomy.leading_ids(text)):
-            ctx = replace(ctx, heading_ids=lead)
-        elif previous_lead and not ctx.heading_ids and not taxonomy.match_all(text, weak=False):
-            ctx = replace(ctx, heading_ids=previous_lead)
+        ctx = _lead_context(ctx, above, text)
         start = len(found)
         for sentence in split_sentences(text):
             found.extend(
@@ -696,6 +710,28 @@ def text_units_to_found(
                 )
             )
     return found
+
+
+def _lead_context(ctx: UnitContext, above: str, text: str) -> UnitContext:
+    """Given a paragraph's context, the text of the unit above and its own, return the context
+    naming the item it is about: the one it opens with, else the one the unit above opened with,
+    where it names nothing and stands under no naming heading or goes on with that unit's note."""
+    if lead := tuple(taxonomy.leading_ids(text)):
+        return replace(ctx, heading_ids=lead)
+    previous_lead = tuple(taxonomy.leading_ids(strip_label_marks(above)))
+    if not previous_lead or taxonomy.match_all(text, weak=False):
+        return ctx
+    if ctx.heading_ids and not continues_note(above, text):
+        return ctx
+    return replace(ctx, heading_ids=previous_lead)
+
+
+def continues_note(above: str, text: str) -> bool:
+    """Given a line and the line under it, return whether the line goes on with a note that the
+    line above opens and leaves mid-sentence (※原因調査費用は、…発見した日から / ３０日以内に…)."""
+    if starts_with_footnote(text) or starts_with_bullet(text):
+        return False
+    return starts_with_footnote(above) and not above.rstrip().endswith(("。", "!", "?"))
 
 
 def _proviso_context(sentence: str, before: list[Found], ctx: UnitContext, cues: LimitCues) -> UnitContext:
@@ -1144,17 +1180,25 @@ def table_caption(contexts: list[UnitContext], index: int) -> Caption:
     return Caption(unit=unit, kind=kind, plan=any(has_any(line, cues.plan) for line in before))
 
 
+#: attributions that name a figure's coverage less closely than the note mark it is printed under
+_CONTEXT_ATTRIBUTIONS = ("heading", "caption", "document_default")
+
+
 def noted_to_found(tables: list[Found], texts: list[Found]) -> list[Found]:
     """Given the limits of tables and of text, return the text's, a note's figure that names no
-    coverage (※4 発見から180日以内…) taking the coverage of the table rows carrying its mark."""
+    coverage of its own (※4 発見から180日以内…, or one only its heading names) taking the coverage
+    of the table rows and items carrying its mark (1,000万円※4)."""
     marked: dict[str, dict[str, None]] = {}
-    for f in tables:
-        for mark in NOTE_MARK.findall(plain(f.evidence)):
-            if f.coverage_id and (key := re.sub(r"\D", "", mark)):
+    for f in [*tables, *texts]:
+        if f.coverage_id is None or f.attributed_by in _CONTEXT_ATTRIBUTIONS:
+            continue
+        for mark in NOTE_MARK.finditer(plain(f.evidence).strip()):
+            if mark.start() > 0 and (key := re.sub(r"\D", "", mark.group())):
                 marked.setdefault(key, {})[f.coverage_id] = None
     out: list[Found] = []
     for f in texts:
-        opening = NOTE_MARK.match(plain(f.evidence).strip()) if f.coverage_id is None else None
+        named = f.coverage_id is not None and f.attributed_by not in _CONTEXT_ATTRIBUTIONS
+        opening = None if named else NOTE_MARK.match(plain(f.evidence).strip())
         ids = marked.get(re.sub(r"\D", "", opening.group()), {}) if opening else {}
         out.extend([replace(f, coverage_id=i, attributed_by="row_header") for i in ids] or [f])
     return out

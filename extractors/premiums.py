@@ -176,13 +176,19 @@ def revenue_unit(text: str) -> tuple[int, str] | None:
     return None
 
 
-def label_to_period(text: str) -> Period | None:
-    """Given a label, return the premium period it names (月額 → monthly), or None."""
+def label_to_period(text: str, term: bool = True) -> Period | None:
+    """Given a label, return the premium period it names first (月額 → monthly), or None; where
+    `term`, a lump sum after a one-year policy (保険料例（保険期間1年・一括払）) is that year's
+    premium, annual."""
     norm = squeeze(nfkc(text))
     for cue in sorted(cues("revenue"), key=len, reverse=True):
         norm = norm.replace(cue, "|")  # 年間売上高 names a revenue, not an annual premium
     found = [(norm.find(squeeze(w)), name) for name, ws in period_cues() for w in ws if squeeze(w) in norm]
-    return min(found)[1] if found else None
+    if not found:
+        return None
+    at, period = min(found)
+    one_year = any(0 <= norm.find(squeeze(w)) < at for w in cues("one_year_policy"))
+    return "annual" if term and period == "lump_sum" and one_year else period
 
 
 def band_industry(text: str) -> str | None:
@@ -945,7 +951,8 @@ def _conditions_period(text: str) -> Period | None:
     An amount stated as a year's premium (保険料は年額、一時払) is annual however it is paid:
     the payment word decides only when no clause names the premium's period as a year.
     """
-    periods = [label_to_period(clause) for clause in _CLAUSE_BREAK.split(nfkc(text))]
+    # conditions list the policy term apart from how it is paid (保険期間1年／払込方法：一時払)
+    periods = [label_to_period(clause, term=False) for clause in _CLAUSE_BREAK.split(nfkc(text))]
     if "annual" not in periods and contains_any(text, cues("lump_sum_payment")):
         return "lump_sum"
     return next((period for period in periods if period is not None), None)

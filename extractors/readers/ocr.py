@@ -23,6 +23,7 @@ from typing import Any
 
 import pypdfium2
 import pytesseract
+from PIL import Image
 
 #: what to run where the engine is missing (Debian/Ubuntu package names)
 INSTALL_HINT = "install tesseract with its Japanese model (apt-get install tesseract-ocr tesseract-ocr-jpn)"
@@ -40,6 +41,12 @@ class OcrSettings:
     min_confidence: float = 30.0
     #: tesseract's page segmentation mode: 3 finds columns and blocks by itself
     page_segmentation: int = 3
+    #: a horizontal or vertical run of ink at least this long (pt) is a ruling line (a table's
+    #: border: no stroke of text is that long), erased before reading: tesseract reads a ruled
+    #: grid as noise and loses the text in its cells
+    rule_min_points: float = 60.0
+    #: a run is ink where its average grey level (0 black, 255 white) is below this
+    rule_max_grey: int = 100
 
 
 DEFAULT_SETTINGS = OcrSettings()
@@ -135,13 +142,27 @@ def words_to_chars(words: Sequence[OcrWord]) -> list[dict[str, Any]]:
     return chars
 
 
+def erase_rules(image: Image.Image, length: int, max_grey: int) -> Image.Image:
+    """Given a page image, a length in pixels and a grey level, return it in greyscale with its
+    ruling lines whitened: the runs, across and down, darker on average than that level over
+    that length."""
+    grey = image.convert("L")
+    width, height = grey.size
+    for size in ((max(1, width // length), height), (width, max(1, height // length))):
+        ink = grey.resize(size, Image.Resampling.BOX).point(lambda v: 255 if v < max_grey else 0)
+        grey.paste(255, mask=ink.resize((width, height), Image.Resampling.NEAREST))
+    return grey
+
+
 def page_to_words(path: Path, index: int, settings: OcrSettings = DEFAULT_SETTINGS) -> list[OcrWord]:
-    """Given a PDF file and a 0-based page index, return the words tesseract reads on that page."""
+    """Given a PDF file and a 0-based page index, return the words tesseract reads on that page
+    (its ruling lines erased first)."""
     pdf = pypdfium2.PdfDocument(path)
     try:
         image = pdf[index].render(scale=settings.dpi / 72).to_pil()
     finally:
         pdf.close()
+    image = erase_rules(image, round(settings.rule_min_points * settings.dpi / 72), settings.rule_max_grey)
     with _one_thread():
         data = pytesseract.image_to_data(
             image,

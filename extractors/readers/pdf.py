@@ -694,6 +694,8 @@ def _table_run_end(rows: Sequence[_Row], start: int, settings: PdfSettings) -> t
     one-piece row that runs across a gutter (prose after the table) — unless that row sits as
     close under the one above as wrapped lines do and the row above left its columns empty: a
     label spanning cells, set vertically centred beside a cell that wraps (合計 beside 3億3,000万 / 円).
+    The columns are the union of the cells' widths, leaving out cells that span cells of another
+    line (a caption or group header over several columns) where that shows more columns.
     """
     slack = 0.3 * rows[start].em
     columns = _merge_intervals(_row_intervals(rows[start]), slack)
@@ -712,7 +714,18 @@ def _table_run_end(rows: Sequence[_Row], start: int, settings: PdfSettings) -> t
             continue
         columns = widened
         end += 1
-    return end, columns
+    run = rows[start:end]
+    narrow = [(s.bbox.x0, s.bbox.x1) for r in run for s in r.segments if not _spans_cells(s, run)]
+    split = _merge_intervals(narrow, slack)
+    return end, split if len(split) > len(columns) else columns
+
+
+def _spans_cells(segment: _Segment, rows: Sequence[_Row]) -> bool:
+    """Given a segment and the lines of its table, return whether it spans cells: another line
+    has two or more cells under it (a caption or group header over several columns), so its
+    width shows no column's."""
+    box = segment.bbox
+    return any(sum(_overlap(box.x0, box.x1, s.bbox.x0, s.bbox.x1) > 0 for s in r.segments) >= 2 for r in rows)
 
 
 def _spanning_label(above: _Row, row: _Row, columns: Sequence[_Interval], settings: PdfSettings) -> bool:
@@ -1147,17 +1160,17 @@ def _trim_tail(
     them than any line of the band is below the one before it (a heading or a note after the
     band). A column that runs on alone past the other keeps its later paragraphs."""
     sides = [_one_side(g, *gutter) for g in groups[start:end]]
-    # the last group that shows both sides: two-sided itself, or on the other side from the one before
-    last = max(
-        (k for k in range(len(sides)) if sides[k] == 0 or (k and sides[k] == -sides[k - 1])), default=0
-    )
-    if last + 1 >= len(sides):
+    # the tail: the groups at the end all on one side (a column running on, or a line under the other)
+    tail = len(sides) - 1
+    while tail > 0 and sides[tail - 1] == sides[-1]:
+        tail -= 1
+    if tail == 0 or sides[-1] == 0:
         return end
     tops = [min(_box(i).top for i in g) for g in groups[start:end]]
     bottoms = [max(_box(i).bottom for i in g) for g in groups[start:end]]
-    gaps = [tops[k] - bottoms[k - 1] for k in range(1, last + 2)]
+    gaps = [tops[k] - bottoms[k - 1] for k in range(1, tail + 1)]
     if gaps[-1] > max(gaps[:-1], default=0.0) + settings.block_break_ratio * em:
-        return start + last + 1
+        return start + tail
     return end
 
 
