@@ -50,7 +50,7 @@ QUESTIONABLE_FILES = {
     ),
 }
 #: a window tall enough for the whole group graph; the other pages use the default height
-TALL = 1900
+TALL = 2300
 #: page name -> (path under the webserver, window height); Dagster 1.13 routes
 PAGES = {
     "catalog": ("/assets", 1000),
@@ -186,6 +186,33 @@ def graphql(base_url: str, query: str, variables: dict[str, object] | None = Non
     return data
 
 
+#: the checks of every asset with their latest evaluation, as the UI's check pages show them
+CHECKS_QUERY = """
+{
+  assetNodes {
+    assetKey { path }
+    assetChecksOrError {
+      ... on AssetChecks {
+        checks { name executionForLatestMaterialization { status evaluation { success severity } } }
+      }
+    }
+  }
+}
+"""
+
+
+def latest_checks(base_url: str) -> dict[tuple[str, str], tuple[str, str | None]]:
+    """Given the webserver's URL, return (asset, check) -> (status, severity) of each check's latest run."""
+    found: dict[tuple[str, str], tuple[str, str | None]] = {}
+    for node in graphql(base_url, CHECKS_QUERY)["assetNodes"]:  # type: ignore[attr-defined]
+        asset = "/".join(node["assetKey"]["path"])
+        for check in node["assetChecksOrError"].get("checks", []):
+            execution = check["executionForLatestMaterialization"] or {}
+            evaluation = execution.get("evaluation") or {}
+            found[(asset, check["name"])] = (execution.get("status", "NONE"), evaluation.get("severity"))
+    return found
+
+
 def screenshot(url: str, png: Path, height: int = 1000, budget_ms: int = 15000) -> Path:
     """Given a URL and a PNG path, return the path once headless Chromium has drawn the page into it."""
     profile = tempfile.mkdtemp(prefix="chromium-")
@@ -226,7 +253,11 @@ def main(argv: list[str] | None = None) -> int:
         scene = make_scene(root)
         run_id = ingest(scene)
         print(f"ingested in {time.monotonic() - started:.0f} s, run {run_id}", flush=True)
-        pages = {**PAGES, "run": (f"/runs/{run_id}", 1000)}
+        pages = {
+            **PAGES,
+            "run": (f"/runs/{run_id}", 1000),
+            "run_checks": (f"/runs/{run_id}?logs=type%3AASSET_CHECK_EVALUATION", 1000),
+        }
         with webserver(scene) as base_url:
             for name, (path, height) in pages.items():
                 png = screenshot(base_url + path, args.out / f"{name}.png", height, args.budget_ms)
