@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
-import ui_screenshots  # noqa: E402
+import ui_screenshots
 
 #: the checks the bad files of the scene must fail, each at WARN
 FAILING = {
