@@ -1,0 +1,45 @@
+"""The Dagster UI over a warehouse with bad files: the webserver reports the failing WARN checks.
+
+Opt-in (`UI_TEST=1`): an ingest plus a webserver start take 60-110 s on a busy two-core machine.
+"""
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
+import ui_screenshots
+
+#: the checks the bad files of the scene must fail, each at WARN
+FAILING = {
+    ("ingest_errors", "no_ingest_errors"),
+    ("quarantine", "nothing_quarantined"),
+    ("documents", "every_document_has_coverages"),
+}
+
+
+@pytest.fixture
+def restore_environ(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Undo the Dagster variables `ui_screenshots.ingest` sets in this process."""
+    for name in ("DAGSTER_HOME", "DAGSTER_STORAGE", "DAGSTER_DISABLE_TELEMETRY"):
+        monkeypatch.setenv(name, "")
+        monkeypatch.delenv(name)
+
+
+@pytest.mark.skipif(os.environ.get("UI_TEST") != "1", reason="slow (a webserver start); UI_TEST=1 runs it")
+def test_the_webserver_reports_the_failing_warn_checks(tmp_path: Path, restore_environ: None) -> None:
+    scene = ui_screenshots.make_scene(tmp_path)
+    run_id = ui_screenshots.ingest(scene)
+    with ui_screenshots.webserver(scene) as base_url:
+        checks = ui_screenshots.latest_checks(base_url)
+        runs = ui_screenshots.graphql(base_url, "{ runsOrError { ... on Runs { results { runId } } } }")
+    for key in FAILING:
+        assert checks[key] == ("FAILED", "WARN"), key
+    assert checks[("loss_scenarios", "scenario_items_add_up")] == ("SUCCEEDED", "WARN")
+    # the run is on the persistent instance the webserver reads, not an ephemeral one
+    assert run_id in {r["runId"] for r in runs["runsOrError"]["results"]}  # type: ignore[index]
+    # the webserver is stopped afterwards
+    with pytest.raises(OSError):
+        ui_screenshots.graphql(base_url, "{ version }")
