@@ -395,14 +395,17 @@ class Found:
 
 
 def _value_ok(found: Found) -> bool:
-    """Given a found figure, return whether its value fits its type."""
+    """Given a found figure, return whether it holds a value of the kind its type takes.
+
+    A value out of its type's range (a 150 % ratio, a 0円 limit) is kept: the table's model
+    rejects it, so it lands in quarantine with the reason instead of vanishing uncounted.
+    """
     f, kind = found.figure, found.limit_type
     if kind == "time_window_days":
         return f.days is not None
     if kind in RATIO_TYPES:
-        return f.ratio is not None and 0.0 <= f.ratio <= 1.0
-    least = 0 if kind == "deductible" else 1  # 免責金額 0円 is a stated figure
-    return f.amount_jpy is not None and f.amount_jpy >= least
+        return f.ratio is not None
+    return f.amount_jpy is not None
 
 
 def found_to_record(found: Found, doc_id: str) -> LimitRecord:

@@ -85,7 +85,6 @@ class Scene:
         return {
             **os.environ,
             "DAGSTER_HOME": str(self.home),
-            "DAGSTER_STORAGE": str(self.storage),
             "DAGSTER_DISABLE_TELEMETRY": "1",
         }
 
@@ -102,7 +101,10 @@ def make_scene(root: Path) -> Scene:
         (scene.raw / name).write_bytes(data)
     for name, text in QUESTIONABLE_FILES.items():
         (scene.raw / name).write_text(text, encoding="utf-8")
-    shutil.copy(ROOT / "dagster.yaml", scene.home / "dagster.yaml")
+    # the repository's instance config, its storage (relative to the current directory there) here
+    config = (ROOT / "dagster.yaml").read_text(encoding="utf-8")
+    config = config.replace("base_dir: .dagster_home", f"base_dir: {scene.storage}")
+    (scene.home / "dagster.yaml").write_text(config, encoding="utf-8")
     return scene
 
 

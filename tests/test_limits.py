@@ -591,8 +591,8 @@ def test_unknown_item_heading_takes_its_description_ids() -> None:
     [
         # 免責金額 0円 is a stated figure, not a missing one
         ("補償内容\n損害賠償金\n免責金額：0円", {("liability.damages", "deductible", 0)}),
-        # a limit of 0 yen states nothing
-        ("補償内容\n損害賠償金\n支払限度額：0円", set()),
+        # a limit of 0 yen is kept as read: the limits model then quarantines it, counted, not dropped
+        ("補償内容\n損害賠償金\n支払限度額：0円", {("liability.damages", "limit", 0)}),
         # a figure for every cover (いずれの補償も…) is the whole policy's, not the heading's
         ("補償内容\n損害賠償金\nいずれの補償も自己負担額は0円です。", {(None, "deductible", 0)}),
         ("行政対応費用\n※すべての補償を合算して1億円が限度です。", {(None, "limit", 100_000_000)}),
