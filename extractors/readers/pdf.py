@@ -65,6 +65,11 @@ class PdfSettings:
 
     #: glyphs with the same text closer than this (pt) are one fake-bold glyph printed twice
     dedupe_tolerance: float = 1.0
+    #: pdfminer keeps every object and font it parsed until the file is closed; past these
+    #: counts its caches are emptied after a page, so that a long document's memory does not
+    #: grow with its page count (a 3-page Chromium brochure holds ~500 objects, ~240 fonts)
+    max_cached_objects: int = 5_000
+    max_cached_fonts: int = 500
     #: glyph attributes that must also match for two glyphs to count as duplicates
     dedupe_extra_attrs: tuple[str, ...] = ("fontname", "size")
     #: a gap wider than this between two non-CJK glyphs is a word space
@@ -2080,6 +2085,25 @@ def read(path: Path, settings: PdfSettings = DEFAULT_SETTINGS) -> Document:
         return _read(path, settings)
 
 
+def release_page(page: Any, settings: PdfSettings) -> None:
+    """Given a pdfplumber page that has been read, free what it and its document cache for it.
+
+    pdfplumber keeps each parsed page's objects, and pdfminer every object and font of the file,
+    until the file is closed: a 500-page document would hold them all at once.
+    """
+    page.close()
+    document, resources = page.pdf.doc, page.pdf.rsrcmgr
+    # private caches of pdfminer, read defensively: without them there is nothing to bound
+    objects = [getattr(document, name, None) for name in ("_cached_objs", "_parsed_objs")]
+    if sum(len(c) for c in objects if isinstance(c, dict)) > settings.max_cached_objects:
+        for cache in objects:
+            if isinstance(cache, dict):
+                cache.clear()
+    fonts = getattr(resources, "_cached_fonts", None)
+    if isinstance(fonts, dict) and len(fonts) > settings.max_cached_fonts:
+        fonts.clear()
+
+
 def _read(path: Path, settings: PdfSettings) -> Document:
     """Given a PDF file and settings, return its Document (see `read`)."""
     data = read_bytes(path)
@@ -2105,9 +2129,7 @@ def _read(path: Path, settings: PdfSettings) -> Document:
             else:
                 result = raw_to_page(raw, settings, carried)
             results.append(replace(result, warnings=(*result.warnings, turned)) if turned else result)
-            # pdfplumber keeps every parsed page's objects until the file is closed: a 500-page
-            # brochure would hold all of them at once
-            page.close()
+            release_page(page, settings)
         metadata_title = _metadata_title(pdf.metadata)
     if not any(r.page.text_layer in ("ok", "ocr") for r in results):
         raise _no_text_error(results, damaged, path)
