@@ -24,7 +24,7 @@ def _page(objects: int, fonts: int) -> SimpleNamespace:
         # a brochure of a few pages: nothing is dropped, later pages reuse what was parsed
         (500, 240, 500, 240),
         # past the object bound: the object caches are emptied, the fonts kept
-        (5_001, 10, 0, 10),
+        (2_001, 10, 0, 10),
         # past the font bound: the font cache is emptied
         (10, 501, 10, 0),
     ],

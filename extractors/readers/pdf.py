@@ -68,7 +68,7 @@ class PdfSettings:
     #: pdfminer keeps every object and font it parsed until the file is closed; past these
     #: counts its caches are emptied after a page, so that a long document's memory does not
     #: grow with its page count (a 3-page Chromium brochure holds ~500 objects, ~240 fonts)
-    max_cached_objects: int = 5_000
+    max_cached_objects: int = 2_000
     max_cached_fonts: int = 500
     #: glyph attributes that must also match for two glyphs to count as duplicates
     dedupe_extra_attrs: tuple[str, ...] = ("fontname", "size")
