@@ -33,7 +33,13 @@ def test_comma_width(line: str, width: int) -> None:
         # a header without digits over rows of the same field count: one table, empty cells kept
         (
             "[補償内容]\n区分,項目,限度額（千円）\n賠償,損害賠償金,100000\n費用,見舞金,0.5\n#",
-            [[["区分", "項目", "限度額（千円）"], ["賠償", "損害賠償金", "100000"], ["費用", "見舞金", "0.5"]]],
+            [
+                [
+                    ["区分", "項目", "限度額（千円）"],
+                    ["賠償", "損害賠償金", "100000"],
+                    ["費用", "見舞金", "0.5"],
+                ]
+            ],
         ),
         # a change in field count ends the table; a single row left over is no table
         ("a,b,c\n1,2,3\nx,y\n4,5,6", [[["a", "b", "c"], ["1", "2", "3"]]]),
