@@ -35,3 +35,44 @@ def test_cost_header_terms(header: str, ids: list[str]) -> None:
 )
 def test_header_ids_from_spanning_header(path: tuple[str, ...], ids: list[str]) -> None:
     assert limits.header_ids(path) == ids
+
+
+@pytest.mark.parametrize(
+    ("cell", "keys"),
+    [
+        # one circled number
+        ("④", [4]),
+        # two listed side by side
+        ("①②", [1, 2]),
+        # a range is spelled out
+        ("③〜⑥", [3, 4, 5, 6]),
+        # a cell with words is a label, not a key
+        ("① 損害賠償金", []),
+        # no circled number at all
+        ("適用する項目", []),
+    ],
+)
+def test_circled_keys(cell: str, keys: list[int]) -> None:
+    assert limits.circled_keys(cell) == keys
+
+
+def _found(coverage_id: str | None, evidence: str, kind: str = "limit") -> limits.Found:
+    """Given a coverage id, a row's evidence and a type, return a Found of a 10万円 figure."""
+    figure = limits.Figure(0, 1, 100_000, None, None, None, False)
+    return limits.Found(coverage_id, "", kind, figure, None, None, None, 1, evidence)
+
+
+def test_enumerated_rows_take_the_coverage_of_their_marks() -> None:
+    # a conditions row ③〜⑥ takes the coverages of rows ③ and ④ (⑤, ⑥ absent); ⑦ stays unattributed
+    rows = [
+        _found("expense", "③ | 事故対応費用 | 5,000万円"),
+        _found("expense.forensics", "④ | うち 原因調査費用 | 2,000万円"),
+        _found(None, "③〜⑥ | 1事故につき10万円", "deductible"),
+        _found(None, "⑦ | 10万円", "deductible"),
+    ]
+    out = limits.enumerated_to_found(rows)
+    assert [(f.coverage_id, f.evidence[:2]) for f in out[2:]] == [
+        ("expense", "③〜"),
+        ("expense.forensics", "③〜"),
+        (None, "⑦ "),
+    ]
