@@ -76,3 +76,23 @@ def test_enumerated_rows_take_the_coverage_of_their_marks() -> None:
         ("expense.forensics", "③〜"),
         (None, "⑦ "),
     ]
+
+
+@pytest.mark.parametrize(
+    ("label", "ids"),
+    [
+        # the lost-profit word beside the continuation costs names both items (and their section)
+        (
+            "利益損害・営業継続費用",
+            [
+                "business_interruption",
+                "business_interruption.lost_profit",
+                "business_interruption.extra_expense",
+            ],
+        ),
+        # alone it still names business interruption as a whole
+        ("利益損害", ["business_interruption"]),
+    ],
+)
+def test_interruption_pair_terms(label: str, ids: list[str]) -> None:
+    assert taxonomy.distinct_ids(taxonomy.match_all(label, weak=False)) == ids
