@@ -70,7 +70,8 @@ _ERA_NAMES = "|".join(re.escape(e.name) for e in ERAS)
 _ERA_LETTERS = "".join(e.letter for e in ERAS if e.letter)
 _WESTERN_KANJI = re.compile(rf"(?<!\d)(?P<y>\d{{4}})\s*年\s*(?P<m>{_NUM})\s*月(?:\s*(?P<d>{_NUM})\s*日)?")
 _WESTERN_NUMERIC = re.compile(
-    r"(?<![\d.,/\-])(?P<y>\d{4})(?P<sep>[/.\-])(?P<m>\d{1,2})(?:(?P=sep)(?P<d>\d{1,2}))?(?![\d])"
+    # a comma after a word delimits a field (基準日,2026/11/01); after a digit it is inside a figure
+    r"(?<![\d./\-])(?<!\d,)(?P<y>\d{4})(?P<sep>[/.\-])(?P<m>\d{1,2})(?:(?P=sep)(?P<d>\d{1,2}))?(?![\d])"
 )
 _ERA_KANJI = re.compile(
     rf"(?P<era>{_ERA_NAMES})\s*(?P<y>元|{_NUM})\s*年\s*(?P<m>{_NUM})\s*月(?:\s*(?P<d>{_NUM})\s*日)?"

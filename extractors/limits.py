@@ -39,7 +39,7 @@ from extractors.blocks import (
     strip_leading_marks,
 )
 from extractors.coverages import document_to_coverages
-from extractors.document import Document, Table, nfkc
+from extractors.document import CELL_SEPARATOR, Document, Table, nfkc
 from extractors.layout import NOTE_MARK, TableView, declared_header_rows, note_free, table_to_view
 from extractors.records import Attribution, LimitRecord
 from extractors.sections import (
@@ -1207,6 +1207,37 @@ def noted_to_found(tables: list[Found], texts: list[Found]) -> list[Found]:
     return out
 
 
+#: a row's first cell made only of circled numbers: one (④), listed (①②) or a range (③〜⑥)
+_CIRCLED_CELL = re.compile(r"[\u2460-\u2473](?:\s*[〜~～\-－・、,]?\s*[\u2460-\u2473])*")
+_RANGE_MARKS = "〜~～-－"
+
+
+def circled_keys(cell: str) -> list[int]:
+    """Given a table row's first cell, return the circled numbers it consists of, a range spelled
+    out (③〜⑥ → 3, 4, 5, 6), or [] when the cell holds anything else."""
+    if not _CIRCLED_CELL.fullmatch(cell.strip()):
+        return []
+    keys = [ord(ch) - 0x245F for ch in cell if "\u2460" <= ch <= "\u2473"]
+    ranged = any(mark in cell for mark in _RANGE_MARKS) and len(keys) == 2
+    return list(range(keys[0], keys[1] + 1)) if ranged else keys
+
+
+def enumerated_to_found(tables: list[Found]) -> list[Found]:
+    """Given the limits of tables, return them with a row that names no coverage but opens with circled
+    numbers (a conditions table: ③〜⑥ | 1事故につき10万円) taking the coverages of the rows those numbers
+    open elsewhere (④ | 原因調査費用 | 2,000万円)."""
+    named: dict[int, dict[str, None]] = {}
+    for f in tables:
+        if f.coverage_id and len(keys := circled_keys(f.evidence.split(CELL_SEPARATOR)[0])) == 1:
+            named.setdefault(keys[0], {})[f.coverage_id] = None
+    out: list[Found] = []
+    for f in tables:
+        keys = circled_keys(f.evidence.split(CELL_SEPARATOR)[0]) if f.coverage_id is None else []
+        ids = dict.fromkeys(i for key in keys for i in named.get(key, {}))
+        out.extend([replace(f, coverage_id=i, attributed_by="row_header") for i in ids] or [f])
+    return out
+
+
 def contexts_to_limits(
     contexts: list[UnitContext], doc_id: str, rider_ids: tuple[str, ...] = ()
 ) -> list[LimitRecord]:
@@ -1227,6 +1258,7 @@ def contexts_to_limits(
         if ctx.unit.is_table
         for f in table_to_found(ctx, cues, table_caption(contexts, index))
     ]
+    tables = enumerated_to_found(tables)
     texts = text_units_to_found([ctx for _, ctx in kept if not ctx.unit.is_table], cues, rider_ids)
     return _dedupe([*tables, *noted_to_found(tables, texts)], doc_id)
 

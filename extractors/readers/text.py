@@ -7,6 +7,9 @@ found in the document text. Three structures are recognised:
 - space-aligned tables (a header of 3+ figure-free fields, then rows whose fields start under
   the header's, a label wrapped onto lines of its own) → a Table of the header's columns;
 - tab-separated rows (2+ consecutive lines with tabs, or one line with 2+ tabs) → a Table;
+- comma-separated rows (an export: 2+ consecutive lines of the same 3+ fields, quoted fields
+  read as CSV, a comma inside a figure such as 1,000 no delimiter) → a Table, its header the
+  rows above the first with a digit;
 - HTML fragments pasted into the text (`<h2>…</h2> <p>…</p> <table>…`) → rendered with the
   HTML reader's machinery: their blocks become lines and their <table>s become Tables.
 
@@ -15,6 +18,7 @@ Table rows appear in `lines` as their non-empty cells joined by CELL_SEPARATOR.
 
 from __future__ import annotations
 
+import csv
 import itertools
 import re
 import unicodedata
@@ -42,6 +46,10 @@ _EMPHASIS_MARK = re.compile(r"(\*\*|__)")
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 #: the underline of a setext heading (a line of = or of -, three or more)
 _SETEXT_UNDERLINE = re.compile(r"^\s{0,3}(=+|-{3,})\s*$")
+#: a comma that delimits fields: not one between a digit and three more (1,000 is one figure)
+_COMMA_DELIMITER = re.compile(r"(?<!\d),|,(?!\d{3}(?!\d))")
+#: the fewest fields a comma-separated row has (two are a label and a value, prose as often)
+MIN_COMMA_FIELDS = 3
 #: quote marks opening a line of a quoted e-mail or a markdown block quote, nested or not
 _QUOTE_MARK = re.compile(r"^[ \t]*(?:>[ \t]?)+")
 
@@ -87,6 +95,19 @@ def pipe_cells(line: str) -> tuple[str, ...]:
 def tab_cells(line: str) -> tuple[str, ...]:
     """Given a tab-separated source line, return its cells stripped (leading empty cells kept)."""
     return tuple(cell.strip() for cell in line.rstrip("\r\n").split("\t"))
+
+
+def comma_cells(line: str) -> tuple[str, ...]:
+    """Given a comma-separated source line, return its cells as CSV reads them (quotes removed), stripped."""
+    return tuple(cell.strip() for cell in next(csv.reader([line.rstrip("\r\n")])))
+
+
+def comma_width(line: str) -> int:
+    """Given a source line, return its field count when commas delimit it (3+ fields), else 0."""
+    if not _COMMA_DELIMITER.search(line) or is_html_fragment(line):
+        return 0
+    width = len(comma_cells(line))
+    return width if width >= MIN_COMMA_FIELDS else 0
 
 
 def _row_line(cells: tuple[str, ...]) -> str:
@@ -151,6 +172,15 @@ def _tab_table_end(lines: list[str], start: int) -> int:
     if end - start >= 2 or (end - start == 1 and lines[start].strip("\r\n").count("\t") >= 2):
         return end
     return start
+
+
+def _comma_table_end(lines: list[str], start: int) -> int:
+    """Given source lines and an index, return the end of the comma-separated table starting there
+    (start if none): consecutive lines with the same field count, two at least."""
+    width, end = comma_width(lines[start]), start
+    while width and end < len(lines) and comma_width(lines[end]) == width:
+        end += 1
+    return end if end - start >= 2 else start
 
 
 #: a field of a space-aligned line: words apart by single spaces (a wider gap ends the field)
@@ -242,6 +272,13 @@ def text_to_blocks(text: str) -> list[_Block]:
         end, aligned = aligned_rows(lines, index)
         if aligned:
             blocks.append(_table_block(aligned, header_rows=1))
+            index = end
+            continue
+        end = _comma_table_end(lines, index)
+        if end > index:
+            rows = [comma_cells(row) for row in lines[index:end]]
+            first_data = next((i for i, row in enumerate(rows) if re.search(r"\d", "".join(row))), 0)
+            blocks.append(_table_block(rows, header_rows=first_data))
             index = end
             continue
         end = _tab_table_end(lines, index)
