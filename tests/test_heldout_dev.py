@@ -92,8 +92,8 @@ SETS = {
         # b-b3's insurer is read as secom, its gold says secom_sonpo
         GoldSet(
             "blind_2026_12",
-            {"coverages": 0.98, "limits": 0.79, "premiums": 0.97, "loss_scenarios": 0.99},
-            0.92,
+            {"coverages": 0.98, "limits": 0.83, "premiums": 0.97, "loss_scenarios": 0.99},
+            0.93,
             8,
         ),
         GoldSet(
@@ -104,26 +104,26 @@ SETS = {
         ),
         GoldSet(
             "blind_2026_12c",
-            {"coverages": 0.87, "limits": 0.72, "premiums": 0.67, "loss_scenarios": 1.0},
-            0.78,
+            {"coverages": 0.87, "limits": 0.75, "premiums": 0.84, "loss_scenarios": 1.0},
+            0.83,
             10,
         ),
         GoldSet(
             "blind_2026_12d",
-            {"coverages": 0.92, "limits": 0.93, "premiums": 1.0, "loss_scenarios": 0.88},
-            0.94,
+            {"coverages": 0.94, "limits": 0.93, "premiums": 1.0, "loss_scenarios": 0.97},
+            0.95,
             10,
         ),
         GoldSet(
             "blind_2026_12e",
-            {"coverages": 0.93, "limits": 0.81, "premiums": 0.94, "loss_scenarios": 0.93},
-            0.88,
+            {"coverages": 0.96, "limits": 0.90, "premiums": 1.0, "loss_scenarios": 0.93},
+            0.94,
             8,
         ),
         GoldSet(
             "blind_2026_12f",
-            {"coverages": 0.96, "limits": 0.74, "premiums": 0.82, "loss_scenarios": 0.92},
-            0.84,
+            {"coverages": 0.99, "limits": 0.88, "premiums": 0.95, "loss_scenarios": 1.0},
+            0.94,
             8,
         ),
     )
