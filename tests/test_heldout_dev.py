@@ -116,7 +116,7 @@ SETS = {
         ),
         GoldSet(
             "blind_2026_12e",
-            {"coverages": 0.96, "limits": 0.90, "premiums": 1.0, "loss_scenarios": 0.93},
+            {"coverages": 0.96, "limits": 0.89, "premiums": 1.0, "loss_scenarios": 0.93},
             0.94,
             8,
         ),
