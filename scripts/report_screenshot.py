@@ -1,0 +1,87 @@
+"""Render a warehouse's report.html in headless Chromium: screenshot it, check every chart drew, count requests.
+
+    .venv/bin/python scripts/report_screenshot.py [WAREHOUSE] [--png docs/report.png]
+
+Chromium runs with every network route sent to a dead proxy and its net log on; the requests
+counted are those of the log that are not the report's own file:// load.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+FLAGS = ("--headless=new", "--no-sandbox", "--disable-gpu", "--proxy-server=127.0.0.1:9", "--no-first-run")
+
+
+def chromium(args: list[str]) -> str:
+    """Given Chromium arguments, run it headless; return what it printed on stdout."""
+    binary = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+    if binary is None:
+        raise SystemExit("no chromium on PATH (apt-get install chromium)")
+    run = subprocess.run([binary, *FLAGS, *args], capture_output=True, text=True, timeout=120, check=False)
+    return run.stdout
+
+
+def requested_urls(net_log: Path) -> list[str]:
+    """Given a Chromium net log, return every URL requested that is not a file:// or internal one."""
+    text = net_log.read_text(encoding="utf-8", errors="replace") if net_log.exists() else ""
+    urls = set(re.findall(r'"url":\s*"([^"]+)"', text))
+    return sorted(u for u in urls if not u.startswith(("file:", "data:", "chrome:", "about:")))
+
+
+def drawn_charts(dom: str) -> list[int]:
+    """Given the rendered DOM, return the count of drawn elements (path, rect, use) of each chart's SVG."""
+    charts = re.findall(r'<div class="chart">(.*?)</svg>', dom, flags=re.S)
+    return [len(re.findall(r"<(?:path|rect|use)\b", svg)) for svg in charts]
+
+
+def main() -> int:
+    """Given the command line, render the report and print its figures; return the exit code."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("warehouse", nargs="?", default="warehouse")
+    parser.add_argument("--png", default="docs/report.png")
+    args = parser.parse_args()
+    report = Path(args.warehouse, "report.html").resolve()
+    url = report.as_uri()
+    with tempfile.TemporaryDirectory() as tmp:
+        log = Path(tmp, "net.json")
+        profile = f"--user-data-dir={tmp}/profile"
+        chromium(
+            [
+                profile,
+                f"--log-net-log={log}",
+                f"--screenshot={Path(args.png).resolve()}",
+                "--window-size=1400,2400",
+                url,
+            ]
+        )
+        requests = requested_urls(log)
+        dom = chromium([profile, "--dump-dom", url])
+    drawn = drawn_charts(dom)
+    print(
+        json.dumps(
+            {
+                "report": str(report),
+                "size_bytes": report.stat().st_size,
+                "charts": len(drawn),
+                "drawn_elements": drawn,
+                "network_requests": len(requests),
+                "urls": requests,
+                "screenshot": args.png,
+            },
+            indent=1,
+        )
+    )
+    ok = bool(drawn) and all(drawn) and not requests and Path(args.png).exists()
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
