@@ -404,6 +404,9 @@ def ingest(
         print(line, file=out)
     if (compacted or stale or doomed) and (catalog_line := refresh_catalog(warehouse)):
         print(catalog_line, file=out)
+        from pipelines.report import write_report
+
+        print(f"report: {write_report(Path(str(warehouse.base))).path} (open it in a browser)", file=out)
     print(f"took {time.perf_counter() - started:.1f} s", file=out)
     unaccounted = [o.source_file for o in outcomes if o.error is None and not o.rows.get("documents")]
     if unaccounted:

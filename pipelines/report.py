@@ -19,12 +19,12 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
-import polars as pl  # noqa: E402
-from matplotlib import font_manager  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
+import matplotlib.pyplot as plt
+import polars as pl
+from matplotlib import font_manager
+from matplotlib.figure import Figure
 
-from pipelines.catalog import build_catalog, run_query  # noqa: E402
+from pipelines.catalog import build_catalog, run_query
 
 REPORT_NAME = "report.html"
 #: the fonts tried in order for the Japanese labels; the first one installed is used
@@ -164,8 +164,9 @@ def quality_counts(catalog: Path) -> list[tuple[str, int]]:
         ("brochures published", published),
         ("brochures in ingest_errors", errors),
         ("warnings", warned),
+        *((f"quarantined {t}: {r}", n) for t, r, n in quarantined),
     ]
-    return [*counts, *((f"quarantined {t}: {r}", n) for t, r, n in quarantined)]
+    return [(label, int(str(n))) for label, n in counts]
 
 
 def quality_chart(counts: Sequence[tuple[str, int]]) -> Figure:
@@ -240,7 +241,7 @@ def charts_to_html(charts: Sequence[Chart], table: str, font: str) -> str:
 
 
 def write_report(warehouse: Path) -> Report:
-    """Given a local warehouse folder, (re)build its catalog and write report.html; return what was written."""
+    """Given a local warehouse folder, rebuild its catalog, write report.html; return what was written."""
     catalog = build_catalog(warehouse)
     font = choose_font()
     with matplotlib.rc_context({"font.family": [font, FALLBACK_FONT], "svg.fonttype": "path"}):
