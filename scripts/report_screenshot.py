@@ -1,4 +1,4 @@
-"""Render a warehouse's report.html in headless Chromium: screenshot it, check every chart drew, count requests.
+"""Render a report.html in headless Chromium: screenshot it, check each chart drew, count requests.
 
     .venv/bin/python scripts/report_screenshot.py [WAREHOUSE] [--png docs/report.png]
 
