@@ -9,6 +9,7 @@ file.
 import dataclasses
 import logging
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 from typing import Any
 
 import dagster as dg
@@ -372,3 +373,19 @@ def reference_tables() -> Iterator[dg.Output[pl.DataFrame] | dg.AssetCheckResult
                 "failure_cases": dg.MetadataValue.md(frame_to_markdown(cases) if cases.height else "none")
             },
         )
+
+
+@dg.asset(group_name="report", deps=[*TABLES, *REFERENCE_MODELS], kinds={"html"})
+def comparison_report(warehouse_io_manager: dg.ResourceParam[ParquetIOManager]) -> dg.MaterializeResult:
+    """The warehouse's self-contained HTML comparison report (pipelines.report), rewritten in place."""
+    from pipelines.report import write_report
+
+    report = write_report(Path(str(warehouse_io_manager.warehouse().base)))
+    return dg.MaterializeResult(
+        metadata={
+            "path": dg.MetadataValue.path(str(report.path)),
+            "size_bytes": report.size_bytes,
+            "charts": report.charts,
+            "font": report.font,
+        }
+    )

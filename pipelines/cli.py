@@ -411,6 +411,10 @@ def ingest(
         print(line, file=out)
     if compacted or stale or doomed:
         print(refresh_catalog(warehouse), file=out)
+        if is_local(warehouse.base):
+            from pipelines.report import write_report
+
+            print(f"report: {write_report(Path(str(warehouse.base))).path} (open it in a browser)", file=out)
     print(f"took {time.perf_counter() - started:.1f} s", file=out)
     unaccounted = [o.source_file for o in outcomes if o.error is None and not o.rows.get("documents")]
     if unaccounted:

@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-from pipelines.assets import extraction, reference_tables, warehouse_tables
+from pipelines.assets import comparison_report, extraction, reference_tables, warehouse_tables
 from pipelines.automation import daily_reingest, ingest_job, prune_warehouse_job, raw_files, reference_job
 from pipelines.checks import cross_table_checks
 from pipelines.io_managers import ParquetIOManager, PickleIOManager
@@ -26,7 +26,7 @@ def build_defs(
     budget = budget or Budget()
     return dg.Definitions(
         executor=executor,
-        assets=[extraction, warehouse_tables, reference_tables],
+        assets=[extraction, warehouse_tables, reference_tables, comparison_report],
         asset_checks=[cross_table_checks],
         jobs=[ingest_job, prune_warehouse_job, reference_job],
         sensors=[raw_files],

@@ -149,6 +149,7 @@ def test_the_definitions_load_with_everything() -> None:
         "extraction",
         *TABLES,
         *REFERENCE_MODELS,
+        "comparison_report",
     }
     checks = {(k.asset_key.to_user_string(), k.name) for k in graph.asset_check_keys}
     assert {(t, "valid_rows") for t in [*TABLES, *REFERENCE_MODELS]} <= checks
@@ -159,8 +160,8 @@ def test_the_definitions_load_with_everything() -> None:
     assert {defs.resolve_job_def("ingest").name, defs.resolve_job_def("prune_warehouse").name}
     assert defs.resolve_job_def("publish_reference")
     for key in graph.get_all_asset_keys():
-        # the brochures' assets are partitioned by file; the reference tables are one file each
-        expected = None if key.path[-1] in REFERENCE_MODELS else BROCHURES
+        # the brochures' assets are partitioned by file; the reference tables and the report are one file each
+        expected = None if key.path[-1] in {*REFERENCE_MODELS, "comparison_report"} else BROCHURES
         assert graph.get(key).partitions_def == expected
 
 
