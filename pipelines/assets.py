@@ -37,6 +37,8 @@ from schemas.models import REFERENCE_MODELS, TABLES, WAREHOUSE_MODELS
 PARTITIONS = "brochures"
 BROCHURES = dg.DynamicPartitionsDefinition(name=PARTITIONS)
 VALID_ROWS = "valid_rows"
+#: the per-brochure check on `extraction`: fails for a brochure that could not be read
+READABLE = "readable"
 #: how many failure cases or rows a metadata sample shows
 SAMPLE_ROWS = 20
 #: the `extra` key of the log message the extraction writes per brochure as it is read: a dict
@@ -85,6 +87,27 @@ def partition_range_tags(keys: Sequence[str]) -> dict[str, str]:
     return {ASSET_PARTITION_RANGE_START_TAG: keys[0], ASSET_PARTITION_RANGE_END_TAG: keys[-1]}
 
 
+def result_to_readable(key: str, result: Result) -> dg.AssetCheckEvaluation:
+    """Given a brochure's partition key and its read result, return that partition's `readable` evaluation.
+
+    A run reads a range of brochures in one step, where a check result would describe the range;
+    an evaluation names its partition, so each broken brochure carries its own failing check.
+    """
+    source_file = partition_key_to_source_file(key)
+    error = result if isinstance(result, IngestErrorRecord) else None
+    return dg.AssetCheckEvaluation(
+        asset_key=dg.AssetKey("extraction"),
+        check_name=READABLE,
+        passed=error is None,
+        partition=key,
+        severity=dg.AssetCheckSeverity.ERROR,
+        blocking=False,
+        description=f"{source_file}: {error.error}" if error else f"{source_file} was read",
+        metadata={"source_file": source_file, "stage": error.stage if error else "published"}
+        | ({"error": error.error} if error else {}),
+    )
+
+
 def _cell(value: object, width: int) -> str:
     """Given a value and a width, return it as one markdown table cell (pipes escaped, cut to width)."""
     text = "" if value is None else str(value).replace("|", "\\|").replace("\n", " ")
@@ -127,6 +150,7 @@ def extraction(context: dg.AssetExecutionContext, settings: BrochureSettings) ->
             context.log.error(f"{source_file}: the extractor crashed\n{result.traceback}")
             result = result.record
         results[read.key] = result
+        context.log_event(result_to_readable(read.key, result))
         line = result_line(result, read.seconds)
         ok = not isinstance(result, IngestErrorRecord)
         progress = {"index": i, "total": len(keys), "source_file": source_file, "ok": ok, "line": line}
