@@ -43,6 +43,13 @@ with the project's scorer (`fixtures/gold_score.py`, a verbatim copy of
   Q&A with kanji numerals and end footnotes, nested Shift_JIS HTML 4 tables, wkhtmltopdf tables
   linked by circled numbers, a vertical Writer page, a CSV-like export in 千円). Fresh, before
   any fix: F1 0.841 (coverages 0.964, limits 0.746, premiums 0.825, loss scenarios 0.926).
+- `blind_2026_12g/`: the seventh blind round (a LibreOffice Calc workbook with 千円 cell formats
+  and a repeated header over a page break, an Impress slide deck, tab-stop tables from
+  python-docx, a Chromium CSS-grid page, a Shift_JIS fixed-width notice with half-width kana,
+  a Calc HTML export, a matplotlib infographic in kanji numerals, an A5 Chromium table over a
+  page break, an EUC-JP newsletter with old and new figures, a two-column Writer page with
+  footnotes). Fresh, before any fix: F1 0.798 (coverages 0.855, limits 0.666, premiums 0.877,
+  loss scenarios 0.765).
 
 The floors are the figures the code holds today; a change that loses rows fails here.
 """
@@ -125,6 +132,12 @@ SETS = {
             {"coverages": 0.99, "limits": 0.88, "premiums": 0.95, "loss_scenarios": 1.0},
             0.94,
             8,
+        ),
+        GoldSet(
+            "blind_2026_12g",
+            {"coverages": 0.85, "limits": 0.66, "premiums": 0.87, "loss_scenarios": 0.76},
+            0.79,
+            10,
         ),
     )
 }
