@@ -14,6 +14,9 @@ from typing import Any
 
 import dagster as dg
 import polars as pl
+from dagster._core.definitions.asset_checks.asset_check_evaluation import (
+    AssetCheckEvaluationTargetMaterializationData,
+)
 from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 
 from extractors.records import IngestErrorRecord
@@ -37,8 +40,8 @@ from schemas.models import REFERENCE_MODELS, TABLES, WAREHOUSE_MODELS
 PARTITIONS = "brochures"
 BROCHURES = dg.DynamicPartitionsDefinition(name=PARTITIONS)
 VALID_ROWS = "valid_rows"
-#: the per-brochure check on `extraction`: fails for a brochure that could not be read
-READABLE = "readable"
+#: the per-brochure check on `ingest_errors`: fails for a brochure whose partition holds an error
+BROCHURE_PUBLISHED = "brochure_published"
 #: how many failure cases or rows a metadata sample shows
 SAMPLE_ROWS = 20
 #: the `extra` key of the log message the extraction writes per brochure as it is read: a dict
@@ -87,24 +90,42 @@ def partition_range_tags(keys: Sequence[str]) -> dict[str, str]:
     return {ASSET_PARTITION_RANGE_START_TAG: keys[0], ASSET_PARTITION_RANGE_END_TAG: keys[-1]}
 
 
-def result_to_readable(key: str, result: Result) -> dg.AssetCheckEvaluation:
-    """Given a brochure's partition key and its read result, return that partition's `readable` evaluation.
+def latest_materializations(
+    instance: dg.DagsterInstance, asset: str, keys: Sequence[str]
+) -> dict[str, AssetCheckEvaluationTargetMaterializationData]:
+    """Given an instance, an asset and partition keys, return each partition's latest materialisation."""
+    records = instance.fetch_materializations(
+        dg.AssetRecordsFilter(asset_key=dg.AssetKey(asset), asset_partitions=list(keys)), limit=len(keys) * 4
+    ).records
+    latest: dict[str, AssetCheckEvaluationTargetMaterializationData] = {}
+    for record in records:  # newest first
+        if record.partition_key is not None and record.partition_key not in latest:
+            latest[record.partition_key] = AssetCheckEvaluationTargetMaterializationData(
+                storage_id=record.storage_id, run_id=record.run_id, timestamp=record.timestamp
+            )
+    return latest
 
-    A run reads a range of brochures in one step, where a check result would describe the range;
-    an evaluation names its partition, so each broken brochure carries its own failing check.
+
+def errors_to_published_check(
+    key: str, errors: Sequence[str], target: AssetCheckEvaluationTargetMaterializationData | None
+) -> dg.AssetCheckEvaluation:
+    """Given a brochure's partition key and its ingest_errors messages, return its check evaluation.
+
+    A run publishes a range of brochures in one step, where a check result would describe the
+    range; an evaluation names its partition, so each broken brochure carries its own failing check.
     """
     source_file = partition_key_to_source_file(key)
-    error = result if isinstance(result, IngestErrorRecord) else None
     return dg.AssetCheckEvaluation(
-        asset_key=dg.AssetKey("extraction"),
-        check_name=READABLE,
-        passed=error is None,
+        asset_key=dg.AssetKey("ingest_errors"),
+        check_name=BROCHURE_PUBLISHED,
+        passed=not errors,
         partition=key,
         severity=dg.AssetCheckSeverity.ERROR,
         blocking=False,
-        description=f"{source_file}: {error.error}" if error else f"{source_file} was read",
-        metadata={"source_file": source_file, "stage": error.stage if error else "published"}
-        | ({"error": error.error} if error else {}),
+        # the materialisation it describes: the UI shows a check's status only while it is current
+        target_materialization_data=target,
+        description="; ".join(f"{source_file}: {e}" for e in errors) or f"{source_file} is published",
+        metadata={"source_file": source_file, "errors": len(errors)},
     )
 
 
@@ -150,7 +171,6 @@ def extraction(context: dg.AssetExecutionContext, settings: BrochureSettings) ->
             context.log.error(f"{source_file}: the extractor crashed\n{result.traceback}")
             result = result.record
         results[read.key] = result
-        context.log_event(result_to_readable(read.key, result))
         line = result_line(result, read.seconds)
         ok = not isinstance(result, IngestErrorRecord)
         progress = {"index": i, "total": len(keys), "source_file": source_file, "ok": ok, "line": line}
@@ -349,6 +369,11 @@ def warehouse_tables(
     for table in selected:
         if dg.AssetCheckKey(dg.AssetKey(table), VALID_ROWS) in checks:
             yield _check_result(table, publication, quarantine)
+    if "ingest_errors" in selected:
+        published = publication.frames["ingest_errors"]
+        targets = latest_materializations(context.instance, "ingest_errors", list(published))
+        for key, frame in published.items():
+            context.log_event(errors_to_published_check(key, frame["error"].to_list(), targets.get(key)))
     if set(TABLES) <= set(selected):
         # the next run skips these brochures until their bytes or the extractor change
         twins = run_twins(settings.raw_path(), list(results))

@@ -15,9 +15,9 @@ import dagster as dg
 
 from extractors.version import extractor_version
 from pipelines.assets import (
+    BROCHURE_PUBLISHED,
     BROCHURES,
     PARTITIONS,
-    READABLE,
     extraction,
     partition_range_tags,
     reference_tables,
@@ -31,9 +31,9 @@ from schemas.models import TABLES
 
 ingest_job = dg.define_asset_job(
     "ingest",
-    # `readable` is reported by the extraction for each brochure it reads, not run as a step
+    # `brochure_published` is reported by warehouse_tables for each brochure, not run as a step
     selection=dg.AssetSelection.assets(extraction, warehouse_tables)
-    - dg.AssetSelection.checks(dg.AssetCheckKey(dg.AssetKey("extraction"), READABLE)),
+    - dg.AssetSelection.checks(dg.AssetCheckKey(dg.AssetKey("ingest_errors"), BROCHURE_PUBLISHED)),
     partitions_def=BROCHURES,
     # no executor of its own: the definitions' (pipelines.definitions.build_defs) runs it, in
     # process by default, on a Dask cluster in pipelines.distributed

@@ -155,13 +155,13 @@ def with_progress(job: dg.JobDefinition, out: TextIO) -> dg.JobDefinition:
 def check_lines(result: dg.ExecuteInProcessResult) -> list[str]:
     """Given a finished run, return one line per asset check that did not pass, then a count.
 
-    The per-brochure `readable` results are left out: the lines of the brochures that need
+    The per-brochure `brochure_published` results are left out: the lines of the brochures that need
     attention say the same, and a large run would print them twice.
     """
-    from pipelines.assets import READABLE
+    from pipelines.assets import BROCHURE_PUBLISHED
 
     evaluations = sorted(
-        (e for e in result.get_asset_check_evaluations() if e.check_name != READABLE),
+        (e for e in result.get_asset_check_evaluations() if e.check_name != BROCHURE_PUBLISHED),
         key=lambda e: (e.asset_key.to_user_string(), e.check_name),
     )
     lines = [

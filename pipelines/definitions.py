@@ -4,7 +4,7 @@ import dagster as dg
 
 from pipelines.assets import comparison_report, extraction, reference_tables, warehouse_tables
 from pipelines.automation import daily_reingest, ingest_job, prune_warehouse_job, raw_files, reference_job
-from pipelines.checks import cross_table_checks, readable
+from pipelines.checks import brochure_published, cross_table_checks
 from pipelines.io_managers import ParquetIOManager, PickleIOManager
 from pipelines.resources import BrochureSettings
 from pipelines.workers import Budget
@@ -27,7 +27,7 @@ def build_defs(
     return dg.Definitions(
         executor=executor,
         assets=[extraction, warehouse_tables, reference_tables, comparison_report],
-        asset_checks=[cross_table_checks, readable],
+        asset_checks=[cross_table_checks, brochure_published],
         jobs=[ingest_job, prune_warehouse_job, reference_job],
         sensors=[raw_files],
         schedules=[daily_reingest],

@@ -203,6 +203,35 @@ CHECKS_QUERY = """
 """
 
 
+PARTITION_CHECK_QUERY = """
+query ($path: [String!]!) {
+  assetNodes(assetKeys: [{path: $path}]) {
+    assetChecksOrError {
+      ... on AssetChecks {
+        checks {
+          name
+          partitionStatuses {
+            ... on AssetCheckDefaultPartitionStatuses { succeededPartitions failedPartitions }
+          }
+        }
+      }
+    }
+  }
+}
+"""
+
+
+def check_partitions(base_url: str, asset: str, check: str) -> dict[str, list[str]]:
+    """Given the webserver's URL, an asset and a partitioned check of it, return partitions by status."""
+    [node] = graphql(base_url, PARTITION_CHECK_QUERY, {"path": [asset]})["assetNodes"]  # type: ignore[misc]
+    [found] = [c for c in node["assetChecksOrError"]["checks"] if c["name"] == check]
+    statuses = found["partitionStatuses"] or {}
+    return {
+        "succeeded": statuses.get("succeededPartitions", []),
+        "failed": statuses.get("failedPartitions", []),
+    }
+
+
 def latest_checks(base_url: str) -> dict[tuple[str, str], tuple[str, str | None]]:
     """Given the webserver's URL, return (asset, check) -> (status, severity) of each check's latest run."""
     found: dict[tuple[str, str], tuple[str, str | None]] = {}

@@ -26,9 +26,9 @@ from extractors.records import (
 )
 from pipelines import brochures, cli, publish
 from pipelines.assets import (
+    BROCHURE_PUBLISHED,
     BROCHURES,
     PARTITIONS,
-    READABLE,
     extraction,
     partition_range_tags,
     warehouse_tables,
@@ -107,11 +107,11 @@ def test_every_table_has_one_file_per_brochure(materialized: tuple[Any, Path]) -
 
 def test_checks_ran_and_passed(materialized: tuple[Any, Path]) -> None:
     result, _ = materialized
-    # the per-brochure `readable` results have tests of their own (tests/test_readable_check.py)
+    # the per-brochure `brochure_published` results have tests of their own (tests/test_published_check.py)
     evaluations = {
         (e.asset_key.to_user_string(), e.check_name): e
         for e in result.get_asset_check_evaluations()
-        if e.check_name != READABLE
+        if e.check_name != BROCHURE_PUBLISHED
     }
     assert {
         ("documents", "one_document_per_brochure"),

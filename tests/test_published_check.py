@@ -1,4 +1,4 @@
-"""The per-brochure `readable` check: a broken brochure carries a failing check of its own partition."""
+"""The per-brochure `brochure_published` check: a broken brochure fails a check of its own partition."""
 
 from pathlib import Path
 
@@ -7,19 +7,21 @@ import pytest
 from conftest import BAD_FILES, SEEDS, make_raw_dir
 
 from pipelines.assets import (
+    BROCHURE_PUBLISHED,
     BROCHURES,
     PARTITIONS,
-    READABLE,
     extraction,
     partition_range_tags,
     warehouse_tables,
 )
 from pipelines.brochures import list_brochures, source_file_to_partition_key
-from pipelines.checks import readable
+from pipelines.checks import brochure_published
 from pipelines.io_managers import ParquetIOManager, PickleIOManager
 from pipelines.resources import BrochureSettings
 
-CHECK = dg.AssetCheckKey(dg.AssetKey("extraction"), READABLE)
+CHECK = dg.AssetCheckKey(dg.AssetKey("ingest_errors"), BROCHURE_PUBLISHED)
+#: read, but its document row is invalid (dated before the published range): an error at publishing
+LATE_ERROR = "dated-1980.txt"
 
 
 def _resources(raw: Path, warehouse: Path) -> dict[str, object]:
@@ -31,7 +33,7 @@ def _resources(raw: Path, warehouse: Path) -> dict[str, object]:
 
 
 def _latest_by_partition(instance: dg.DagsterInstance) -> dict[str, tuple[bool, str]]:
-    """Given an instance, return each partition's latest `readable` evaluation: (passed, description)."""
+    """Given an instance, return each partition's latest result: (passed, description)."""
     latest: dict[str, tuple[bool, str]] = {}
     # the history comes newest first
     for record in instance.event_log_storage.get_asset_check_execution_history(CHECK, limit=1000):
@@ -44,6 +46,9 @@ def _latest_by_partition(instance: dg.DagsterInstance) -> dict[str, tuple[bool, 
 @pytest.fixture
 def ingested(tmp_path: Path) -> tuple[dg.DagsterInstance, Path, Path]:
     raw = make_raw_dir(tmp_path / "raw")
+    (raw / LATE_ERROR).write_text(
+        "サイバー保険\n損害賠償責任 支払限度額 1億円\n1980年1月1日現在\n", encoding="utf-8"
+    )
     instance = dg.DagsterInstance.ephemeral(tempdir=str(tmp_path / "dagster"))
     keys = list(list_brochures(raw))
     instance.add_dynamic_partitions(PARTITIONS, keys)
@@ -63,7 +68,7 @@ def test_a_range_run_gives_each_brochure_its_own_readable_result(
 ) -> None:
     instance, _, _ = ingested
     latest = _latest_by_partition(instance)
-    bad = {source_file_to_partition_key(name) for name in BAD_FILES}
+    bad = {source_file_to_partition_key(name) for name in [*BAD_FILES, LATE_ERROR]}
     good = {source_file_to_partition_key(p.name) for p in SEEDS.glob("*.txt")}
     assert set(latest) == bad | good
     assert {k for k, (passed, _) in latest.items() if not passed} == bad
@@ -98,7 +103,10 @@ def test_the_check_run_alone_reads_the_warehouse(ingested: tuple[dg.DagsterInsta
 
     job = dg.define_asset_job("check", selection=dg.AssetSelection.checks(CHECK), partitions_def=BROCHURES)
     defs = dg.Definitions(
-        assets=[extraction], asset_checks=[readable], jobs=[job], resources=_resources(raw, warehouse)
+        assets=[extraction],
+        asset_checks=[brochure_published],
+        jobs=[job],
+        resources=_resources(raw, warehouse),
     )
 
     def evaluate(source_file: str) -> dg.AssetCheckEvaluation:
