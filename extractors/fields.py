@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 from extractors.dates import parts_to_date, text_to_dates
 from extractors.document import Document, nfkc
-from extractors.text_utils import load_data, unspace, words
+from extractors.text_utils import data_to_fields, load_data, unspace, words
 
 CueKind = Literal["underwriter", "insurer", "lead", "not_lead", "non_insurer"]
 CUE_KINDS: tuple[CueKind, ...] = ("underwriter", "insurer", "lead", "not_lead", "non_insurer")
@@ -75,7 +75,7 @@ class InsurerRegistry:
 @dataclass(frozen=True)
 class ProductRules:
     suffixes: tuple[str, ...]
-    brackets: tuple[tuple[str, str], ...]
+    brackets: tuple[str, ...]  # each an opening and a closing bracket
     running_pattern: re.Pattern[str]
     sentence_marks: tuple[str, ...]
     list_separator_pattern: re.Pattern[str]
@@ -165,33 +165,14 @@ def registry_data_to_registry(data: dict[str, Any]) -> InsurerRegistry:
 def rules_data_to_rules(data: dict[str, Any]) -> FieldRules:
     """Given the parsed fields.yaml, return the field rules."""
     p, d = data["product_name"], data["document_date"]
-    product = ProductRules(
-        suffixes=words(p, "suffixes"),
-        brackets=tuple((b[0], b[1]) for b in words(p, "brackets")),
-        running_pattern=re.compile(f"[{p['running_chars']}]+"),
-        sentence_marks=words(p, "sentence_marks"),
-        list_separator_pattern=re.compile("|".join(re.escape(s) for s in words(p, "list_separators"))),
-        generic=frozenset(words(p, "generic")),
-        generic_prefixes=words(p, "generic_prefixes"),
-        not_name_endings=words(p, "not_name_endings"),
-        particles=words(p, "particles"),
-    )
-    date = DateRules(
-        cues_after=tuple(sorted(words(d, "cues_after"), key=len, reverse=True)),
-        cues_before=tuple(sorted(words(d, "cues_before"), key=len, reverse=True)),
-        reject_after=words(d, "reject_after"),
-        exclude_lines=words(d, "exclude_lines"),
-        form_code=re.compile(d["form_code"]),
-        form_code_dated=tuple(re.compile(pattern) for pattern in d.get("form_code_dated") or ()),
-    )
     return FieldRules(
         equivalent_chars=str.maketrans(
             {nfkc(str(k)): nfkc(str(v)) for k, v in (data.get("equivalent_chars") or {}).items()}
         ),
         markup=tuple(re.compile(m) for m in data["markup_patterns"]),
         punctuation=frozenset(nfkc(data["punctuation"])),
-        product=product,
-        date=date,
+        product=ProductRules(**data_to_fields(ProductRules, p)),
+        date=DateRules(**data_to_fields(DateRules, d)),
     )
 
 
@@ -548,10 +529,9 @@ def line_to_product_candidates(
         if name := raw_to_product_name(raw, rules, registry, settings):
             found.append(ProductCandidate(name, form, line))
 
-    for opening, closing in pr.brackets:
-        for m in re.finditer(
-            f"{re.escape(opening)}([^{re.escape(opening + closing)}]+){re.escape(closing)}", text
-        ):
+    for pair in pr.brackets:
+        opening, closing = re.escape(pair[0]), re.escape(pair[1])
+        for m in re.finditer(f"{opening}([^{opening}{closing}]+){closing}", text):
             add(m.group(1), "bracketed")
     is_heading = not any(mark in text for mark in pr.sentence_marks)
     core = text.strip("".join(rules.punctuation))

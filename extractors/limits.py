@@ -55,7 +55,7 @@ from extractors.sections import (
     straddles,
 )
 from extractors.taxonomy import TaxonomyMatch
-from extractors.text_utils import load_data, words
+from extractors.text_utils import data_to_fields, load_data, squeeze, words
 
 RATIO_TYPES = ("self_retention_ratio", "payout_ratio")
 
@@ -112,22 +112,16 @@ def load_limit_cues() -> LimitCues:
     """Given nothing, return the LimitCues of limits.yaml (cached)."""
     data = load_data("limits.yaml")
     types = data["types"]
-    simple: dict[str, Any] = {
-        f.name: int(data[f.name]) if f.type == "int" else words(data, f.name)
-        for f in fields(LimitCues)
-        if f.type in ("int", "tuple[str, ...]") and f.name in data
+    read = {
+        "before": _by_length({kind: body.get("before", ()) for kind, body in types.items()}),
+        "after": _by_length({kind: body.get("after", ()) for kind, body in types.items()}),
+        "window_units": {nfkc(str(k)): Fraction(str(v)) for k, v in data["window_units"].items()},
+        "topic_sections": _by_length(data["topic_sections"]),
+        "basis": tuple((nfkc(str(w)), b) for b, ws in data["basis"].items() for w in ws),
+        "per_unit_basis": {nfkc(str(k)): str(v) for k, v in data["per_unit_basis"].items()},
+        "empty_values": frozenset(squeeze(w) for w in words(data, "empty_values")),
     }
-    return LimitCues(
-        before=_by_length({kind: body.get("before", ()) for kind, body in types.items()}),
-        after=_by_length({kind: body.get("after", ()) for kind, body in types.items()}),
-        days_patterns=tuple(re.compile(str(p)) for p in data["days_patterns"]),
-        window_units={nfkc(str(k)): Fraction(str(v)) for k, v in data["window_units"].items()},
-        topic_sections=_by_length(data["topic_sections"]),
-        basis=tuple((nfkc(str(w)), b) for b, ws in data["basis"].items() for w in ws),
-        per_unit_basis={nfkc(str(k)): str(v) for k, v in data["per_unit_basis"].items()},
-        empty_values=frozenset(re.sub(r"\s+", "", w) for w in words(data, "empty_values")),
-        **simple,
-    )
+    return LimitCues(**(data_to_fields(LimitCues, data) | read))
 
 
 # ---------------------------------------------------------------- figures
@@ -152,7 +146,7 @@ def text_to_figures(norm: str, cues: LimitCues, default_unit: str | None = None)
     figures: list[Figure] = []
     paired: set[int] = set()
     for p in find_percents(norm):
-        gaps = (a for a in amounts if a.start >= p.end and _squeeze(norm[p.end : a.start]) in cues.or_words)
+        gaps = (a for a in amounts if a.start >= p.end and squeeze(norm[p.end : a.start]) in cues.or_words)
         pair = next(gaps, None)
         if pair is not None and has_any(norm[pair.end : pair.end + cues.lower_window], cues.lower_words):
             paired.add(pair.start)
@@ -204,11 +198,6 @@ def numeral_value(text: str) -> int:
     return total + current
 
 
-def _squeeze(text: str) -> str:
-    """Given text, return it without whitespace."""
-    return re.sub(r"\s+", "", text)
-
-
 def _fits(figure: Figure, kind: str) -> bool:
     """Given a figure and a limit type, return whether the figure's value can be of that type."""
     if figure.amount_jpy is None and kind not in RATIO_TYPES:
@@ -230,10 +219,10 @@ def figure_type(norm: str, figure: Figure, cues: LimitCues, default: str | None 
     does."""
     if figure.days is not None:
         return "time_window_days"
-    before = _squeeze(norm[max(0, figure.start - cues.max_cue_distance) : figure.start])
+    before = squeeze(norm[max(0, figure.start - cues.max_cue_distance) : figure.start])
     kind = hit[1] if (hit := _last_cue(before, cues.before)) else None
     if kind is None or not _fits(figure, kind):
-        after = _squeeze(norm[figure.end : figure.end + cues.max_after_distance + 6])
+        after = squeeze(norm[figure.end : figure.end + cues.max_after_distance + 6])
         kind = next((k for cue, k in cues.after if 0 <= after.find(cue) <= cues.max_after_distance), kind)
     if kind is None and is_inner_limit(norm[figure.end :], cues):
         kind = "limit"
@@ -253,7 +242,7 @@ def figure_basis(text: str, figure: Figure, cues: LimitCues, header: str = "") -
     if figure.per_unit is not None and (basis := cues.per_unit_basis.get(nfkc(figure.per_unit))):
         return basis
     local = text[max(0, figure.start - 20) : figure.end + 8]
-    sources = [re.sub(f"[{taxonomy.MIDDLE_DOTS}]", "・", _squeeze(t)) for t in (local, nfkc(header))]
+    sources = [re.sub(f"[{taxonomy.MIDDLE_DOTS}]", "・", squeeze(t)) for t in (local, nfkc(header))]
     return next((basis for source in sources for word, basis in cues.basis if word in source), None)
 
 
@@ -305,7 +294,7 @@ _TOPIC = re.compile(rf"^(.{{1,{TOPIC_MAX_CHARS}}}?)(?:については|につい�
 
 def _opening(norm: str) -> str:
     """Given a sentence, return it as its topic is read: marks, spaces and brackets dropped."""
-    return re.sub(r"[(（][^()（）]*[)）]", "", _squeeze(strip_label_marks(norm)))
+    return re.sub(r"[(（][^()（）]*[)）]", "", squeeze(strip_label_marks(norm)))
 
 
 def topic_section(norm: str, cues: LimitCues) -> str | None:
@@ -496,7 +485,7 @@ def field_key(before: str, cues: LimitCues, described: bool = False) -> str | No
 def is_basis_only(between: str, cues: LimitCues) -> bool:
     """Given the text between a field's key and its figure, return whether it holds only basis
     words (1請求・保険期間中, 被害者1名あたり) and at most a few other characters."""
-    rest = re.sub(f"[{taxonomy.MIDDLE_DOTS}]", "・", _squeeze(between))
+    rest = re.sub(f"[{taxonomy.MIDDLE_DOTS}]", "・", squeeze(between))
     for word in sorted([*(w for w, _ in cues.basis), *cues.field_basis_words], key=len, reverse=True):
         rest = rest.replace(word, "")
     return len(re.sub(r"[\d・、,/()（）]", "", rest)) <= cues.field_gap_max_chars
@@ -510,7 +499,7 @@ def field_targets(
     300万円), else []."""
     if not _fits(figure, kind) or figure.example or has_any(sentence, cues.premium_words):
         return []
-    if _squeeze(NOTE_MARK.sub("", _BRACKETED.sub("", sentence[figure.end :]))).strip("。"):
+    if squeeze(NOTE_MARK.sub("", _BRACKETED.sub("", sentence[figure.end :]))).strip("。"):
         return []  # the figure ends the field: only brackets (（費用全体の内数）) or a note mark may follow
     key = field_key(sentence[: figure.start], cues, described)
     if key is None or len(key) > ITEM_LABEL_MAX_CHARS or find_amounts(key) or "。" in key:
@@ -607,7 +596,7 @@ def _is_parallel(between: str, cues: LimitCues) -> bool:
     """Given the text between two figures, return whether it opens the next entry of one list
     (／サイバー…費用：): a list separator, then a coverage term; or only parts two alternatives
     (1億円、3億円、5億円の中から)."""
-    if _squeeze(between) in cues.alternative_separators:
+    if squeeze(between) in cues.alternative_separators:
         return True
     at = max(between.rfind(sep) for sep in _LIST_SEPARATORS)
     return at != -1 and bool(taxonomy.match_all(between[at:], weak=False))
@@ -741,7 +730,7 @@ def _proviso_context(sentence: str, before: list[Found], ctx: UnitContext, cues:
     """Given a sentence, the limits its paragraph stated before it and the paragraph's context,
     return the context to read the sentence in: a proviso (ただし、…60日以内に限ります) naming no
     coverage restricts the coverage the sentences before it named."""
-    if not _squeeze(strip_label_marks(sentence)).startswith(cues.proviso_words):
+    if not squeeze(strip_label_marks(sentence)).startswith(cues.proviso_words):
         return ctx
     named = [f.coverage_id for f in before if f.attributed_by == "sentence" and f.coverage_id]
     return replace(ctx, heading_ids=(named[-1],)) if named else ctx
@@ -868,7 +857,7 @@ def is_negated(after: str, cues: LimitCues) -> bool:
 
 def _type_cue(text: str, cues: LimitCues) -> str | None:
     """Given a header or label text, return the limit type its first (longest) cue names."""
-    squeezed = _squeeze(plain(text))
+    squeezed = squeeze(plain(text))
     return next((kind for cue, kind in cues.before if cue in squeezed), None)
 
 
@@ -899,7 +888,7 @@ def _is_label_text(text: str, cues: LimitCues, default_unit: str | None) -> bool
     """Given a cell, return whether it can label a figure: words that are not a placeholder
     (なし, 対象外), and no figure of its own."""
     norm = plain(text)
-    if not re.search(r"\w", norm) or _squeeze(norm) in cues.empty_values:
+    if not re.search(r"\w", norm) or squeeze(norm) in cues.empty_values:
         return False
     return not _has_figure(norm, cues, default_unit)
 
