@@ -21,12 +21,12 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import Any
 
 from extractors import taxonomy
-from extractors.amounts import KANJI_DIGITS, find_amounts, find_percents, text_to_default_unit
+from extractors.amounts import find_amounts, find_percents, numeral_value, text_to_default_unit
 from extractors.blocks import (
     drop_list_marks,
     head_of,
@@ -181,23 +181,6 @@ def window_days(match: re.Match[str], cues: LimitCues) -> int | None:
     return int(count * per_unit + Fraction(1, 2))
 
 
-#: the kanji multipliers of a count (三十, 百八十)
-_KANJI_TENS = {"十": 10, "百": 100}
-
-
-def numeral_value(text: str) -> int:
-    """Given a count in arabic digits or kanji numerals (180, 三十, 百八十, 一〇), return its value."""
-    if text.isdigit():
-        return int(text)
-    total = current = 0
-    for ch in text:
-        if ch in _KANJI_TENS:
-            total, current = total + (current or 1) * _KANJI_TENS[ch], 0
-        else:
-            current = current * 10 + KANJI_DIGITS[ch]
-    return total + current
-
-
 def _fits(figure: Figure, kind: str) -> bool:
     """Given a figure and a limit type, return whether the figure's value can be of that type."""
     if figure.amount_jpy is None and kind not in RATIO_TYPES:
@@ -287,6 +270,7 @@ def _subject_matches(norm: str, upto: int) -> list[TaxonomyMatch]:
     return [m for m in matches if depths[m.start] == 0 and not _RATIO_BASE.match(norm[m.end :])]
 
 
+_BRACKETED = re.compile(r"[(（][^()（）]*[)）]")
 #: the longest topic phrase (before its は/も) read as a sentence's topic
 TOPIC_MAX_CHARS = 40
 _TOPIC = re.compile(rf"^(.{{1,{TOPIC_MAX_CHARS}}}?)(?:については|について|には|は|も)")
@@ -294,7 +278,7 @@ _TOPIC = re.compile(rf"^(.{{1,{TOPIC_MAX_CHARS}}}?)(?:については|につい�
 
 def _opening(norm: str) -> str:
     """Given a sentence, return it as its topic is read: marks, spaces and brackets dropped."""
-    return re.sub(r"[(（][^()（）]*[)）]", "", squeeze(strip_label_marks(norm)))
+    return _BRACKETED.sub("", squeeze(strip_label_marks(norm)))
 
 
 def topic_section(norm: str, cues: LimitCues) -> str | None:
@@ -383,46 +367,33 @@ class Found:
     attributed_by: Attribution = "sentence"
 
 
-def _value_ok(found: Found) -> bool:
-    """Given a found figure, return whether it holds a value of the kind its type takes.
+#: the figure values a record of each type holds, the first the one it must have; the other types
+#: hold an amount and the ratio paired with it ("X% or ¥Y, whichever is lower")
+_VALUE_FIELDS = ("amount_jpy", "ratio", "days")
+_TYPE_VALUES = {"time_window_days": ("days",), **dict.fromkeys(RATIO_TYPES, ("ratio",))}
+#: the fields a record takes from its Found as they are
+_SHARED = ("coverage_id", "coverage_label", "limit_type", "rider", "condition", "page", "evidence")
+
+
+def found_to_record(found: Found, doc_id: str) -> LimitRecord | None:
+    """Given a found figure, return its LimitRecord, holding only the values its type takes, or None
+    where the figure lacks the value its type must have.
 
     A value out of its type's range (a 150 % ratio, a 0円 limit) is kept: the table's model
     rejects it, so it lands in quarantine with the reason instead of vanishing uncounted.
     """
-    f, kind = found.figure, found.limit_type
-    if kind == "time_window_days":
-        return f.days is not None
-    if kind in RATIO_TYPES:
-        return f.ratio is not None
-    return f.amount_jpy is not None
-
-
-def found_to_record(found: Found, doc_id: str) -> LimitRecord:
-    """Given a found figure, return its LimitRecord, holding only the value its type takes."""
-    f, kind = found.figure, found.limit_type
-    window = kind == "time_window_days"
-    shared = {field.name: getattr(found, field.name) for field in fields(Found) if field.name in _SHARED}
+    kept = _TYPE_VALUES.get(found.limit_type, ("amount_jpy", "ratio"))
+    own = {name: getattr(found.figure, name) for name in kept}
+    if own[kept[0]] is None:
+        return None
+    values: dict[str, Any] = dict.fromkeys(_VALUE_FIELDS) | own
     return LimitRecord(
         doc_id=doc_id,
-        amount_jpy=None if window or kind in RATIO_TYPES else f.amount_jpy,
-        ratio=None if window else f.ratio,
-        days=f.days if window else None,
-        basis=found.basis if kind in ("limit", "deductible") else None,
-        **shared,
+        basis=found.basis if found.limit_type in ("limit", "deductible") else None,
+        attributed_by=found.attributed_by,
+        **values,
+        **{name: getattr(found, name) for name in _SHARED},
     )
-
-
-#: the fields a record takes from its Found as they are
-_SHARED = (
-    "coverage_id",
-    "coverage_label",
-    "limit_type",
-    "rider",
-    "condition",
-    "page",
-    "evidence",
-    "attributed_by",
-)
 
 
 def _label_for(coverage_id: str | None, text: str) -> str:
@@ -461,7 +432,6 @@ def _is_own_cap(sentence: str, figure: Figure, cues: LimitCues) -> bool:
 #: what parts a field's key from its value: a colon, else a space
 _FIELD_COLON = re.compile(r"\s*:\s*")
 _FIELD_SPACE = re.compile(r"\s+")
-_BRACKETED = re.compile(r"[(（][^()（）]*[)）]")
 
 
 def field_key(before: str, cues: LimitCues, described: bool = False) -> str | None:
@@ -472,14 +442,10 @@ def field_key(before: str, cues: LimitCues, described: bool = False) -> str | No
     opener = next((o for o in sorted(cues.field_openers, key=len, reverse=True) if entry.startswith(o)), "")
     entry = entry[len(opener) :].lstrip()
     m = _FIELD_COLON.search(entry) or _FIELD_SPACE.search(entry)
-    between = entry[m.end() :] if m else ""
-    if (
-        m is None
-        or m.start() == 0
-        or not (is_basis_only(between, cues) or (described and "。" not in between))
-    ):
+    if m is None or m.start() == 0:
         return None
-    return entry[: m.start()]
+    between = entry[m.end() :]
+    return entry[: m.start()] if is_basis_only(between, cues) or (described and "。" not in between) else None
 
 
 def is_basis_only(between: str, cues: LimitCues) -> bool:
@@ -1134,7 +1100,7 @@ _MEANING = ("coverage_id", "limit_type", "amount_jpy", "ratio", "days", "basis",
 def _dedupe(found: Iterable[Found], doc_id: str) -> list[LimitRecord]:
     """Given found figures, return their records once each (same meaning → first evidence kept)."""
     unique: dict[tuple[object, ...], LimitRecord] = {}
-    for record in (found_to_record(item, doc_id) for item in found if _value_ok(item)):
+    for record in filter(None, (found_to_record(item, doc_id) for item in found)):
         unique.setdefault(tuple(getattr(record, name) for name in _MEANING), record)
     return list(unique.values())
 
