@@ -192,6 +192,12 @@ def _scan_number(norm: str, start: int) -> _Number | None:
     return _Number(value, start, end, has_digit, has_big, multiplied, 1 if current is not None else tail)
 
 
+def numeral_value(text: str) -> int:
+    """Given a count in arabic digits or kanji numerals (180, 三十, 百八十, 一〇), return its value."""
+    number = _scan_number(text, 0)
+    return int(number.value) if number is not None else 0
+
+
 def _yen_after(norm: str, end: int) -> int | None:
     """Given the end of a number, return the end of a following 円, or None if there is none."""
     match = _YEN_AFTER.match(norm, end)

@@ -9,6 +9,7 @@ defaults. Everything matches on NFKC text with markup removed (`line_to_match_te
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ from typing import Any, Literal
 
 from extractors.dates import parts_to_date, text_to_dates
 from extractors.document import Document, nfkc
-from extractors.text_utils import load_data, unspace, words
+from extractors.text_utils import data_to_fields, load_data, unspace, words
 
 CueKind = Literal["underwriter", "insurer", "lead", "not_lead", "non_insurer"]
 CUE_KINDS: tuple[CueKind, ...] = ("underwriter", "insurer", "lead", "not_lead", "non_insurer")
@@ -75,7 +76,7 @@ class InsurerRegistry:
 @dataclass(frozen=True)
 class ProductRules:
     suffixes: tuple[str, ...]
-    brackets: tuple[tuple[str, str], ...]
+    brackets: tuple[str, ...]  # each an opening and a closing bracket
     running_pattern: re.Pattern[str]
     sentence_marks: tuple[str, ...]
     list_separator_pattern: re.Pattern[str]
@@ -165,33 +166,14 @@ def registry_data_to_registry(data: dict[str, Any]) -> InsurerRegistry:
 def rules_data_to_rules(data: dict[str, Any]) -> FieldRules:
     """Given the parsed fields.yaml, return the field rules."""
     p, d = data["product_name"], data["document_date"]
-    product = ProductRules(
-        suffixes=words(p, "suffixes"),
-        brackets=tuple((b[0], b[1]) for b in words(p, "brackets")),
-        running_pattern=re.compile(f"[{p['running_chars']}]+"),
-        sentence_marks=words(p, "sentence_marks"),
-        list_separator_pattern=re.compile("|".join(re.escape(s) for s in words(p, "list_separators"))),
-        generic=frozenset(words(p, "generic")),
-        generic_prefixes=words(p, "generic_prefixes"),
-        not_name_endings=words(p, "not_name_endings"),
-        particles=words(p, "particles"),
-    )
-    date = DateRules(
-        cues_after=tuple(sorted(words(d, "cues_after"), key=len, reverse=True)),
-        cues_before=tuple(sorted(words(d, "cues_before"), key=len, reverse=True)),
-        reject_after=words(d, "reject_after"),
-        exclude_lines=words(d, "exclude_lines"),
-        form_code=re.compile(d["form_code"]),
-        form_code_dated=tuple(re.compile(pattern) for pattern in d.get("form_code_dated") or ()),
-    )
     return FieldRules(
         equivalent_chars=str.maketrans(
             {nfkc(str(k)): nfkc(str(v)) for k, v in (data.get("equivalent_chars") or {}).items()}
         ),
         markup=tuple(re.compile(m) for m in data["markup_patterns"]),
         punctuation=frozenset(nfkc(data["punctuation"])),
-        product=product,
-        date=date,
+        product=ProductRules(**data_to_fields(ProductRules, p)),
+        date=DateRules(**data_to_fields(DateRules, d)),
     )
 
 
@@ -363,30 +345,27 @@ class PartyReader:
         following = next((i for i, p in enumerate(parties) if p.start >= cue.end), None)
         preceding = next((i for i in reversed(range(len(parties))) if parties[i].end <= cue.start), None)
 
-        def within(start: int, end: int) -> int | None:
-            gap = self.gap_chars(text, start, end, cues)
-            return gap if gap <= self.settings.cue_gap_chars else None
+        def gap(party: int | None, start: int, end: int) -> float:
+            """Given a party's index and a stretch, return its word characters, inf beyond reach."""
+            chars = math.inf if party is None else self.gap_chars(text, start, end, cues)
+            return chars if chars <= self.settings.cue_gap_chars else math.inf
 
-        def forward_gap(start: int) -> int | None:
-            return None if following is None else within(start, parties[following].start)
-
-        def backward_gap(end: int) -> int | None:
-            return None if preceding is None else within(parties[preceding].end, end)
-
+        ahead = parties[following].start if following is not None else 0
+        behind = parties[preceding].end if preceding is not None else 0
         before, after = text[: cue.start].rstrip(), text[cue.end :].lstrip()
         if before.endswith(tuple(OPENING_BRACKETS)) and after.startswith(tuple(CLOSING_BRACKETS)):
             opening, closing = len(before) - 1, len(text) - len(after)
-            if preceding is not None and parties[preceding].end == opening:
+            if preceding is not None and behind == opening:
                 return preceding
-            if forward_gap(closing + 1) is not None:
+            if gap(following, closing + 1, ahead) < math.inf:
                 return following
-            return preceding if backward_gap(opening) is not None else None
+            return preceding if gap(preceding, behind, opening) < math.inf else None
+        forward, backward = gap(following, cue.end, ahead), gap(preceding, behind, cue.start)
         if after.startswith(":"):
-            return following if forward_gap(cue.end) is not None else None
-        forward, backward = forward_gap(cue.end), backward_gap(cue.start)
-        if forward is not None and (backward is None or forward <= backward):
+            return following if forward < math.inf else None
+        if forward < math.inf and forward <= backward:
             return following
-        return preceding if backward is not None else None
+        return preceding if backward < math.inf else None
 
     def marked_parties(self, text: str) -> list[tuple[PartyMention, frozenset[CueKind]]]:
         """Given a line, return each party mention in it with the kinds of the cues that mark it."""
@@ -439,19 +418,11 @@ class PartyReader:
         self, party: PartyMention, kinds: frozenset[CueKind], own_line: bool, near_end: bool
     ) -> float:
         """Given an insurer mention, the cue kinds marking it and where it sits, return its score."""
-        settings = self.settings
-        score = settings.legal_name if party.name.is_legal else settings.alias
-        if "underwriter" in kinds:
-            score += settings.underwriter_cue
-        elif "insurer" in kinds:
-            score += settings.insurer_cue
-        if "lead" in kinds and "not_lead" not in kinds:
-            score += settings.lead_cue
-        if own_line:
-            score += settings.own_line
-        if near_end:
-            score += settings.near_end
-        return score
+        s = self.settings
+        cue = s.underwriter_cue if "underwriter" in kinds else s.insurer_cue if "insurer" in kinds else 0.0
+        lead = "lead" in kinds and "not_lead" not in kinds
+        bonuses = ((lead, s.lead_cue), (own_line, s.own_line), (near_end, s.near_end))
+        return (s.legal_name if party.name.is_legal else s.alias) + cue + sum(w for on, w in bonuses if on)
 
     def scored_mentions(self, lines: Sequence[str]) -> list[ScoredMention]:
         """Given a document's lines, return every insurer mention that may be the underwriter, scored."""
@@ -548,10 +519,9 @@ def line_to_product_candidates(
         if name := raw_to_product_name(raw, rules, registry, settings):
             found.append(ProductCandidate(name, form, line))
 
-    for opening, closing in pr.brackets:
-        for m in re.finditer(
-            f"{re.escape(opening)}([^{re.escape(opening + closing)}]+){re.escape(closing)}", text
-        ):
+    for pair in pr.brackets:
+        opening, closing = re.escape(pair[0]), re.escape(pair[1])
+        for m in re.finditer(f"{opening}([^{opening}{closing}]+){closing}", text):
             add(m.group(1), "bracketed")
     is_heading = not any(mark in text for mark in pr.sentence_marks)
     core = text.strip("".join(rules.punctuation))

@@ -21,12 +21,12 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import Any
 
 from extractors import taxonomy
-from extractors.amounts import KANJI_DIGITS, find_amounts, find_percents, text_to_default_unit
+from extractors.amounts import find_amounts, find_percents, numeral_value, text_to_default_unit
 from extractors.blocks import (
     drop_list_marks,
     head_of,
@@ -55,7 +55,7 @@ from extractors.sections import (
     straddles,
 )
 from extractors.taxonomy import TaxonomyMatch
-from extractors.text_utils import load_data, words
+from extractors.text_utils import data_to_fields, load_data, squeeze, words
 
 RATIO_TYPES = ("self_retention_ratio", "payout_ratio")
 
@@ -112,22 +112,16 @@ def load_limit_cues() -> LimitCues:
     """Given nothing, return the LimitCues of limits.yaml (cached)."""
     data = load_data("limits.yaml")
     types = data["types"]
-    simple: dict[str, Any] = {
-        f.name: int(data[f.name]) if f.type == "int" else words(data, f.name)
-        for f in fields(LimitCues)
-        if f.type in ("int", "tuple[str, ...]") and f.name in data
+    read = {
+        "before": _by_length({kind: body.get("before", ()) for kind, body in types.items()}),
+        "after": _by_length({kind: body.get("after", ()) for kind, body in types.items()}),
+        "window_units": {nfkc(str(k)): Fraction(str(v)) for k, v in data["window_units"].items()},
+        "topic_sections": _by_length(data["topic_sections"]),
+        "basis": tuple((nfkc(str(w)), b) for b, ws in data["basis"].items() for w in ws),
+        "per_unit_basis": {nfkc(str(k)): str(v) for k, v in data["per_unit_basis"].items()},
+        "empty_values": frozenset(squeeze(w) for w in words(data, "empty_values")),
     }
-    return LimitCues(
-        before=_by_length({kind: body.get("before", ()) for kind, body in types.items()}),
-        after=_by_length({kind: body.get("after", ()) for kind, body in types.items()}),
-        days_patterns=tuple(re.compile(str(p)) for p in data["days_patterns"]),
-        window_units={nfkc(str(k)): Fraction(str(v)) for k, v in data["window_units"].items()},
-        topic_sections=_by_length(data["topic_sections"]),
-        basis=tuple((nfkc(str(w)), b) for b, ws in data["basis"].items() for w in ws),
-        per_unit_basis={nfkc(str(k)): str(v) for k, v in data["per_unit_basis"].items()},
-        empty_values=frozenset(re.sub(r"\s+", "", w) for w in words(data, "empty_values")),
-        **simple,
-    )
+    return LimitCues(**(data_to_fields(LimitCues, data) | read))
 
 
 # ---------------------------------------------------------------- figures
@@ -152,7 +146,7 @@ def text_to_figures(norm: str, cues: LimitCues, default_unit: str | None = None)
     figures: list[Figure] = []
     paired: set[int] = set()
     for p in find_percents(norm):
-        gaps = (a for a in amounts if a.start >= p.end and _squeeze(norm[p.end : a.start]) in cues.or_words)
+        gaps = (a for a in amounts if a.start >= p.end and squeeze(norm[p.end : a.start]) in cues.or_words)
         pair = next(gaps, None)
         if pair is not None and has_any(norm[pair.end : pair.end + cues.lower_window], cues.lower_words):
             paired.add(pair.start)
@@ -187,28 +181,6 @@ def window_days(match: re.Match[str], cues: LimitCues) -> int | None:
     return int(count * per_unit + Fraction(1, 2))
 
 
-#: the kanji multipliers of a count (三十, 百八十)
-_KANJI_TENS = {"十": 10, "百": 100}
-
-
-def numeral_value(text: str) -> int:
-    """Given a count in arabic digits or kanji numerals (180, 三十, 百八十, 一〇), return its value."""
-    if text.isdigit():
-        return int(text)
-    total = current = 0
-    for ch in text:
-        if ch in _KANJI_TENS:
-            total, current = total + (current or 1) * _KANJI_TENS[ch], 0
-        else:
-            current = current * 10 + KANJI_DIGITS[ch]
-    return total + current
-
-
-def _squeeze(text: str) -> str:
-    """Given text, return it without whitespace."""
-    return re.sub(r"\s+", "", text)
-
-
 def _fits(figure: Figure, kind: str) -> bool:
     """Given a figure and a limit type, return whether the figure's value can be of that type."""
     if figure.amount_jpy is None and kind not in RATIO_TYPES:
@@ -230,10 +202,10 @@ def figure_type(norm: str, figure: Figure, cues: LimitCues, default: str | None 
     does."""
     if figure.days is not None:
         return "time_window_days"
-    before = _squeeze(norm[max(0, figure.start - cues.max_cue_distance) : figure.start])
+    before = squeeze(norm[max(0, figure.start - cues.max_cue_distance) : figure.start])
     kind = hit[1] if (hit := _last_cue(before, cues.before)) else None
     if kind is None or not _fits(figure, kind):
-        after = _squeeze(norm[figure.end : figure.end + cues.max_after_distance + 6])
+        after = squeeze(norm[figure.end : figure.end + cues.max_after_distance + 6])
         kind = next((k for cue, k in cues.after if 0 <= after.find(cue) <= cues.max_after_distance), kind)
     if kind is None and is_inner_limit(norm[figure.end :], cues):
         kind = "limit"
@@ -253,7 +225,7 @@ def figure_basis(text: str, figure: Figure, cues: LimitCues, header: str = "") -
     if figure.per_unit is not None and (basis := cues.per_unit_basis.get(nfkc(figure.per_unit))):
         return basis
     local = text[max(0, figure.start - 20) : figure.end + 8]
-    sources = [re.sub(f"[{taxonomy.MIDDLE_DOTS}]", "・", _squeeze(t)) for t in (local, nfkc(header))]
+    sources = [re.sub(f"[{taxonomy.MIDDLE_DOTS}]", "・", squeeze(t)) for t in (local, nfkc(header))]
     return next((basis for source in sources for word, basis in cues.basis if word in source), None)
 
 
@@ -298,6 +270,7 @@ def _subject_matches(norm: str, upto: int) -> list[TaxonomyMatch]:
     return [m for m in matches if depths[m.start] == 0 and not _RATIO_BASE.match(norm[m.end :])]
 
 
+_BRACKETED = re.compile(r"[(（][^()（）]*[)）]")
 #: the longest topic phrase (before its は/も) read as a sentence's topic
 TOPIC_MAX_CHARS = 40
 _TOPIC = re.compile(rf"^(.{{1,{TOPIC_MAX_CHARS}}}?)(?:については|について|には|は|も)")
@@ -305,7 +278,7 @@ _TOPIC = re.compile(rf"^(.{{1,{TOPIC_MAX_CHARS}}}?)(?:については|につい�
 
 def _opening(norm: str) -> str:
     """Given a sentence, return it as its topic is read: marks, spaces and brackets dropped."""
-    return re.sub(r"[(（][^()（）]*[)）]", "", _squeeze(strip_label_marks(norm)))
+    return _BRACKETED.sub("", squeeze(strip_label_marks(norm)))
 
 
 def topic_section(norm: str, cues: LimitCues) -> str | None:
@@ -394,46 +367,33 @@ class Found:
     attributed_by: Attribution = "sentence"
 
 
-def _value_ok(found: Found) -> bool:
-    """Given a found figure, return whether it holds a value of the kind its type takes.
+#: the figure values a record of each type holds, the first the one it must have; the other types
+#: hold an amount and the ratio paired with it ("X% or ¥Y, whichever is lower")
+_VALUE_FIELDS = ("amount_jpy", "ratio", "days")
+_TYPE_VALUES = {"time_window_days": ("days",), **dict.fromkeys(RATIO_TYPES, ("ratio",))}
+#: the fields a record takes from its Found as they are
+_SHARED = ("coverage_id", "coverage_label", "limit_type", "rider", "condition", "page", "evidence")
+
+
+def found_to_record(found: Found, doc_id: str) -> LimitRecord | None:
+    """Given a found figure, return its LimitRecord, holding only the values its type takes, or None
+    where the figure lacks the value its type must have.
 
     A value out of its type's range (a 150 % ratio, a 0円 limit) is kept: the table's model
     rejects it, so it lands in quarantine with the reason instead of vanishing uncounted.
     """
-    f, kind = found.figure, found.limit_type
-    if kind == "time_window_days":
-        return f.days is not None
-    if kind in RATIO_TYPES:
-        return f.ratio is not None
-    return f.amount_jpy is not None
-
-
-def found_to_record(found: Found, doc_id: str) -> LimitRecord:
-    """Given a found figure, return its LimitRecord, holding only the value its type takes."""
-    f, kind = found.figure, found.limit_type
-    window = kind == "time_window_days"
-    shared = {field.name: getattr(found, field.name) for field in fields(Found) if field.name in _SHARED}
+    kept = _TYPE_VALUES.get(found.limit_type, ("amount_jpy", "ratio"))
+    own = {name: getattr(found.figure, name) for name in kept}
+    if own[kept[0]] is None:
+        return None
+    values: dict[str, Any] = dict.fromkeys(_VALUE_FIELDS) | own
     return LimitRecord(
         doc_id=doc_id,
-        amount_jpy=None if window or kind in RATIO_TYPES else f.amount_jpy,
-        ratio=None if window else f.ratio,
-        days=f.days if window else None,
-        basis=found.basis if kind in ("limit", "deductible") else None,
-        **shared,
+        basis=found.basis if found.limit_type in ("limit", "deductible") else None,
+        attributed_by=found.attributed_by,
+        **values,
+        **{name: getattr(found, name) for name in _SHARED},
     )
-
-
-#: the fields a record takes from its Found as they are
-_SHARED = (
-    "coverage_id",
-    "coverage_label",
-    "limit_type",
-    "rider",
-    "condition",
-    "page",
-    "evidence",
-    "attributed_by",
-)
 
 
 def _label_for(coverage_id: str | None, text: str) -> str:
@@ -472,7 +432,6 @@ def _is_own_cap(sentence: str, figure: Figure, cues: LimitCues) -> bool:
 #: what parts a field's key from its value: a colon, else a space
 _FIELD_COLON = re.compile(r"\s*:\s*")
 _FIELD_SPACE = re.compile(r"\s+")
-_BRACKETED = re.compile(r"[(（][^()（）]*[)）]")
 
 
 def field_key(before: str, cues: LimitCues, described: bool = False) -> str | None:
@@ -483,20 +442,16 @@ def field_key(before: str, cues: LimitCues, described: bool = False) -> str | No
     opener = next((o for o in sorted(cues.field_openers, key=len, reverse=True) if entry.startswith(o)), "")
     entry = entry[len(opener) :].lstrip()
     m = _FIELD_COLON.search(entry) or _FIELD_SPACE.search(entry)
-    between = entry[m.end() :] if m else ""
-    if (
-        m is None
-        or m.start() == 0
-        or not (is_basis_only(between, cues) or (described and "。" not in between))
-    ):
+    if m is None or m.start() == 0:
         return None
-    return entry[: m.start()]
+    between = entry[m.end() :]
+    return entry[: m.start()] if is_basis_only(between, cues) or (described and "。" not in between) else None
 
 
 def is_basis_only(between: str, cues: LimitCues) -> bool:
     """Given the text between a field's key and its figure, return whether it holds only basis
     words (1請求・保険期間中, 被害者1名あたり) and at most a few other characters."""
-    rest = re.sub(f"[{taxonomy.MIDDLE_DOTS}]", "・", _squeeze(between))
+    rest = re.sub(f"[{taxonomy.MIDDLE_DOTS}]", "・", squeeze(between))
     for word in sorted([*(w for w, _ in cues.basis), *cues.field_basis_words], key=len, reverse=True):
         rest = rest.replace(word, "")
     return len(re.sub(r"[\d・、,/()（）]", "", rest)) <= cues.field_gap_max_chars
@@ -510,7 +465,7 @@ def field_targets(
     300万円), else []."""
     if not _fits(figure, kind) or figure.example or has_any(sentence, cues.premium_words):
         return []
-    if _squeeze(NOTE_MARK.sub("", _BRACKETED.sub("", sentence[figure.end :]))).strip("。"):
+    if squeeze(NOTE_MARK.sub("", _BRACKETED.sub("", sentence[figure.end :]))).strip("。"):
         return []  # the figure ends the field: only brackets (（費用全体の内数）) or a note mark may follow
     key = field_key(sentence[: figure.start], cues, described)
     if key is None or len(key) > ITEM_LABEL_MAX_CHARS or find_amounts(key) or "。" in key:
@@ -607,7 +562,7 @@ def _is_parallel(between: str, cues: LimitCues) -> bool:
     """Given the text between two figures, return whether it opens the next entry of one list
     (／サイバー…費用：): a list separator, then a coverage term; or only parts two alternatives
     (1億円、3億円、5億円の中から)."""
-    if _squeeze(between) in cues.alternative_separators:
+    if squeeze(between) in cues.alternative_separators:
         return True
     at = max(between.rfind(sep) for sep in _LIST_SEPARATORS)
     return at != -1 and bool(taxonomy.match_all(between[at:], weak=False))
@@ -741,7 +696,7 @@ def _proviso_context(sentence: str, before: list[Found], ctx: UnitContext, cues:
     """Given a sentence, the limits its paragraph stated before it and the paragraph's context,
     return the context to read the sentence in: a proviso (ただし、…60日以内に限ります) naming no
     coverage restricts the coverage the sentences before it named."""
-    if not _squeeze(strip_label_marks(sentence)).startswith(cues.proviso_words):
+    if not squeeze(strip_label_marks(sentence)).startswith(cues.proviso_words):
         return ctx
     named = [f.coverage_id for f in before if f.attributed_by == "sentence" and f.coverage_id]
     return replace(ctx, heading_ids=(named[-1],)) if named else ctx
@@ -868,7 +823,7 @@ def is_negated(after: str, cues: LimitCues) -> bool:
 
 def _type_cue(text: str, cues: LimitCues) -> str | None:
     """Given a header or label text, return the limit type its first (longest) cue names."""
-    squeezed = _squeeze(plain(text))
+    squeezed = squeeze(plain(text))
     return next((kind for cue, kind in cues.before if cue in squeezed), None)
 
 
@@ -899,7 +854,7 @@ def _is_label_text(text: str, cues: LimitCues, default_unit: str | None) -> bool
     """Given a cell, return whether it can label a figure: words that are not a placeholder
     (なし, 対象外), and no figure of its own."""
     norm = plain(text)
-    if not re.search(r"\w", norm) or _squeeze(norm) in cues.empty_values:
+    if not re.search(r"\w", norm) or squeeze(norm) in cues.empty_values:
         return False
     return not _has_figure(norm, cues, default_unit)
 
@@ -1145,7 +1100,7 @@ _MEANING = ("coverage_id", "limit_type", "amount_jpy", "ratio", "days", "basis",
 def _dedupe(found: Iterable[Found], doc_id: str) -> list[LimitRecord]:
     """Given found figures, return their records once each (same meaning → first evidence kept)."""
     unique: dict[tuple[object, ...], LimitRecord] = {}
-    for record in (found_to_record(item, doc_id) for item in found if _value_ok(item)):
+    for record in filter(None, (found_to_record(item, doc_id) for item in found)):
         unique.setdefault(tuple(getattr(record, name) for name in _MEANING), record)
     return list(unique.values())
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import fields
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
@@ -215,3 +216,24 @@ def words(data: dict[str, Any], key: str) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise ValueError(f"data key {key!r} must be a list of strings")
     return tuple(nfkc(v) for v in value)
+
+
+#: how a data value becomes a field of each declared type (the types as annotations spell them)
+_FIELD_READERS: dict[str, Any] = {
+    "int": lambda data, key: int(data[key]),
+    "float": lambda data, key: float(data[key]),
+    "tuple[str, ...]": words,
+    "frozenset[str]": lambda data, key: frozenset(words(data, key)),
+    "re.Pattern[str]": lambda data, key: re.compile(str(data[key])),
+    "tuple[re.Pattern[str], ...]": lambda data, key: tuple(re.compile(str(p)) for p in data[key] or ()),
+}
+
+
+def data_to_fields(cls: type[Any], data: dict[str, Any]) -> dict[str, Any]:
+    """Given a dataclass and a loaded data mapping, return the values of the fields the mapping
+    holds whose type is a number, words or patterns, read as that type (the others are the caller's)."""
+    return {
+        f.name: _FIELD_READERS[str(f.type)](data, f.name)
+        for f in fields(cls)
+        if str(f.type) in _FIELD_READERS and f.name in data
+    }
