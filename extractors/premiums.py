@@ -630,22 +630,30 @@ def lines_to_grids(lines: list[Line], skip: set[int]) -> list[Grid]:
             blocks.append([index])
         else:
             blocks[-1].append(index)
-    grids: list[Grid] = []
-    for block in (b for b in blocks if b):
-        caption = _caption(lines, block[0])
-        table = Table(lines[block[0]].page, tuple(line_cells(lines[i].text) for i in block))
-        texts = [lines[i].text for i in block]
-        grids.append(
-            Grid(
-                view=TableView(table, _header_rows(table), MappingProxyType({})),  # words span nothing
-                evidence=tuple(texts),
-                line_index=tuple(block),
-                last_line_index=None,  # its notes are read from each row down
-                caption=caption,
-                unit=_grid_unit([*reversed(caption), *texts]),
-            )
-        )
-    return grids
+    return [rows_to_grid(lines, [range(i, i + 1) for i in block], None) for block in blocks if block]
+
+
+def rows_to_grid(lines: list[Line], rows: list[range], header_rows: int | None) -> Grid:
+    """Given a document's lines, a grid's rows as line ranges and its header rows, return the grid,
+    its caption the lines above: a row of one line holds its words, a row of several one cell per
+    line (a table printed one cell per line, under `header_rows` header rows; the other has its
+    own and its notes are read from each row down)."""
+    cells = [
+        line_cells(lines[row[0]].text) if len(row) == 1 else [Cell(lines[i].text) for i in row]
+        for row in rows
+    ]
+    table = Table(lines[rows[0][0]].page, tuple(tuple(row) for row in cells))
+    caption = _caption(lines, rows[0][0])
+    return Grid(
+        view=TableView(
+            table, _header_rows(table) if header_rows is None else header_rows, MappingProxyType({})
+        ),
+        evidence=tuple("\n".join(lines[i].text for i in row) for row in rows),  # as the page prints it
+        line_index=tuple(row[0] for row in rows),
+        last_line_index=None if header_rows is None else rows[-1][-1],
+        caption=caption,
+        unit=_grid_unit([*reversed(caption), *(lines[i].text for row in rows for i in row)]),
+    )
 
 
 def _is_bare_figure(text: str) -> bool:
@@ -684,22 +692,6 @@ def flattened_tables(lines: list[Line], skip: set[int]) -> list[tuple[int, int, 
             found.append((first, width, rows))
             end = block.stop
     return found
-
-
-def flattened_to_grid(lines: list[Line], first: int, width: int, rows: int) -> Grid:
-    """Given a document's lines and a table printed one cell per line (first line, width, data rows),
-    return it as a grid of its rows under one header row, its caption the lines above."""
-    indices = [range(first + k * width, first + (k + 1) * width) for k in range(rows + 1)]
-    table = Table(lines[first].page, tuple(tuple(Cell(lines[i].text) for i in row) for row in indices))
-    caption = _caption(lines, first)
-    return Grid(
-        view=TableView(table, 1, MappingProxyType({})),
-        evidence=tuple("\n".join(lines[i].text for i in row) for row in indices),  # as the page prints it
-        line_index=tuple(row[0] for row in indices),
-        last_line_index=indices[-1][-1],
-        caption=caption,
-        unit=_grid_unit([*reversed(caption), *(lines[i].text for row in indices for i in row)]),
-    )
 
 
 # --- quotes in one sentence or one labelled row ----------------------------------------------
@@ -1064,7 +1056,8 @@ def document_to_quotes(document: Document) -> list[Quote]:
         previous = grid
         covered |= table_lines(lines, table)
     for first, width, rows in flattened_tables(lines, covered):  # read as a table, never again as lines
-        quotes += grid_to_quotes(flattened_to_grid(lines, first, width, rows))
+        cell_rows = [range(first + k * width, first + (k + 1) * width) for k in range(rows + 1)]
+        quotes += grid_to_quotes(rows_to_grid(lines, cell_rows, 1))
         covered |= set(range(first, first + width * (rows + 1)))
     for grid in lines_to_grids(lines, covered):
         quotes += grid_to_quotes(grid)
