@@ -781,20 +781,22 @@ def is_industry_line(text: str) -> bool:
     return not find_amounts(label) and len(text_to_industry_words(label)) == 1 and is_industry_label(label)
 
 
+def block_heading(lines: list[Line], index: int) -> int | None:
+    """Given lines and a line's index, return the index of the nearest line above it that heads a
+    section (■…, 【…】, h1–h6), at most CONTEXT_LINES up, or None."""
+    above = range(index - 1, max(0, index - CONTEXT_LINES) - 1, -1)
+    return next((i for i in above if lines[i].level is not None or _is_heading(lines[i].text)), None)
+
+
 def enclosing_context(lines: list[Line], index: int) -> tuple[str, Attribution] | None:
     """Given lines and a line's index, return the text of what encloses it and names a quote's
     parts: the industry line it is listed under (・製造業 over ・売上高1億円：年額45,600円) and the
     heading of its block (■保険料（建設業、前年度売上高8億円）), up to that heading; None if neither."""
-    found: list[str] = []
-    attribution: Attribution = "list_item"
-    for line in reversed(lines[max(0, index - CONTEXT_LINES) : index]):
-        if line.level is not None or _is_heading(line.text):
-            found.append(line.text)
-            attribution = "list_item" if len(found) > 1 else "heading"
-            break
-        if not found and is_industry_line(line.text):
-            found.append(line.text)
-    return ("、".join(reversed(found)), attribution) if found else None
+    heading = block_heading(lines, index)
+    stop = max(0, index - CONTEXT_LINES) - 1 if heading is None else heading
+    industry = next((i for i in range(index - 1, stop, -1) if is_industry_line(lines[i].text)), None)
+    found = [lines[i].text for i in (heading, industry) if i is not None]
+    return ("、".join(found), "heading" if industry is None else "list_item") if found else None
 
 
 def line_to_sentence_quotes(lines: list[Line], index: int) -> tuple[list[SentenceQuote], Attribution]:
@@ -842,15 +844,9 @@ def lines_to_sentence_quotes(lines: list[Line]) -> list[Quote]:
 
 def heading_period(lines: list[Line], index: int) -> Period | None:
     """Given a document's lines and a line's index, return the period its block's heading names
-    (【保険料（月払・12回払）】 over the quotes of its lines), or None.
-
-    The heading is the nearest line above that heads a section (■…, 【…】, h1–h6); it names a
-    period only where it names the premiums.
-    """
-    for line in reversed(lines[max(0, index - CONTEXT_LINES) : index]):
-        if line.level is not None or _is_heading(line.text):
-            return label_to_period(line.text) if contains_any(line.text, cues("premium")) else None
-    return None
+    (【保険料（月払・12回払）】 over the quotes of its lines) where it names the premiums, or None."""
+    heading = lines[at].text if (at := block_heading(lines, index)) is not None else ""
+    return label_to_period(heading) if contains_any(heading, cues("premium")) else None
 
 
 # --- quote conditions -----------------------------------------------------------------------
