@@ -273,10 +273,10 @@ def cell_amount(text: str, unit: str | None) -> Amount | None:
     return matches[0].amount if len(matches) == 1 else None
 
 
-def _is_floor(text: str, unit: str | None) -> bool:
-    """Given a cell and the unit of bare figures, return whether its amount is followed by a floor
-    or bound word (2,000円～, 10円未満): it prices no quote."""
-    return any(squeeze(text[m.end :]).startswith(cues("floor_words")) for m in range_amounts(text, unit))
+def is_floor(text: str, matches: list[AmountMatch]) -> bool:
+    """Given text and amounts found in it, return whether one is followed by a floor or bound word
+    (2,000円～, 約4万円から, 10円未満): it prices no quote."""
+    return any(squeeze(text[m.end :]).startswith(cues("floor_words")) for m in matches)
 
 
 def _line(view: TableView, slot: Slot, across: bool, forward: bool) -> Iterator[Slot]:
@@ -333,7 +333,7 @@ def grid_figures(grid: Grid) -> dict[Slot, Figure]:
         if amount is None or amount.per_unit is not None:
             continue  # 1名あたり500円 is no premium and no revenue
         kind, name = _named_kind(grid, slot) or (_unnamed_kind(grid, slot), "")
-        if kind == "premium" and _is_floor(text, grid.unit):
+        if kind == "premium" and is_floor(text, range_amounts(text, grid.unit)):
             continue  # 月額 2,000円～, 10円未満切捨て: a floor or a bound, not a quote
         unit = revenue_unit(name)
         if kind == "revenue" and unit is not None and (scaled := cell_amount(text, unit[1])) is not None:
@@ -745,10 +745,8 @@ def text_to_sentence_quotes(text: str) -> list[SentenceQuote]:
     premiums = [m for m, role in zip(matches, roles, strict=True) if role == "premium"]
     if len(revenues) != 1 or not premiums or None in roles:
         return []
-    if any(m.amount.per_unit is not None for m in premiums):
-        return []  # 1名あたり500円 is no premium
-    if any(squeeze(text[m.end :]).startswith(cues("floor_words")) for m in premiums):
-        return []  # 約4万円から names a floor, not the premium of a quote
+    if any(m.amount.per_unit is not None for m in premiums) or is_floor(text, premiums):
+        return []  # 1名あたり500円 is no premium, 約4万円から a floor, not the premium of a quote
     # amounts blanked out, so that 3億円・小売業 gives 小売業
     blanked = "".join(" " if any(m.start <= i < m.end for m in matches) else ch for i, ch in enumerate(text))
     industries = text_to_industry_words(blanked)
