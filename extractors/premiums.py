@@ -712,7 +712,7 @@ def _role(gap: str, before: str) -> str | None:
     revenue); an amount with no cue of its own after a premium cue is a further premium (one
     per plan column).
     """
-    clause = re.split(r"[、。,;]", nfkc(gap))[-1]
+    clause = _CLAUSE_BREAK.split(nfkc(gap))[-1]
     revenue, premium = _last_cue(clause, cues("revenue")), _last_cue(clause, cues("premium"))
     if revenue >= 0 or premium >= 0:
         return "revenue" if revenue > premium else "premium"
@@ -810,7 +810,7 @@ def line_to_sentence_quotes(lines: list[Line], index: int) -> tuple[list[Sentenc
         m.amount.total_yen
         for m in find_amounts(text)
         if not contains_any(
-            re.split(r"[、。,;]", nfkc(text[: m.start]))[-1], cues("limit") + cues("deductible")
+            _CLAUSE_BREAK.split(nfkc(text[: m.start]))[-1], cues("limit") + cues("deductible")
         )
     }
     quotes = text_to_sentence_quotes(f"{unspace(context[0])}、{text}")
