@@ -43,6 +43,7 @@ from extractors.amounts import (
     nfkc_with_offsets,
     text_to_default_unit,
 )
+from extractors.blocks import starts_with_footnote
 from extractors.dates import text_to_date, text_to_dates
 from extractors.document import Cell, Document, Line, Table, nfkc
 from extractors.industries import is_industry_label, label_to_jsic, text_to_industry_words
@@ -87,7 +88,6 @@ _CLAUSE_BREAK = re.compile(r"[、。,;\n]")
 #: what separates the words of a line: spaces, rules, and leaders between a label and its
 #: figure (製造業……48,500円, 製造業・・・・48,500円, 製造業：48,500円)
 _WORD_BREAK = re.compile(r"(?:[\s|｜]|[…‥]|[・･.．·]{2,}|[:：])+")
-_NOTE_LINE = re.compile(r"^\s*(?:※|\*|[(（]?注\s?[\d)）:：])")
 
 
 @dataclass(frozen=True)
@@ -1024,7 +1024,7 @@ def context_text(lines: list[Line], index: int, last: int | None = None) -> str:
     below: list[str] = []
     after = (index if last is None else last) + 1
     for line in lines[after : after + CONTEXT_LINES]:
-        if _NOTE_LINE.match(nfkc(line.text)):  # a footnote (※…, 注…, *…)
+        if starts_with_footnote(line.text):  # a footnote (※…, 注…, *1…)
             below.append(line.text)
         elif below or _is_heading(line.text) or not any(ch.isdigit() for ch in line.text):
             break
