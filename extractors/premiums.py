@@ -43,6 +43,7 @@ from extractors.amounts import (
     nfkc_with_offsets,
     text_to_default_unit,
 )
+from extractors.blocks import starts_with_footnote
 from extractors.dates import text_to_date, text_to_dates
 from extractors.document import Cell, Document, Line, Table, nfkc
 from extractors.industries import is_industry_label, label_to_jsic, text_to_industry_words
@@ -87,7 +88,6 @@ _CLAUSE_BREAK = re.compile(r"[、。,;\n]")
 #: what separates the words of a line: spaces, rules, and leaders between a label and its
 #: figure (製造業……48,500円, 製造業・・・・48,500円, 製造業：48,500円)
 _WORD_BREAK = re.compile(r"(?:[\s|｜]|[…‥]|[・･.．·]{2,}|[:：])+")
-_NOTE_LINE = re.compile(r"^\s*(?:※|\*|[(（]?注\s?[\d)）:：])")
 
 
 @dataclass(frozen=True)
@@ -273,10 +273,10 @@ def cell_amount(text: str, unit: str | None) -> Amount | None:
     return matches[0].amount if len(matches) == 1 else None
 
 
-def _is_floor(text: str, unit: str | None) -> bool:
-    """Given a cell and the unit of bare figures, return whether its amount is followed by a floor
-    or bound word (2,000円～, 10円未満): it prices no quote."""
-    return any(squeeze(text[m.end :]).startswith(cues("floor_words")) for m in range_amounts(text, unit))
+def is_floor(text: str, matches: list[AmountMatch]) -> bool:
+    """Given text and amounts found in it, return whether one is followed by a floor or bound word
+    (2,000円～, 約4万円から, 10円未満): it prices no quote."""
+    return any(squeeze(text[m.end :]).startswith(cues("floor_words")) for m in matches)
 
 
 def _line(view: TableView, slot: Slot, across: bool, forward: bool) -> Iterator[Slot]:
@@ -333,7 +333,7 @@ def grid_figures(grid: Grid) -> dict[Slot, Figure]:
         if amount is None or amount.per_unit is not None:
             continue  # 1名あたり500円 is no premium and no revenue
         kind, name = _named_kind(grid, slot) or (_unnamed_kind(grid, slot), "")
-        if kind == "premium" and _is_floor(text, grid.unit):
+        if kind == "premium" and is_floor(text, range_amounts(text, grid.unit)):
             continue  # 月額 2,000円～, 10円未満切捨て: a floor or a bound, not a quote
         unit = revenue_unit(name)
         if kind == "revenue" and unit is not None and (scaled := cell_amount(text, unit[1])) is not None:
@@ -630,22 +630,30 @@ def lines_to_grids(lines: list[Line], skip: set[int]) -> list[Grid]:
             blocks.append([index])
         else:
             blocks[-1].append(index)
-    grids: list[Grid] = []
-    for block in (b for b in blocks if b):
-        caption = _caption(lines, block[0])
-        table = Table(lines[block[0]].page, tuple(line_cells(lines[i].text) for i in block))
-        texts = [lines[i].text for i in block]
-        grids.append(
-            Grid(
-                view=TableView(table, _header_rows(table), MappingProxyType({})),  # words span nothing
-                evidence=tuple(texts),
-                line_index=tuple(block),
-                last_line_index=None,  # its notes are read from each row down
-                caption=caption,
-                unit=_grid_unit([*reversed(caption), *texts]),
-            )
-        )
-    return grids
+    return [rows_to_grid(lines, [range(i, i + 1) for i in block], None) for block in blocks if block]
+
+
+def rows_to_grid(lines: list[Line], rows: list[range], header_rows: int | None) -> Grid:
+    """Given a document's lines, a grid's rows as line ranges and its header rows, return the grid,
+    its caption the lines above: a row of one line holds its words, a row of several one cell per
+    line (a table printed one cell per line, under `header_rows` header rows; the other has its
+    own and its notes are read from each row down)."""
+    cells = [
+        line_cells(lines[row[0]].text) if len(row) == 1 else [Cell(lines[i].text) for i in row]
+        for row in rows
+    ]
+    table = Table(lines[rows[0][0]].page, tuple(tuple(row) for row in cells))
+    caption = _caption(lines, rows[0][0])
+    return Grid(
+        view=TableView(
+            table, _header_rows(table) if header_rows is None else header_rows, MappingProxyType({})
+        ),
+        evidence=tuple("\n".join(lines[i].text for i in row) for row in rows),  # as the page prints it
+        line_index=tuple(row[0] for row in rows),
+        last_line_index=None if header_rows is None else rows[-1][-1],
+        caption=caption,
+        unit=_grid_unit([*reversed(caption), *(lines[i].text for row in rows for i in row)]),
+    )
 
 
 def _is_bare_figure(text: str) -> bool:
@@ -686,22 +694,6 @@ def flattened_tables(lines: list[Line], skip: set[int]) -> list[tuple[int, int, 
     return found
 
 
-def flattened_to_grid(lines: list[Line], first: int, width: int, rows: int) -> Grid:
-    """Given a document's lines and a table printed one cell per line (first line, width, data rows),
-    return it as a grid of its rows under one header row, its caption the lines above."""
-    indices = [range(first + k * width, first + (k + 1) * width) for k in range(rows + 1)]
-    table = Table(lines[first].page, tuple(tuple(Cell(lines[i].text) for i in row) for row in indices))
-    caption = _caption(lines, first)
-    return Grid(
-        view=TableView(table, 1, MappingProxyType({})),
-        evidence=tuple("\n".join(lines[i].text for i in row) for row in indices),  # as the page prints it
-        line_index=tuple(row[0] for row in indices),
-        last_line_index=indices[-1][-1],
-        caption=caption,
-        unit=_grid_unit([*reversed(caption), *(lines[i].text for row in indices for i in row)]),
-    )
-
-
 # --- quotes in one sentence or one labelled row ----------------------------------------------
 
 SentenceQuote = tuple[str, int, int, Period | None]  # industry, revenue, premium, period
@@ -720,7 +712,7 @@ def _role(gap: str, before: str) -> str | None:
     revenue); an amount with no cue of its own after a premium cue is a further premium (one
     per plan column).
     """
-    clause = re.split(r"[、。,;]", nfkc(gap))[-1]
+    clause = _CLAUSE_BREAK.split(nfkc(gap))[-1]
     revenue, premium = _last_cue(clause, cues("revenue")), _last_cue(clause, cues("premium"))
     if revenue >= 0 or premium >= 0:
         return "revenue" if revenue > premium else "premium"
@@ -753,10 +745,8 @@ def text_to_sentence_quotes(text: str) -> list[SentenceQuote]:
     premiums = [m for m, role in zip(matches, roles, strict=True) if role == "premium"]
     if len(revenues) != 1 or not premiums or None in roles:
         return []
-    if any(m.amount.per_unit is not None for m in premiums):
-        return []  # 1名あたり500円 is no premium
-    if any(squeeze(text[m.end :]).startswith(cues("floor_words")) for m in premiums):
-        return []  # 約4万円から names a floor, not the premium of a quote
+    if any(m.amount.per_unit is not None for m in premiums) or is_floor(text, premiums):
+        return []  # 1名あたり500円 is no premium, 約4万円から a floor, not the premium of a quote
     # amounts blanked out, so that 3億円・小売業 gives 小売業
     blanked = "".join(" " if any(m.start <= i < m.end for m in matches) else ch for i, ch in enumerate(text))
     industries = text_to_industry_words(blanked)
@@ -789,20 +779,22 @@ def is_industry_line(text: str) -> bool:
     return not find_amounts(label) and len(text_to_industry_words(label)) == 1 and is_industry_label(label)
 
 
+def block_heading(lines: list[Line], index: int) -> int | None:
+    """Given lines and a line's index, return the index of the nearest line above it that heads a
+    section (■…, 【…】, h1–h6), at most CONTEXT_LINES up, or None."""
+    above = range(index - 1, max(0, index - CONTEXT_LINES) - 1, -1)
+    return next((i for i in above if lines[i].level is not None or _is_heading(lines[i].text)), None)
+
+
 def enclosing_context(lines: list[Line], index: int) -> tuple[str, Attribution] | None:
     """Given lines and a line's index, return the text of what encloses it and names a quote's
     parts: the industry line it is listed under (・製造業 over ・売上高1億円：年額45,600円) and the
     heading of its block (■保険料（建設業、前年度売上高8億円）), up to that heading; None if neither."""
-    found: list[str] = []
-    attribution: Attribution = "list_item"
-    for line in reversed(lines[max(0, index - CONTEXT_LINES) : index]):
-        if line.level is not None or _is_heading(line.text):
-            found.append(line.text)
-            attribution = "list_item" if len(found) > 1 else "heading"
-            break
-        if not found and is_industry_line(line.text):
-            found.append(line.text)
-    return ("、".join(reversed(found)), attribution) if found else None
+    heading = block_heading(lines, index)
+    stop = max(0, index - CONTEXT_LINES) - 1 if heading is None else heading
+    industry = next((i for i in range(index - 1, stop, -1) if is_industry_line(lines[i].text)), None)
+    found = [lines[i].text for i in (heading, industry) if i is not None]
+    return ("、".join(found), "heading" if industry is None else "list_item") if found else None
 
 
 def line_to_sentence_quotes(lines: list[Line], index: int) -> tuple[list[SentenceQuote], Attribution]:
@@ -818,7 +810,7 @@ def line_to_sentence_quotes(lines: list[Line], index: int) -> tuple[list[Sentenc
         m.amount.total_yen
         for m in find_amounts(text)
         if not contains_any(
-            re.split(r"[、。,;]", nfkc(text[: m.start]))[-1], cues("limit") + cues("deductible")
+            _CLAUSE_BREAK.split(nfkc(text[: m.start]))[-1], cues("limit") + cues("deductible")
         )
     }
     quotes = text_to_sentence_quotes(f"{unspace(context[0])}、{text}")
@@ -850,15 +842,9 @@ def lines_to_sentence_quotes(lines: list[Line]) -> list[Quote]:
 
 def heading_period(lines: list[Line], index: int) -> Period | None:
     """Given a document's lines and a line's index, return the period its block's heading names
-    (【保険料（月払・12回払）】 over the quotes of its lines), or None.
-
-    The heading is the nearest line above that heads a section (■…, 【…】, h1–h6); it names a
-    period only where it names the premiums.
-    """
-    for line in reversed(lines[max(0, index - CONTEXT_LINES) : index]):
-        if line.level is not None or _is_heading(line.text):
-            return label_to_period(line.text) if contains_any(line.text, cues("premium")) else None
-    return None
+    (【保険料（月払・12回払）】 over the quotes of its lines) where it names the premiums, or None."""
+    heading = lines[at].text if (at := block_heading(lines, index)) is not None else ""
+    return label_to_period(heading) if contains_any(heading, cues("premium")) else None
 
 
 # --- quote conditions -----------------------------------------------------------------------
@@ -1038,7 +1024,7 @@ def context_text(lines: list[Line], index: int, last: int | None = None) -> str:
     below: list[str] = []
     after = (index if last is None else last) + 1
     for line in lines[after : after + CONTEXT_LINES]:
-        if _NOTE_LINE.match(nfkc(line.text)):  # a footnote (※…, 注…, *…)
+        if starts_with_footnote(line.text):  # a footnote (※…, 注…, *1…)
             below.append(line.text)
         elif below or _is_heading(line.text) or not any(ch.isdigit() for ch in line.text):
             break
@@ -1064,7 +1050,8 @@ def document_to_quotes(document: Document) -> list[Quote]:
         previous = grid
         covered |= table_lines(lines, table)
     for first, width, rows in flattened_tables(lines, covered):  # read as a table, never again as lines
-        quotes += grid_to_quotes(flattened_to_grid(lines, first, width, rows))
+        cell_rows = [range(first + k * width, first + (k + 1) * width) for k in range(rows + 1)]
+        quotes += grid_to_quotes(rows_to_grid(lines, cell_rows, 1))
         covered |= set(range(first, first + width * (rows + 1)))
     for grid in lines_to_grids(lines, covered):
         quotes += grid_to_quotes(grid)

@@ -25,7 +25,7 @@ from functools import cache
 from typing import Literal
 
 from extractors.amounts import AmountMatch, find_amounts, text_to_default_unit
-from extractors.blocks import document_to_units, split_at
+from extractors.blocks import document_to_units, split_at, starts_with_footnote
 from extractors.document import CELL_SEPARATOR, Document, Line, Table, nfkc
 from extractors.layout import TableView, table_to_view
 from extractors.records import Attribution, LossScenarioRecord
@@ -54,7 +54,6 @@ RowKind = Literal["item", "subtotal", "total"]
 _BULLET_SPLIT = re.compile(
     rf"(?:(?<=\s)|^)(?:[{re.escape(BULLETS.replace('・', '').replace('※', ''))}]|・(?=\s))"
 )
-_NOTE_START = re.compile(r"^\s*(?:[(（]\s*注|注\s*\d|※|[*＊]\s*\d)")
 _CLEAN_AFTER = re.compile(r"^(?:$|[\s、,=＝)）(（|｜/])")
 _CHAIN_START = re.compile(r"^\s*[、,+＋×xX*]")
 _EQUALS = re.compile(r"[=＝]\s*$")
@@ -280,7 +279,7 @@ def paragraph_to_sentences(lines: tuple[Line, ...], first: int) -> list[list[Ent
 
 def segment_to_entries(segment: str, page: int, position: int, unit: str | None = None) -> list[Entry]:
     """Given one bullet item of a line or cell, return its entries (items, closers, or a heading/label)."""
-    if _NOTE_START.match(nfkc(segment)):
+    if starts_with_footnote(segment):
         return []  # a footnote explains an amount, it is not one
     matches = [m for m in find_amounts(segment, default_unit=unit) if not _in_brackets(segment, m.start)]
     pieces = (_piece_entry(segment, start, m, page, position) for start, m in _chains(segment, matches))

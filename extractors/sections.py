@@ -28,7 +28,7 @@ from extractors.blocks import (
     strip_label_marks,
 )
 from extractors.document import Document, nfkc
-from extractors.text_utils import load_data, words
+from extractors.text_utils import load_data, squeeze, words
 
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance
@@ -117,8 +117,8 @@ def split_sentences(text: str) -> list[str]:
 
 def has_any(text: str, cues: Iterable[str]) -> bool:
     """Given text and cue words, return whether the text (whitespace ignored) holds any of them."""
-    compact = re.sub(r"\s+", "", nfkc(text)).casefold()
-    return any(re.sub(r"\s+", "", c).casefold() in compact for c in cues)
+    compact = squeeze(text).casefold()
+    return any(squeeze(c).casefold() in compact for c in cues)
 
 
 # ---------------------------------------------------------------- rider names
@@ -168,7 +168,7 @@ def is_field_label(text: str, next_text: str | None) -> bool:
     cues = load_cues()
     if next_text is None or not is_figure_only(next_text) or find_amounts(text):
         return False
-    rest = re.sub(r"\s+", "", strip_label_marks(plain(text)))
+    rest = squeeze(strip_label_marks(plain(text)))
     if not any(cue in rest for cue in cues.field_label):
         return False
     for cue in cues.field_label:
@@ -229,7 +229,7 @@ def is_description(text: str) -> bool:
     otherwise pass for headings and reset what the heading above them named.
     """
     cues = load_cues()
-    body = re.sub(r"\s+", "", strip_label_marks(plain(text)))
+    body = squeeze(strip_label_marks(plain(text)))
     return len(body) >= cues.description_min_chars and any(c in body for c in cues.description)
 
 
