@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import shutil
 import signal
 import subprocess
 import sys
@@ -156,25 +155,37 @@ def orphans(warehouse: Path, scratch: Path) -> list[str]:
     return left
 
 
+def orphans_of(warehouse: Path, pid: int) -> list[str]:
+    """Given a warehouse and a killed run's process id, return its temporary files and staged folders left."""
+    left = [str(p.relative_to(warehouse)) for p in warehouse.rglob(f".*.{pid}.*.tmp")]
+    staging = warehouse / ".staging"
+    return left + [f".staging/{p.name}" for p in staging.glob(f"{pid}-*")] if staging.is_dir() else left
+
+
 @dataclass(frozen=True)
 class Kill:
     """What one kill -9 left: its moment, brochures complete or not (reader, bare files), the rest."""
 
     moment: float
+    finished: bool
     complete: int
     torn: int
     torn_bare: int
     survivors: int
     orphans: list[str]
-    converged: bool
 
 
-def kill_once(corpus: Path, folder: Path, moment: float, clean: Snapshot) -> Kill:
-    """Given the corpus, a scratch folder, a moment and the clean rows, kill an ingest then; return it."""
-    warehouse, scratch = folder / "warehouse", folder / "tmp"
+def kill_once(
+    corpus: Path, warehouse: Path, scratch: Path, moment: float, clean: Snapshot, before: int
+) -> tuple[Kill, int]:
+    """Given corpus, warehouse, scratch, a moment, the clean rows and the run killed before, kill a run."""
     run = start(corpus, warehouse, scratch)
-    time.sleep(moment)
-    os.kill(run.pid, signal.SIGKILL)
+    deadline = time.perf_counter() + moment
+    while time.perf_counter() < deadline and run.poll() is None:
+        time.sleep(0.05)
+    finished = run.poll() is not None
+    if not finished:
+        os.kill(run.pid, signal.SIGKILL)
     run.wait()
     time.sleep(1.0)  # the kernel's parent-death signal reaches the workers
     survivors = session_processes(run.pid)
@@ -182,14 +193,8 @@ def kill_once(corpus: Path, folder: Path, moment: float, clean: Snapshot) -> Kil
         os.kill(pid, signal.SIGKILL)
     complete, torn = incomplete(snapshot(warehouse, True), clean) if warehouse.is_dir() else (0, 0)
     torn_bare = incomplete(snapshot(warehouse, False), clean)[1] if warehouse.is_dir() else 0
-    shutil.rmtree(scratch / "storage", ignore_errors=True)
-    again = start(corpus, warehouse, scratch)
-    again.wait()
-    converged = incomplete(snapshot(warehouse, False), clean) == (
-        len({s for r in clean.values() for s in r}),
-        0,
-    )
-    return Kill(moment, complete, torn, torn_bare, len(survivors), orphans(warehouse, scratch), converged)
+    left = orphans_of(warehouse, before) if before and warehouse.is_dir() else []
+    return Kill(moment, finished, complete, torn, torn_bare, len(survivors), left), run.pid
 
 
 def term_once(corpus: Path, folder: Path, moment: float) -> tuple[float, int]:
@@ -228,28 +233,36 @@ def main(argv: list[str] | None = None) -> int:
         )
         print(
             f"{'kill at s':>10}{'complete':>10}{'torn':>6}{'torn bare':>10}{'left':>6}  "
-            "orphans after next start; converged"
+            "orphans of the run killed before"
         )
-        kills = []
-        for i, moment in enumerate(sorted(rng.uniform(0.5, wall) for _ in range(args.kills))):
-            k = kill_once(corpus, Path(base, f"kill-{i}"), moment, clean)
+        warehouse, scratch = Path(base, "warehouse"), Path(base, "tmp")
+        kills, before, startup = [], 0, min(20.0, wall / 4)
+        for _ in range(args.kills):
+            done = len(snapshot(warehouse, True)["documents"]) if warehouse.is_dir() else 0
+            left = startup + (wall - startup) * (1 - done / max(1, len(clean["documents"])))
+            k, before = kill_once(corpus, warehouse, scratch, rng.uniform(1.0, 0.9 * left), clean, before)
             kills.append(k)
             print(
                 f"{k.moment:>10.1f}{k.complete:>10}{k.torn:>6}{k.torn_bare:>10}{k.survivors:>6}  "
-                f"{', '.join(k.orphans) or 'none'}; {'yes' if k.converged else 'NO'}",
+                f"{', '.join(k.orphans) or 'none'}{' (the run ended before the kill)' if k.finished else ''}",
                 flush=True,
             )
-            shutil.rmtree(Path(base, f"kill-{i}"), ignore_errors=True)
+        start(corpus, warehouse, scratch).wait()
+        converged = incomplete(snapshot(warehouse, False), clean) == (
+            len({s for r in clean.values() for s in r}),
+            0,
+        )
         print(
             f"kills {len(kills)}: torn brochures {sum(k.torn for k in kills)} (bare files "
             f"{sum(k.torn_bare for k in kills)}), processes left {sum(k.survivors for k in kills)}, "
-            f"orphans {sum(len(k.orphans) for k in kills)}, "
-            f"converged {sum(k.converged for k in kills)}/{len(kills)}"
+            f"orphans after the next start {sum(len(k.orphans) for k in kills)}; after a last full run: "
+            f"converged {'yes' if converged else 'NO'}, "
+            f"left {', '.join(orphans(warehouse, scratch)) or 'nothing'}"
         )
         (corpus / "#cycle.pdf").write_bytes(CYCLE_PDF)  # read first: a worker stuck for its whole time budget
         times = []
         for i in range(args.terms):
-            moment = rng.uniform(2.0, wall)
+            moment = rng.uniform(5.0, min(wall, 90.0))
             seconds, code = term_once(corpus, Path(base, f"term-{i}"), moment)
             times.append(seconds)
             print(f"SIGTERM at {moment:.1f} s: ended after {seconds:.2f} s (exit {code})", flush=True)
