@@ -358,6 +358,12 @@ def scanned_seed_page() -> bytes:
         return Path(folder, "scan.pdf").read_bytes()
 
 
+def both_bombs(raw: Path) -> None:
+    """Given a raw folder, add the compressed-stream bomb and the 80 M-glyph PDF (read at once)."""
+    write("bomb-zip.pdf", zip_bomb)(raw)
+    write("bomb-glyphs.pdf", glyph_bomb)(raw)
+
+
 def html_with(body: str, head: str = "") -> Callable[[], bytes]:
     """Given markup before the seed's paragraphs (and a head), return a function making that page in UTF-8."""
     return lambda: html_page(body + seed_html(), head).encode()
@@ -390,6 +396,7 @@ CASES: list[Case] = [
     Case("glyph bomb (80 M glyphs)", write("bomb-glyphs.pdf", glyph_bomb), quick=True),
     Case("glyph bomb (8 M glyphs)", write("bomb-glyphs-8m.pdf", lambda: glyph_bomb(8_000_000))),
     Case("zip bomb (2 GiB stream)", write("bomb-zip.pdf", zip_bomb), quick=True),
+    Case("zip bomb and glyph bomb together", both_bombs),
     Case("zip bomb (4 x 512 MiB streams)", write("bomb-zip-4.pdf", split_zip_bomb)),
     Case(
         "reference cycle (Kids 3 -> 2)",
@@ -549,7 +556,7 @@ CASES: list[Case] = [
     ),
     Case(
         "unclosed comment",
-        write("comment.html", lambda: html_page(seed_html() + "<!-- the rest")),
+        write("comment.html", lambda: html_page(seed_html() + "<!-- the rest").encode()),
         expect="rows",
     ),
     *(
