@@ -12,7 +12,9 @@ ones included, stay as they are.
 from __future__ import annotations
 
 import hashlib
+import io
 import os
+import stat
 import traceback
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
@@ -77,7 +79,13 @@ def confinement_problem(raw_dir: Path, source_file: str) -> str | None:
             "(brochures' names must be UTF-8)"
         )
     path = raw_dir / source_file
-    target = path.resolve()
+    try:
+        target = path.resolve()
+    except (RuntimeError, OSError):  # Python 3.11 raises RuntimeError for a loop, 3.13 OSError
+        return (
+            "it is a symbolic link that leads back to itself (a loop of links); point it at a file or "
+            "remove it"
+        )
     if not target.is_relative_to(raw_dir.resolve()):
         return (
             f"it is a symbolic link to {target}, outside the raw folder; copy the file into raw/ instead "
@@ -128,10 +136,23 @@ def list_hidden(raw_dir: Path) -> list[str]:
 _DIGEST_HEX = 16
 
 
+def open_regular_file(path: Path) -> io.BufferedReader:
+    """Given a path, return it opened for reading; raise OSError unless it is a regular file.
+
+    Opened without blocking, then checked: opened plainly, a named pipe waits for a writer
+    forever (and a run hashing it would never start).
+    """
+    f = os.fdopen(os.open(path, os.O_RDONLY | os.O_NONBLOCK), "rb")
+    if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
+        f.close()
+        raise OSError(f"{path}: not a regular file (a pipe, device or folder)")
+    return f
+
+
 def content_digest(path: Path) -> str:
-    """Given a file, return a short hash of its bytes ("unreadable" if it cannot be read)."""
+    """Given a file, return a short hash of its bytes ("unreadable" if it cannot be read, or is no file)."""
     try:
-        with path.open("rb") as f:
+        with open_regular_file(path) as f:
             return hashlib.file_digest(f, "blake2b").hexdigest()[:_DIGEST_HEX]
     except FileNotFoundError:
         raise

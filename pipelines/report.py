@@ -92,7 +92,7 @@ def product_label(insurer: str | None, product: str | None) -> str:
 
 def matrix_chart(matrix: pl.DataFrame) -> Figure:
     """Given coverage_matrix rows, return a heatmap of product × offered coverage id."""
-    offered = matrix.filter(pl.col("offered"))
+    offered = matrix.filter(pl.col("offered").cast(pl.Boolean))  # a catalog of no brochure: Null
     ids = sorted(set(offered["coverage_id"].to_list()))
     rows = sorted({product_label(i, p) for i, p in matrix.select("insurer_id", "product_name").iter_rows()})
     code = {

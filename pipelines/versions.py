@@ -25,7 +25,7 @@ from typing import Literal
 from upath import UPath
 
 from extractors.records import IngestErrorRecord
-from pipelines.brochures import Result, list_brochures, partition_key_to_file_name
+from pipelines.brochures import Result, list_brochures, open_regular_file, partition_key_to_file_name
 from pipelines.storage import Warehouse, partition_file_stem, write_atomically
 
 MANIFEST = ".brochure_versions.json"
@@ -47,7 +47,7 @@ class Stamp:
 def file_doc_id(path: Path) -> str | None:
     """Given a brochure file, return its document id (the hash extractors give it), None if unreadable."""
     try:
-        with path.open("rb") as f:
+        with open_regular_file(path) as f:
             return hashlib.file_digest(f, "sha256").hexdigest()[:16]
     except OSError:
         return None

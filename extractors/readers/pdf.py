@@ -39,15 +39,16 @@ import math
 import re
 import statistics
 import unicodedata
+import zlib
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
 import pdfplumber
 import pypdfium2
-from pdfminer.pdftypes import resolve1
+from pdfminer.pdftypes import PDFStream, resolve1
 from pdfplumber.utils.exceptions import PdfminerException
 
 from extractors.document import BBox, Cell, Document, Line, Page, Table, TextLayer, union_bbox
@@ -72,6 +73,15 @@ class PdfSettings:
     max_cached_fonts: int = 500
     #: glyph attributes that must also match for two glyphs to count as duplicates
     dedupe_extra_attrs: tuple[str, ...] = ("fontname", "size")
+    #: numeric attributes are compared at this many decimals: the copies of one fake-bold glyph
+    #: may carry type sizes that differ in the 13th (each copy's text matrix computed anew)
+    dedupe_decimals: int = 3
+    #: a page whose content streams inflate past this (MiB) is refused before it is parsed: no
+    #: brochure page is that large (a compressed-stream bomb: 1 MB on disk, gigabytes inflated)
+    max_page_content_mib: int = 64
+    #: a page whose content shows more bytes of text than this is refused before its glyphs are
+    #: laid out (each costs pdfminer ~1 KB): a dense brochure page shows a few thousand
+    max_page_text_bytes: int = 1_000_000
     #: a gap wider than this between two non-CJK glyphs is a word space
     x_tolerance_ratio: float = 0.15
     #: a gap wider than this between a CJK and a non-CJK glyph is a space (CJK–CJK never is)
@@ -1645,9 +1655,20 @@ def guessed_fonts(page: Any) -> frozenset[str]:
         return frozenset()
 
 
+def dedupe_keys(chars: Sequence[dict[str, Any]], settings: PdfSettings) -> tuple[str, ...]:
+    """Given a page's chars, give each a rounded copy of the attributes duplicates share; return the keys."""
+    keys = tuple(f"_dedupe_{attr}" for attr in settings.dedupe_extra_attrs)
+    for char in chars:
+        for attr, key in zip(settings.dedupe_extra_attrs, keys, strict=True):
+            value = char.get(attr)
+            char[key] = round(value, settings.dedupe_decimals) if isinstance(value, float) else value
+    return keys
+
+
 def load_page(page: Any, number: int, settings: PdfSettings) -> _RawPage:
     """Given a pdfplumber page, return its glyphs, images and ruled grids (all pdfminer work is here)."""
-    deduped = page.dedupe_chars(tolerance=settings.dedupe_tolerance, extra_attrs=settings.dedupe_extra_attrs)
+    keys = dedupe_keys(page.chars, settings)
+    deduped = page.dedupe_chars(tolerance=settings.dedupe_tolerance, extra_attrs=keys)
     glyphs = [char_to_glyph(c) for c in deduped.chars]
     grids: list[_RuledGrid] = []
     if "lines" in settings.table_strategies and glyphs:
@@ -1694,8 +1715,58 @@ def turned_page(page: Any, turn: int) -> Any:
     return pdfplumber.page.Page(page.pdf, obj, page.page_number, page.initial_doctop)
 
 
+class PageOverBudget(Exception):
+    """A page beyond what any brochure page holds; the message names the limit and its setting."""
+
+
+#: a string operand of a content stream: `(literal)` or `<hex>`
+_STRING_OPERAND = re.compile(rb"\((?:[^()\\]|\\.)*\)|<[0-9A-Fa-f\s]*>")
+
+
+def _inflated(stream: Any, cap: int) -> bytes | None:
+    """Given a content stream and a size in bytes, return its decoded bytes, or None when past the size.
+
+    A Flate stream (nearly every content stream) is inflated at most to the size, so a bomb
+    costs no more memory than the size; other filters are left to pdfminer.
+    """
+    filters = [_name(f) for f, _ in stream.get_filters()]
+    raw = stream.rawdata
+    if raw is None or filters not in ([], ["FlateDecode"], ["Fl"]):
+        data = stream.get_data()
+    elif filters:
+        try:
+            data = zlib.decompressobj().decompress(raw, cap + 1)
+        except zlib.error:  # damaged: pdfminer reports it when it parses the page
+            return b""
+    else:
+        data = raw
+    return None if len(data) > cap else data
+
+
+def check_page_budget(page: Any, settings: PdfSettings) -> None:
+    """Given a pdfplumber page, raise PageOverBudget if its content is beyond the page budgets."""
+    cap, content = settings.max_page_content_mib * 1024 * 1024, bytearray()
+    for stream in (resolve1(s) for s in page.page_obj.contents):
+        data = _inflated(stream, cap - len(content)) if isinstance(stream, PDFStream) else b""
+        if data is None:
+            raise PageOverBudget(
+                f"its content inflates past {settings.max_page_content_mib} MiB, more than "
+                "any brochure page (a compressed-stream bomb or a damaged file); raise "
+                "PdfSettings.max_page_content_mib if the page is genuine"
+            )
+        content += data
+    shown = sum(m.end() - m.start() - 2 for m in _STRING_OPERAND.finditer(content))
+    if shown > settings.max_page_text_bytes:
+        raise PageOverBudget(
+            f"it shows {shown:,} bytes of text, more than the {settings.max_page_text_bytes:,} "
+            "of PdfSettings.max_page_text_bytes (a brochure page shows a few thousand glyphs: a glyph bomb "
+            "or a damaged file); raise it if the page is genuine"
+        )
+
+
 def load_upright_page(page: Any, number: int, settings: PdfSettings) -> tuple[_RawPage, str | None]:
     """Given a pdfplumber page, return its raw page read upright, and a note when it had to be turned."""
+    check_page_budget(page, settings)
     raw = load_page(page, number, settings)
     turn = sideways_turn(raw.glyphs, settings)
     if not turn:
@@ -1888,15 +1959,20 @@ def _error(message: str, path: Path) -> BrochureError:
 def _open_error(exc: BaseException, path: Path) -> BrochureError:
     """Given the exception pdfplumber/pdfminer raised while opening, return an actionable error."""
     cause = _cause(exc)
-    kind = type(cause).__name__
     if _is_locked(exc):
         return _error(
             "the PDF is password-protected; save an unprotected copy "
             "(e.g. qpdf --decrypt --password=… in.pdf out.pdf) and drop that in raw/",
             path,
         )
-    detail = str(cause) or kind
-    return _error(f"PDF is damaged: {kind}: {detail}; re-download or re-export it", path)
+    return _error(f"PDF is damaged: {_failure(cause)}; re-download or re-export it", path)
+
+
+def _failure(cause: BaseException) -> str:
+    """Given what pdfminer raised on a damaged file, return it as `Kind: what`, in words a person reads."""
+    if isinstance(cause, RecursionError):  # resolving references that lead back to themselves
+        return f"{type(cause).__name__}: its objects refer to each other in a loop"
+    return f"{type(cause).__name__}: {str(cause) or type(cause).__name__}"
 
 
 def repair(data: bytes) -> bytes | None:
@@ -1973,7 +2049,8 @@ def _try_open(source: Path | bytes) -> tuple[Any, BaseException | None]:
         failure = None
     except Exception as exc:
         failure = exc
-    pdf.close()
+    with suppress(Exception):  # closing walks the pages again: a reference loop fails there too
+        pdf.close()
     return None, failure
 
 
@@ -1986,7 +2063,7 @@ def _open(path: Path, data: bytes) -> tuple[Any, str | None]:
         for fix in (rebuild_xref, repair):
             fixed = fix(data)
             if fixed is not None and (pdf := _try_open(fixed)[0]) is not None:
-                why = f"{type(_cause(failure)).__name__}: {_cause(failure)}" if failure else "no pages found"
+                why = _failure(_cause(failure)) if failure else "no pages found"
                 note = (
                     f"the PDF is damaged ({why}); it was read after its structure was rebuilt: check its "
                     "rows, or re-download or re-export it"
@@ -2028,8 +2105,12 @@ def _metadata_title(metadata: dict[str, Any]) -> str | None:
     return title
 
 
-def _no_text_error(results: Sequence[_PageResult], damaged: Sequence[str], path: Path) -> BrochureError:
-    """Given the pages read and the damage found, return the error explaining why nothing is usable."""
+def _no_text_error(
+    results: Sequence[_PageResult], damaged: Sequence[str], over: Sequence[str], path: Path
+) -> BrochureError:
+    """Given the pages read, the damage found and the pages over budget, return why nothing is usable."""
+    if over:
+        return _error(f"no page was read: {over[0]}", path)
     if damaged:
         return _error(f"PDF is damaged: {damaged[0]}; re-download or re-export it", path)
     layers = {r.page.text_layer for r in results}
@@ -2113,12 +2194,13 @@ def _read(path: Path, settings: PdfSettings) -> Document:
         pages = pdf.pages
         results: list[_PageResult] = []
         damaged: list[str] = []
+        over: list[str] = []  # pages over a budget
         for number, page in enumerate(pages, start=1):
             try:
                 raw, turned = load_upright_page(page, number, settings)
             except Exception as exc:  # one unparsable content stream must not lose the other pages
-                detail = f"{type(exc).__name__}: {exc}"
-                damaged.append(f"page {number}: {detail}")
+                detail = str(exc) if isinstance(exc, PageOverBudget) else f"{type(exc).__name__}: {exc}"
+                (over if isinstance(exc, PageOverBudget) else damaged).append(f"page {number}: {detail}")
                 empty = Page(number=number, lines=(), text_layer="none")
                 note = f"page {number} could not be parsed ({detail}); its text is missing"
                 results.append(_PageResult(page=empty, warnings=(note,), title=None))
@@ -2132,7 +2214,7 @@ def _read(path: Path, settings: PdfSettings) -> Document:
             release_page(page, settings)
         metadata_title = _metadata_title(pdf.metadata)
     if not any(r.page.text_layer in ("ok", "ocr") for r in results):
-        raise _no_text_error(results, damaged, path)
+        raise _no_text_error(results, damaged, over, path)
     first_heading = next((r.title for r in results if r.title), None)
     first_line = next((line.text for r in results for line in r.page.lines), None)
     return Document(
