@@ -50,6 +50,14 @@ with the project's scorer (`fixtures/gold_score.py`, a verbatim copy of
   page break, an EUC-JP newsletter with old and new figures, a two-column Writer page with
   footnotes). Fresh, before any fix: F1 0.798 (coverages 0.855, limits 0.666, premiums 0.877,
   loss scenarios 0.765).
+- `blind_2026_12h/`: the eighth blind round (a Calc CSV import with a tidy premium list in 千円
+  revenue, an Impress table object cut over two slides, a Writer 千円 table over a page break
+  without its header, an HTML <dl> of nested key-value tables, Shift_JIS box-drawing tables
+  with merged cells in 万円, a Chromium plan table in kanji numerals, a Writer .docx proposal
+  with header/footer and TOC, a Draw tri-fold leaflet in kanji, a Calc draft print whose grid
+  is wider than the page, Markdown with raw HTML span tables, an EUC-JP two-column text).
+  Fresh, before any fix: F1 0.664 (coverages 0.939, limits 0.694, premiums 0.297, loss
+  scenarios 0.951), insurer 11/11, dates 8/11.
 
 The floors are the figures the code holds today; a change that loses rows fails here.
 """
@@ -138,6 +146,12 @@ SETS = {
             {"coverages": 0.85, "limits": 0.66, "premiums": 0.87, "loss_scenarios": 0.76},
             0.79,
             10,
+        ),
+        GoldSet(
+            "blind_2026_12h",
+            {"coverages": 0.93, "limits": 0.69, "premiums": 0.29, "loss_scenarios": 0.95},
+            0.66,
+            11,
         ),
     )
 }
