@@ -250,3 +250,22 @@ def test_void_elements_do_not_swallow_the_page(markup: str, lines: tuple[str, ..
 )
 def test_ruby_readings_are_dropped(tmp_path: Path, markup: str, line: str) -> None:
     assert _lines(_read(tmp_path, f"<html><body><p>{markup}</p></body></html>")) == [line]
+
+
+@pytest.mark.parametrize(
+    ("damage", "warns"),
+    [
+        # the lead byte of 限 flipped (to a control byte): its two trailing bytes are invalid alone,
+        # that character is lost, not the page
+        (lambda data: data.replace("限度".encode(), bytes([0xE9 ^ 0xFF]) + "限度".encode()[1:], 1), "2 byte"),
+        # a NUL byte between two paragraphs: no text encoding holds one, it is taken out
+        (lambda data: data.replace(b"</p><p>", b"</p>\x00<p>", 1), "1 NUL byte"),
+    ],
+)
+def test_a_damaged_page_is_read_with_a_warning(tmp_path: Path, damage: object, warns: str) -> None:
+    body = "".join(f"<p>補償{i}の支払限度額は{i}億円です。</p>" for i in range(1, 40))
+    document = _read(tmp_path, damage(_page(body).encode()))  # type: ignore[operator]
+    assert "補償39の支払限度額は39億円です。" in _lines(document)
+    assert len(_lines(document)) == 39
+    [warning] = document.warnings
+    assert warning.startswith(warns)

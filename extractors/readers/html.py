@@ -25,7 +25,7 @@ import lxml.html
 
 from extractors.document import CELL_SEPARATOR, Cell, Document, Line, Page, Table
 from extractors.errors import BrochureError
-from extractors.readers._bytes import bytes_to_text, read_bytes
+from extractors.readers._bytes import Decoded, bytes_to_decoded, read_bytes
 from extractors.readers.css_grid import (
     GridItem,
     StyleSheet,
@@ -419,16 +419,16 @@ def declared_charset(data: bytes) -> str | None:
     return match.group(1).decode("ascii") if match else None
 
 
-def _decode(data: bytes, source: str) -> str:
-    """Given HTML bytes, return the page as str (BOM, <meta charset>, then sniffing), or raise."""
-    text = bytes_to_text(
+def _decode(data: bytes, source: str) -> Decoded:
+    """Given HTML bytes, return the page decoded (BOM, <meta charset>, then sniffing), or raise."""
+    decoded = bytes_to_decoded(
         data,
         source,
         not_text="not an HTML page (the file holds {holds}); convert it or remove it",
         unknown_encoding="the page's encoding is not UTF-8, Shift_JIS/CP932 or EUC-JP; re-save it as UTF-8",
         declared=declared_charset(data),
     )
-    return _XML_DECLARATION.sub("", text)
+    return replace(decoded, text=_XML_DECLARATION.sub("", decoded.text))
 
 
 def _parse(text: str, source: str) -> lxml.html.HtmlElement:
@@ -473,8 +473,8 @@ def rendered_to_page(rendered: Rendered, number: int = 1) -> Page:
 def read(path: Path) -> Document:
     """Given an HTML file, return its one-page Document, or raise BrochureError if it has no text."""
     source = str(path)
-    data = read_bytes(path)
-    root = _parse(_decode(data, source), source)
+    decoded = _decode(read_bytes(path), source)
+    root = _parse(decoded.text, source)
     rendered = render_element(root.find("body") if root.find("body") is not None else root)
     if not rendered.lines:
         raise BrochureError(
@@ -488,5 +488,5 @@ def read(path: Path) -> Document:
         source_format="html",
         pages=(page := rendered_to_page(rendered),),
         title=document_title(root),
-        warnings=text_warnings([page]),
+        warnings=(*decoded.warnings, *text_warnings([page])),
     )
