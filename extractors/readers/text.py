@@ -63,7 +63,7 @@ class _Block:
 
 
 def _decode(data: bytes, source: str) -> Decoded:
-    """Given file bytes, return the text decoded (UTF-8, Shift_JIS/CP932 or EUC-JP), or raise BrochureError."""
+    """Given file bytes, return them decoded (UTF-8, Shift_JIS/CP932 or EUC-JP), or raise BrochureError."""
     return bytes_to_decoded(
         data,
         source,
