@@ -25,6 +25,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import lru_cache
 
 #: units a caller may pass as default_unit, and their value in yen
 YEN_UNITS: dict[str, int] = {
@@ -282,7 +283,16 @@ def _modifiers(norm: str, start: int, end: int) -> _Modifiers:
 
 
 def find_amounts(text: str, *, default_unit: str | None = None) -> list[AmountMatch]:
-    """Given text, return every yen amount in it with its span in that text, in order."""
+    """Given text, return every yen amount in it with its span in that text, in order.
+
+    Cached by text: the extractors ask about one cell or line many times (a fresh list each time).
+    """
+    return list(_find_amounts(text, default_unit))
+
+
+@lru_cache(maxsize=1 << 15)
+def _find_amounts(text: str, default_unit: str | None) -> tuple[AmountMatch, ...]:
+    """Given text and its default unit, return its yen amounts in order (see `find_amounts`)."""
     unit = unicodedata.normalize("NFKC", default_unit).strip() if default_unit is not None else None
     if unit is not None and unit not in YEN_UNITS:
         raise AmountError(f"unknown default_unit {default_unit!r}; use one of {', '.join(YEN_UNITS)}")
@@ -301,7 +311,7 @@ def find_amounts(text: str, *, default_unit: str | None = None) -> list[AmountMa
         amount = Amount(round(money[1]), mods.approximate, mods.per_unit, mods.count, text[start:end])
         matches.append(AmountMatch(amount, start, end))
         pos = mods.end
-    return matches
+    return tuple(matches)
 
 
 def text_to_default_unit(text: str) -> str | None:
