@@ -332,6 +332,12 @@ def text_to_default_unit(text: str) -> str | None:
 
 def find_percents(text: str) -> list[PercentMatch]:
     """Given text, return every percentage (10%, １０％, 1割, 2割5分) as a fraction with its span."""
+    return list(_find_percents(text))
+
+
+@lru_cache(maxsize=1 << 15)
+def _find_percents(text: str) -> tuple[PercentMatch, ...]:
+    """Given text, return its percentages in order (see `find_percents`; cached by text)."""
     norm, origin = nfkc_with_offsets(text)
     found = [
         (match.start(), match.end(), Fraction(match.group(1)) / 100) for match in _PERCENT.finditer(norm)
@@ -340,4 +346,4 @@ def find_percents(text: str) -> list[PercentMatch]:
         tenths, hundredths = (int(d) if d.isdigit() else _WARI_DIGITS[d] for d in (match[1], match[2] or "0"))
         found.append((match.start(), match.end(), Fraction(tenths, 10) + Fraction(hundredths, 100)))
     spans = [(_to_source_span(origin, start, end, len(text)), value) for start, end, value in sorted(found)]
-    return [PercentMatch(float(value), start, end, text[start:end]) for (start, end), value in spans]
+    return tuple(PercentMatch(float(value), start, end, text[start:end]) for (start, end), value in spans)
