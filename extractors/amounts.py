@@ -25,6 +25,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import lru_cache
 
 #: units a caller may pass as default_unit, and their value in yen
 YEN_UNITS: dict[str, int] = {
@@ -282,7 +283,16 @@ def _modifiers(norm: str, start: int, end: int) -> _Modifiers:
 
 
 def find_amounts(text: str, *, default_unit: str | None = None) -> list[AmountMatch]:
-    """Given text, return every yen amount in it with its span in that text, in order."""
+    """Given text, return every yen amount in it with its span in that text, in order.
+
+    Cached by text: the extractors ask about one cell or line many times (a fresh list each time).
+    """
+    return list(_find_amounts(text, default_unit))
+
+
+@lru_cache(maxsize=1 << 15)
+def _find_amounts(text: str, default_unit: str | None) -> tuple[AmountMatch, ...]:
+    """Given text and its default unit, return its yen amounts in order (see `find_amounts`)."""
     unit = unicodedata.normalize("NFKC", default_unit).strip() if default_unit is not None else None
     if unit is not None and unit not in YEN_UNITS:
         raise AmountError(f"unknown default_unit {default_unit!r}; use one of {', '.join(YEN_UNITS)}")
@@ -301,7 +311,7 @@ def find_amounts(text: str, *, default_unit: str | None = None) -> list[AmountMa
         amount = Amount(round(money[1]), mods.approximate, mods.per_unit, mods.count, text[start:end])
         matches.append(AmountMatch(amount, start, end))
         pos = mods.end
-    return matches
+    return tuple(matches)
 
 
 def text_to_default_unit(text: str) -> str | None:
@@ -322,6 +332,12 @@ def text_to_default_unit(text: str) -> str | None:
 
 def find_percents(text: str) -> list[PercentMatch]:
     """Given text, return every percentage (10%, １０％, 1割, 2割5分) as a fraction with its span."""
+    return list(_find_percents(text))
+
+
+@lru_cache(maxsize=1 << 15)
+def _find_percents(text: str) -> tuple[PercentMatch, ...]:
+    """Given text, return its percentages in order (see `find_percents`; cached by text)."""
     norm, origin = nfkc_with_offsets(text)
     found = [
         (match.start(), match.end(), Fraction(match.group(1)) / 100) for match in _PERCENT.finditer(norm)
@@ -330,4 +346,4 @@ def find_percents(text: str) -> list[PercentMatch]:
         tenths, hundredths = (int(d) if d.isdigit() else _WARI_DIGITS[d] for d in (match[1], match[2] or "0"))
         found.append((match.start(), match.end(), Fraction(tenths, 10) + Fraction(hundredths, 100)))
     spans = [(_to_source_span(origin, start, end, len(text)), value) for start, end, value in sorted(found)]
-    return [PercentMatch(float(value), start, end, text[start:end]) for (start, end), value in spans]
+    return tuple(PercentMatch(float(value), start, end, text[start:end]) for (start, end), value in spans)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from extractors.document import Document, Line, Page, Table, centre_inside, nfkc, union_bbox
 from extractors.text_utils import row_key
@@ -70,8 +71,9 @@ def strip_leading_marks(norm: str) -> str:
     return norm
 
 
+@lru_cache(maxsize=1 << 14)
 def strip_label_marks(text: str) -> str:
-    """Given an item label, return it without bullets, enumerators, footnote marks and brackets."""
+    """Given an item label, return it without bullets, enumerators, footnote marks and brackets (cached)."""
     label = _VARIATION_SELECTORS.sub("", text).strip()
     label = re.sub(rf"^\s*[{_CIRCLED}]\s*", "", label)
     label = _FOOTNOTE.sub("", strip_leading_marks(nfkc(label).strip())).strip()

@@ -11,7 +11,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import cache, cached_property
+from functools import cache, cached_property, lru_cache
 from importlib import resources
 from typing import Literal
 
@@ -36,8 +36,24 @@ def confusables() -> dict[int, str]:
     return {ord(k): v for k, v in raw.items()}
 
 
+#: texts up to this long have their NFKC form cached (labels, cells and lines, asked about again
+#: and again by the extractors; a page's whole text is not worth keeping)
+NFKC_CACHED_CHARS = 512
+
+
 def nfkc(text: str) -> str:
     """Given verbatim text, return its NFKC form with PDF look-alikes mapped (what matching reads)."""
+    return _cached_nfkc(text) if len(text) <= NFKC_CACHED_CHARS else _nfkc(text)
+
+
+@lru_cache(maxsize=1 << 15)
+def _cached_nfkc(text: str) -> str:
+    """Given a short verbatim text, return `_nfkc` of it (cached)."""
+    return _nfkc(text)
+
+
+def _nfkc(text: str) -> str:
+    """Given verbatim text, return its NFKC form with PDF look-alikes mapped."""
     parts = _CIRCLED_NUMBERS.split(text.translate(confusables()))
     return "".join(part if i % 2 else unicodedata.normalize("NFKC", part) for i, part in enumerate(parts))
 

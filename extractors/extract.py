@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 from pathlib import Path
 
 from extractors import coverages, fields, layout, limits, premiums, provenance, readers, scenarios
@@ -54,9 +55,33 @@ def limits_not_quoted_elsewhere(
     return [limit for limit in found if limit.evidence not in taken]
 
 
+#: what the warning of a document that yields no row starts with
+NO_ROWS = "no coverage, limit, premium or loss scenario was read"
+
+
+def no_rows_warning(extraction: Extraction) -> str | None:
+    """Given an extraction, return a warning when its document gave no row of any kind, else None."""
+    if extraction.coverages or extraction.limits or extraction.premiums or extraction.loss_scenarios:
+        return None
+    pages = len(extraction.pages)
+    return (
+        f"{NO_ROWS} from its {pages} page(s): it may be no cyber-insurance brochure, its text may be "
+        "damaged (see its pages rows), or its layout is one the extractors do not read yet; remove it, "
+        "re-export it, or report it with the file attached"
+    )
+
+
 def document_to_extraction(document: Document, *, doc_id: str, source_file: str) -> Extraction:
-    """Given a read Document, return the rows it publishes."""
-    document = layout.document_to_leveled(document)
+    """Given a read Document, return the rows it publishes (a warning added when they are none)."""
+    extraction = _document_rows(layout.document_to_leveled(document), doc_id=doc_id, source_file=source_file)
+    if (warning := no_rows_warning(extraction)) is None:
+        return extraction
+    record = replace(extraction.document, warnings=(*extraction.document.warnings, warning))
+    return replace(extraction, document=record)
+
+
+def _document_rows(document: Document, *, doc_id: str, source_file: str) -> Extraction:
+    """Given a leveled Document, return the rows it publishes."""
     f = fields.document_to_fields(document)
     record = DocumentRecord(
         doc_id=doc_id,

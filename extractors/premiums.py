@@ -31,7 +31,7 @@ import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from functools import cache, cached_property
+from functools import cache, cached_property, lru_cache
 from types import MappingProxyType
 from typing import Literal
 
@@ -773,10 +773,14 @@ def figure_periods(labels: list[str], head: str) -> list[Period | None]:
     return periods
 
 
+@lru_cache(maxsize=1 << 14)
 def is_industry_line(text: str) -> bool:
-    """Given a line, return whether it only names one industry (a list item over its quotes: ・製造業)."""
+    """Given a line, return whether it only names one industry (a list item over its quotes: ・製造業).
+
+    Cached: each line is asked about by the CONTEXT_LINES lines below it; the cheap test goes first.
+    """
     label = clean_label(text)
-    return not find_amounts(label) and len(text_to_industry_words(label)) == 1 and is_industry_label(label)
+    return is_industry_label(label) and len(text_to_industry_words(label)) == 1 and not find_amounts(label)
 
 
 def block_heading(lines: list[Line], index: int) -> int | None:

@@ -104,8 +104,12 @@ def load_cues() -> CoverageCues:
 _LEADER = re.compile(r"\s*(?:\.{3,}|・{3,})\s*(?=\S)")
 
 
+@functools.lru_cache(maxsize=1 << 15)
 def plain(text: str) -> str:
-    """Given text, return its NFKC form without markdown emphasis marks (** and __), leaders as colons."""
+    """Given text, return its NFKC form without markdown emphasis marks (** and __), leaders as colons.
+
+    Cached: every extractor asks for the plain form of the same lines and cells.
+    """
     text = re.sub("[\ufe00-\ufe0f]", "", nfkc(text)).replace("**", "").replace("__", "")
     return _LEADER.sub(":", text)
 
@@ -118,7 +122,13 @@ def split_sentences(text: str) -> list[str]:
 def has_any(text: str, cues: Iterable[str]) -> bool:
     """Given text and cue words, return whether the text (whitespace ignored) holds any of them."""
     compact = squeeze(text).casefold()
-    return any(squeeze(c).casefold() in compact for c in cues)
+    return any(c in compact for c in _folded_cues(tuple(cues)))
+
+
+@functools.lru_cache(maxsize=1 << 12)
+def _folded_cues(cues: tuple[str, ...]) -> tuple[str, ...]:
+    """Given cue words, return them squeezed and case-folded (once per list: cue lists are data)."""
+    return tuple(squeeze(c).casefold() for c in cues)
 
 
 # ---------------------------------------------------------------- rider names

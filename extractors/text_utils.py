@@ -99,17 +99,21 @@ def contains_any(text: str, words: tuple[str, ...]) -> bool:
     return any(word in flat for word in squeezed_words(words))
 
 
+@lru_cache(maxsize=1 << 16)
 def row_key(text: str) -> str:
-    """Given a row or line, return its comparison key: NFKC without whitespace and cell separators."""
+    """Given a row or line, return its comparison key: NFKC without whitespace and cell separators.
+
+    Cached: each table of a document compares its rows with every line of it.
+    """
     return squeeze(text).replace("|", "")
 
 
-def _rows_matched(lines: list[Line], start: int, keys: list[str]) -> int:
-    """Given lines, a start index and row keys, return how many rows the lines from there hold in order."""
+def _rows_matched(line_keys: list[str], start: int, keys: list[str]) -> int:
+    """Given line keys, a start index and row keys, return how many rows lines from there hold in order."""
     matched = 0
     for offset, key in enumerate(keys):
         index = start + offset
-        if index >= len(lines) or key not in row_key(lines[index].text):
+        if index >= len(line_keys) or key not in line_keys[index]:
             break
         matched += 1
     return matched
@@ -119,19 +123,26 @@ def table_anchor(lines: list[Line], table: Table) -> int | None:
     """Given the document's lines and a table, return the index of the line holding its first row.
 
     Where several lines hold that row (two tables with one header), the one followed by the
-    most of the table's other rows wins. Where no line holds the first row (a header whose
-    spanned cells a PDF reads onto lines of their own), the first row that a line does hold
-    places the table, counted back by the rows above it.
+    most of the table's other rows wins (the first of them on a tie). Where no line holds the
+    first row (a header whose spanned cells a PDF reads onto lines of their own), the first
+    row that a line does hold places the table, counted back by the rows above it.
     """
     keys = [key for row in table.rows if (key := row_key("".join(cell.text for cell in row)))]
+    line_keys = [row_key(line.text) for line in lines]
+    on_page = [index for index, line in enumerate(lines) if line.page == table.page]
     for offset, key in enumerate(keys):
-        scored = [
-            (_rows_matched(lines, index, keys[offset:]), -index)
-            for index, line in enumerate(lines)
-            if line.page == table.page and key in row_key(line.text)
-        ]
-        if scored:
-            return max(0, -max(scored)[1] - offset)
+        best: tuple[int, int] | None = None
+        for index in on_page:
+            if key not in line_keys[index]:
+                continue
+            matched = _rows_matched(line_keys, index, keys[offset:])
+            if best is None or matched > best[0]:
+                best = (matched, index)
+            # no later line can hold more: a table of like rows stays linear
+            if matched == len(keys) - offset:
+                break
+        if best is not None:
+            return max(0, best[1] - offset)
     return None
 
 

@@ -100,12 +100,30 @@ def attention_lines(outcomes: Sequence[Outcome]) -> list[str]:
     return [f"{len(attention)} brochures need attention:", *(f"  {outcome_line(o)}" for o in attention)]
 
 
-def summary_lines(warehouse: Warehouse, snapshot: Snapshot, outcomes: Sequence[Outcome]) -> list[str]:
-    """Given the warehouse and its brochures' outcomes, return the closing summary."""
+def hidden_line(hidden: Sequence[str]) -> list[str]:
+    """Given the hidden files and folders a run skipped, return the summary line naming them (if any).
+
+    They are no brochures (`.DS_Store`, `._x.pdf` AppleDouble files, swap files, `.git/`), so
+    they get no ingest_errors row; the line says they were seen and not read.
+    """
+    if not hidden:
+        return []
+    shown = ", ".join(hidden[:5]) + (", …" if len(hidden) > 5 else "")
+    return [
+        f"skipped {len(hidden)} hidden file(s) or folder(s), never read (names starting with '.': {shown}); "
+        "rename a brochure among them without the leading dot to ingest it"
+    ]
+
+
+def summary_lines(
+    warehouse: Warehouse, snapshot: Snapshot, outcomes: Sequence[Outcome], hidden: Sequence[str] = ()
+) -> list[str]:
+    """Given the warehouse, its brochures' outcomes and the hidden files skipped, return the summary."""
     failed = sum(o.error is not None for o in outcomes)
     rows = {t: sum(f.height for f in snapshot[t].values()) for t in TABLES}
     return [
         f"{len(outcomes)} brochures: {len(outcomes) - failed} published, {failed} in ingest_errors",
+        *hidden_line(hidden),
         "rows: " + ", ".join(f"{t} {n}" for t, n in rows.items()),
         f"warehouse: {warehouse.base}  (<table>/*.parquet per brochure; _compacted/<table>.parquet whole)",
     ]
@@ -230,13 +248,8 @@ def usage_problem(raw: Path, warehouse: Warehouse) -> str | None:
 
 
 def _brochure_keys(raw: Path, out: TextIO) -> list[str]:
-    """Given RAW_DIR, return the partition keys of its brochures, saying what is skipped or missing."""
+    """Given RAW_DIR, return the partition keys of its brochures, saying so when there are none."""
     keys = list(list_brochures(raw.resolve()))
-    if hidden := list_hidden(raw):
-        shown = ", ".join(hidden[:3]) + (", …" if len(hidden) > 3 else "")
-        print(
-            f"skipped {len(hidden)} hidden file(s) or folder(s) (names starting with '.': {shown})", file=out
-        )
     if not keys:
         print(f"no brochures under {raw}", file=out)
     return keys
@@ -414,7 +427,8 @@ def ingest(
 
     snapshot = read_snapshot(warehouse)
     outcomes = warehouse_outcomes(snapshot, [partition_file_stem(k) for k in keys])
-    for line in [*attention_lines(outcomes), *checks, *summary_lines(warehouse, snapshot, outcomes)]:
+    closing = summary_lines(warehouse, snapshot, outcomes, list_hidden(raw))
+    for line in [*attention_lines(outcomes), *checks, *closing]:
         print(line, file=out)
     if compacted or stale or doomed:
         print(refresh_catalog(warehouse), file=out)

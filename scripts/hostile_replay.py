@@ -373,9 +373,10 @@ def html_with(body: str, head: str = "") -> Callable[[], bytes]:
 class Case:
     """One hostile case: its files, what a good run makes of them, and whether --quick runs it.
 
-    `expect` is "error" (an ingest_errors row), "rows" (published, with rows or a warning) or
-    "either"; `key` is a partition key the run reads besides the seeds' (the CLI cannot name
-    one), or None for a plain `brochures ingest`.
+    `expect` is "error" (an ingest_errors row), "rows" (published, with rows or a warning),
+    "either", "quiet" (nothing to say), or "skipped" (no row: the run's closing summary names the
+    files as skipped, hidden files being no brochures); `key` is a partition key the run reads
+    besides the seeds' (the CLI cannot name one), or None for a plain `brochures ingest`.
     """
 
     name: str
@@ -540,6 +541,7 @@ CASES: list[Case] = [
     Case(
         "mojibake (UTF-8 read as cp932)",
         write("mojibake.txt", lambda: seed_text().encode().decode("cp932", "replace").encode()),
+        expect="either",  # valid UTF-8 of mojibake: published with the mojibake warning (issue 7), or refused
     ),
     Case("doubled glyphs", write("doubled.txt", doubled_text), expect="rows"),
     # HTML structure
@@ -576,8 +578,8 @@ CASES: list[Case] = [
     Case(".xlsx", write("rates.xlsx", b"PK\x03\x04" + bytes(64))),
     Case(".doc", write("old.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(64))),
     Case(".pptx", write("deck.pptx", b"PK\x03\x04" + bytes(64))),
-    Case("dot-file .hidden.txt", write(".hidden.txt", text_with("hidden"))),
-    Case("AppleDouble ._seed.pdf", write("._seed.pdf", b"\x00\x05\x16\x07" + bytes(80))),
+    Case("dot-file .hidden.txt", write(".hidden.txt", text_with("hidden")), expect="skipped"),
+    Case("AppleDouble ._seed.pdf", write("._seed.pdf", b"\x00\x05\x16\x07" + bytes(80)), expect="skipped"),
     Case("same bytes under two names", seed_twin, expect="either"),
     Case("same PDF in two folders", twin_in_folders, expect="either"),
     Case("name with control character", write("line\nbreak.txt", text_with("control")), expect="rows"),
@@ -654,8 +656,11 @@ def _found(warehouse: Path, seeds: set[str]) -> Found:
     )
 
 
-def _problem(case: Case, found: Found) -> str:
-    """Given a case and what became of its files, return what is wrong with that ("" when nothing)."""
+def _problem(case: Case, found: Found, stdout: str = "") -> str:
+    """Given a case, what became of its files and the run's output, return what is wrong ("" when nothing)."""
+    if case.expect == "skipped":
+        said = [line for line in stdout.splitlines() if line.startswith("skipped ") and "hidden" in line]
+        return "" if said and not found.errors and not found.published else "skipped with no notice"
     if found.errors and any(word in e for e in found.errors for word in NOT_ACTIONABLE):
         return "error row not actionable"
     if case.expect == "error" and found.published:
@@ -704,11 +709,12 @@ def _command(case: Case, raw: Path, warehouse: Path, seconds: float, memory_mib:
 def _run(
     command: list[str], env: dict[str, str], log: Path, hang_after: float
 ) -> tuple[int, float, float, bool]:
-    """Given a command, its environment, a log and the hang limit, run it; return (exit, s, MiB, hung)."""
+    """Given a command, its environment, a log (stdout goes beside it, .out) and the hang limit, run
+    it; return (exit, s, MiB, hung)."""
     started = time.perf_counter()
-    with log.open("wb") as stderr:
+    with log.open("wb") as stderr, log.with_suffix(".out").open("wb") as stdout:
         run = subprocess.Popen(
-            command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=stderr, start_new_session=True
+            command, cwd=ROOT, env=env, stdout=stdout, stderr=stderr, start_new_session=True
         )
     watched, peak, hung = psutil.Process(run.pid), 0, False
     while True:
@@ -741,6 +747,7 @@ def run_case(case: Case, seeds: Path, seconds: float, memory_mib: int, hang_afte
             _command(case, raw, warehouse, seconds, memory_mib), env, log, hang_after
         )
         stderr = log.read_bytes().decode("utf-8", "replace")
+        stdout = log.with_suffix(".out").read_bytes().decode("utf-8", "replace")
         documents, errors = _read(warehouse, "documents"), _read(warehouse, "ingest_errors")
         published = set(documents["source_file"]) if documents.height else set()
         failed = set(errors["source_file"]) if errors.height else set()
@@ -752,7 +759,7 @@ def run_case(case: Case, seeds: Path, seconds: float, memory_mib: int, hang_afte
             message = (stderr.strip().splitlines() or [""])[-1] + " " + message
         seeds_ok = len((names & published) - failed)
         problem = problem or (
-            f"seeds {seeds_ok}/{len(names)}" if seeds_ok < len(names) else _problem(case, found)
+            f"seeds {seeds_ok}/{len(names)}" if seeds_ok < len(names) else _problem(case, found, stdout)
         )
         return Outcome(case.name, code, elapsed, peak, seeds_ok, message.replace("\n", " "), problem)
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from extractors.extract import bytes_to_doc_id, file_to_extraction, limits_not_quoted_elsewhere
+from extractors.extract import NO_ROWS, bytes_to_doc_id, file_to_extraction, limits_not_quoted_elsewhere
 from extractors.records import LimitRecord, LossScenarioRecord, PremiumRecord
 
 ROW = "5億円 | 12.3万円 | 9.85万円"
@@ -62,3 +62,26 @@ def test_every_published_evidence_is_in_the_pages() -> None:
         rows = [*extraction.coverages, *extraction.limits, *extraction.premiums, *extraction.loss_scenarios]
         assert rows, path.name
         assert all(r.evidence and r.evidence in text for r in rows), path.name
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        # prose that is no brochure: pages, yet no row of any kind
+        ("minutes.txt", "議事録\n本日の会議では来期の予算について話し合いました。\n次回は来月です。\n"),
+        # an HTML page of the same kind
+        ("news.html", "<html><body><h1>お知らせ</h1><p>年末年始の営業日のご案内です。</p></body></html>"),
+    ],
+)
+def test_a_document_without_rows_is_published_with_a_warning(tmp_path: Path, name: str, text: str) -> None:
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    extraction = file_to_extraction(tmp_path / name, tmp_path)
+    assert extraction.pages and not extraction.coverages and not extraction.limits
+    [warning] = [w for w in extraction.document.warnings if w.startswith(NO_ROWS)]
+    assert "1 page(s)" in warning
+
+
+def test_a_brochure_with_rows_has_no_such_warning() -> None:
+    seeds = Path(__file__).parent / "fixtures" / "seeds"
+    for path in sorted(seeds.glob("*.txt")):
+        assert not any(w.startswith(NO_ROWS) for w in file_to_extraction(path, seeds).document.warnings)

@@ -91,3 +91,40 @@ def test_fake_bold_copies_whose_sizes_differ_in_the_last_decimals_are_one_glyph(
     assert lines[0] == "安徽安利合成革股份有限公司"
     assert "2011年年度报告" in lines
     assert not any("doubled" in w for w in document.warnings)
+
+
+def pages_pdf(count: int) -> bytes:
+    """Given a page count, return a PDF of that many pages, page n showing "Page n"."""
+    font = b"<< /Font << /F1 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> >> >>"
+    pages = [
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents %d 0 R /Resources %s >>"
+        % (3 + count + i, font)
+        for i in range(count)
+    ]
+    streams = [
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(body), body)
+        for body in (b"BT /F1 12 Tf 72 720 Td (Page %d) Tj ET" % (i + 1) for i in range(count))
+    ]
+    kids = b" ".join(b"%d 0 R" % (3 + i) for i in range(count))
+    tree = b"<< /Type /Pages /Kids [%s] /Count %d >>" % (kids, count)
+    return pdf_bytes([b"<< /Type /Catalog /Pages 2 0 R >>", tree, *pages, *streams])
+
+
+@pytest.mark.parametrize(
+    ("count", "budget", "read_pages"),
+    [
+        (5, 3, 3),  # over the budget: the first pages are read, the rest named in a warning
+        (3, 3, 3),  # at the budget: every page, no warning
+    ],
+)
+def test_pages_past_the_page_budget_are_left_unread_with_a_warning(
+    tmp_path: Path, count: int, budget: int, read_pages: int
+) -> None:
+    path = tmp_path / "pages.pdf"
+    path.write_bytes(pages_pdf(count))
+    document = read(path, PdfSettings(max_pages=budget))
+    assert [page.number for page in document.pages] == list(range(1, read_pages + 1))
+    assert f"Page {read_pages}" in document.text and f"Page {read_pages + 1}" not in document.text
+    said = [w for w in document.warnings if "PdfSettings.max_pages" in w]
+    assert len(said) == (count > budget)
+    assert all(f"{count:,} pages" in w and f"{budget + 1:,}-{count:,} are missing" in w for w in said)

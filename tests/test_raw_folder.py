@@ -41,7 +41,10 @@ def test_unsupported_files_get_error_rows_and_hidden_ones_a_notice(raw: Path, tm
     errors = pl.read_parquet(warehouse / "ingest_errors" / "*.parquet").sort("source_file")
     assert errors.get_column("source_file").to_list() == ["README", "terms.xlsx"]
     assert all("unsupported file type" in e and "convert-to pdf" in e for e in errors.get_column("error"))
-    assert "skipped 3 hidden file(s) or folder(s)" in out.getvalue()
+    # in the closing summary, after the brochures' count, with the names
+    closing = out.getvalue().split("brochures: ")[-1]
+    assert "skipped 3 hidden file(s) or folder(s)" in closing
+    assert all(name in closing for name in (".DS_Store", ".git", "sub/.flyer.txt.swp"))
 
 
 def test_unwritable_warehouse_exits_2_before_reading(

@@ -250,3 +250,49 @@ def test_void_elements_do_not_swallow_the_page(markup: str, lines: tuple[str, ..
 )
 def test_ruby_readings_are_dropped(tmp_path: Path, markup: str, line: str) -> None:
     assert _lines(_read(tmp_path, f"<html><body><p>{markup}</p></body></html>")) == [line]
+
+
+@pytest.mark.parametrize(
+    ("damage", "warns"),
+    [
+        # the lead byte of 限 flipped (to a control byte): its two trailing bytes are invalid alone,
+        # that character is lost, not the page
+        (lambda data: data.replace("限度".encode(), bytes([0xE9 ^ 0xFF]) + "限度".encode()[1:], 1), "2 byte"),
+        # a NUL byte between two paragraphs: no text encoding holds one, it is taken out
+        (lambda data: data.replace(b"</p><p>", b"</p>\x00<p>", 1), "1 NUL byte"),
+    ],
+)
+def test_a_damaged_page_is_read_with_a_warning(tmp_path: Path, damage: object, warns: str) -> None:
+    body = "".join(f"<p>補償{i}の支払限度額は{i}億円です。</p>" for i in range(1, 40))
+    document = _read(tmp_path, damage(_page(body).encode()))  # type: ignore[operator]
+    assert "補償39の支払限度額は39億円です。" in _lines(document)
+    assert len(_lines(document)) == 39
+    [warning] = document.warnings
+    assert warning.startswith(warns)
+
+
+@pytest.mark.parametrize(
+    ("markup", "kept", "unclosed"),
+    [
+        # an unclosed <script> whose code holds a tag: the page resumes at the block after it
+        ("<p>前</p><script>var a = '<p>';<p>1億円</p><p>免責金額10万円</p>", "免責金額10万円", "script"),
+        # an unclosed <style>, upper case
+        ("<p>前</p><STYLE>p { color: red }<div>支払限度額1億円</div>", "支払限度額1億円", "style"),
+        # a closed script before an unclosed one: only the second is named
+        ("<script>x()</script><p>前</p><script>y();<p>支払限度額1億円</p>", "支払限度額1億円", "script"),
+    ],
+)
+def test_an_unclosed_raw_text_element_does_not_swallow_the_page(
+    tmp_path: Path, markup: str, kept: str, unclosed: str
+) -> None:
+    document = _read(tmp_path, f"<html><body>{markup}</body></html>")
+    assert kept in _lines(document) and "前" in _lines(document)
+    assert not any("x()" in line or "y()" in line or "color" in line for line in _lines(document))
+    [warning] = document.warnings
+    assert f"<{unclosed}> is never closed" in warning
+
+
+def test_closed_raw_text_elements_warn_of_nothing(tmp_path: Path) -> None:
+    # a script whose code writes markup, properly closed: its "tags" are code, not the page
+    document = _read(tmp_path, "<html><body><script>w('<p>偽</p>')</script><p>本文</p></body></html>")
+    assert _lines(document) == ["本文"] and document.warnings == ()

@@ -45,6 +45,27 @@ def test_anchor_from_a_later_row_when_the_header_is_split() -> None:
     assert table_lines(lines, table) == {2, 3, 4}
 
 
+@pytest.mark.parametrize(
+    ("texts", "rows", "anchor"),
+    [
+        # two tables with one header: the line followed by more of the table's rows wins
+        (
+            ["業種", "小売業 1円", "業種", "製造業 2円", "建設業 3円"],
+            [("業種",), ("製造業 2円",), ("建設業 3円",)],
+            2,
+        ),
+        # a table of like rows, a partial copy of it first: the whole copy wins
+        (["A 1円"] * 2 + ["本文"] + ["A 1円"] * 4, [("A 1円",)] * 4, 3),
+        # two whole copies: the first wins
+        (["A 1円"] * 4 + ["本文"] + ["A 1円"] * 4, [("A 1円",)] * 4, 0),
+    ],
+)
+def test_anchor_is_the_line_followed_by_most_rows(
+    texts: list[str], rows: list[tuple[str]], anchor: int
+) -> None:
+    assert table_anchor([line(text) for text in texts], grid(*rows)) == anchor
+
+
 def test_anchor_of_a_table_no_line_holds() -> None:
     assert table_anchor([line("別の文章")], grid(("業種", "保険料"))) is None
 

@@ -25,7 +25,7 @@ import lxml.html
 
 from extractors.document import CELL_SEPARATOR, Cell, Document, Line, Page, Table
 from extractors.errors import BrochureError
-from extractors.readers._bytes import bytes_to_text, read_bytes
+from extractors.readers._bytes import Decoded, bytes_to_decoded, read_bytes
 from extractors.readers.css_grid import (
     GridItem,
     StyleSheet,
@@ -76,6 +76,15 @@ _MAX_SPAN = 64
 _ASCII_SPACE = re.compile(r"[ \t\n\r\f\v]+")
 _META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([A-Za-z0-9_\-:.]+)", re.IGNORECASE)
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
+#: elements the parser reads as raw text up to their end tag: one left unclosed takes in the
+#: rest of the page (browsers show nothing after it)
+RAW_TEXT_TAGS = ("script", "style", "title", "textarea", "iframe", "noembed", "noframes", "xmp")
+_RAW_TEXT_OPEN = re.compile(rf"<({'|'.join(RAW_TEXT_TAGS)})(?=[\s/>])[^>]*>", re.IGNORECASE)
+#: the start tag of a block of page text: where the text after an unclosed raw-text element resumes
+_BLOCK_OPEN = re.compile(
+    r"<(?:p|div|table|h[1-6]|ul|ol|li|dl|dt|dd|tr|section|article|main|header|footer|br|hr)(?=[\s/>])",
+    re.IGNORECASE,
+)
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 
 
@@ -419,16 +428,43 @@ def declared_charset(data: bytes) -> str | None:
     return match.group(1).decode("ascii") if match else None
 
 
-def _decode(data: bytes, source: str) -> str:
-    """Given HTML bytes, return the page as str (BOM, <meta charset>, then sniffing), or raise."""
-    text = bytes_to_text(
+def _decode(data: bytes, source: str) -> Decoded:
+    """Given HTML bytes, return the page decoded (BOM, <meta charset>, then sniffing), or raise."""
+    decoded = bytes_to_decoded(
         data,
         source,
         not_text="not an HTML page (the file holds {holds}); convert it or remove it",
         unknown_encoding="the page's encoding is not UTF-8, Shift_JIS/CP932 or EUC-JP; re-save it as UTF-8",
         declared=declared_charset(data),
     )
-    return _XML_DECLARATION.sub("", text)
+    return replace(decoded, text=_XML_DECLARATION.sub("", decoded.text))
+
+
+def close_raw_text(markup: str) -> tuple[str, tuple[str, ...]]:
+    """Given a page's markup, return it with each raw-text element that is never closed (`<script>`
+    without `</script>`) closed before the first block tag after it, and a warning for each.
+
+    A browser shows nothing after such an element; a brochure's text after it is still its text,
+    and a page that lost its end tag is far likelier than a script holding paragraphs.
+    """
+    warnings: list[str] = []
+    at = 0
+    while (opening := _RAW_TEXT_OPEN.search(markup, at)) is not None:
+        name = opening.group(1).lower()
+        close = re.compile(rf"</{name}(?=[\s/>])", re.IGNORECASE).search(markup, opening.end())
+        if close is not None:
+            at = close.end()
+            continue
+        block = _BLOCK_OPEN.search(markup, opening.end())
+        if block is None:
+            break
+        markup = f"{markup[: block.start()]}</{name}>{markup[block.start() :]}"
+        at = block.start() + len(name) + 3
+        warnings.append(
+            f"the page's <{name}> is never closed (no </{name}>), so a browser shows nothing after it; "
+            f"the text from the next block on was read as the page's: add </{name}> to the page"
+        )
+    return markup, tuple(warnings)
 
 
 def _parse(text: str, source: str) -> lxml.html.HtmlElement:
@@ -473,8 +509,9 @@ def rendered_to_page(rendered: Rendered, number: int = 1) -> Page:
 def read(path: Path) -> Document:
     """Given an HTML file, return its one-page Document, or raise BrochureError if it has no text."""
     source = str(path)
-    data = read_bytes(path)
-    root = _parse(_decode(data, source), source)
+    decoded = _decode(read_bytes(path), source)
+    markup, unclosed = close_raw_text(decoded.text)
+    root = _parse(markup, source)
     rendered = render_element(root.find("body") if root.find("body") is not None else root)
     if not rendered.lines:
         raise BrochureError(
@@ -488,5 +525,5 @@ def read(path: Path) -> Document:
         source_format="html",
         pages=(page := rendered_to_page(rendered),),
         title=document_title(root),
-        warnings=text_warnings([page]),
+        warnings=(*decoded.warnings, *unclosed, *text_warnings([page])),
     )

@@ -82,6 +82,9 @@ class PdfSettings:
     #: a page whose content shows more bytes of text than this is refused before its glyphs are
     #: laid out (each costs pdfminer ~1 KB): a dense brochure page shows a few thousand
     max_page_text_bytes: int = 1_000_000
+    #: pages read of one PDF: a brochure has a few, a policy wording some tens; past this the
+    #: rest are left unread, with a warning (a whole catalogue, a merged export, a page bomb)
+    max_pages: int = 300
     #: a gap wider than this between two non-CJK glyphs is a word space
     x_tolerance_ratio: float = 0.15
     #: a gap wider than this between a CJK and a non-CJK glyph is a space (CJK–CJK never is)
@@ -2185,6 +2188,19 @@ def release_page(page: Any, settings: PdfSettings) -> None:
         fonts.clear()
 
 
+def page_budget_warning(count: int, settings: PdfSettings) -> str | None:
+    """Given a PDF's page count and the settings, return the warning that its pages past the budget
+    are left unread, or None when it is within the budget."""
+    if count <= settings.max_pages:
+        return None
+    return (
+        f"the PDF has {count:,} pages, more than the budget of {settings.max_pages:,} "
+        f"(PdfSettings.max_pages): only pages 1-{settings.max_pages:,} were read, pages "
+        f"{settings.max_pages + 1:,}-{count:,} are missing; split the file into brochures, or raise "
+        "PdfSettings.max_pages if it is one"
+    )
+
+
 def _read(path: Path, settings: PdfSettings) -> Document:
     """Given a PDF file and settings, return its Document (see `read`)."""
     data = read_bytes(path)
@@ -2195,7 +2211,8 @@ def _read(path: Path, settings: PdfSettings) -> Document:
         results: list[_PageResult] = []
         damaged: list[str] = []
         over: list[str] = []  # pages over a budget
-        for number, page in enumerate(pages, start=1):
+        unread = page_budget_warning(len(pages), settings)
+        for number, page in enumerate(pages[: settings.max_pages], start=1):
             try:
                 raw, turned = load_upright_page(page, number, settings)
             except Exception as exc:  # one unparsable content stream must not lose the other pages
@@ -2224,6 +2241,7 @@ def _read(path: Path, settings: PdfSettings) -> Document:
         title=metadata_title or first_heading or first_line,
         warnings=(
             *([repaired] if repaired else []),
+            *([unread] if unread else []),
             *(w for r in results for w in r.warnings),
             *text_warnings(r.page for r in results),
         ),

@@ -28,7 +28,7 @@ from pathlib import Path
 
 from extractors.document import CELL_SEPARATOR, Cell, Document
 from extractors.errors import BrochureError
-from extractors.readers._bytes import bytes_to_text, read_bytes
+from extractors.readers._bytes import Decoded, bytes_to_decoded, read_bytes
 from extractors.readers.html import Rendered, render_markup, rendered_to_page
 from extractors.readers.pdf import join_wrapped
 from extractors.readers.quality import text_warnings
@@ -62,9 +62,9 @@ class _Block:
     tables: tuple[tuple[tuple[Cell, ...], ...], ...] = ()
 
 
-def _decode(data: bytes, source: str) -> str:
-    """Given file bytes, return the text (UTF-8, Shift_JIS/CP932 or EUC-JP), or raise BrochureError."""
-    return bytes_to_text(
+def _decode(data: bytes, source: str) -> Decoded:
+    """Given file bytes, return them decoded (UTF-8, Shift_JIS/CP932 or EUC-JP), or raise BrochureError."""
+    return bytes_to_decoded(
         data,
         source,
         not_text="not a text file (it holds {holds}); convert it or remove it",
@@ -324,8 +324,8 @@ def text_title(lines: tuple[str, ...]) -> str | None:
 def read(path: Path) -> Document:
     """Given a text or markdown file, return its one-page Document, or raise BrochureError."""
     source = str(path)
-    text = _decode(read_bytes(path), source)
-    blocks = text_to_blocks(text)
+    decoded = _decode(read_bytes(path), source)
+    blocks = text_to_blocks(decoded.text)
     lines = tuple(line for block in blocks for line in block.lines)
     rendered = Rendered(
         lines=lines,
@@ -343,5 +343,5 @@ def read(path: Path) -> Document:
         source_format="text",
         pages=(page := rendered_to_page(rendered),),
         title=text_title(rendered.lines),
-        warnings=text_warnings([page]),
+        warnings=(*decoded.warnings, *text_warnings([page])),
     )
