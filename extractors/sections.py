@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar
 from extractors import taxonomy
 from extractors.amounts import find_amounts
 from extractors.blocks import (
+    LEADER,
     Unit,
     document_to_units,
     heading_core,
@@ -100,14 +101,10 @@ def load_cues() -> CoverageCues:
     return load_dataclass(CoverageCues, "coverages.yaml")
 
 
-#: a dot leader (label……value, NFKC turns … into ...): it joins a label to its value as a colon does
-_LEADER = re.compile(r"\s*(?:\.{3,}|・{3,})\s*(?=\S)")
-
-
 def plain(text: str) -> str:
     """Given text, return its NFKC form without markdown emphasis marks (** and __), leaders as colons."""
     text = re.sub("[\ufe00-\ufe0f]", "", nfkc(text)).replace("**", "").replace("__", "")
-    return _LEADER.sub(":", text)
+    return LEADER.sub(":", text)  # a leader joins a label to its value as a colon does
 
 
 def split_sentences(text: str) -> list[str]:
