@@ -88,6 +88,8 @@ class LimitCues:
     month_units: tuple[str, ...]
     cap_bases: tuple[str, ...]
     field_openers: tuple[str, ...] = ()
+    yen_headers: tuple[str, ...] = ()
+    yen_headers_min_jpy: int = 1_000_000
     field_basis_words: tuple[str, ...] = ()
     premium_words: tuple[str, ...] = ()
     inner_limit_words: tuple[str, ...] = ()
@@ -934,11 +936,14 @@ class TableLayout:
     label_scores: Mapping[int, tuple[int, int]]
     caption_kind: str | None = None
     plan: bool = False
+    #: the columns whose header names a sum of money (支払限度額, 保険金額): bare numbers are yen
+    yen_columns: frozenset[int] = frozenset()
 
     def unit(self, col: int) -> str | None:
-        """Given a column, return the unit its bare numbers are in (its header's, else the table's)."""
+        """Given a column, return the unit its bare numbers are in (its header's, else the table's,
+        else yen where its header names a sum)."""
         own = self.units[col] if col < len(self.units) else None
-        return own or self.table_unit
+        return own or self.table_unit or ("円" if col in self.yen_columns else None)
 
 
 def table_to_layout(table: Table, cues: LimitCues, caption: Caption | None = None) -> TableLayout:
@@ -948,16 +953,31 @@ def table_to_layout(table: Table, cues: LimitCues, caption: Caption | None = Non
     header_rows = header_row_count(table, cues)
     view = table_to_view(table, header_rows)
     width = max((len(row) for row in table.rows), default=0)
-    units = tuple(
-        text_to_default_unit(plain(" ".join(view.column_header_path(header_rows, c)))) for c in range(width)
-    )
+    paths = [plain(" ".join(view.column_header_path(header_rows, c))) for c in range(width)]
+    units = tuple(text_to_default_unit(path) for path in paths)
     # the header rows' text, else (a table without header rows) its first row's
     header_text = " ".join(cell.text for row in table.rows[: max(header_rows, 1)] for cell in row)
     caption = caption or Caption()
     table_unit = text_to_default_unit(plain(header_text)) or caption.unit
     scores = label_column_scores(table, cues, TableLayout(view, units, table_unit, {}))
     plan = caption.plan or has_any(header_text, cues.plan)
-    return TableLayout(view, units, table_unit, scores, caption.kind, plan)
+    yen = yen_columns(table, paths if header_rows else [], cues)
+    return TableLayout(view, units, table_unit, scores, caption.kind, plan, yen)
+
+
+def yen_columns(table: Table, header_paths: list[str], cues: LimitCues) -> frozenset[int]:
+    """Given a table and its columns' header paths, return the columns whose bare numbers are yen:
+    their header names a sum (支払限度額, 保険金額) and one of them reaches `yen_headers_min_jpy`
+    as yen (300,000,000; a column of 10,000 / 1,000 is in a larger unit its brochure failed to state)."""
+    named = [c for c, path in enumerate(header_paths) if has_any(path, cues.yen_headers)]
+    values = (
+        m.amount.yen
+        for row in table.rows
+        for c in named
+        if c < len(row)
+        for m in find_amounts(row[c].norm, default_unit="円")
+    )
+    return frozenset(named) if max(values, default=0) >= cues.yen_headers_min_jpy else frozenset()
 
 
 def _row_targets(

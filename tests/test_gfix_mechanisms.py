@@ -1,0 +1,105 @@
+"""Mechanisms of blind round g: half-width katakana readings, dot-leader field lines, yen columns
+named by their header, indemnity periods written てん補 N日."""
+
+from __future__ import annotations
+
+import pytest
+
+from extractors.blocks import is_leader_field, page_to_units
+from extractors.document import BBox, Cell, Line, Page, Table, kana_to_written, nfkc
+from extractors.limits import load_limit_cues, text_to_figures, yen_columns
+
+CUES = load_limit_cues()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # two words a space apart, both known: written out and joined
+        ("ｼﾊﾗｲ ｹﾞﾝﾄﾞｶﾞｸ", "支払限度額"),
+        # a run that splits wholly into known words, longest first, after a digit
+        ("1ｾｲｷｭｳ/ﾎｹﾝｷｶﾝﾁｭｳ", "1請求/保険期間中"),
+        # a loanword the readings do not split stays katakana (NFKC full width), kanji after it kept
+        ("ﾌｫﾚﾝｼﾞｯｸ調査費用", "フォレンジック調査費用"),
+        ("情報ｻｰﾋﾞｽ業", "情報サービス業"),
+        # a unit after a figure, and a window with its counter
+        ("3ｵｸｴﾝ", "3億円"),
+        ("ﾊｯｹﾝｺﾞ 180ﾆﾁ ｲﾅｲ", "発見後 180日以内"),
+        # a whole-run particle joins the words around it; an unknown word keeps its spaces
+        ("ｿﾝｶﾞｲﾊﾞｲｼｮｳｷﾝ ﾆ ﾌｸﾑ", "損害賠償金に含む"),
+        ("ﾗﾝｻﾑｳｪｱ ﾆﾖﾙ", "ランサムウェア ニヨル"),
+        # full-width katakana is brochure text, never rewritten
+        ("ホケン", "ホケン"),
+    ],
+)
+def test_nfkc_writes_out_halfwidth_readings(text: str, expected: str) -> None:
+    assert nfkc(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("kana", "expected"),
+    [
+        ("ホケンキン", "保険金"),  # one word, longest match before ホケン + キン
+        ("ノ", "の"),  # a particle only as a whole run
+        ("ノホケン", None),  # never a particle inside a word
+        ("サービス", None),  # no split into known words
+    ],
+)
+def test_kana_to_written(kana: str, expected: str | None) -> None:
+    assert kana_to_written(kana) == expected
+
+
+@pytest.mark.parametrize(
+    ("norm", "expected"),
+    [
+        ("損害賠償金・争訟費用.........3億円", True),  # label, leader, value
+        ("うち データ復旧費用・・・・1,000万円", True),  # a leader of middle dots
+        ("この書面は、補償の概要を記載したものです。詳細は約款をご確認く", False),  # a wrapped sentence
+        ("金額は...", False),  # an ellipsis at the end leads to no value
+    ],
+)
+def test_is_leader_field(norm: str, expected: bool) -> None:
+    assert is_leader_field(norm) is expected
+
+
+def test_leader_field_lines_stay_apart() -> None:
+    # two field lines running to the right edge, one under the other: two units, not one paragraph
+    lines = (
+        Line("損害賠償金.............3億円", 1, BBox(50, 100, 500, 110)),
+        Line("免責金額...............0円", 1, BBox(50, 112, 500, 122)),
+    )
+    units = page_to_units(Page(number=1, lines=lines))
+    assert [u.text for u in units] == [line.text for line in lines]
+
+
+def _table(*rows: tuple[str, ...]) -> Table:
+    """Given rows of cell texts, return a one-page Table of them."""
+    return Table(page=1, rows=tuple(tuple(Cell(text) for text in row) for row in rows))
+
+
+@pytest.mark.parametrize(
+    ("rows", "expected"),
+    [
+        # bare yen under 支払限度額 and 免責金額: both columns are yen (one figure reaches a million)
+        ((("項目", "支払限度額", "免責金額"), ("賠償", "300,000,000", "0")), {1, 2}),
+        # small bare numbers under 限度額: a larger unit the brochure failed to state, not yen
+        ((("項目", "限度額", "免責金額"), ("賠償", "10,000", "10")), set()),
+        # a header naming no sum declares nothing
+        ((("項目", "内容", "備考"), ("賠償", "300,000,000", "")), set()),
+    ],
+)
+def test_yen_columns(rows: tuple[tuple[str, ...], ...], expected: set[int]) -> None:
+    table = _table(*rows)
+    assert yen_columns(table, [c.norm for c in table.rows[0]], CUES) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "days"),
+    [
+        ("待機 8時間/てん補 120日", [120]),  # てん補 then a day count: the indemnity period
+        ("てん補期間:1年間", [365]),  # the long form still reads
+        ("てん補限度額 1億円", []),  # てん補 before no day count is no window
+    ],
+)
+def test_tenpo_day_count_is_a_window(text: str, days: list[int]) -> None:
+    assert [f.days for f in text_to_figures(text, CUES) if f.days is not None] == days
