@@ -1,5 +1,6 @@
 """Mechanisms of blind round g: half-width katakana readings, dot-leader field lines, yen columns
-named by their header, indemnity periods written てん補 N日."""
+named by their header, indemnity periods written てん補 N日, citation numbers glued to a unit,
+run-in headings."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ import pytest
 
 from extractors.blocks import is_leader_field, page_to_units
 from extractors.document import BBox, Cell, Line, Page, Table, kana_to_written, nfkc
+from extractors.layout import split_run_in
 from extractors.limits import load_limit_cues, text_to_figures, yen_columns
+from extractors.sections import plain
 
 CUES = load_limit_cues()
 
@@ -103,3 +106,38 @@ def test_yen_columns(rows: tuple[tuple[str, ...], ...], expected: set[int]) -> N
 )
 def test_tenpo_day_count_is_a_window(text: str, days: list[int]) -> None:
     assert [f.days for f in text_to_figures(text, CUES) if f.days is not None] == days
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("① 事故原因調査費用：2,000万円3", "① 事故原因調査費用:2,000万円"),  # a note number glued to 円
+        ("⑤ 見舞金：被害者1名につき500円4", "⑤ 見舞金:被害者1名につき500円"),
+        ("支払割合 90%5。", "支払割合 90%。"),  # glued to % before a sentence end
+        ("100万円×3台", "100万円×3台"),  # a count is no citation
+        ("1,000万円（2項目合算）", "1,000万円(2項目合算)"),  # nothing glued: unchanged
+    ],
+)
+def test_plain_drops_glued_citation_numbers(text: str, expected: str) -> None:
+    assert plain(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # an enumerated title, a full-width space, running text: two lines
+        (
+            "（1）賠償責任に関する補償　サイバー事故により他人",
+            ["（1）賠償責任に関する補償", "サイバー事故により他人"],
+        ),
+        ("1. 補償の内容　次のとおりです", ["1. 補償の内容", "次のとおりです"]),
+        # a label and its value after a full-width space stay one line
+        ("① 事故原因調査費用　2,000万円", ["① 事故原因調査費用　2,000万円"]),
+        ("（2）見舞金　被害者1名につき500円", ["（2）見舞金　被害者1名につき500円"]),
+        # no enumerator, or an ordinary space: not a run-in heading
+        ("賠償責任に関する補償　サイバー事故により他人", ["賠償責任に関する補償　サイバー事故により他人"]),
+        ("（1）賠償責任 サイバー事故により他人", ["（1）賠償責任 サイバー事故により他人"]),
+    ],
+)
+def test_split_run_in(text: str, expected: list[str]) -> None:
+    assert [line.text for line in split_run_in(Line(text, 1))] == expected
