@@ -1020,16 +1020,28 @@ def _column_type(
     targets: list[tuple[str | None, str]],
     layout: TableLayout,
     cues: LimitCues,
+    pair: bool = False,
 ) -> str | None:
     """Given a figure cell's row label (and whether it only names a type), its column header,
-    its targets and the table's layout, return the type its cell's figures take by default."""
+    its targets, the table's layout and whether the cell is the value of an item / figure pair
+    (`is_pair_value`), return the type its cell's figures take by default."""
     # a row that only names a type (免責金額（1事故につき）) overrides its column's type (保険金額)
     row_type = _type_cue(row_label, cues)
     kind = (row_type if type_row else None) or _type_cue(header, cues) or row_type or layout.caption_kind
-    if kind is None and layout.plan and any(coverage_id for coverage_id, _ in targets):
-        # a plan table (エコノミー | スタンダード | プレミアム) lines up each coverage's limit per plan
+    if kind is None and (layout.plan or pair) and any(coverage_id for coverage_id, _ in targets):
+        # a plan table (エコノミー | スタンダード | プレミアム) lines up each coverage's limit per plan;
+        # a headerless grid of item / figure pairs in a block of cover states what each item pays
         return "limit"
     return kind
+
+
+def is_pair_value(layout: TableLayout, row: int, col: int, row_label: str) -> bool:
+    """Given a table's layout, a figure cell and its row label, return whether the cell is the value
+    of an item / figure pair: a table without header rows whose label, right left of the cell, opens
+    with a coverage term (原因調査費用 | 1,000万円 | お詫び状送付費用 | 300万円)."""
+    if layout.view.header_rows or col == 0 or layout.view.text(row, col - 1) != row_label:
+        return False
+    return bool(taxonomy.leading_ids(plain(row_label)))
 
 
 def _nearest_ids(text: str) -> list[str]:
@@ -1062,7 +1074,8 @@ def cell_to_found(
     row_label = _row_label(table, row, col, cues, layout)
     row_path = layout.view.row_header_path(row, col, lambda text: _is_label_text(text, cues, None))
     targets, type_row = _row_targets(row_label, header_path, ctx, cues, row_path)
-    column_type = _column_type(row_label, type_row, header, targets, layout, cues)
+    pair = ctx.scope == "coverage" and is_pair_value(layout, row, col, row_label)
+    column_type = _column_type(row_label, type_row, header, targets, layout, cues, pair)
     others = (column_header(layout, row, c) for c in range(len(table.rows[row])) if c != col)
     limit_table = ctx.scope != "stop" and any(_type_cue(text, cues) == "limit" for text in others)
     found: list[Found] = []

@@ -1,15 +1,18 @@
 """Mechanisms of blind round g: half-width katakana readings, dot-leader field lines, yen columns
 named by their header, indemnity periods written てん補 N日, citation numbers glued to a unit,
-run-in headings."""
+run-in headings, item / figure pairs in a headerless grid."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from extractors import readers
 from extractors.blocks import is_leader_field, page_to_units
 from extractors.document import BBox, Cell, Line, Page, Table, kana_to_written, nfkc
 from extractors.layout import split_run_in
-from extractors.limits import load_limit_cues, text_to_figures, yen_columns
+from extractors.limits import document_to_limits, load_limit_cues, text_to_figures, yen_columns
 from extractors.sections import plain
 
 CUES = load_limit_cues()
@@ -141,3 +144,32 @@ def test_plain_drops_glued_citation_numbers(text: str, expected: str) -> None:
 )
 def test_split_run_in(text: str, expected: list[str]) -> None:
     assert [line.text for line in split_run_in(Line(text, 1))] == expected
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        # a headerless grid of item / figure pairs under a heading of cover: each figure is its item's limit
+        (
+            "■補償内容\n原因調査費用\t1,000万円\tお詫び状送付費用\t300万円\nデータ復旧費用\t1,000万円\t見舞金\t500円\n",
+            {
+                ("expense.forensics", 10_000_000),
+                ("expense.notification", 3_000_000),
+                ("expense.data_restoration", 10_000_000),
+                ("expense.condolence", 500),
+            },
+        ),
+        # the same grid under a case-story heading states costs, not limits
+        (
+            "■事故例\n原因調査費用\t1,000万円\tお詫び状送付費用\t300万円\nデータ復旧費用\t1,000万円\t見舞金\t500円\n",
+            set(),
+        ),
+        # a grid whose header names its columns is read by its header, not as pairs
+        ("■補償内容\n項目\t金額\n原因調査費用\t1,000万円\nデータ復旧費用\t500万円\n", set()),
+    ],
+)
+def test_item_figure_pairs(tmp_path: Path, content: str, expected: set[tuple[str, int]]) -> None:
+    path = tmp_path / "pairs.txt"
+    path.write_text(content, encoding="utf-8")
+    found = document_to_limits(readers.read(path), "t")
+    assert {(r.coverage_id, r.amount_jpy) for r in found if r.limit_type == "limit"} == expected
