@@ -681,9 +681,21 @@ def _lead_context(ctx: UnitContext, above: str, text: str) -> UnitContext:
     previous_lead = tuple(taxonomy.leading_ids(strip_label_marks(above)))
     if not previous_lead or taxonomy.match_all(text, weak=False):
         return ctx
-    if ctx.heading_ids and not continues_note(above, text):
+    if ctx.heading_ids and not (continues_note(above, text) or _is_sub_item(above, text, previous_lead, ctx)):
         return ctx
     return replace(ctx, heading_ids=previous_lead)
+
+
+def _is_sub_item(above: str, text: str, previous_lead: tuple[str, ...], ctx: UnitContext) -> bool:
+    """Given a list item, the one above it, the ids that one opens with and the context, return
+    whether the item goes on about that one's item: both open with the same list mark, the item is
+    no field keyed by a label of its own (・免責金額:10万円), and the item above names a part of the
+    heading's section (– 見舞金:1名あたり500円 / – 1事故あたりの上限は200万円)."""
+    mark = above.lstrip()[:1]
+    if not mark or not starts_with_bullet(above) or text.lstrip()[:1] != mark or ":" in text:
+        return False
+    parts = (i.startswith(f"{h}.") for i in previous_lead for h in ctx.heading_ids)
+    return all(parts) and not set(previous_lead) & set(ctx.heading_ids)
 
 
 def continues_note(above: str, text: str) -> bool:

@@ -173,3 +173,34 @@ def test_item_figure_pairs(tmp_path: Path, content: str, expected: set[tuple[str
     path.write_text(content, encoding="utf-8")
     found = document_to_limits(readers.read(path), "t")
     assert {(r.coverage_id, r.amount_jpy) for r in found if r.limit_type == "limit"} == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "days"),
+    [
+        ("被害の発見から1年（365日）以内に要した費用", [365]),  # a bracketed gloss before 以内
+        ("発見から180日以内", [180]),  # no gloss: as before
+        ("1年（注）の経過後", []),  # a bracket not followed by 以内 opens no window
+    ],
+)
+def test_window_with_a_bracketed_gloss(text: str, days: list[int]) -> None:
+    assert [f.days for f in text_to_figures(text, CUES) if f.days is not None] == days
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        # a sibling item naming nothing goes on about the item above (a part of the heading's section)
+        (
+            "■事故対応費用\n– 見舞金：被害者1名あたり500円\n– 1事故あたりの上限は200万円\n",
+            "expense.condolence",
+        ),
+        # a sibling keyed by a label of its own (免責金額) is about the section, not the item above
+        ("■事故対応費用\n– 見舞金：被害者1名あたり500円\n– 免責金額：1事故あたり200万円\n", "expense"),
+    ],
+)
+def test_sub_item_takes_the_item_above(tmp_path: Path, content: str, expected: str) -> None:
+    path = tmp_path / "items.txt"
+    path.write_text(content, encoding="utf-8")
+    found = document_to_limits(readers.read(path), "t")
+    assert {r.coverage_id for r in found if r.amount_jpy == 2_000_000} == {expected}
