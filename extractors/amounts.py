@@ -27,6 +27,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 from functools import lru_cache
 
+from extractors.document import nfkc
+
 #: units a caller may pass as default_unit, and their value in yen
 YEN_UNITS: dict[str, int] = {
     "円": 1,
@@ -320,7 +322,7 @@ def text_to_default_unit(text: str) -> str | None:
     A unit counts when 単位 names it or when it stands as a word of its own in brackets;
     `(1億円)` is an amount, not a unit.
     """
-    norm = unicodedata.normalize("NFKC", text)
+    norm = nfkc(text)  # a host system's half-width kana (ﾀﾝｲ: ｴﾝ) declares it as 単位: 円 does
     if match := _UNIT_HINT.search(norm):
         return match.group(1)
     for bracket in _BRACKETED.finditer(norm):

@@ -33,6 +33,8 @@ _MARKDOWN_HEADING = re.compile(r"^\s*#{1,6}\s+")
 _FOOTNOTE = re.compile(r"\^?\(?(?:※|\*|注)\s*\d*\)?|\(注\d*\)")
 _LEADING_FOOTNOTE = re.compile(r"^\s*(?:\^?\(?(?:※|\*)\s*\d*\)?|\(?注\s*\d*\)?)\s*")
 _WRAPPING = "「」『』〈〉《》【】\"'“”"
+#: a dot leader between a label and its value (NFKC turns … into ... and ‥ into ..)
+LEADER = re.compile(r"\s*(?:\.{3,}|・{3,}|･{3,})\s*(?=\S)")
 _SENTENCE_END = "。!?！？"
 
 
@@ -233,6 +235,7 @@ def _wraps_into(previous: Line, line: Line, right_edge: float, lines: tuple[Line
     end = previous.norm.rstrip()[-1:]
     if (
         not end
+        or is_leader_field(previous.norm)
         or end in _SENTENCE_END + ":："
         or starts_with_bullet(line.text)
         or starts_with_footnote(line.text)
@@ -254,6 +257,12 @@ def continued_parts(document: Document, number: int) -> tuple[Table, ...]:
         if rows:
             parts.append(Table(page=number, rows=rows, bbox=union_bbox(boxes) if boxes else None))
     return tuple(parts)
+
+
+def is_leader_field(norm: str) -> bool:
+    """Given a line's NFKC text, return whether it is a whole tab-stop field: a label, a dot
+    leader, then its value up to the line's end (争訟費用.........3億円), never a wrapped sentence."""
+    return LEADER.search(norm.strip()) is not None
 
 
 def page_to_units(page: Page, continued: tuple[Table, ...] = ()) -> list[Unit]:

@@ -36,13 +36,52 @@ def confusables() -> dict[int, str]:
     return {ord(k): v for k, v in raw.items()}
 
 
+#: words of half-width katakana (JIS X 0201, as host systems print), one space apart
+_HALFWIDTH_KANA = re.compile("[\uff66-\uff9f]+(?: [\uff66-\uff9f]+)*")
+
+
+@cache
+def readings() -> tuple[dict[str, str], dict[str, str]]:
+    """Given nothing, return the words and particles of data/readings.yaml (katakana → written form)."""
+    raw = yaml.safe_load(resources.files("extractors").joinpath("data/readings.yaml").read_text("utf-8"))
+    return raw["words"], raw["particles"]
+
+
+def kana_to_written(kana: str) -> str | None:
+    """Given a katakana word, return it written as the readings spell it when it splits wholly into
+    their words, longest first (ホケンキカンチュウ → 保険期間中), or a whole particle (ノ → の); else None."""
+    words, particles = readings()
+    if kana in particles:
+        return particles[kana]
+    out, at = [], 0
+    while at < len(kana):
+        word = next((kana[at:end] for end in range(len(kana), at, -1) if kana[at:end] in words), None)
+        if word is None:
+            return None
+        out.append(words[word])
+        at += len(word)
+    return "".join(out)
+
+
+def _halfwidth_written(match: re.Match[str]) -> str:
+    """Given a run of half-width katakana words, return it NFKC-normalised with each word the
+    readings know written out, and no space left between two words so written."""
+    out: list[tuple[str, bool]] = []
+    for word in unicodedata.normalize("NFKC", match.group(0)).split(" "):
+        written = kana_to_written(word)
+        joined = written is not None and bool(out) and out[-1][1]
+        out.append(((out.pop()[0] if joined else "") + (written or word), written is not None))
+    return " ".join(text for text, _ in out)
+
+
 #: texts up to this long have their NFKC form cached (labels, cells and lines, asked about again
 #: and again by the extractors; a page's whole text is not worth keeping)
 NFKC_CACHED_CHARS = 512
 
 
 def nfkc(text: str) -> str:
-    """Given verbatim text, return its NFKC form with PDF look-alikes mapped (what matching reads)."""
+    """Given verbatim text, return its NFKC form with PDF look-alikes mapped and half-width katakana
+    words written out where the readings know them (what matching reads)."""
     return _cached_nfkc(text) if len(text) <= NFKC_CACHED_CHARS else _nfkc(text)
 
 
@@ -53,8 +92,8 @@ def _cached_nfkc(text: str) -> str:
 
 
 def _nfkc(text: str) -> str:
-    """Given verbatim text, return its NFKC form with PDF look-alikes mapped."""
-    parts = _CIRCLED_NUMBERS.split(text.translate(confusables()))
+    """Given verbatim text, return `nfkc` of it (uncached)."""
+    parts = _CIRCLED_NUMBERS.split(_HALFWIDTH_KANA.sub(_halfwidth_written, text.translate(confusables())))
     return "".join(part if i % 2 else unicodedata.normalize("NFKC", part) for i, part in enumerate(parts))
 
 

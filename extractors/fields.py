@@ -237,6 +237,7 @@ class DateSettings:
     cue_reach_chars: int = 2  # punctuation allowed between a date and its cue
     form_code_last_lines: int = 3
     read_form_code: bool = True
+    closing_date_first_lines: int = 5  # where an uncued date closing a line is the brochure's
 
 
 # ---------------------------------------------------------------------------------------
@@ -621,21 +622,41 @@ def lines_to_product_name(
 
 
 def line_to_cued_dates(text: str, rules: FieldRules, settings: DateSettings) -> list[dt.date]:
-    """Given a line, return the dates in it a cue marks as the brochure's own (2018年1月1日現在)."""
+    """Given a line, return the dates in it a cue marks as the brochure's own (2018年1月1日現在);
+    where a cue and a rejecting word both follow a date, the longer word decides (時点の情報 / 時点)."""
     cues, marks = rules.date, "".join(rules.punctuation)
     if any(x in text for x in cues.exclude_lines):
         return []
     dates = []
     for mention in text_to_dates(text):
         after = text[mention.end :].lstrip()
-        if after.startswith(cues.reject_after):
-            continue
         before = text[: mention.start].rstrip(marks)
         lead = len(after) - len(after.lstrip(marks))
-        cued_after = lead <= settings.cue_reach_chars and after[lead:].startswith(cues.cues_after)
-        if cued_after or before.endswith(cues.cues_before):
+        cue = (
+            next((c for c in cues.cues_after if after[lead:].startswith(c)), "")
+            if lead <= settings.cue_reach_chars
+            else ""
+        )
+        reject = next((r for r in cues.reject_after if after.startswith(r)), None)
+        if reject is not None and len(reject) >= len(cue):
+            continue
+        if cue or before.endswith(cues.cues_before):
             dates.append(mention.date)
     return dates
+
+
+def line_to_closing_date(text: str, rules: FieldRules) -> dt.date | None:
+    """Given a line, return the full date (day included) it ends with, nothing but marks after it
+    and no figure or code right before it: an issuer's signature (SBI損害保険株式会社 2026年7月15日),
+    a title's date, a date line; else None (a month alone, 2024.11, dates no period label)."""
+    if any(x in text for x in rules.date.exclude_lines):
+        return None
+    mentions = text_to_dates(text)
+    closing = mentions[-1] if mentions else None
+    if closing is None or closing.precision != "day" or text[closing.end :].strip("".join(rules.punctuation)):
+        return None
+    before = text[: closing.start].rstrip()
+    return None if before[-1:].isascii() and before[-1:].isalnum() else closing.date
 
 
 def line_to_form_code_date(text: str, rules: DateRules) -> dt.date | None:
@@ -653,13 +674,20 @@ def line_to_form_code_date(text: str, rules: DateRules) -> dt.date | None:
     return None
 
 
-def with_cue_line(lines: Sequence[str], index: int, rules: FieldRules) -> str:
-    """Given lines and an index, return that line joined to the next when the next is only a cue.
+#: a date broken at a line's end (2026年7 / 月1日現在): the line ends in a digit, the next opens with its unit
+_BROKEN_DATE = re.compile(r"\d$")
+_DATE_UNIT_START = re.compile(r"^[年月日]")
 
-    A footer may set its cue under the date (2024年4月 / 改定), as a PDF reads it.
-    """
+
+def with_cue_line(lines: Sequence[str], index: int, rules: FieldRules) -> str:
+    """Given lines and an index, return that line joined to the next when the next is only a cue
+    (a footer may set its cue under the date, 2024年4月 / 改定, as a PDF reads it) or goes on with a
+    date the line break cut (2026年7 / 月1日現在)."""
     line = lines[index]
-    following = lines[index + 1].strip("".join(rules.punctuation)) if index + 1 < len(lines) else ""
+    following = lines[index + 1] if index + 1 < len(lines) else ""
+    if _BROKEN_DATE.search(line.rstrip()) and _DATE_UNIT_START.match(following.lstrip()):
+        return line.rstrip() + following.lstrip()
+    following = following.strip("".join(rules.punctuation))
     return f"{line} {following}" if following and following in rules.date.cues_after else line
 
 
@@ -669,7 +697,7 @@ def lines_to_document_date(
     """Given a document's lines, return the date it states for its content, or None.
 
     The latest cued date wins (作成 then 改定); only without one is a form number in the
-    last lines read.
+    last lines read, and only without that a date closing one of the first lines.
     """
     dates = [
         d
@@ -678,10 +706,11 @@ def lines_to_document_date(
     ]
     if dates:
         return max(dates)
-    if not settings.read_form_code:
-        return None
-    last = reversed(lines[-settings.form_code_last_lines :])
-    return next((date for line in last if (date := line_to_form_code_date(line, rules.date))), None)
+    last = reversed(lines[-settings.form_code_last_lines :] if settings.read_form_code else [])
+    if coded := next((date for line in last if (date := line_to_form_code_date(line, rules.date))), None):
+        return coded
+    first = lines[: settings.closing_date_first_lines]
+    return next((date for line in first if (date := line_to_closing_date(line, rules))), None)
 
 
 # ---------------------------------------------------------------------------------------

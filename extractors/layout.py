@@ -209,9 +209,30 @@ def size_levels(lines: Sequence[Line], settings: HeadingSettings = HeadingSettin
     return [level(line.size) if is_heading(line) and line.size else None for line in lines]
 
 
+#: a run-in heading: an enumerated title, a full-width space, then running text on the same line
+#: ((1)賠償責任に関する補償　サイバー事故により他人…); the text after it holds no figure, so a
+#: label and its value (① 調査費用　2,000万円) stay one line
+_RUN_IN = re.compile(
+    r"^\s*(?:[(（][\d０-９]{1,2}[)）]|[\d０-９]{1,2}[.．]|[\u2460-\u2473])[^\u3000。:：]{2,38}?(?=\u3000+[^\d０-９\s]{4})"
+)
+
+
+def split_run_in(line: Line) -> tuple[Line, ...]:
+    """Given a line, return it as its run-in heading and the running text after it, or as itself."""
+    m = _RUN_IN.match(line.text)
+    body = line.text[m.end() :].lstrip("\u3000") if m else ""
+    if m is None or re.search(r"[\d０-９]", body):
+        return (line,)
+    return replace(line, text=m.group(0).strip()), replace(line, text=body)
+
+
 def document_to_leveled(document: Document, settings: HeadingSettings = HeadingSettings()) -> Document:
-    """Given a read Document, return it with a heading level on every heading line: the source's
-    own where it states one, else one read from type size (PDF)."""
+    """Given a read Document, return it with run-in headings on lines of their own and a heading level
+    on every heading line: the source's own where it states one, else one read from type size (PDF)."""
+    split = [tuple(part for line in page.lines for part in split_run_in(line)) for page in document.pages]
+    if any(len(lines) != len(page.lines) for lines, page in zip(split, document.pages, strict=True)):
+        pages = tuple(replace(page, lines=lines) for page, lines in zip(document.pages, split, strict=True))
+        document = replace(document, pages=pages)
     lines = list(document.iter_lines())
     if any(line.level is not None for line in lines):
         return document

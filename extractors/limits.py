@@ -88,6 +88,8 @@ class LimitCues:
     month_units: tuple[str, ...]
     cap_bases: tuple[str, ...]
     field_openers: tuple[str, ...] = ()
+    yen_headers: tuple[str, ...] = ()
+    yen_headers_min_jpy: int = 1_000_000
     field_basis_words: tuple[str, ...] = ()
     premium_words: tuple[str, ...] = ()
     inner_limit_words: tuple[str, ...] = ()
@@ -679,9 +681,21 @@ def _lead_context(ctx: UnitContext, above: str, text: str) -> UnitContext:
     previous_lead = tuple(taxonomy.leading_ids(strip_label_marks(above)))
     if not previous_lead or taxonomy.match_all(text, weak=False):
         return ctx
-    if ctx.heading_ids and not continues_note(above, text):
+    if ctx.heading_ids and not (continues_note(above, text) or _is_sub_item(above, text, previous_lead, ctx)):
         return ctx
     return replace(ctx, heading_ids=previous_lead)
+
+
+def _is_sub_item(above: str, text: str, previous_lead: tuple[str, ...], ctx: UnitContext) -> bool:
+    """Given a list item, the one above it, the ids that one opens with and the context, return
+    whether the item goes on about that one's item: both open with the same list mark, the item is
+    no field keyed by a label of its own (・免責金額:10万円), and the item above names a part of the
+    heading's section (– 見舞金:1名あたり500円 / – 1事故あたりの上限は200万円)."""
+    mark = above.lstrip()[:1]
+    if not mark or not starts_with_bullet(above) or text.lstrip()[:1] != mark or ":" in text:
+        return False
+    parts = (i.startswith(f"{h}.") for i in previous_lead for h in ctx.heading_ids)
+    return all(parts) and not set(previous_lead) & set(ctx.heading_ids)
 
 
 def continues_note(above: str, text: str) -> bool:
@@ -934,11 +948,14 @@ class TableLayout:
     label_scores: Mapping[int, tuple[int, int]]
     caption_kind: str | None = None
     plan: bool = False
+    #: the columns whose header names a sum of money (支払限度額, 保険金額): bare numbers are yen
+    yen_columns: frozenset[int] = frozenset()
 
     def unit(self, col: int) -> str | None:
-        """Given a column, return the unit its bare numbers are in (its header's, else the table's)."""
+        """Given a column, return the unit its bare numbers are in (its header's, else the table's,
+        else yen where its header names a sum)."""
         own = self.units[col] if col < len(self.units) else None
-        return own or self.table_unit
+        return own or self.table_unit or ("円" if col in self.yen_columns else None)
 
 
 def table_to_layout(table: Table, cues: LimitCues, caption: Caption | None = None) -> TableLayout:
@@ -948,16 +965,31 @@ def table_to_layout(table: Table, cues: LimitCues, caption: Caption | None = Non
     header_rows = header_row_count(table, cues)
     view = table_to_view(table, header_rows)
     width = max((len(row) for row in table.rows), default=0)
-    units = tuple(
-        text_to_default_unit(plain(" ".join(view.column_header_path(header_rows, c)))) for c in range(width)
-    )
+    paths = [plain(" ".join(view.column_header_path(header_rows, c))) for c in range(width)]
+    units = tuple(text_to_default_unit(path) for path in paths)
     # the header rows' text, else (a table without header rows) its first row's
     header_text = " ".join(cell.text for row in table.rows[: max(header_rows, 1)] for cell in row)
     caption = caption or Caption()
     table_unit = text_to_default_unit(plain(header_text)) or caption.unit
     scores = label_column_scores(table, cues, TableLayout(view, units, table_unit, {}))
     plan = caption.plan or has_any(header_text, cues.plan)
-    return TableLayout(view, units, table_unit, scores, caption.kind, plan)
+    yen = yen_columns(table, paths if header_rows else [], cues)
+    return TableLayout(view, units, table_unit, scores, caption.kind, plan, yen)
+
+
+def yen_columns(table: Table, header_paths: list[str], cues: LimitCues) -> frozenset[int]:
+    """Given a table and its columns' header paths, return the columns whose bare numbers are yen:
+    their header names a sum (支払限度額, 保険金額) and one of them reaches `yen_headers_min_jpy`
+    as yen (300,000,000; a column of 10,000 / 1,000 is in a larger unit its brochure failed to state)."""
+    named = [c for c, path in enumerate(header_paths) if has_any(path, cues.yen_headers)]
+    values = (
+        m.amount.yen
+        for row in table.rows
+        for c in named
+        if c < len(row)
+        for m in find_amounts(row[c].norm, default_unit="円")
+    )
+    return frozenset(named) if max(values, default=0) >= cues.yen_headers_min_jpy else frozenset()
 
 
 def _row_targets(
@@ -1000,16 +1032,28 @@ def _column_type(
     targets: list[tuple[str | None, str]],
     layout: TableLayout,
     cues: LimitCues,
+    pair: bool = False,
 ) -> str | None:
     """Given a figure cell's row label (and whether it only names a type), its column header,
-    its targets and the table's layout, return the type its cell's figures take by default."""
+    its targets, the table's layout and whether the cell is the value of an item / figure pair
+    (`is_pair_value`), return the type its cell's figures take by default."""
     # a row that only names a type (免責金額（1事故につき）) overrides its column's type (保険金額)
     row_type = _type_cue(row_label, cues)
     kind = (row_type if type_row else None) or _type_cue(header, cues) or row_type or layout.caption_kind
-    if kind is None and layout.plan and any(coverage_id for coverage_id, _ in targets):
-        # a plan table (エコノミー | スタンダード | プレミアム) lines up each coverage's limit per plan
+    if kind is None and (layout.plan or pair) and any(coverage_id for coverage_id, _ in targets):
+        # a plan table (エコノミー | スタンダード | プレミアム) lines up each coverage's limit per plan;
+        # a headerless grid of item / figure pairs in a block of cover states what each item pays
         return "limit"
     return kind
+
+
+def is_pair_value(layout: TableLayout, row: int, col: int, row_label: str) -> bool:
+    """Given a table's layout, a figure cell and its row label, return whether the cell is the value
+    of an item / figure pair: a table without header rows whose label, right left of the cell, opens
+    with a coverage term (原因調査費用 | 1,000万円 | お詫び状送付費用 | 300万円)."""
+    if layout.view.header_rows or col == 0 or layout.view.text(row, col - 1) != row_label:
+        return False
+    return bool(taxonomy.leading_ids(plain(row_label)))
 
 
 def _nearest_ids(text: str) -> list[str]:
@@ -1042,7 +1086,8 @@ def cell_to_found(
     row_label = _row_label(table, row, col, cues, layout)
     row_path = layout.view.row_header_path(row, col, lambda text: _is_label_text(text, cues, None))
     targets, type_row = _row_targets(row_label, header_path, ctx, cues, row_path)
-    column_type = _column_type(row_label, type_row, header, targets, layout, cues)
+    pair = ctx.scope == "coverage" and is_pair_value(layout, row, col, row_label)
+    column_type = _column_type(row_label, type_row, header, targets, layout, cues, pair)
     others = (column_header(layout, row, c) for c in range(len(table.rows[row])) if c != col)
     limit_table = ctx.scope != "stop" and any(_type_cue(text, cues) == "limit" for text in others)
     found: list[Found] = []

@@ -775,12 +775,12 @@ def figure_periods(labels: list[str], head: str) -> list[Period | None]:
 
 @lru_cache(maxsize=1 << 14)
 def is_industry_line(text: str) -> bool:
-    """Given a line, return whether it only names one industry (a list item over its quotes: ・製造業).
-
-    Cached: each line is asked about by the CONTEXT_LINES lines below it; the cheap test goes first.
-    """
-    label = clean_label(text)
-    return is_industry_label(label) and len(text_to_industry_words(label)) == 1 and not find_amounts(label)
+    """Given a line, return whether it only names one industry, maybe with the revenue its quotes
+    are for (a list item over its quotes: ・製造業, ・小売業（売上高2億円）)."""
+    label = clean_label(_before_revenue_cue(text).rstrip("(（[【 "))
+    amounts = len(find_amounts(text))
+    figures_ok = amounts == 0 or (amounts == 1 and text_revenue(text) is not None)
+    return figures_ok and len(text_to_industry_words(label)) == 1 and is_industry_label(label)
 
 
 def block_heading(lines: list[Line], index: int) -> int | None:

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar
 from extractors import taxonomy
 from extractors.amounts import find_amounts
 from extractors.blocks import (
+    LEADER,
     Unit,
     document_to_units,
     heading_core,
@@ -100,18 +101,17 @@ def load_cues() -> CoverageCues:
     return load_dataclass(CoverageCues, "coverages.yaml")
 
 
-#: a dot leader (label……value, NFKC turns … into ...): it joins a label to its value as a colon does
-_LEADER = re.compile(r"\s*(?:\.{3,}|・{3,})\s*(?=\S)")
+#: a footnote's citation number glued to a figure's unit (2,000万円3, 500円4 where a word
+#: processor's note reference lost its superscript): no figure goes on after its unit
+_CITATION = re.compile(r"(?<=[円%])\d{1,2}(?=\s|$|[、。,(（)）])")
 
 
 @functools.lru_cache(maxsize=1 << 15)
 def plain(text: str) -> str:
-    """Given text, return its NFKC form without markdown emphasis marks (** and __), leaders as colons.
-
-    Cached: every extractor asks for the plain form of the same lines and cells.
-    """
+    """Given text, return its NFKC form without markdown emphasis marks (** and __), leaders as
+    colons, citation numbers glued to a unit."""
     text = re.sub("[\ufe00-\ufe0f]", "", nfkc(text)).replace("**", "").replace("__", "")
-    return _LEADER.sub(":", text)
+    return _CITATION.sub("", LEADER.sub(":", text))  # a leader joins a label to its value as a colon does
 
 
 def split_sentences(text: str) -> list[str]:

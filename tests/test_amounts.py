@@ -257,6 +257,7 @@ def test_two_percentages_are_two_matches() -> None:
         ("(1億円)", None),  # an amount in brackets declares nothing
         ("（税込）", None),  # a bracket without a unit
         ("支払限度額(1億円・費用共通)", None),  # an amount among words is no unit either
+        ("(ﾈﾝﾊﾞﾗｲ, ﾀﾝｲ: ｴﾝ)", "円"),  # a host system's half-width kana declares it as 単位: 円 does
     ],
 )
 def test_text_to_default_unit(text: str, unit: str | None) -> None:

@@ -352,6 +352,21 @@ def test_product_name(lines: list[str], title: str | None, expected: str | None)
         (["2024年4月", "改定後の保険料は次のとおりです"], None),
         # nor is a date that ends a sentence before it
         (["2024年4月以降", "作成"], None),
+        # a newsletter's issue: 配信 after the date, 配信日 before it
+        (["サイバー保険ニュース 第12号（2026年10月20日配信）"], dt.date(2026, 10, 20)),
+        (["配信日：2026年9月1日"], dt.date(2026, 9, 1)),
+        # a cue longer than the rejecting word it starts with decides (時点の情報, not 時点)
+        (["本記事の内容は2025年9月1日時点の情報です。"], dt.date(2025, 9, 1)),
+        (["2024年3月時点の統計"], None),
+        # a date the line break cut, its cue on the next line
+        (["サイバー保険 | 2026年7", "月1日現在"], dt.date(2026, 7, 1)),
+        # no cue anywhere: a full date closing one of the first lines (an issuer's signature, a title)
+        (["商品概要", "SBI損害保険株式会社 2026年7月15日"], dt.date(2026, 7, 15)),
+        (["令和八年九月一日"], dt.date(2026, 9, 1)),
+        # but not a month alone, a date before more text, nor one far down the document
+        (["サイバー保険 2026年7月"], None),
+        (["2026年7月15日に改定しました"], None),
+        (["a", "b", "c", "d", "e", "大同火災 2026年11月1日"], None),
     ],
 )
 def test_document_date(lines: list[str], expected: dt.date | None) -> None:

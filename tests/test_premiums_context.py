@@ -21,6 +21,8 @@ def _lines(*texts: str, heading: int | None = None) -> list[Line]:
         ("小売業：年額 12,000円", False),  # it quotes a figure itself
         ("小売業と卸売業の方へ", False),  # prose naming two industries
         ("保険料の目安", False),  # no industry at all
+        ("• 小売業（売上高2億円）", True),  # an item naming its industry and the revenue its quotes are for
+        ("• 小売業（売上高2億円・年払38,400円）", False),  # a figure beside the revenue: it quotes itself
     ],
 )
 def test_is_industry_line(text: str, expected: bool) -> None:
@@ -56,6 +58,12 @@ def test_is_industry_line(text: str, expected: bool) -> None:
         ),
         # a limit figure under such a heading is no premium
         (_lines("■保険料（建設業、売上高 8億円）", "支払限度額：1億円"), 1, []),
+        # a period line under an item that names industry and revenue (nested bullets of a slide)
+        (
+            _lines("保険料例（年払・月払）", "• 小売業（売上高2億円）", "– 年払：38,400円", heading=0),
+            2,
+            [("小売業", 2 * 10**8, 38400, "annual")],
+        ),
         # with no enclosing heading or industry item, a bare line quotes nothing
         (_lines("お問い合わせください", "売上高 1億円：年額 12,300円"), 1, []),
     ],

@@ -187,6 +187,35 @@ def test_utf8_bom_is_not_part_of_the_first_line(tmp_path: Path) -> None:
             [],
             ["種類    内容    限度", "賠償金  情報の漏えい  1億円", "争訟費用  訴訟の費用"],
         ),
+        # a fixed-width table: right-aligned figures end under their header's end, a remark runs
+        # past the last header; each field goes to the one header field it overlaps
+        (
+            "ｺｰﾄﾞ  ｺｳﾓｸ        ｹﾞﾝﾄﾞｶﾞｸ  ﾋﾞｺｳ\n"
+            "A010  賠償金     300,000,000  1ｾｲｷｭｳ ｱﾀﾘ\n"
+            "B010  費用          1,000\n",
+            [
+                [
+                    ["ｺｰﾄﾞ", "ｺｳﾓｸ", "ｹﾞﾝﾄﾞｶﾞｸ", "ﾋﾞｺｳ"],
+                    ["A010", "賠償金", "300,000,000", "1ｾｲｷｭｳ ｱﾀﾘ"],
+                    ["B010", "費用", "1,000", ""],
+                ]
+            ],
+            None,
+        ),
+        # a note under a fixed-width table overlaps two header fields: it ends the table
+        (
+            "ｺｰﾄﾞ  ｺｳﾓｸ    ｹﾞﾝﾄﾞｶﾞｸ\nA010  賠償金  1,000\nB010  費用     500\n* ﾁｭｳｲ ﾉ ﾌﾞﾝｼｮｳ ｶﾞ ﾂﾂﾞｸ\n",
+            [[["ｺｰﾄﾞ", "ｺｳﾓｸ", "ｹﾞﾝﾄﾞｶﾞｸ"], ["A010", "賠償金", "1,000"], ["B010", "費用", "500"]]],
+            None,
+        ),
+        # a box-drawn table: walls part the cells, rules end the rows, a cell wraps onto the
+        # next line of its row, a merged cell leaves its row short
+        (
+            "┌──┬──┬──┐\n│　　│Ａ　│Ｂ　│\n├──┼──┼──┤\n│賠償│一億円│三億円│\n│（期間中）│　│　│\n"
+            "├──┼──┴──┤\n│免責│十万円（共通）│\n└──┴─────┘\n",
+            [[["", "Ａ", "Ｂ"], ["賠償（期間中）", "一億円", "三億円"], ["免責", "十万円（共通）"]]],
+            ["Ａ | Ｂ", "賠償（期間中） | 一億円 | 三億円", "免責 | 十万円（共通）"],
+        ),
         # a header holding a figure (a premium grid's revenue axis) opens no aligned table
         ("業種    5億円   10億円\n卸売    8万     9万\n小売    7万     6万\n", [], None),
     ],

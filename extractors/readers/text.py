@@ -191,45 +191,85 @@ _RULE = re.compile(r"^[\s\u2500-\u257f\u2014\u2015=-]+$")
 ALIGN_TOLERANCE = 2
 
 
-def aligned_fields(line: str) -> list[tuple[int, str]]:
-    """Given a source line, return its fields with the display column each starts at (a
+def aligned_fields(line: str) -> list[tuple[int, int, str]]:
+    """Given a source line, return its fields with the display columns each starts and ends at (a
     full-width character counts two, as a brochure aligned in a monospace font does)."""
     width = [2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line]
-    return [(sum(width[: m.start()]), m.group(0)) for m in _ALIGNED_FIELD.finditer(line)]
+    at = list(itertools.accumulate(width, initial=0))
+    return [(at[m.start()], at[m.end()], m.group(0)) for m in _ALIGNED_FIELD.finditer(line)]
 
 
-def _column_of(at: int, starts: list[int]) -> int | None:
-    """Given a field's display column and the header fields' starts, return its column, or None."""
-    col = min(range(len(starts)), key=lambda c: abs(starts[c] - at))
-    return col if abs(starts[col] - at) <= ALIGN_TOLERANCE else None
+def column_of(start: int, end: int, header: list[tuple[int, int, str]]) -> int | None:
+    """Given a field's display span and the header's fields, return the column it stands in: the one
+    header field it overlaps (a right-aligned figure ends under its header's end, a label starts
+    under its header), else one starting within ALIGN_TOLERANCE of it; None where it overlaps two
+    (running text laid out with gaps) or stands under none."""
+    overlapped = [c for c, (h_start, h_end, _) in enumerate(header) if start < h_end and h_start < end]
+    if len(overlapped) == 1:
+        return overlapped[0]
+    near = [c for c, (h_start, _, _) in enumerate(header) if abs(h_start - start) <= ALIGN_TOLERANCE]
+    return near[0] if not overlapped and near else None
 
 
 def aligned_rows(lines: list[str], start: int) -> tuple[int, list[tuple[str, ...]]]:
     """Given source lines and an index, return the end and rows (header first) of the space-aligned
     table starting there, or (start, []): a header names 3+ columns without a figure; each row's
-    fields start under header fields; a lone field left of the second column continues the label."""
+    fields stand under header fields; a lone field under the first column only continues the label."""
     header = aligned_fields(lines[start])
     if len(header) < 3 or re.search(r"[\d０-９|\t]", lines[start]):
         return start, []
-    starts = [at for at, _ in header]
-    rows: list[list[str]] = [[text for _, text in header]]
+    rows: list[list[str]] = [[text for _, _, text in header]]
     end = start + 1
     while end < len(lines) and lines[end].strip():
         fields = aligned_fields(lines[end])
-        cols = [_column_of(at, starts) for at, _ in fields]
+        cols = [column_of(at, to, header) for at, to, _ in fields]
         if _RULE.match(lines[end]):
             pass
         elif len(fields) >= 2 and None not in cols:
-            row = [""] * len(starts)
-            for col, (_, text) in zip(cols, fields, strict=True):
+            row = [""] * len(header)
+            for col, (_, _, text) in zip(cols, fields, strict=True):
                 row[col or 0] = f"{row[col or 0]} {text}".strip()
             rows.append(row)
-        elif len(fields) == 1 and len(rows) > 1 and fields[0][0] < starts[1]:
-            rows[-1][0] += fields[0][1]
+        elif cols == [0] and len(rows) > 1:
+            rows[-1][0] += fields[0][2]
         else:
             break
         end += 1
     return (end, [tuple(row) for row in rows]) if len(rows) >= 3 else (start, [])
+
+
+#: the vertical rules of a box-drawn table (│ ┃ ║), which part its cells
+_BOX_WALL = re.compile("[\u2502\u2503\u2551]")
+
+
+def _is_box_line(line: str) -> bool:
+    """Given a source line, return whether it is a line of a box-drawn table (┌──┬──┐, │ a │ b │)."""
+    body = line.strip()
+    return bool(body) and "\u2500" <= body[0] <= "\u257f"
+
+
+def box_rows(lines: list[str], start: int) -> tuple[int, list[tuple[str, ...]]]:
+    """Given source lines and an index, return the end and rows of the box-drawn table starting
+    there, or (start, []): the walls (│) part the cells, a rule line (├──┼──┤) ends a row, and
+    the lines between two rules are one row whose cells wrap (賠償責任 / （一請求・期間中）)."""
+    end, rows, pending = start, list[tuple[str, ...]](), list[list[str]]()
+    while end < len(lines) and _is_box_line(lines[end]):
+        if _RULE.match(lines[end]):
+            rows.extend(_wrapped_row(pending))
+            pending = []
+        else:
+            pending.append([cell.strip(" \u3000") for cell in _BOX_WALL.split(lines[end].strip())[1:-1]])
+        end += 1
+    rows.extend(_wrapped_row(pending))
+    return (end, rows) if len(rows) >= 2 else (start, [])
+
+
+def _wrapped_row(lines: list[list[str]]) -> list[tuple[str, ...]]:
+    """Given the cells of the lines of one box-drawn row, return the row (each cell's lines joined)."""
+    if not lines:
+        return []
+    width = max(len(cells) for cells in lines)
+    return [tuple(join_wrapped(cells[c] for cells in lines if c < len(cells)) for c in range(width))]
 
 
 def _fragment_block(line: str) -> _Block:
@@ -269,7 +309,9 @@ def text_to_blocks(text: str) -> list[_Block]:
             blocks.append(_table_block(rows, header_rows=first_data))
             index = end
             continue
-        end, aligned = aligned_rows(lines, index)
+        end, aligned = box_rows(lines, index)
+        if not aligned:
+            end, aligned = aligned_rows(lines, index)
         if aligned:
             blocks.append(_table_block(aligned, header_rows=1))
             index = end
