@@ -1601,17 +1601,59 @@ def _abut(a: dict[str, Any], b: dict[str, Any], tolerance: float) -> bool:
     return (side_by_side and shared_y) or (stacked and shared_x)
 
 
-def seamless_fills(rects: Sequence[dict[str, Any]], tolerance: float) -> set[int]:
-    """Given a page's rects, return the indices of filled, unstroked ones that touch another of
-    the same paint: one painted area drawn in pieces (a highlight behind each run of text),
-    whose seams no reader sees, so they are no ruling lines."""
+def on_a_rule(rect: dict[str, Any], rules: Sequence[dict[str, Any]], tolerance: float) -> bool:
+    """Given a filled rect and the page's ruling lines, return whether a side of the rect lies on
+    the line of a rule that reaches it: the rect is a table cell whose ruling goes on as fills
+    (a presentation table's shaded header rows above its ruled body), not a piece of a highlight."""
+    x0, top, x1, bottom = (float(rect[k]) for k in ("x0", "top", "x1", "bottom"))
+    for rule in rules:
+        rx0, rtop, rx1, rbottom = (float(rule[k]) for k in ("x0", "top", "x1", "bottom"))
+        if rx1 - rx0 <= tolerance and rtop <= bottom + tolerance and rbottom >= top - tolerance:
+            if min(abs(rx0 - x0), abs(rx0 - x1)) <= tolerance:
+                return True
+        if rbottom - rtop <= tolerance and rx0 <= x1 + tolerance and rx1 >= x0 - tolerance:
+            if min(abs(rtop - top), abs(rtop - bottom)) <= tolerance:
+                return True
+    return False
+
+
+def seamless_fills(
+    rects: Sequence[dict[str, Any]], tolerance: float, rules: Sequence[dict[str, Any]] = ()
+) -> set[int]:
+    """Given a page's rects (and its ruling lines), return the indices of filled, unstroked ones
+    that touch another of the same paint: one painted area drawn in pieces (a highlight behind
+    each run of text), whose seams no reader sees, so they are no ruling lines. An area one of
+    whose pieces has a side on a rule's line is table cells (`on_a_rule`) and stays."""
     keyed = [(i, key) for i, r in enumerate(rects) if (key := _fill_key(r)) is not None]
-    seamless: set[int] = set()
+    touching: dict[int, set[int]] = {}
     for n, (i, key) in enumerate(keyed):
         for j, other in keyed[n + 1 :]:
             if other == key and _abut(rects[i], rects[j], tolerance):
-                seamless.update((i, j))
+                touching.setdefault(i, set()).add(j)
+                touching.setdefault(j, set()).add(i)
+    seamless: set[int] = set()
+    for area in _connected(touching):
+        if not any(on_a_rule(rects[i], rules, tolerance) for i in area):
+            seamless.update(area)
     return seamless
+
+
+def _connected(touching: dict[int, set[int]]) -> list[set[int]]:
+    """Given which items touch which, return the groups of items connected through touches."""
+    groups: list[set[int]] = []
+    seen: set[int] = set()
+    for start in touching:
+        if start in seen:
+            continue
+        group, todo = set(), [start]
+        while todo:
+            item = todo.pop()
+            if item not in group:
+                group.add(item)
+                todo.extend(touching[item] - group)
+        seen |= group
+        groups.append(group)
+    return groups
 
 
 #: character collections whose CIDs pdfminer maps to Unicode by itself (Adobe's CMaps)
@@ -1673,7 +1715,8 @@ def load_page(page: Any, number: int, settings: PdfSettings) -> _RawPage:
     grids: list[_RuledGrid] = []
     if "lines" in settings.table_strategies and glyphs:
         rects = deduped.rects
-        seams = {_rect_id(rects[i]) for i in seamless_fills(rects, settings.snap_tolerance / 3)}
+        fills = seamless_fills(rects, settings.snap_tolerance / 3, deduped.lines)
+        seams = {_rect_id(rects[i]) for i in fills}
         if seams:
             deduped = deduped.filter(
                 lambda obj: obj.get("object_type") != "rect" or _rect_id(obj) not in seams
