@@ -10,6 +10,7 @@ import pytest
 from extractors.document import Document
 from extractors.readers import read
 from extractors.readers import pdf, text
+from extractors.readers.html import render_markup
 
 ROUND_H = Path(__file__).parent / "fixtures" / "blind_2026_12h" / "corpus"
 
@@ -106,3 +107,85 @@ def test_impress_table_object_over_two_slides_is_one_table_with_its_shaded_heade
     # the slide change does not start a second table; the repeated header rows are not repeated
     assert "争訟費用" in labels and "営業継続費用" in labels and labels.count("補償項目") == 1
     assert next(row for row in grid if row[1] == "損害賠償金")[2:] == ["1億円", "3億円"]
+
+
+@pytest.mark.parametrize(
+    ("markup", "lines"),
+    [
+        # a key–value table (th per row) whose value cell holds a 内訳 table: each th keeps its
+        # value on its row line, the nested table follows the row it sits in
+        (
+            "<table><tr><th>支払限度額</th><td>2億円<table><tr><th>費用</th><th>限度額</th></tr>"
+            "<tr><td>調査費用</td><td>5,000万円</td></tr></table></td></tr>"
+            "<tr><th>免責金額</th><td>100万円</td></tr></table>",
+            ["支払限度額 | 2億円", "費用 | 限度額", "調査費用 | 5,000万円", "免責金額 | 100万円"],
+        ),
+        # a layout table (no header cells) holding a data table is still read as blocks
+        (
+            "<table><tr><td>左の欄</td><td><table><tr><td>調査費用</td><td>5,000万円</td></tr></table></td></tr></table>",
+            ["左の欄", "調査費用 | 5,000万円"],
+        ),
+    ],
+)
+def test_html_table_holding_a_table(markup: str, lines: list[str]) -> None:
+    assert list(render_markup(markup).lines) == lines
+
+
+def test_html_fixture_dd_table_keeps_each_header_beside_its_value() -> None:
+    document = read(ROUND_H / "h9-04.html")
+    texts = [line.text for line in document.pages[0].lines]
+    assert "支払限度額 | 1事故・保険期間中 2億円（合計）" in texts
+    assert "免責金額 | 1事故につき 100万円" in texts
+    at = texts.index("支払限度額 | 1事故・保険期間中 2億円（合計）")
+    assert texts[at + 1].startswith("内訳") and texts[at + 3] == "フォレンジック調査費用 | 5,000万円"
+
+
+def test_html_section_table_whose_only_header_is_a_title_stays_layout() -> None:
+    # a section box (a colspan th title over a cell holding item tables) is page layout: the
+    # nested tables are read, none is lost with the box's empty row
+    markup = (
+        "<table><tr><th colspan='2'>1. 賠償責任補償</th></tr><tr><td><table>"
+        "<tr><td>支払限度額</td><td>1億円</td></tr></table></td></tr></table>"
+    )
+    assert list(render_markup(markup).lines) == ["1. 賠償責任補償", "支払限度額 | 1億円"]
+
+
+def test_html_nested_tables_of_a_row_without_text_go_after_the_row_above() -> None:
+    markup = (
+        "<table><tr><th>支払限度額</th><td>2億円</td></tr><tr><td></td><td><table>"
+        "<tr><td>調査費用</td><td>5,000万円</td></tr></table></td></tr></table>"
+    )
+    assert list(render_markup(markup).lines) == ["支払限度額 | 2億円", "調査費用 | 5,000万円"]
+
+
+@pytest.mark.parametrize(
+    ("texts", "slots"),
+    [
+        # a draft print with headings: letters over the columns, numbers down the rows
+        ([["", "A", "B"], ["1", "区分", "限度額"], ["2", "賠償", "1億円"], ["3", "費用", "5,000万円"]],
+         {(0, 1), (0, 2), (1, 0), (2, 0), (3, 0)}),
+        # the columns printed on a later page start at G; an empty row keeps its number
+        ([["", "G", "H", "I"], ["1", "", "", ""], ["2", "30億円", "50億円", "100億円"], ["3", "1", "2", "3"]],
+         {(0, 1), (0, 2), (0, 3), (1, 0), (2, 0), (3, 0)}),
+        # a numbered list column (No. 1 2 3) without column letters is the document's own
+        ([["No.", "項目", "限度額"], ["1", "賠償", "1億円"], ["2", "費用", "5,000万円"], ["3", "中断", "1億円"]], set()),
+        # letters that skip (A C D) are no column headings
+        ([["", "A", "C", "D"], ["1", "x", "y", "z"], ["2", "x", "y", "z"], ["3", "x", "y", "z"]], set()),
+        # row numbers that skip are no row headings
+        ([["", "A", "B"], ["1", "x", "y"], ["3", "x", "y"], ["4", "x", "y"]], set()),
+        # plan letters over a grid whose first column holds labels, not numbers
+        ([["", "A", "B"], ["賠償", "1億円", "3億円"], ["費用", "1,000万円", "3,000万円"], ["中断", "x", "y"]], set()),
+    ],
+)
+def test_sheet_headings(texts: list[list[str]], slots: set[tuple[int, int]]) -> None:
+    assert pdf.sheet_headings(texts) == slots
+
+
+def test_calc_draft_print_headings_are_no_cells() -> None:
+    document = read(ROUND_H / "h9-09.pdf")
+    first = _grid(document)
+    assert ["区分", "補償項目", "支払限度額", "免責金額", "備考"] in first
+    assert not any(row[0].isdigit() for row in first)
+    texts = [line.text for page in document.pages for line in page.lines]
+    assert "A B C D E" not in texts and "G H I" not in texts
+    assert any(t.startswith("製造業 31,200") for t in texts)

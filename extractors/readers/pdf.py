@@ -1504,6 +1504,37 @@ def split_unruled_rows(found: _RuledGrid, glyphs: Sequence[_Glyph], settings: Pd
     return replace(found, cells=tuple(tuple(row) for row in cells))
 
 
+_COLUMN_LETTERS = re.compile(r"[A-Z]{1,2}")
+
+
+def _letter_number(letters: str) -> int:
+    """Given spreadsheet column letters (A, Z, AA), return the column's number (1, 26, 27)."""
+    return sum((ord(ch) - 64) * 26**i for i, ch in enumerate(reversed(letters)))
+
+
+def _consecutive(numbers: Sequence[int], least: int) -> bool:
+    """Given numbers and how many there must be, return whether they count up by one."""
+    return len(numbers) >= least and all(b - a == 1 for a, b in itertools.pairwise(numbers))
+
+
+def sheet_headings(texts: Sequence[Sequence[str]]) -> set[tuple[int, int]]:
+    """Given a ruled grid's cell texts, return the (row, column) slots of a spreadsheet's printed
+    headings: a top row of consecutive column letters (A B C … or G H I) over a left column of
+    consecutive row numbers (1 2 3 …), both under an empty corner. They are the print's furniture,
+    not the document's cells (a draft print of a sheet with its headings on); none unless both show."""
+    if len(texts) < 4 or not texts[0] or texts[0][0]:
+        return set()
+    letters = [t for t in texts[0][1:] if t]
+    numbered = [(r, row[0]) for r, row in enumerate(texts[1:], start=1) if row and row[0]]
+    if not all(_COLUMN_LETTERS.fullmatch(t) for t in letters) or not _consecutive(
+        [_letter_number(t) for t in letters], 2
+    ):
+        return set()
+    if not all(t.isdigit() for _, t in numbered) or not _consecutive([int(t) for _, t in numbered], 3):
+        return set()
+    return {(0, c) for c, t in enumerate(texts[0]) if t} | {(r, 0) for r, _ in numbered}
+
+
 def _ruled_table_block(
     found: _RuledGrid, glyphs: Sequence[_Glyph], page: int, settings: PdfSettings
 ) -> _Block | None:
@@ -1513,18 +1544,12 @@ def _ruled_table_block(
     A one-row grid is a row of panels: its lines are read cell by cell, not across cells.
     """
     found = split_unruled_rows(found, glyphs, settings)
-    texts: list[list[str]] = []
-    cell_segments: list[list[_Segment]] = []
-    for cells in found.cells:
-        row: list[str] = []
-        for box in cells:
-            if box is None:
-                row.append("")  # merged cell: the text lives in the first cell of the span
-                continue
-            inside = [g for g in glyphs if _inside(g, box)]
-            row.append(glyphs_to_text(inside, settings))
-            cell_segments.append(_horizontal_segments(inside, settings))
-        texts.append(row)
+    # merged cell (None): the text lives in the first cell of the span
+    held = [[[g for g in glyphs if _inside(g, box)] if box else [] for box in cells] for cells in found.cells]
+    texts = [[glyphs_to_text(inside, settings) for inside in row] for row in held]
+    for r, c in sheet_headings(texts):
+        texts[r][c], held[r][c] = "", []
+    cell_segments = [_horizontal_segments(inside, settings) for row in held for inside in row if inside]
     grid = grid_to_cells(found, texts)
     if not grid or len(grid[0]) < settings.min_table_columns:
         return None
