@@ -457,6 +457,23 @@ def is_basis_only(between: str, cues: LimitCues) -> bool:
     return len(re.sub(r"[\d・、,/()（）]", "", rest)) <= cues.field_gap_max_chars
 
 
+def alternatives_dropped(after: str, cues: LimitCues) -> str:
+    """Given the text after a field's figure, return it without the alternative figures that follow
+    it (一億円または三億円: または三億円), so that the first of them also ends the field."""
+    separators = sorted(cues.alternative_separators, key=len, reverse=True)
+    rest = after
+    while True:
+        stripped = rest.lstrip()
+        sep = next((s for s in separators if stripped.startswith(s)), None)
+        if sep is None:
+            return rest
+        following = stripped[len(sep) :].lstrip()
+        amounts = find_amounts(following)
+        if not amounts or amounts[0].start != 0:
+            return rest
+        rest = following[amounts[0].end :]
+
+
 def field_targets(
     sentence: str, figure: Figure, kind: str, ctx: UnitContext, cues: LimitCues, described: bool = False
 ) -> list[tuple[str | None, str]]:
@@ -465,8 +482,9 @@ def field_targets(
     300万円), else []."""
     if not _fits(figure, kind) or figure.example or has_any(sentence, cues.premium_words):
         return []
-    if squeeze(NOTE_MARK.sub("", _BRACKETED.sub("", sentence[figure.end :]))).strip("。"):
-        return []  # the figure ends the field: only brackets (（費用全体の内数）) or a note mark may follow
+    rest = alternatives_dropped(sentence[figure.end :], cues)
+    if squeeze(NOTE_MARK.sub("", _BRACKETED.sub("", rest))).strip("。"):
+        return []  # the figure ends the field: only brackets (（費用全体の内数）), a note mark or alternatives may follow
     key = field_key(sentence[: figure.start], cues, described)
     if key is None or len(key) > ITEM_LABEL_MAX_CHARS or find_amounts(key) or "。" in key:
         return []
