@@ -8,8 +8,7 @@ from pathlib import Path
 import pytest
 
 from extractors.document import Document
-from extractors.readers import read
-from extractors.readers import pdf, text
+from extractors.readers import pdf, read, text
 from extractors.readers.html import render_markup
 
 ROUND_H = Path(__file__).parent / "fixtures" / "blind_2026_12h" / "corpus"
@@ -43,7 +42,8 @@ def test_html_table_end(lines: list[str], start: int, end: int) -> None:
 def test_markdown_raw_html_table_keeps_spans_and_header_cells(tmp_path: Path) -> None:
     path = tmp_path / "page.md"
     path.write_text(
-        "# 補償\n\n<table>\n  <thead>\n    <tr><th rowspan=\"2\">項目</th><th colspan=\"2\">支払限度額</th></tr>\n"
+        "# 補償\n\n<table>\n  <thead>\n"
+        '    <tr><th rowspan="2">項目</th><th colspan="2">支払限度額</th></tr>\n'
         "    <tr><th>A</th><th>B</th></tr>\n  </thead>\n  <tr>\n    <td>賠償</td>\n    <td>1億円</td>\n"
         "    <td>3億円</td>\n  </tr>\n</table>\n\n本文\n",
         encoding="utf-8",
@@ -62,10 +62,20 @@ def test_markdown_fixture_raw_html_table_row_keeps_every_plan_figure() -> None:
     assert any(cell.startswith("1事故につき") and cell.endswith("10万円") for row in grid for cell in row)
 
 
-def _rect(x0: float, top: float, x1: float, bottom: float, colour: tuple[float, ...] = (0.8, 0.9, 0.9)) -> dict:
+def _rect(
+    x0: float, top: float, x1: float, bottom: float, colour: tuple[float, ...] = (0.8, 0.9, 0.9)
+) -> dict:
     """Given a box and a paint, return a filled, unstroked pdfplumber-like rect."""
-    return {"x0": x0, "top": top, "x1": x1, "bottom": bottom, "fill": True, "stroke": False,
-            "non_stroking_color": colour, "ncs": "DeviceRGB"}
+    return {
+        "x0": x0,
+        "top": top,
+        "x1": x1,
+        "bottom": bottom,
+        "fill": True,
+        "stroke": False,
+        "non_stroking_color": colour,
+        "ncs": "DeviceRGB",
+    }
 
 
 def _rule(x0: float, top: float, x1: float, bottom: float) -> dict:
@@ -74,8 +84,13 @@ def _rule(x0: float, top: float, x1: float, bottom: float) -> dict:
 
 
 #: a shaded two-row header (区分 | 補償項目 | 支払限度額 over two plan cells) above a ruled body
-_HEADER = [_rect(50, 90, 180, 164), _rect(180, 90, 535, 164), _rect(535, 90, 904, 127),
-           _rect(535, 127, 720, 164), _rect(720, 127, 904, 164)]
+_HEADER = [
+    _rect(50, 90, 180, 164),
+    _rect(180, 90, 535, 164),
+    _rect(535, 90, 904, 127),
+    _rect(535, 127, 720, 164),
+    _rect(720, 127, 904, 164),
+]
 _BODY_RULES = [_rule(180, 163.7, 180, 312), _rule(50, 164, 904, 164)]
 
 
@@ -162,19 +177,44 @@ def test_html_nested_tables_of_a_row_without_text_go_after_the_row_above() -> No
     ("texts", "slots"),
     [
         # a draft print with headings: letters over the columns, numbers down the rows
-        ([["", "A", "B"], ["1", "区分", "限度額"], ["2", "賠償", "1億円"], ["3", "費用", "5,000万円"]],
-         {(0, 1), (0, 2), (1, 0), (2, 0), (3, 0)}),
+        (
+            [["", "A", "B"], ["1", "区分", "限度額"], ["2", "賠償", "1億円"], ["3", "費用", "5,000万円"]],
+            {(0, 1), (0, 2), (1, 0), (2, 0), (3, 0)},
+        ),
         # the columns printed on a later page start at G; an empty row keeps its number
-        ([["", "G", "H", "I"], ["1", "", "", ""], ["2", "30億円", "50億円", "100億円"], ["3", "1", "2", "3"]],
-         {(0, 1), (0, 2), (0, 3), (1, 0), (2, 0), (3, 0)}),
+        (
+            [
+                ["", "G", "H", "I"],
+                ["1", "", "", ""],
+                ["2", "30億円", "50億円", "100億円"],
+                ["3", "1", "2", "3"],
+            ],
+            {(0, 1), (0, 2), (0, 3), (1, 0), (2, 0), (3, 0)},
+        ),
         # a numbered list column (No. 1 2 3) without column letters is the document's own
-        ([["No.", "項目", "限度額"], ["1", "賠償", "1億円"], ["2", "費用", "5,000万円"], ["3", "中断", "1億円"]], set()),
+        (
+            [
+                ["No.", "項目", "限度額"],
+                ["1", "賠償", "1億円"],
+                ["2", "費用", "5,000万円"],
+                ["3", "中断", "1億円"],
+            ],
+            set(),
+        ),
         # letters that skip (A C D) are no column headings
         ([["", "A", "C", "D"], ["1", "x", "y", "z"], ["2", "x", "y", "z"], ["3", "x", "y", "z"]], set()),
         # row numbers that skip are no row headings
         ([["", "A", "B"], ["1", "x", "y"], ["3", "x", "y"], ["4", "x", "y"]], set()),
         # plan letters over a grid whose first column holds labels, not numbers
-        ([["", "A", "B"], ["賠償", "1億円", "3億円"], ["費用", "1,000万円", "3,000万円"], ["中断", "x", "y"]], set()),
+        (
+            [
+                ["", "A", "B"],
+                ["賠償", "1億円", "3億円"],
+                ["費用", "1,000万円", "3,000万円"],
+                ["中断", "x", "y"],
+            ],
+            set(),
+        ),
     ],
 )
 def test_sheet_headings(texts: list[list[str]], slots: set[tuple[int, int]]) -> None:

@@ -1633,12 +1633,12 @@ def on_a_rule(rect: dict[str, Any], rules: Sequence[dict[str, Any]], tolerance: 
     x0, top, x1, bottom = (float(rect[k]) for k in ("x0", "top", "x1", "bottom"))
     for rule in rules:
         rx0, rtop, rx1, rbottom = (float(rule[k]) for k in ("x0", "top", "x1", "bottom"))
-        if rx1 - rx0 <= tolerance and rtop <= bottom + tolerance and rbottom >= top - tolerance:
-            if min(abs(rx0 - x0), abs(rx0 - x1)) <= tolerance:
-                return True
-        if rbottom - rtop <= tolerance and rx0 <= x1 + tolerance and rx1 >= x0 - tolerance:
-            if min(abs(rtop - top), abs(rtop - bottom)) <= tolerance:
-                return True
+        upright = rx1 - rx0 <= tolerance and rtop <= bottom + tolerance and rbottom >= top - tolerance
+        if upright and min(abs(rx0 - x0), abs(rx0 - x1)) <= tolerance:
+            return True
+        level = rbottom - rtop <= tolerance and rx0 <= x1 + tolerance and rx1 >= x0 - tolerance
+        if level and min(abs(rtop - top), abs(rtop - bottom)) <= tolerance:
+            return True
     return False
 
 
