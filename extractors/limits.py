@@ -482,9 +482,10 @@ def field_targets(
     300万円), else []."""
     if not _fits(figure, kind) or figure.example or has_any(sentence, cues.premium_words):
         return []
+    # the figure ends the field: only brackets (（費用全体の内数）), a note mark or alternatives may follow
     rest = alternatives_dropped(sentence[figure.end :], cues)
     if squeeze(NOTE_MARK.sub("", _BRACKETED.sub("", rest))).strip("。"):
-        return []  # the figure ends the field: only brackets (（費用全体の内数）), a note mark or alternatives may follow
+        return []
     key = field_key(sentence[: figure.start], cues, described)
     if key is None or len(key) > ITEM_LABEL_MAX_CHARS or find_amounts(key) or "。" in key:
         return []
@@ -669,8 +670,8 @@ def text_units_to_found(
             )
             continue
         ctx = _lead_context(ctx, above, text)
-        start = len(found)
-        for sentence in split_sentences(text):
+        start, lead = len(found), field_lead_kind(text, cues)
+        for index, sentence in enumerate(split_sentences(text)):
             found.extend(
                 sentence_to_found(
                     sentence,
@@ -679,7 +680,9 @@ def text_units_to_found(
                     unit.page,
                     unit.text,
                     columns,
-                    default_kind=asked_kind(above, cues) or _card_kind(text, above, ctx, card),
+                    default_kind=asked_kind(above, cues)
+                    or _card_kind(text, above, ctx, card)
+                    or (lead if index else None),
                     rider_ids=rider_ids,
                     fields=keyed,
                     grid=card is not None,
@@ -725,6 +728,18 @@ def _card_kind(text: str, above: str, ctx: UnitContext, kind: str | None) -> str
     return that type when the paragraph is only a figure, the first under an item that names a
     coverage (a grid cell: 2,500万円 under フォレンジック費用 and its description), else None."""
     return kind if ctx.heading_ids and is_figure_only(text) and not find_amounts(above) else None
+
+
+def field_lead_kind(text: str, cues: LimitCues) -> str | None:
+    """Given a paragraph, return the figure type the field cue it opens with names (・免責金額：… /
+    免責金額　…), else None: its later sentences state that field's figures (免責金額：賠償責任は
+    ありません。事故対応費用は1事故につき10万円)."""
+    body = strip_leading_marks(text).lstrip()
+    opening = re.match(r"([^:：\s]{2,12})[:：\s]", body)
+    if opening is None:
+        return None
+    label = squeeze(opening.group(1))
+    return next((kind for cue, kind in cues.before if squeeze(cue) == label), None)
 
 
 def asked_kind(above: str, cues: LimitCues) -> str | None:
