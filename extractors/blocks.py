@@ -215,11 +215,38 @@ def column_right_edge(line: Line, lines: tuple[Line, ...]) -> float:
     return max(ends, default=box.x1)
 
 
-def _wraps_into(previous: Line, line: Line, right_edge: float, lines: tuple[Line, ...] = ()) -> bool:
-    """Given two consecutive PDF lines (and the page's right edge and lines), return whether the second
-    continues the first's sentence: one type size, close below it at its left edge (or, under a note or
-    list item, at its hanging indent), no bullet, and the first runs to the end of its column (the
-    page's text edge, or for a wide line its own column's)."""
+#: a wrapped line sits at most this many line heights below the one it continues, or at the
+#: page's own leading (`wrap_leading`) where that is wider, up to WRAP_MAX_LEADING_LINES
+WRAP_GAP_LINES = 0.8
+WRAP_MAX_LEADING_LINES = 1.2
+#: the fewest line pairs that show a page's leading
+LEADING_MIN_PAIRS = 3
+
+
+def wrap_leading(lines: tuple[Line, ...]) -> float:
+    """Given a page's lines, return the gap most often seen between a line and the next one at its
+    left edge in its type size (rounded to half a point; 0 when fewer than LEADING_MIN_PAIRS show
+    it): the leading an airy layout wraps its sentences at (a leaflet set at double spacing)."""
+    gaps: dict[float, int] = {}
+    for above, below in itertools.pairwise(line for line in lines if line.bbox is not None):
+        a, b = above.bbox, below.bbox
+        assert a is not None and b is not None
+        height = max(a.bottom - a.top, 1.0)
+        if abs(a.x0 - b.x0) <= 1.0 and abs((b.bottom - b.top) - height) <= 0.5 and b.top > a.bottom:
+            gap = round((b.top - a.bottom) * 2) / 2
+            gaps[gap] = gaps.get(gap, 0) + 1
+    common = max(gaps.items(), key=lambda item: (item[1], -item[0]), default=(0.0, 0))
+    return common[0] if common[1] >= LEADING_MIN_PAIRS else 0.0
+
+
+def _wraps_into(
+    previous: Line, line: Line, right_edge: float, lines: tuple[Line, ...] = (), leading: float = 0.0
+) -> bool:
+    """Given two consecutive PDF lines (and the page's right edge, lines and leading), return whether
+    the second continues the first's sentence: one type size, close below it (within the page's
+    leading) at its left edge (or, under a note or list item, at its hanging indent), no bullet,
+    and the first runs to the end of its column (the page's text edge, or for a wide line its own
+    column's)."""
     box, below = previous.bbox, line.bbox
     if box is None or below is None or previous.page != line.page:
         return False
@@ -230,7 +257,8 @@ def _wraps_into(previous: Line, line: Line, right_edge: float, lines: tuple[Line
     hanging = starts_with_footnote(previous.text) or starts_with_bullet(previous.text)
     if abs(indent) > height * 1.5 and not (hanging and 0 < indent <= height * HANGING_INDENT_LINES):
         return False
-    if not -height / 2 <= below.top - box.bottom <= height * 0.8:
+    reach = max(height * WRAP_GAP_LINES, min(leading + 0.5, height * WRAP_MAX_LEADING_LINES))
+    if not -height / 2 <= below.top - box.bottom <= reach:
         return False
     end = previous.norm.rstrip()[-1:]
     if (
@@ -271,6 +299,7 @@ def page_to_units(page: Page, continued: tuple[Table, ...] = ()) -> list[Unit]:
     tables = (*page.tables, *continued)
     keys = [{row_key(table.row_text(i)) for i in range(len(table.rows))} for table in tables]
     right_edge = max((line.bbox.x1 for line in page.lines if line.bbox is not None), default=0.0)
+    leading = wrap_leading(page.lines)
     units: list[Unit] = []
     placed: set[int] = set(range(len(page.tables), len(tables)))
     paragraph: list[Line] = []
@@ -283,7 +312,7 @@ def page_to_units(page: Page, continued: tuple[Table, ...] = ()) -> list[Unit]:
     for line in page.lines:
         table_index = _line_table(line, tables, keys)
         breaks = table_index is not None or not line.text.strip()  # a table's line, or a blank line
-        if breaks or (paragraph and not _wraps_into(paragraph[-1], line, right_edge, page.lines)):
+        if breaks or (paragraph and not _wraps_into(paragraph[-1], line, right_edge, page.lines, leading)):
             flush()
         if table_index is not None and table_index not in placed:
             placed.add(table_index)

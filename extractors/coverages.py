@@ -125,7 +125,7 @@ def label_to_items(norm: str) -> tuple[str, list[str]] | None:
     label, rest = split_label(norm)
     if not _is_label(label):
         return None
-    if ids := taxonomy.head_ids(label):
+    if ids := taxonomy.listed_ids(label):
         return label, ids
     inner, _ = split_label(rest)
     prefix = not label.endswith(load_cues().item_suffixes)  # 基本補償2 is a tag, 損害防止費用 an item

@@ -459,6 +459,23 @@ def is_basis_only(between: str, cues: LimitCues) -> bool:
     return len(re.sub(r"[\d・、,/()（）]", "", rest)) <= cues.field_gap_max_chars
 
 
+def alternatives_dropped(after: str, cues: LimitCues) -> str:
+    """Given the text after a field's figure, return it without the alternative figures that follow
+    it (一億円または三億円: または三億円), so that the first of them also ends the field."""
+    separators = sorted(cues.alternative_separators, key=len, reverse=True)
+    rest = after
+    while True:
+        stripped = rest.lstrip()
+        sep = next((s for s in separators if stripped.startswith(s)), None)
+        if sep is None:
+            return rest
+        following = stripped[len(sep) :].lstrip()
+        amounts = find_amounts(following)
+        if not amounts or amounts[0].start != 0:
+            return rest
+        rest = following[amounts[0].end :]
+
+
 def field_targets(
     sentence: str, figure: Figure, kind: str, ctx: UnitContext, cues: LimitCues, described: bool = False
 ) -> list[tuple[str | None, str]]:
@@ -467,8 +484,10 @@ def field_targets(
     300万円), else []."""
     if not _fits(figure, kind) or figure.example or has_any(sentence, cues.premium_words):
         return []
-    if squeeze(NOTE_MARK.sub("", _BRACKETED.sub("", sentence[figure.end :]))).strip("。"):
-        return []  # the figure ends the field: only brackets (（費用全体の内数）) or a note mark may follow
+    # the figure ends the field: only brackets (（費用全体の内数）), a note mark or alternatives may follow
+    rest = alternatives_dropped(sentence[figure.end :], cues)
+    if squeeze(NOTE_MARK.sub("", _BRACKETED.sub("", rest))).strip("。"):
+        return []
     key = field_key(sentence[: figure.start], cues, described)
     if key is None or len(key) > ITEM_LABEL_MAX_CHARS or find_amounts(key) or "。" in key:
         return []
@@ -653,8 +672,8 @@ def text_units_to_found(
             )
             continue
         ctx = _lead_context(ctx, above, text)
-        start = len(found)
-        for sentence in split_sentences(text):
+        start, lead = len(found), field_lead_kind(text, cues)
+        for index, sentence in enumerate(split_sentences(text)):
             found.extend(
                 sentence_to_found(
                     sentence,
@@ -663,7 +682,9 @@ def text_units_to_found(
                     unit.page,
                     unit.text,
                     columns,
-                    default_kind=asked_kind(above, cues) or _card_kind(text, above, ctx, card),
+                    default_kind=asked_kind(above, cues)
+                    or _card_kind(text, above, ctx, card)
+                    or (lead if index else None),
                     rider_ids=rider_ids,
                     fields=keyed,
                     grid=card is not None,
@@ -721,6 +742,18 @@ def _card_kind(text: str, above: str, ctx: UnitContext, kind: str | None) -> str
     return that type when the paragraph is only a figure, the first under an item that names a
     coverage (a grid cell: 2,500万円 under フォレンジック費用 and its description), else None."""
     return kind if ctx.heading_ids and is_figure_only(text) and not find_amounts(above) else None
+
+
+def field_lead_kind(text: str, cues: LimitCues) -> str | None:
+    """Given a paragraph, return the figure type the field cue it opens with names (・免責金額：… /
+    免責金額　…), else None: its later sentences state that field's figures (免責金額：賠償責任は
+    ありません。事故対応費用は1事故につき10万円)."""
+    body = strip_leading_marks(text).lstrip()
+    opening = re.match(r"([^:：\s]{2,12})[:：\s]", body)
+    if opening is None:
+        return None
+    label = squeeze(opening.group(1))
+    return next((kind for cue, kind in cues.before if squeeze(cue) == label), None)
 
 
 def asked_kind(above: str, cues: LimitCues) -> str | None:

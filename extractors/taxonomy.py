@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -279,6 +279,37 @@ def head_ids(label: str) -> list[str]:
     norm, depths = nfkc(label), paren_depths(nfkc(label))
     matches = [m for m in match_all(norm) if depths[m.start] == 0]
     return distinct_ids(reversed(chain(norm, matches[::-1]))) if matches else []
+
+
+def listed_ids(label: str) -> list[str]:
+    """Given a short item label, return its head ids and those of a bracket closing it that lists
+    the parts it covers (事業中断損失（喪失利益・営業継続費用）: the section and both items)."""
+    head = head_ids(label)
+    return list(dict.fromkeys(head + listing_gloss(nfkc(label), match_all(nfkc(label))))) if head else []
+
+
+#: a closing bracket ending a label (事業中断損失（喪失利益・営業継続費用）)
+_CLOSING_GLOSS = re.compile(r"[(（]([^()（）]+)[)）]\s*$")
+
+
+def listing_gloss(norm: str, matches: Sequence[TaxonomyMatch]) -> list[str]:
+    """Given an NFKC label and its term matches, return the ids of the bracket closing it when the
+    bracket lists items and nothing else (terms joined by chain gaps: 喪失利益・営業継続費用), the
+    parts of what the label names; [] for a gloss that describes (（1請求・保険期間中）)."""
+    gloss = _CLOSING_GLOSS.search(norm)
+    if gloss is None:
+        return []
+    inside = sorted(
+        (m for m in matches if gloss.start(1) <= m.start and m.end <= gloss.end(1)), key=lambda m: m.start
+    )
+    rest, at = [], gloss.start(1)
+    for m in inside:
+        rest.append(norm[at : max(at, m.start)])
+        at = max(at, m.end)
+    rest.append(norm[at : gloss.end(1)])
+    if not inside or any(squeeze(r) not in ("", *CHAIN_GAPS) for r in rest):
+        return []
+    return distinct_ids(inside)
 
 
 #: a compound label is at most this long; a longer text is a description, not one compound

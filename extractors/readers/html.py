@@ -110,6 +110,9 @@ class _Sink:
     heading: int | None = None  # the level of the h1–h6 being walked
     #: the page's style rules (CSS grid tables are read through them)
     sheet: StyleSheet = field(default_factory=StyleSheet)
+    #: walking a table cell: a table inside it is no part of the cell's text (the outer table
+    #: renders it after the cell's row, as a table of its own)
+    in_cell: bool = False
 
     def text(self, value: str | None) -> None:
         """Given a text node's content, append it to the current line (splitting lines inside <pre>)."""
@@ -190,6 +193,8 @@ def _walk(element: lxml.etree._Element, sink: _Sink) -> None:
         sink.text(f" {mark} ")  # apart from the figure it marks: <sup>5</sup>500万円 is not 5500万円
         return
     if tag == "table":
+        if sink.in_cell:
+            return
         sink.flush()
         _render_table(element, sink)
         sink.flush()
@@ -245,7 +250,7 @@ def _is_header(cell: lxml.etree._Element) -> bool:
 def _render_cell(cell: lxml.etree._Element, sheet: StyleSheet) -> str:
     """Given a <td>/<th> (or a grid cell) and the page's style rules, return its rendered text on
     one line (its blocks joined by a space)."""
-    sub = _Sink(sheet=sheet)
+    sub = _Sink(sheet=sheet, in_cell=True)
     sub.text(cell.text)
     for child in cell:
         _walk(child, sub)
@@ -299,26 +304,65 @@ def _data_grid(grid: list[list[Cell]]) -> list[list[Cell]] | None:
     return kept if max((len(row) for row in kept), default=0) >= 2 else None
 
 
-def _add_grid(grid: list[list[Cell]], sink: _Sink) -> None:
-    """Given a data grid, add it to the sink as a Table plus one line per row."""
+def _add_grid(
+    grid: list[list[Cell]], sink: _Sink, inner: Sequence[Sequence[lxml.etree._Element]] = ()
+) -> None:
+    """Given a data grid (and the tables nested in each of its rows), add it to the sink as a
+    Table plus one line per row, each row's nested tables rendered right after its line."""
     sink.tables.append(tuple(tuple(row) for row in grid))
-    for row in grid:
+    for r, row in enumerate(grid):
         sink.add_table_line(CELL_SEPARATOR.join(cell.text for cell in row if cell.text))
+        for nested in inner[r] if r < len(inner) else ():
+            _walk(nested, sink)
+            sink.flush()
+
+
+def _nested_tables(row: lxml.etree._Element, table: lxml.etree._Element) -> list[lxml.etree._Element]:
+    """Given a row of a table, return the tables nested in its cells one level down."""
+    return [t for t in row.iterdescendants("table") if next(t.iterancestors("table"), None) is table]
+
+
+def _inner_by_row(
+    own: Sequence[lxml.etree._Element], cells: Sequence[Sequence[Cell]], table: lxml.etree._Element
+) -> list[list[lxml.etree._Element]]:
+    """Given a table's own rows, their cells and the table, return the nested tables to render
+    after each row the grid keeps: a row without text of its own hands its tables to the row above
+    (to the first kept row where none is above)."""
+    inner: list[list[lxml.etree._Element]] = []
+    leading: list[lxml.etree._Element] = []
+    for row, out in zip(own, cells, strict=True):
+        if any(c.text for c in out):
+            inner.append(leading)
+            leading = []
+        (inner[-1] if inner else leading).extend(_nested_tables(row, table))
+    return inner
+
+
+def _pairs_headers(grid: Sequence[Sequence[Cell]]) -> bool:
+    """Given a table's cell grid (nested tables left out of the cells), return whether a row pairs
+    a header cell with a value cell of its own text (支払限度額 | 2億円): a data table, where a
+    section header over a cell that only holds tables is page layout."""
+    return any(
+        any(c.header and c.text for c in row) and any(not c.header and c.text for c in row) for row in grid
+    )
 
 
 def _render_table(table: lxml.etree._Element, sink: _Sink) -> None:
     """Given a <table>, render it into the sink: as a Table plus row lines, or as blocks if layout."""
-    rows = [list(row.iterchildren("td", "th")) for row in _own_rows(table)]
-    grid = _data_grid(_cell_grid(rows, sink.sheet))
-    if grid is None or _has_nested_table(table):
-        # a one-column table or a table holding tables is page layout, not data: read it as blocks
+    own = list(_own_rows(table))
+    rows = [list(row.iterchildren("td", "th")) for row in own]
+    cells = _cell_grid(rows, sink.sheet)
+    grid = _data_grid(cells)
+    if grid is None or (_has_nested_table(table) and not _pairs_headers(cells)):
+        # a one-column table or a table holding tables is page layout, not data: read it as blocks;
+        # one whose rows pair header and value cells is data whose cells hold tables (内訳 under 支払限度額)
         for child in table:
             _walk(child, sink)
             sink.text(child.tail)
         return
     for caption in table.iterchildren("caption"):
         _walk(caption, sink)
-    _add_grid(grid, sink)
+    _add_grid(grid, sink, _inner_by_row(own, cells, table))
 
 
 def _role(element: lxml.etree._Element) -> str:

@@ -1507,6 +1507,37 @@ def split_unruled_rows(found: _RuledGrid, glyphs: Sequence[_Glyph], settings: Pd
     return replace(found, cells=tuple(tuple(row) for row in cells))
 
 
+_COLUMN_LETTERS = re.compile(r"[A-Z]{1,2}")
+
+
+def _letter_number(letters: str) -> int:
+    """Given spreadsheet column letters (A, Z, AA), return the column's number (1, 26, 27)."""
+    return sum((ord(ch) - 64) * 26**i for i, ch in enumerate(reversed(letters)))
+
+
+def _consecutive(numbers: Sequence[int], least: int) -> bool:
+    """Given numbers and how many there must be, return whether they count up by one."""
+    return len(numbers) >= least and all(b - a == 1 for a, b in itertools.pairwise(numbers))
+
+
+def sheet_headings(texts: Sequence[Sequence[str]]) -> set[tuple[int, int]]:
+    """Given a ruled grid's cell texts, return the (row, column) slots of a spreadsheet's printed
+    headings: a top row of consecutive column letters (A B C … or G H I) over a left column of
+    consecutive row numbers (1 2 3 …), both under an empty corner. They are the print's furniture,
+    not the document's cells (a draft print of a sheet with its headings on); none unless both show."""
+    if len(texts) < 4 or not texts[0] or texts[0][0]:
+        return set()
+    letters = [t for t in texts[0][1:] if t]
+    numbered = [(r, row[0]) for r, row in enumerate(texts[1:], start=1) if row and row[0]]
+    if not all(_COLUMN_LETTERS.fullmatch(t) for t in letters) or not _consecutive(
+        [_letter_number(t) for t in letters], 2
+    ):
+        return set()
+    if not all(t.isdigit() for _, t in numbered) or not _consecutive([int(t) for _, t in numbered], 3):
+        return set()
+    return {(0, c) for c, t in enumerate(texts[0]) if t} | {(r, 0) for r, _ in numbered}
+
+
 def _ruled_table_block(
     found: _RuledGrid, glyphs: Sequence[_Glyph], page: int, settings: PdfSettings
 ) -> _Block | None:
@@ -1516,18 +1547,12 @@ def _ruled_table_block(
     A one-row grid is a row of panels: its lines are read cell by cell, not across cells.
     """
     found = split_unruled_rows(found, glyphs, settings)
-    texts: list[list[str]] = []
-    cell_segments: list[list[_Segment]] = []
-    for cells in found.cells:
-        row: list[str] = []
-        for box in cells:
-            if box is None:
-                row.append("")  # merged cell: the text lives in the first cell of the span
-                continue
-            inside = [g for g in glyphs if _inside(g, box)]
-            row.append(glyphs_to_text(inside, settings))
-            cell_segments.append(_horizontal_segments(inside, settings))
-        texts.append(row)
+    # merged cell (None): the text lives in the first cell of the span
+    held = [[[g for g in glyphs if _inside(g, box)] if box else [] for box in cells] for cells in found.cells]
+    texts = [[glyphs_to_text(inside, settings) for inside in row] for row in held]
+    for r, c in sheet_headings(texts):
+        texts[r][c], held[r][c] = "", []
+    cell_segments = [_horizontal_segments(inside, settings) for row in held for inside in row if inside]
     grid = grid_to_cells(found, texts)
     if not grid or len(grid[0]) < settings.min_table_columns:
         return None
@@ -1604,17 +1629,59 @@ def _abut(a: dict[str, Any], b: dict[str, Any], tolerance: float) -> bool:
     return (side_by_side and shared_y) or (stacked and shared_x)
 
 
-def seamless_fills(rects: Sequence[dict[str, Any]], tolerance: float) -> set[int]:
-    """Given a page's rects, return the indices of filled, unstroked ones that touch another of
-    the same paint: one painted area drawn in pieces (a highlight behind each run of text),
-    whose seams no reader sees, so they are no ruling lines."""
+def on_a_rule(rect: dict[str, Any], rules: Sequence[dict[str, Any]], tolerance: float) -> bool:
+    """Given a filled rect and the page's ruling lines, return whether a side of the rect lies on
+    the line of a rule that reaches it: the rect is a table cell whose ruling goes on as fills
+    (a presentation table's shaded header rows above its ruled body), not a piece of a highlight."""
+    x0, top, x1, bottom = (float(rect[k]) for k in ("x0", "top", "x1", "bottom"))
+    for rule in rules:
+        rx0, rtop, rx1, rbottom = (float(rule[k]) for k in ("x0", "top", "x1", "bottom"))
+        upright = rx1 - rx0 <= tolerance and rtop <= bottom + tolerance and rbottom >= top - tolerance
+        if upright and min(abs(rx0 - x0), abs(rx0 - x1)) <= tolerance:
+            return True
+        level = rbottom - rtop <= tolerance and rx0 <= x1 + tolerance and rx1 >= x0 - tolerance
+        if level and min(abs(rtop - top), abs(rtop - bottom)) <= tolerance:
+            return True
+    return False
+
+
+def seamless_fills(
+    rects: Sequence[dict[str, Any]], tolerance: float, rules: Sequence[dict[str, Any]] = ()
+) -> set[int]:
+    """Given a page's rects (and its ruling lines), return the indices of filled, unstroked ones
+    that touch another of the same paint: one painted area drawn in pieces (a highlight behind
+    each run of text), whose seams no reader sees, so they are no ruling lines. An area one of
+    whose pieces has a side on a rule's line is table cells (`on_a_rule`) and stays."""
     keyed = [(i, key) for i, r in enumerate(rects) if (key := _fill_key(r)) is not None]
-    seamless: set[int] = set()
+    touching: dict[int, set[int]] = {}
     for n, (i, key) in enumerate(keyed):
         for j, other in keyed[n + 1 :]:
             if other == key and _abut(rects[i], rects[j], tolerance):
-                seamless.update((i, j))
+                touching.setdefault(i, set()).add(j)
+                touching.setdefault(j, set()).add(i)
+    seamless: set[int] = set()
+    for area in _connected(touching):
+        if not any(on_a_rule(rects[i], rules, tolerance) for i in area):
+            seamless.update(area)
     return seamless
+
+
+def _connected(touching: dict[int, set[int]]) -> list[set[int]]:
+    """Given which items touch which, return the groups of items connected through touches."""
+    groups: list[set[int]] = []
+    seen: set[int] = set()
+    for start in touching:
+        if start in seen:
+            continue
+        group, todo = set(), [start]
+        while todo:
+            item = todo.pop()
+            if item not in group:
+                group.add(item)
+                todo.extend(touching[item] - group)
+        seen |= group
+        groups.append(group)
+    return groups
 
 
 #: character collections whose CIDs pdfminer maps to Unicode by itself (Adobe's CMaps)
@@ -1676,7 +1743,8 @@ def load_page(page: Any, number: int, settings: PdfSettings) -> _RawPage:
     grids: list[_RuledGrid] = []
     if "lines" in settings.table_strategies and glyphs:
         rects = deduped.rects
-        seams = {_rect_id(rects[i]) for i in seamless_fills(rects, settings.snap_tolerance / 3)}
+        fills = seamless_fills(rects, settings.snap_tolerance / 3, deduped.lines)
+        seams = {_rect_id(rects[i]) for i in fills}
         if seams:
             deduped = deduped.filter(
                 lambda obj: obj.get("object_type") != "rect" or _rect_id(obj) not in seams

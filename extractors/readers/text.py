@@ -283,6 +283,29 @@ def _fragment_block(line: str) -> _Block:
     return _Block(lines=tuple(lines), tables=tuple(tables))
 
 
+_TABLE_OPEN = re.compile(r"<table(?:\s[^<>]*)?>", re.IGNORECASE)
+_TABLE_CLOSE = re.compile(r"</table\s*>", re.IGNORECASE)
+
+
+def html_table_end(lines: list[str], start: int) -> int:
+    """Given source lines and an index, return the end of the raw HTML <table> opening there and
+    written over several lines (through its matching </table>), or start + 1 if none opens."""
+    depth, end = 0, start
+    while end < len(lines):
+        depth += len(_TABLE_OPEN.findall(lines[end])) - len(_TABLE_CLOSE.findall(lines[end]))
+        end += 1
+        if depth <= 0:
+            break
+    return end if end - start > 1 and depth <= 0 else start + 1
+
+
+def _markup_block(markup: str) -> _Block:
+    """Given a multi-line HTML fragment (a raw <table> in markdown), return it rendered as one block
+    by the HTML reader, so that its rows, spans and header cells survive."""
+    rendered = render_markup(markup)
+    return _Block(lines=tuple(text for text in rendered.lines if text), tables=rendered.tables)
+
+
 def unquote(line: str) -> str:
     """Given a source line, return it without e-mail / markdown quote marks (`> `, `>> `)."""
     return _QUOTE_MARK.sub("", line)
@@ -326,6 +349,10 @@ def text_to_blocks(text: str) -> list[_Block]:
         end = _tab_table_end(lines, index)
         if end > index:
             blocks.append(_table_block([tab_cells(row) for row in lines[index:end]]))
+            index = end
+            continue
+        if (end := html_table_end(lines, index)) > index + 1:
+            blocks.append(_markup_block("\n".join(lines[index:end])))
             index = end
             continue
         if is_html_fragment(line):
