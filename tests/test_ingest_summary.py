@@ -79,7 +79,7 @@ def _touch(path: Path) -> None:
         # other bytes of another size
         (lambda raw, wh: (raw / "a.txt").write_bytes(SEED[2].read_bytes()), False),
         # other bytes of the same size with a new mtime
-        (lambda raw, wh: ((raw / "a.txt").write_bytes(b"x" * (raw / "a.txt").stat().st_size)), False),
+        (lambda raw, wh: (raw / "a.txt").write_bytes(b"x" * (raw / "a.txt").stat().st_size), False),
         # a new brochure
         (lambda raw, wh: shutil.copy(SEED[2], raw / "c.txt"), False),
         # a removed brochure
@@ -100,7 +100,9 @@ def test_the_summary_holds_only_while_nothing_changed(
     found = still_current(read_summary(warehouse), raw, list_brochures(raw), warehouse, VERSION)
     assert (found is not None) == current
     if found is not None:
-        assert {k: s.doc_id for k, s in found.files.items()} == {k: s.doc_id for k, s in summary.files.items()}
+        assert {k: s.doc_id for k, s in found.files.items()} == {
+            k: s.doc_id for k, s in summary.files.items()
+        }
         assert found.files["a.txt"].mtime_ns == (raw / "a.txt").stat().st_mtime_ns
 
 
