@@ -20,6 +20,7 @@ from pipelines.ingest_summary import (
     SUMMARY,
     IngestSummary,
     file_states,
+    known_doc_ids,
     read_summary,
     stat_files,
     still_current,
@@ -122,6 +123,20 @@ def test_a_same_size_edit_in_the_racy_window_is_hashed(tmp_path: Path) -> None:
     assert still_current(summary, raw, list_brochures(raw), warehouse, VERSION) is None
 
 
+def test_the_run_hashes_only_files_whose_stat_changed(tmp_path: Path) -> None:
+    raw, _, summary = _summarised(tmp_path)
+    _touch(raw / "b.txt")
+    stats = stat_files(list_brochures(raw))
+    # a.txt as recorded: its id is known; b.txt touched: hashed again by the run
+    assert known_doc_ids(summary, raw, stats) == {"a.txt": summary.files["a.txt"].doc_id}
+    # another raw folder's summary knows nothing of these files
+    assert known_doc_ids(summary, tmp_path, stats) == {}
+    # stats taken in the same tick as the files' last write: nothing is taken on trust
+    (tmp_path / "racy").mkdir()
+    raw, _, racy = _summarised(tmp_path / "racy", racy=True)
+    assert known_doc_ids(racy, raw, stat_files(list_brochures(raw))) == {}
+
+
 @pytest.mark.parametrize(
     "content",
     [
@@ -161,7 +176,8 @@ def test_an_unchanged_folder_is_answered_from_the_summary_and_changes_fall_throu
     code = (
         "import sys; from pipelines import cli; "
         f"code = cli.main(['ingest', {str(raw)!r}, '--warehouse', {str(warehouse)!r}]); "
-        "print('heavy:', sorted(m for m in ('polars', 'dagster', 'pandera', 'pdfplumber') if m in sys.modules)); "
+        "heavy = ('polars', 'dagster', 'pandera', 'pdfplumber'); "
+        "print('heavy:', sorted(m for m in heavy if m in sys.modules)); "
         "sys.exit(code)"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
