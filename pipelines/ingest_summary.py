@@ -233,5 +233,5 @@ def noop_lines(summary: IngestSummary, warehouse: Path, hidden: Iterable[str] = 
         *hidden,
         *summary.lines,
         f"no-op: nothing changed in the raw folder or the warehouse since the last ingest; nothing was "
-        f"read or written (answered from {summary_path(warehouse)})",
+        f"extracted or published (answered from {summary_path(warehouse)})",
     ]
