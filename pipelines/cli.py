@@ -471,10 +471,9 @@ def ingest(
     if problem := usage_problem(raw, warehouse):
         print(f"brochures: {problem}", file=err)
         return EXIT_USAGE
-    last = None
-    if is_local(warehouse.base):  # this run may change the warehouse: the last summary no longer holds
-        last = ingest_summary.read_summary(Path(warehouse.base.path))
-        ingest_summary.discard_summary(Path(warehouse.base.path))
+    # whatever this run changes in the warehouse moves the mtimes the last summary holds, so it
+    # stops answering by itself (a broken run leaves it, and the warehouse, as they were)
+    last = ingest_summary.read_summary(Path(warehouse.base.path)) if is_local(warehouse.base) else None
 
     # a run killed before this one may have left staged transactions and temporary files
     warehouse.recover()

@@ -17,9 +17,9 @@ about the warehouse. The next run is a no-op when
 
 Anything else — a new, changed or removed file, another extractor version, `--force`, a
 missing, unreadable or other-format summary — falls through to the normal run, which reads
-only the stale brochures and writes a new summary. The summary only ever saves work: the
-normal run deletes it before changing anything, and a summary that does not match is
-ignored.
+only the stale brochures and writes a new summary. The summary only ever saves work: any
+change a run makes to the warehouse moves the mtimes it holds, and a summary that does not
+match is ignored.
 
 The known miss of any stat-based check: an edit that keeps a file's size and restores its
 modification time (`cp -p` of another version of the same size, `touch -r`, a restored
@@ -35,7 +35,6 @@ import json
 import os
 import time
 from collections.abc import Iterable, Mapping
-from contextlib import suppress
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
@@ -152,12 +151,6 @@ def write_summary(warehouse: Path, summary: IngestSummary) -> None:
     temporary = target.with_name(f".{SUMMARY}.{os.getpid()}.tmp")
     temporary.write_text(json.dumps(value, ensure_ascii=False), encoding="utf-8")
     os.replace(temporary, target)
-
-
-def discard_summary(warehouse: Path) -> None:
-    """Given a local warehouse folder, delete its summary (a run is about to change the warehouse)."""
-    with suppress(OSError):
-        summary_path(warehouse).unlink()
 
 
 def _unchanged_file(path: Path, recorded: FileState, stat_ns: int) -> FileState | None:

@@ -593,6 +593,24 @@ class Warehouse(PartitionedFiles):
         # a run has just published some brochures: their files, the rest from the compacted file
         return self._merged(table, now, before)
 
+    def row_counts(self, table: str) -> dict[str, int]:
+        """Given a table, return {partition file stem: rows}: one column of the compacted file for the
+        partitions unchanged since the compaction, each changed file's footer for the others."""
+        now, before = self._signature(table), self._compacted_signature(table)
+        if before is None:
+            return {s: self.count_rows(p) for s, p in self.stems(table).items()}
+        changed = {s for s in now if before.get(s) != now[s]}
+        path = self.compacted_path(table)
+        if is_local(path):
+            stems = pl.scan_parquet(path.path).select(PARTITION_FILE).collect()
+        else:
+            stems = self.read_file(path).select(PARTITION_FILE)
+        counted = stems.group_by(PARTITION_FILE).len()
+        counts = {str(stem): int(n) for stem, n in counted.iter_rows() if stem not in changed}
+        files = self.stems(table) if changed else {}
+        counts.update({s: self.count_rows(files[s]) for s in changed if s in files})
+        return {s: counts.get(s, 0) for s in now}  # an empty partition has no row in the compacted file
+
     def compacted_partition_frames(self, table: str) -> dict[str, pl.DataFrame]:
         """Given a table, return {file stem: rows} from its compacted file and the files changed since."""
         compacted = self._compacted_rows(table)
