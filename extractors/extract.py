@@ -24,6 +24,12 @@ def bytes_to_doc_id(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:16]
 
 
+def file_to_doc_id(path: Path) -> str:
+    """Given a file, return bytes_to_doc_id of its bytes, hashed as they stream (a long PDF is not held)."""
+    with path.open("rb") as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()[:16]
+
+
 def page_to_text(page: Page) -> str:
     """Given a page, return its verbatim text: its lines, then its tables' rows, one per line.
 
@@ -114,14 +120,13 @@ def file_to_extraction(path: Path, raw_dir: Path) -> Extraction:
     """Given a brochure under raw_dir, return its Extraction; raise BrochureError if it cannot be read."""
     source_file = path.relative_to(raw_dir).as_posix()
     try:
-        data = path.read_bytes()
+        doc_id = file_to_doc_id(path)
     except OSError as e:
         raise BrochureError(
             f"cannot read the file ({e.strerror or e}); check that it still exists and is readable",
             stage="read",
             source=source_file,
         ) from e
-    doc_id = bytes_to_doc_id(data)
     try:
         document = readers.read(path)
         return document_to_extraction(document, doc_id=doc_id, source_file=source_file)

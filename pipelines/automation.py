@@ -23,7 +23,7 @@ from pipelines.assets import (
     reference_tables,
     warehouse_tables,
 )
-from pipelines.brochures import fingerprints, list_brochures
+from pipelines.brochures import fingerprint_doc_id, fingerprints, list_brochures
 from pipelines.io_managers import ParquetIOManager
 from pipelines.resources import BrochureSettings
 from pipelines.versions import stale_keys
@@ -119,7 +119,9 @@ def raw_files(
     added = [k for k in current if k not in registered]
     deleted = sorted(registered - set(current))
     version = extractor_version()
-    stale = set(stale_keys(raw_dir, list(current), warehouse_io_manager.warehouse(), version))
+    # one digest per file a tick: the fingerprint's document id is the one the stamps hold
+    doc_ids = {k: fingerprint_doc_id(fp) for k, fp in current.items()}
+    stale = set(stale_keys(raw_dir, list(current), warehouse_io_manager.warehouse(), version, doc_ids))
     runs = [
         # the fingerprint and the version in the run key make a brochure run once per version of
         # its file and of the code; one whose published rows still stand (stamps) does not run

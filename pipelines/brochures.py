@@ -1,6 +1,8 @@
 """Brochure files under the raw folder, their partition keys, and reading one into rows or an error.
 
 Plain Python (no dagster): the sensor, the assets and the CLI all list and read files here.
+Listing and hashing import nothing heavy (the readers are imported on the first read), so
+that the CLI can answer an unchanged folder before pdfplumber, polars or dagster load.
 
 A partition key is the file's path relative to the raw folder (posix), which is also the
 `source_file` of its rows. Dagster reserves `...` (key ranges) and control characters in
@@ -22,7 +24,6 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import quote, unquote
 
 from extractors.errors import BrochureError
-from extractors.extract import bytes_to_doc_id, file_to_extraction
 from extractors.records import Extraction, IngestErrorRecord
 
 #: what reading one brochure gives: everything it publishes, or the one reason it cannot
@@ -132,7 +133,7 @@ def list_hidden(raw_dir: Path) -> list[str]:
     return sorted(hidden)
 
 
-#: hex digits of a file's BLAKE2b digest kept in its fingerprint (64 bits: no two versions collide)
+#: hex digits of a file's SHA-256 kept as its document id (64 bits: no two versions collide)
 _DIGEST_HEX = 16
 
 
@@ -149,11 +150,31 @@ def open_regular_file(path: Path) -> io.BufferedReader:
     return f
 
 
-def content_digest(path: Path) -> str:
-    """Given a file, return a short hash of its bytes ("unreadable" if it cannot be read, or is no file)."""
+def file_to_extraction(path: Path, raw_dir: Path) -> Extraction:
+    """Given a brochure file and the raw folder, return everything it publishes (extractors.extract's)."""
+    from extractors.extract import file_to_extraction as extract
+
+    return extract(path, raw_dir)
+
+
+def _doc_id_of(path: Path) -> str:
+    """Given a file, return the first 16 hex digits of the SHA-256 of its bytes (its document id)."""
+    with open_regular_file(path) as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()[:_DIGEST_HEX]
+
+
+def file_doc_id(path: Path) -> str | None:
+    """Given a brochure file, return its document id (as extractors compute it), None if unreadable."""
     try:
-        with open_regular_file(path) as f:
-            return hashlib.file_digest(f, "blake2b").hexdigest()[:_DIGEST_HEX]
+        return _doc_id_of(path)
+    except OSError:
+        return None
+
+
+def content_digest(path: Path) -> str:
+    """Given a file, return its document id ("unreadable" if it cannot be read, or is no file)."""
+    try:
+        return _doc_id_of(path)
     except FileNotFoundError:
         raise
     except OSError:  # no permission, a folder: its own read gives the error row
@@ -161,15 +182,20 @@ def content_digest(path: Path) -> str:
 
 
 def fingerprint(path: Path) -> str:
-    """Given a file, return a fingerprint of its version: size, modification time and a hash of its bytes.
+    """Given a file, return a fingerprint of its version: size, modification time and its document id.
 
-    The hash catches an edit that keeps size and modification time (a copy with `cp -p`, a
-    restored backup, a clock set back). It reads every file at each sensor tick: measured on
-    the repository's raw/ (5 files, 1.7 MB), 8 ms a tick against 0.03 ms for size and time
-    alone, about 5 ms per MB (a 30 s tick interval leaves room for some GB).
+    The document id (the SHA-256 of the bytes, as the stamps of `pipelines.versions` hold it)
+    catches an edit that keeps size and modification time (a copy with `cp -p`, a restored
+    backup, a clock set back); the sensor takes it from here, so each file is read once a tick.
     """
     st = path.stat()
     return f"{st.st_size}-{st.st_mtime_ns}-{content_digest(path)}"
+
+
+def fingerprint_doc_id(fingerprint: str) -> str | None:
+    """Given a fingerprint, return the document id it holds (None: the file was unreadable)."""
+    digest = fingerprint.rsplit("-", 1)[-1]
+    return None if digest == "unreadable" else digest
 
 
 def fingerprints(files: Mapping[str, Path]) -> dict[str, str]:
@@ -256,10 +282,7 @@ def brochure_to_result(raw_dir: Path, key: str) -> Result | UnexpectedError:
     except MemoryError:  # a budget, not a bug: the worker reading it says which (pipelines.workers)
         raise
     except Exception as e:
-        try:
-            doc_id: str | None = bytes_to_doc_id(path.read_bytes())
-        except OSError:
-            doc_id = None
+        doc_id = file_doc_id(path)
         record = IngestErrorRecord(
             source_file=source_file,
             doc_id=doc_id,

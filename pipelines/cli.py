@@ -30,23 +30,27 @@ import tempfile
 import time
 import warnings
 from collections.abc import Collection, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-import polars as pl
-
 from extractors.records import IngestErrorRecord
 from extractors.version import extractor_version
+from pipelines import ingest_summary
 from pipelines.brochures import list_brochures, list_hidden, partition_key_to_source_file
-from pipelines.publish import Outcome, outcome_line
-from pipelines.storage import Warehouse, is_alive, is_local, location_to_upath, partition_file_stem
-from pipelines.versions import stale_keys
 from pipelines.workers import Budget
-from schemas.models import REFERENCE_MODELS, TABLES
 
+# only what answers an unchanged folder is imported here: polars, pandera, the readers and dagster
+# take seconds to import, and are imported by the functions that need them
 if TYPE_CHECKING:
     import dagster as dg
+    import polars as pl
+
+    from pipelines.publish import Outcome
+    from pipelines.storage import Warehouse
+
+    #: {table: {partition file stem: rows}}: the whole warehouse, one frame per file
+    Snapshot = dict[str, dict[str, pl.DataFrame]]
 
 EXIT_OK, EXIT_RUN_BROKE, EXIT_USAGE = 0, 1, 2
 #: --strict, for cron jobs: the run worked, but a brochure is in ingest_errors or a row in quarantine
@@ -56,17 +60,18 @@ EXIT_STOPPED = 130
 _STOPPED_MESSAGE = "brochures: stopped; brochures not yet published keep their last version"
 
 
-#: {table: {partition file stem: rows}}: the whole warehouse, one frame per file
-Snapshot = dict[str, dict[str, pl.DataFrame]]
-
-
 def read_snapshot(warehouse: Warehouse) -> Snapshot:
     """Given a warehouse, return every table's partitions (from the compacted layer when it is current)."""
+    from schemas.models import TABLES
+
     return {table: warehouse.compacted_partition_frames(table) for table in TABLES}
 
 
 def _partition_outcome(snapshot: Snapshot, stem: str) -> Outcome:
     """Given the warehouse and a partition file stem, return what became of that brochure."""
+    from pipelines.publish import Outcome
+    from schemas.models import TABLES
+
     frames = {t: snapshot[t][stem] for t in TABLES if stem in snapshot[t]}
     errors, documents = frames.get("ingest_errors"), frames.get("documents")
     error = IngestErrorRecord(**errors.row(0, named=True)) if errors is not None and errors.height else None
@@ -94,6 +99,8 @@ def warehouse_outcomes(snapshot: Snapshot, stems: Sequence[str] | None = None) -
 
 def attention_lines(outcomes: Sequence[Outcome]) -> list[str]:
     """Given the brochures' outcomes, return a heading and a line per brochure in error or quarantined."""
+    from pipelines.publish import outcome_line
+
     attention = [o for o in outcomes if o.error is not None or o.quarantined]
     if not attention:
         return []
@@ -119,6 +126,8 @@ def summary_lines(
     warehouse: Warehouse, snapshot: Snapshot, outcomes: Sequence[Outcome], hidden: Sequence[str] = ()
 ) -> list[str]:
     """Given the warehouse, its brochures' outcomes and the hidden files skipped, return the summary."""
+    from schemas.models import TABLES
+
     failed = sum(o.error is not None for o in outcomes)
     rows = {t: sum(f.height for f in snapshot[t].values()) for t in TABLES}
     return [
@@ -196,6 +205,8 @@ _HOME_PREFIX = "brochures-dagster-"
 
 def sweep_orphan_homes(folder: Path) -> list[Path]:
     """Given the temporary folder, delete the Dagster homes of ingest runs that were killed; return them."""
+    from pipelines.storage import is_alive
+
     removed = []
     for home in folder.glob(f"{_HOME_PREFIX}*-*"):
         pid = home.name.removeprefix(_HOME_PREFIX).split("-", 1)[0]
@@ -247,12 +258,81 @@ def usage_problem(raw: Path, warehouse: Warehouse) -> str | None:
     return None
 
 
-def _brochure_keys(raw: Path, out: TextIO) -> list[str]:
-    """Given RAW_DIR, return the partition keys of its brochures, saying so when there are none."""
-    keys = list(list_brochures(raw.resolve()))
-    if not keys:
+def _brochure_keys(raw: Path, paths: dict[str, Path], out: TextIO) -> list[str]:
+    """Given RAW_DIR and its brochures {key: path}, return their keys, saying so when there are none."""
+    if not paths:
         print(f"no brochures under {raw}", file=out)
-    return keys
+    return list(paths)
+
+
+def local_warehouse(location: str) -> Path | None:
+    """Given the --warehouse location, return its local folder (relative: under the CWD), None for a URL."""
+    if "://" in location:
+        return None
+    path = Path(location).expanduser()
+    return path if path.is_absolute() else Path.cwd() / path
+
+
+def answer_unchanged(
+    raw: Path, warehouse_location: str, version: str, *, out: TextIO, err: TextIO, strict: bool
+) -> int | None:
+    """Given RAW_DIR, the warehouse location and the extractor version, answer a run that has nothing to do.
+
+    When the warehouse's summary of the last run (pipelines.ingest_summary) still holds, print
+    it and return the exit code; otherwise return None (the normal run follows).
+    """
+    warehouse = local_warehouse(warehouse_location)
+    if warehouse is None or not raw.is_dir():
+        return None
+    paths = list_brochures(raw.resolve())
+    last = ingest_summary.read_summary(warehouse)
+    summary = ingest_summary.still_current(last, raw.resolve(), paths, warehouse, version) if paths else None
+    if summary is None:
+        return None
+    if summary != last:  # files touched without a change of bytes: record their stats
+        with suppress(OSError):
+            ingest_summary.write_summary(warehouse, summary)
+    for line in ingest_summary.noop_lines(summary, warehouse, hidden_line(list_hidden(raw))):
+        print(line, file=out)
+    if strict and summary.attention:
+        print(f"brochures: --strict: {summary.attention} brochures need attention (listed above)", file=err)
+        return EXIT_ATTENTION
+    return EXIT_OK
+
+
+def record_summary(
+    warehouse: Warehouse,
+    raw: Path,
+    paths: dict[str, Path],
+    stats: tuple[int, dict[str, os.stat_result]],
+    lines: Sequence[str],
+    attention: int,
+) -> None:
+    """Given a local warehouse after a run, the brochures, their stats before it, and the lines printed,
+    write the summary that answers the next run if nothing changes (none when a brochure is not fresh)."""
+    from pipelines.storage import is_local
+    from pipelines.versions import read_stamps
+
+    if not is_local(warehouse.base):
+        return
+    folder = Path(warehouse.base.path)
+    version = extractor_version()
+    stamps = {k: s for k, s in read_stamps(warehouse).items() if s.extractor_version == version}
+    stat_ns, stat = stats
+    files = ingest_summary.file_states(paths, {k: s.doc_id for k, s in stamps.items()}, stat)
+    if not paths or set(files) != set(paths):
+        return  # a brochure without a stamp is read again next run: no summary may say otherwise
+    summary = ingest_summary.IngestSummary(
+        raw_dir=str(raw.resolve()),
+        extractor_version=version,
+        files=files,
+        warehouse=ingest_summary.warehouse_state(folder),
+        lines=tuple(lines),
+        attention=attention,
+        stat_ns=stat_ns,
+    )
+    with suppress(OSError):
+        ingest_summary.write_summary(folder, summary)
 
 
 def partition_ranges(order: Sequence[str], wanted: Collection[str]) -> list[list[str]]:
@@ -384,21 +464,39 @@ def ingest(
     brochure read; `strict` exits EXIT_ATTENTION when any brochure needs attention.
     """
     started = time.perf_counter()
+    version = extractor_version()
+    if not force:
+        answered = answer_unchanged(raw, warehouse_location, version, out=out, err=err, strict=strict)
+        if answered is not None:
+            print(f"took {time.perf_counter() - started:.1f} s", file=out)
+            return answered
+
+    from pipelines.storage import Warehouse, is_local, location_to_upath, partition_file_stem
+    from pipelines.versions import stale_keys
+    from schemas.models import REFERENCE_MODELS, TABLES
+
     warehouse = Warehouse(location_to_upath(warehouse_location, root=Path.cwd()))
     if problem := usage_problem(raw, warehouse):
         print(f"brochures: {problem}", file=err)
         return EXIT_USAGE
+    # whatever this run changes in the warehouse moves the mtimes the last summary holds, so it
+    # stops answering by itself (a broken run leaves it, and the warehouse, as they were)
+    last = ingest_summary.read_summary(Path(warehouse.base.path)) if is_local(warehouse.base) else None
 
     # a run killed before this one may have left staged transactions and temporary files
     warehouse.recover()
     warehouse.sweep(TABLES)
 
-    keys = _brochure_keys(raw, out)
-    stale = keys if force else stale_keys(raw.resolve(), keys, warehouse, extractor_version())
+    paths = list_brochures(raw.resolve())
+    stats = (time.time_ns(), ingest_summary.stat_files(paths))  # before any file is hashed or read
+    keys = _brochure_keys(raw, paths, out)
+    # files whose stat is the one the last run recorded are not hashed again (pipelines.ingest_summary)
+    known = ingest_summary.known_doc_ids(last, raw.resolve(), stats[1])
+    stale = keys if force else stale_keys(raw.resolve(), keys, warehouse, version, known)
     if kept := len(keys) - len(stale):
         print(
             f"{kept} of {len(keys)} brochures unchanged since their last ingest (same bytes, same "
-            f"extractor version {extractor_version()}): their rows stand; --force reads them again",
+            f"extractor version {version}): their rows stand; --force reads them again",
             file=out,
         )
     doomed = warehouse.doomed(TABLES, keys)
@@ -427,8 +525,10 @@ def ingest(
 
     snapshot = read_snapshot(warehouse)
     outcomes = warehouse_outcomes(snapshot, [partition_file_stem(k) for k in keys])
+    attention_text, summary_text = attention_lines(outcomes), summary_lines(warehouse, snapshot, outcomes)
+    # the summary a no-op run repeats leaves the hidden files out: that run names them afresh
     closing = summary_lines(warehouse, snapshot, outcomes, list_hidden(raw))
-    for line in [*attention_lines(outcomes), *checks, *closing]:
+    for line in [*attention_text, *checks, *closing]:
         print(line, file=out)
     if compacted or stale or doomed:
         print(refresh_catalog(warehouse), file=out)
@@ -441,7 +541,9 @@ def ingest(
     if unaccounted:
         print(f"brochures: neither published nor in ingest_errors: {', '.join(unaccounted)}", file=err)
         return EXIT_RUN_BROKE
-    if strict and (attention := [o for o in outcomes if o.error is not None or o.quarantined]):
+    attention = [o for o in outcomes if o.error is not None or o.quarantined]
+    record_summary(warehouse, raw, paths, stats, [*attention_text, *summary_text], len(attention))
+    if strict and attention:
         print(f"brochures: --strict: {len(attention)} brochures need attention (listed above)", file=err)
         return EXIT_ATTENTION
     return EXIT_OK
@@ -449,6 +551,9 @@ def ingest(
 
 def summary(warehouse_location: str, *, out: TextIO, err: TextIO) -> int:
     """Given a warehouse location, print its brochures and row counts; return the exit code."""
+    from pipelines.publish import outcome_line
+    from pipelines.storage import Warehouse, location_to_upath
+
     warehouse = Warehouse(location_to_upath(warehouse_location, root=Path.cwd()))
     if not warehouse.base.is_dir():
         print(f"brochures: no warehouse at {warehouse.base}", file=err)
@@ -465,6 +570,7 @@ def summary(warehouse_location: str, *, out: TextIO, err: TextIO) -> int:
 def refresh_catalog(warehouse: Warehouse) -> str:
     """Given a warehouse, rebuild its DuckDB catalog when it is a local folder; return a line saying so."""
     from pipelines.catalog import build_catalog
+    from pipelines.storage import is_local
 
     if not is_local(warehouse.base):
         # DuckDB reads object stores through its httpfs extension, which it downloads on first use
@@ -480,6 +586,7 @@ def sql(query: str, warehouse_location: str, *, out: TextIO, err: TextIO) -> int
     import duckdb
 
     from pipelines.catalog import CATALOG_NAME, build_catalog, result_to_lines, run_query
+    from pipelines.storage import Warehouse, is_local, location_to_upath
 
     warehouse = Warehouse(location_to_upath(warehouse_location, root=Path.cwd()))
     if not is_local(warehouse.base) or not warehouse.base.is_dir():

@@ -46,8 +46,9 @@ def table_row_count(warehouse: Warehouse, table: str, written: Mapping[str | Non
     """Given a table and the partitions a run wrote (maybe still staged), return the whole table's rows."""
     # the run's own files may still wait in staging for the other tables: count them from the frames
     stems = {UNPARTITIONED if k is None else partition_file_stem(k): f.height for k, f in written.items()}
-    published = warehouse.stems(table)
-    return sum(stems.values()) + sum(warehouse.count_rows(p) for s, p in published.items() if s not in stems)
+    # the others from the compacted copy (one file), not from a footer per brochure
+    published = warehouse.row_counts(table)
+    return sum(stems.values()) + sum(n for s, n in published.items() if s not in stems)
 
 
 class ParquetIOManager(dg.ConfigurableIOManager):

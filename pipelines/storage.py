@@ -502,6 +502,8 @@ class Warehouse(PartitionedFiles):
 
     def _signature(self, table: str) -> dict[str, list[int]]:
         """Given a table, return {partition file stem: [size, mtime ns]} of the files it is read from."""
+        if is_local(self.base):
+            return self._local_signature(table)
         signature = {}
         for stem, path in self.stems(table).items():
             info = path.stat()
@@ -509,6 +511,29 @@ class Warehouse(PartitionedFiles):
             mtime_ns = getattr(info, "st_mtime_ns", None) or int((getattr(info, "st_mtime", 0) or 0) * 1e9)
             signature[stem] = [int(info.st_size), int(mtime_ns)]
         return signature
+
+    def _local_signature(self, table: str) -> dict[str, list[int]]:
+        """Given a table of a local warehouse, return its signature from one scandir pass of its folder."""
+        signature = {}
+        with (
+            suppress(FileNotFoundError, NotADirectoryError),
+            os.scandir(self.table_dir(table).path) as entries,
+        ):
+            for entry in entries:
+                if entry.name.endswith(self.suffix) and not entry.name.startswith("."):
+                    info = entry.stat()
+                    signature[entry.name.removesuffix(self.suffix)] = [info.st_size, info.st_mtime_ns]
+        for stem, plan in self.pending().items():  # committed, not yet moved: the staged file stands
+            if table not in plan:
+                continue
+            staged = plan[table]
+            if staged is None:
+                signature.pop(stem, None)
+                continue
+            with suppress(FileNotFoundError):  # moved into place meanwhile: the next look sees it there
+                info = os.stat(staged.path)
+                signature[stem] = [info.st_size, info.st_mtime_ns]
+        return dict(sorted(signature.items()))
 
     def _compacted_signature(self, table: str) -> dict[str, list[int]] | None:
         """Given a table, return the signature its compacted file was built from, None if there is none."""
@@ -518,6 +543,19 @@ class Warehouse(PartitionedFiles):
         except (OSError, ValueError):
             return None
         return signature if self.compacted_path(table).exists() else None
+
+    def _merged(
+        self, table: str, now: dict[str, list[int]], before: dict[str, list[int]] | None
+    ) -> pl.DataFrame:
+        """Given a table with partitions and its signatures now and at the last compaction, return every
+        partition's rows with their stem, reading only the partition files that changed since."""
+        changed = [s for s in now if before is None or before.get(s) != now[s]]
+        stems = self.stems(table) if changed else {}
+        frames = [self.read_file(stems[s]).with_columns(pl.lit(s).alias(PARTITION_FILE)) for s in changed]
+        if before is not None:
+            old = self.read_file(self.compacted_path(table))
+            frames.insert(0, old.filter(pl.col(PARTITION_FILE).is_in(set(now) - set(changed))))
+        return pl.concat(frames, how="diagonal_relaxed").sort(PARTITION_FILE, maintain_order=True)
 
     def compact(self, tables: Iterable[str]) -> list[str]:
         """Given partitioned tables, bring each one's compacted file up to date; return the tables rebuilt.
@@ -530,23 +568,13 @@ class Warehouse(PartitionedFiles):
             now, before = self._signature(table), self._compacted_signature(table)
             if now == before or (not now and before is None):
                 continue
-            changed = [s for s in now if before is None or before.get(s) != now[s]]
-            frames = [
-                self.read_file(self.stems(table)[s]).with_columns(pl.lit(s).alias(PARTITION_FILE))
-                for s in changed
-            ]
-            if before is not None:
-                old = self.read_file(self.compacted_path(table))
-                frames.insert(0, old.filter(pl.col(PARTITION_FILE).is_in(set(now) - set(changed))))
-            if (
-                not now
-            ):  # no partition left: no compacted file either (readers fall back to the table's folder)
+            if not now:  # no partition left: no compacted file either (readers fall back to the folder)
                 for path in (self.compacted_path(table), self.compacted_path(table).with_suffix(".json")):
                     with suppress(FileNotFoundError):
                         path.unlink()
                 rebuilt.append(table)
                 continue
-            compacted = pl.concat(frames, how="diagonal_relaxed").sort(PARTITION_FILE, maintain_order=True)
+            compacted = self._merged(table, now, before)
             write_atomically(self.compacted_path(table), compacted.write_parquet)
             write_atomically(
                 self.compacted_path(table).with_suffix(".json"), functools.partial(_write_json, now)
@@ -554,11 +582,40 @@ class Warehouse(PartitionedFiles):
             rebuilt.append(table)
         return rebuilt
 
+    def _compacted_rows(self, table: str) -> pl.DataFrame | None:
+        """Given a table, return every partition's rows with their stem as compaction would now make
+        them (without writing), None when the table has no partition or no compacted file yet."""
+        now, before = self._signature(table), self._compacted_signature(table)
+        if not now or before is None:
+            return None
+        if now == before:
+            return self.read_file(self.compacted_path(table))
+        # a run has just published some brochures: their files, the rest from the compacted file
+        return self._merged(table, now, before)
+
+    def row_counts(self, table: str) -> dict[str, int]:
+        """Given a table, return {partition file stem: rows}: one column of the compacted file for the
+        partitions unchanged since the compaction, each changed file's footer for the others."""
+        now, before = self._signature(table), self._compacted_signature(table)
+        if before is None:
+            return {s: self.count_rows(p) for s, p in self.stems(table).items()}
+        changed = {s for s in now if before.get(s) != now[s]}
+        path = self.compacted_path(table)
+        if is_local(path):
+            stems = pl.scan_parquet(path.path).select(PARTITION_FILE).collect()
+        else:
+            stems = self.read_file(path).select(PARTITION_FILE)
+        counted = stems.group_by(PARTITION_FILE).len()
+        counts = {str(stem): int(n) for stem, n in counted.iter_rows() if stem not in changed}
+        files = self.stems(table) if changed else {}
+        counts.update({s: self.count_rows(files[s]) for s in changed if s in files})
+        return {s: counts.get(s, 0) for s in now}  # an empty partition has no row in the compacted file
+
     def compacted_partition_frames(self, table: str) -> dict[str, pl.DataFrame]:
-        """Given a table, return {file stem: rows} from its compacted file (the partition files if stale)."""
-        if self._compacted_signature(table) != self._signature(table):
+        """Given a table, return {file stem: rows} from its compacted file and the files changed since."""
+        compacted = self._compacted_rows(table)
+        if compacted is None:
             return self.partition_frames(table)
-        compacted = self.read_file(self.compacted_path(table))
         by_stem = {
             str(key[0]): frame.drop(PARTITION_FILE)
             for key, frame in compacted.partition_by(
@@ -580,5 +637,8 @@ class Warehouse(PartitionedFiles):
 
     def read_compacted(self, table: str, empty: pl.DataFrame) -> pl.DataFrame:
         """Given a partitioned table and its empty frame, return all its rows (from the compacted file)."""
-        frames = [f for f in self.compacted_partition_frames(table).values() if f.height]
+        compacted = self._compacted_rows(table)
+        if compacted is not None:
+            return compacted.drop(PARTITION_FILE) if compacted.height else empty
+        frames = [f for f in self.partition_frames(table).values() if f.height]
         return pl.concat(frames, how="vertical") if frames else empty

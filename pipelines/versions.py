@@ -14,7 +14,6 @@ no lock is needed.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping
@@ -25,7 +24,7 @@ from typing import Literal
 from upath import UPath
 
 from extractors.records import IngestErrorRecord
-from pipelines.brochures import Result, list_brochures, open_regular_file, partition_key_to_file_name
+from pipelines.brochures import Result, file_doc_id, list_brochures, partition_key_to_file_name
 from pipelines.storage import Warehouse, partition_file_stem, write_atomically
 
 MANIFEST = ".brochure_versions.json"
@@ -42,15 +41,6 @@ class Stamp:
     extractor_version: str
     twins: tuple[str, ...]  # other partition keys holding the same bytes when it was read
     outcome: Outcome
-
-
-def file_doc_id(path: Path) -> str | None:
-    """Given a brochure file, return its document id (the hash extractors give it), None if unreadable."""
-    try:
-        with open_regular_file(path) as f:
-            return hashlib.file_digest(f, "sha256").hexdigest()[:16]
-    except OSError:
-        return None
 
 
 def manifest_path(warehouse: Warehouse) -> UPath:
@@ -97,10 +87,26 @@ def current_doc_ids(raw_dir: Path, keys: Iterable[str]) -> dict[str, str | None]
     return {k: file_doc_id(raw_dir / partition_key_to_file_name(k)) for k in keys}
 
 
-def stale_keys(raw_dir: Path, keys: Iterable[str], warehouse: Warehouse, version: str) -> list[str]:
-    """Given the raw folder, partition keys, the warehouse and the extractor version, return those to read."""
+def stale_keys(
+    raw_dir: Path,
+    keys: Iterable[str],
+    warehouse: Warehouse,
+    version: str,
+    known: Mapping[str, str | None] | None = None,
+) -> list[str]:
+    """Given the raw folder, partition keys, the warehouse and the extractor version, return those to read.
+
+    `known`: document ids of the files now, where the caller has them already (the sensor's
+    fingerprints); the other files are hashed here.
+    """
     stamps = read_stamps(warehouse)
-    doc_ids = current_doc_ids(raw_dir, keys)
+    keys = list(keys)
+    known = known or {}
+    doc_ids = {
+        **current_doc_ids(raw_dir, [k for k in keys if k not in known]),
+        **{k: known[k] for k in keys if k in known},
+    }
+    doc_ids = {k: doc_ids[k] for k in keys}
     twins = twins_by_key(doc_ids)
     present = {outcome: set(warehouse.stems(table)) for outcome, table in _OUTCOME_TABLE.items()}
     fresh = {

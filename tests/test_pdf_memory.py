@@ -5,6 +5,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import pytest
+from pdfminer.pdftypes import PDFStream
 
 from extractors.readers.pdf import PdfSettings, release_page
 
@@ -43,3 +44,32 @@ def test_release_page_without_pdfminer_caches_only_closes() -> None:
     page.close = lambda: setattr(page, "closed", True)
     release_page(page, PdfSettings())
     assert page.closed
+
+
+def _stream(n_bytes: int) -> PDFStream:
+    return PDFStream({}, b"x" * n_bytes)
+
+
+@pytest.mark.parametrize(
+    ("streams_kib", "font_files_kib", "emptied"),
+    [
+        # a few pages' content streams and fonts, well under the budget: kept for the next page
+        ([64, 64], [128], False),
+        # content streams past the budget though few objects: both caches emptied
+        ([1024, 1024, 1024], [], True),
+        # fonts each holding its embedded font program, past the budget: both caches emptied
+        # (a dropped font would otherwise keep its program alive)
+        ([], [1024, 1024, 1024], True),
+    ],
+)
+def test_release_page_bounds_the_stream_bytes_held(
+    streams_kib: list[int], font_files_kib: list[int], emptied: bool
+) -> None:
+    page = _page(0, 0)
+    page.pdf.doc._cached_objs = {i: (_stream(k * 1024), 0) for i, k in enumerate(streams_kib)}
+    page.pdf.rsrcmgr._cached_fonts = {
+        i: SimpleNamespace(fontfile=_stream(k * 1024)) for i, k in enumerate(font_files_kib)
+    }
+    release_page(page, PdfSettings(max_cached_stream_mib=2))
+    left = len(page.pdf.doc._cached_objs) + len(page.pdf.rsrcmgr._cached_fonts)
+    assert (left == 0) == emptied

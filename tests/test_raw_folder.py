@@ -11,6 +11,7 @@ from conftest import SEEDS
 
 from pipelines import cli
 from pipelines.brochures import list_brochures, list_hidden
+from pipelines.storage import location_to_upath
 
 SEED = sorted(SEEDS.glob("*.txt"))[0]
 
@@ -54,7 +55,7 @@ def test_unwritable_warehouse_exits_2_before_reading(
     def refuse(self: object, data: bytes) -> int:
         raise PermissionError(30, "Read-only file system")
 
-    monkeypatch.setattr(type(cli.location_to_upath(str(tmp_path))), "write_bytes", refuse)
+    monkeypatch.setattr(type(location_to_upath(str(tmp_path))), "write_bytes", refuse)
     out, err = io.StringIO(), io.StringIO()
     assert cli.ingest(raw, str(tmp_path / "warehouse"), verbose=False, out=out, err=err) == cli.EXIT_USAGE
     assert "cannot write to the warehouse" in err.getvalue() and "Read-only" in err.getvalue()

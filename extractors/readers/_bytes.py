@@ -69,10 +69,25 @@ _HTML_START = re.compile(rb"^\s*(<!doctype\s+html|<html|<head|<body|<meta|<title
 _XML_START = re.compile(rb"^\s*<\?xml", re.IGNORECASE)
 
 
-def read_bytes(path: Path) -> bytes:
-    """Given a path, return its bytes, or raise BrochureError when it is missing, unreadable or empty."""
+#: how much of a file `read_head` reads: enough for every magic number and for describe_bytes
+HEAD_BYTES = 4096
+
+
+def read_head(path: Path, size: int = HEAD_BYTES) -> bytes:
+    """Given a path, return its first `size` bytes; raise BrochureError as read_bytes does.
+
+    For readers whose library reads the file itself (pdfplumber): the whole file need not be
+    held to tell what it is.
+    """
+    return read_bytes(path, size)
+
+
+def read_bytes(path: Path, size: int = -1) -> bytes:
+    """Given a path (and how many leading bytes: -1 all), return its bytes, or raise BrochureError when it
+    is missing, unreadable or empty."""
     try:
-        data = path.read_bytes()
+        with path.open("rb") as f:
+            data = f.read(size)
     except FileNotFoundError:
         raise BrochureError(
             "the file does not exist; check the path", stage="read", source=str(path)

@@ -54,7 +54,7 @@ from pdfplumber.utils.exceptions import PdfminerException
 from extractors.document import BBox, Cell, Document, Line, Page, Table, TextLayer, union_bbox
 from extractors.errors import BrochureError
 from extractors.readers import ocr
-from extractors.readers._bytes import describe_bytes, read_bytes
+from extractors.readers._bytes import describe_bytes, read_bytes, read_head
 from extractors.readers.quality import text_warnings
 
 TableStrategy = Literal["lines", "text"]
@@ -71,6 +71,10 @@ class PdfSettings:
     #: grow with its page count (a 3-page Chromium brochure holds ~500 objects, ~240 fonts)
     max_cached_objects: int = 2_000
     max_cached_fonts: int = 500
+    #: ... and past this many MiB of stream bytes in them (content streams, embedded font
+    #: programs, which each cached font holds): a long document whose pages embed fonts of their
+    #: own would otherwise hold a few thousand font programs before the counts are reached
+    max_cached_stream_mib: int = 32
     #: glyph attributes that must also match for two glyphs to count as duplicates
     dedupe_extra_attrs: tuple[str, ...] = ("fontname", "size")
     #: numeric attributes are compared at this many decimals: the copies of one fake-bold glyph
@@ -2125,24 +2129,38 @@ def _try_open(source: Path | bytes) -> tuple[Any, BaseException | None]:
     return None, failure
 
 
-def _open(path: Path, data: bytes) -> tuple[Any, str | None]:
-    """Given a PDF file and its bytes, return it opened by pdfplumber, and a warning if it was repaired."""
+def _open(path: Path) -> tuple[Any, str | None]:
+    """Given a PDF file, return it opened by pdfplumber, and a warning if it was repaired.
+
+    pdfplumber reads the file itself; its bytes are read here only when it cannot, to repair them.
+    """
     pdf, failure = _try_open(path)
     if pdf is not None:
         return pdf, None
-    if (failure is None or not _is_locked(failure)) and not lost_objects(data):
-        for fix in (rebuild_xref, repair):
-            fixed = fix(data)
-            if fixed is not None and (pdf := _try_open(fixed)[0]) is not None:
-                why = _failure(_cause(failure)) if failure else "no pages found"
-                note = (
-                    f"the PDF is damaged ({why}); it was read after its structure was rebuilt: check its "
-                    "rows, or re-download or re-export it"
-                )
-                return pdf, note
+    if failure is None or not _is_locked(failure):
+        repaired = _repaired(read_bytes(path), failure)
+        if repaired is not None:
+            return repaired
     if failure is not None:
         raise _open_error(failure, path) from None
     raise _error("the PDF has no pages (damaged or truncated?); re-download or re-export it", path)
+
+
+def _repaired(data: bytes, failure: BaseException | None) -> tuple[Any, str] | None:
+    """Given the bytes of a PDF pdfplumber cannot open and why, return it opened after a repair and a
+    warning saying so, None when no repair opens it (or objects are lost, which no repair brings back)."""
+    if lost_objects(data):
+        return None
+    for fix in (rebuild_xref, repair):
+        fixed = fix(data)
+        if fixed is not None and (pdf := _try_open(fixed)[0]) is not None:
+            why = _failure(_cause(failure)) if failure else "no pages found"
+            note = (
+                f"the PDF is damaged ({why}); it was read after its structure was rebuilt: check its "
+                "rows, or re-download or re-export it"
+            )
+            return pdf, note
+    return None
 
 
 def _is_locked(exc: BaseException) -> bool:
@@ -2157,7 +2175,7 @@ def _cause(exc: BaseException) -> BaseException:
 
 
 def _check_magic(data: bytes, path: Path) -> None:
-    """Given the file's bytes, raise BrochureError unless they are a PDF."""
+    """Given the file's leading bytes, raise BrochureError unless they are a PDF."""
     if b"%PDF-" in data[:1024]:
         return
     raise _error(f"not a PDF (the file holds {describe_bytes(data)}); convert it or remove it", path)
@@ -2237,22 +2255,42 @@ def read(path: Path, settings: PdfSettings = DEFAULT_SETTINGS) -> Document:
         return _read(path, settings)
 
 
+def _stream_bytes(value: Any) -> int:
+    """Given a cached pdfminer object (or an (object, generation) pair), return the bytes its stream holds."""
+    obj = value[0] if isinstance(value, tuple) and value else value
+    if not isinstance(obj, PDFStream):
+        return 0
+    data = obj.data if obj.data is not None else obj.rawdata
+    return len(data or b"")
+
+
+def cached_stream_bytes(objects: Iterable[Any], fonts: Iterable[Any]) -> int:
+    """Given pdfminer's cached objects and fonts, return the stream bytes they hold (a font: its file)."""
+    held = sum(_stream_bytes(o) for o in objects)
+    return held + sum(_stream_bytes(getattr(f, "fontfile", None)) for f in fonts)
+
+
 def release_page(page: Any, settings: PdfSettings) -> None:
     """Given a pdfplumber page that has been read, free what it and its document cache for it.
 
     pdfplumber keeps each parsed page's objects, and pdfminer every object and font of the file,
-    until the file is closed: a 500-page document would hold them all at once.
+    until the file is closed: a 500-page document would hold them all at once. The caches are
+    emptied past a count of objects or fonts, or past a size of the streams they hold (a font
+    dropped holds its font program, so both caches go together then).
     """
     page.close()
     document, resources = page.pdf.doc, page.pdf.rsrcmgr
     # private caches of pdfminer, read defensively: without them there is nothing to bound
-    objects = [getattr(document, name, None) for name in ("_cached_objs", "_parsed_objs")]
-    if sum(len(c) for c in objects if isinstance(c, dict)) > settings.max_cached_objects:
+    caches = (getattr(document, name, None) for name in ("_cached_objs", "_parsed_objs"))
+    objects: list[dict[Any, Any]] = [c for c in caches if isinstance(c, dict)]
+    found = getattr(resources, "_cached_fonts", None)
+    fonts: dict[Any, Any] = found if isinstance(found, dict) else {}
+    held = cached_stream_bytes((v for c in objects for v in c.values()), fonts.values())
+    too_big = held > settings.max_cached_stream_mib * 1024 * 1024
+    if too_big or sum(len(c) for c in objects) > settings.max_cached_objects:
         for cache in objects:
-            if isinstance(cache, dict):
-                cache.clear()
-    fonts = getattr(resources, "_cached_fonts", None)
-    if isinstance(fonts, dict) and len(fonts) > settings.max_cached_fonts:
+            cache.clear()
+    if too_big or len(fonts) > settings.max_cached_fonts:
         fonts.clear()
 
 
@@ -2271,9 +2309,8 @@ def page_budget_warning(count: int, settings: PdfSettings) -> str | None:
 
 def _read(path: Path, settings: PdfSettings) -> Document:
     """Given a PDF file and settings, return its Document (see `read`)."""
-    data = read_bytes(path)
-    _check_magic(data, path)
-    pdf, repaired = _open(path, data)
+    _check_magic(read_head(path), path)
+    pdf, repaired = _open(path)
     with pdf:
         pages = pdf.pages
         results: list[_PageResult] = []
