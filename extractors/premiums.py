@@ -301,6 +301,8 @@ def _named_kind(grid: Grid, slot: Slot) -> tuple[Kind, str] | None:
         return kind, own
     for across in (True, False):
         for other in _line(grid.view, slot, across, forward=False):
+            if across and other[0] < slot[0] < grid.view.header_rows:
+                continue  # a header spanning down from the row above (支払限度額) heads its own column
             text = cells.get(other, "")
             if cell_amount(text, grid.unit) is not None:
                 option = name_kind(text)
@@ -458,7 +460,7 @@ def premium_quote(grid: Grid, figures: dict[Slot, Figure], slot: Slot) -> Quote 
             revenue = (figure.yen, source)
         elif revenue is None and other is None and (yen := text_revenue(text)) is not None:
             revenue = (yen, source)
-        if option is None and source == "column_header" and figure and figure.kind in ("limit", "deductible"):
+        if option is None and source != "cell" and figure and figure.kind in ("limit", "deductible"):
             option = figure
     premium = figures[slot].yen
     if industry is None or revenue is None or not 0 < premium <= revenue[0] * MAX_PREMIUM_SHARE:
@@ -1086,7 +1088,8 @@ def document_to_premiums(document: Document, doc_id: str) -> list[PremiumRecord]
             )
         option = quote.option
         if option is not None and option.kind == "limit":  # a limit naming no section is every section's
-            conditions = replace(conditions, liability_limit_jpy=option.yen, expense_limit_jpy=option.yen)
+            named = _sections_named(option.name) or ["liability", "expense"]
+            conditions = replace(conditions, **{f"{name}_limit_jpy": option.yen for name in named})
         elif option is not None:
             conditions = replace(conditions, deductible_jpy=option.yen)
         records.append(
