@@ -56,7 +56,7 @@ def limits_not_quoted_elsewhere(
 
 def document_to_extraction(document: Document, *, doc_id: str, source_file: str) -> Extraction:
     """Given a read Document, return the rows it publishes."""
-    document = layout.document_to_leveled(document)
+    document = layout.document_to_tidied(layout.document_to_leveled(document))
     f = fields.document_to_fields(document)
     record = DocumentRecord(
         doc_id=doc_id,

@@ -47,7 +47,14 @@ from extractors.blocks import starts_with_footnote
 from extractors.dates import text_to_date, text_to_dates
 from extractors.document import Cell, Document, Line, Table, nfkc
 from extractors.industries import is_industry_label, label_to_jsic, text_to_industry_words
-from extractors.layout import Slot, TableView, declared_header_rows, table_to_view
+from extractors.layout import (
+    Slot,
+    TableView,
+    continues_columns,
+    declared_header_rows,
+    join_columns,
+    table_to_view,
+)
 from extractors.records import Attribution, PremiumRecord
 from extractors.text_utils import (
     clean_label,
@@ -465,14 +472,15 @@ def premium_quote(grid: Grid, figures: dict[Slot, Figure], slot: Slot) -> Quote 
     premium = figures[slot].yen
     if industry is None or revenue is None or not 0 < premium <= revenue[0] * MAX_PREMIUM_SHARE:
         return None
-    row = slot[0]
+    row, table = slot[0], grid.view.table
+    page = table.rows[row][slot[1]].page or table.row_page(row)  # columns continued on the next page
     return Quote(
         industry_label=industry[0],
         revenue_jpy=revenue[0],
         premium_jpy=premium,
         period=figure_period(grid, figures, slot),
-        evidence=grid.evidence[row],
-        page=grid.view.table.row_page(row),
+        evidence=grid.evidence[row] if page == table.row_page(row) else table.row_text(row, page),
+        page=page,
         line_index=grid.line_index[row],
         last_line_index=grid.last_line_index,
         option=option,
@@ -1036,6 +1044,23 @@ def context_text(lines: list[Line], index: int, last: int | None = None) -> str:
 # --- the document ---------------------------------------------------------------------------
 
 
+def _is_label(text: str) -> bool:
+    """Given a cell, return whether it is a label: text holding no figure."""
+    return bool(text.strip()) and not any(ch.isdigit() for ch in nfkc(text))
+
+
+def joined_tables(tables: list[Table]) -> list[Table]:
+    """Given a document's tables, return them with the columns a table continues on the next page
+    (a grid wider than the page, its row labels not repeated) joined to it."""
+    joined: list[Table] = []
+    for table in tables:
+        if joined and continues_columns(joined[-1], table, _is_label):
+            joined[-1] = join_columns(joined[-1], table)
+        else:
+            joined.append(table)
+    return joined
+
+
 def document_to_quotes(document: Document) -> list[Quote]:
     """Given a Document, return the premiums of its tables, then those only its lines hold (lines
     repeating a table's rows are left to its cells, the better evidence)."""
@@ -1044,12 +1069,13 @@ def document_to_quotes(document: Document) -> list[Quote]:
     covered: set[int] = set()
     tables = list(document.iter_tables())
     previous: Grid | None = None
-    for table in tables:  # a table's lines are read through its cells, never again as lines
+    for table in joined_tables(tables):  # a table's lines are read through its cells, never again as lines
         grid = table_to_grid(lines, table, tables)
         if previous is not None and is_sibling(previous, grid):
             grid = replace(grid, caption=previous.caption + grid.caption)
         quotes += grid_to_quotes(grid)
         previous = grid
+    for table in tables:
         covered |= table_lines(lines, table)
     for first, width, rows in flattened_tables(lines, covered):  # read as a table, never again as lines
         cell_rows = [range(first + k * width, first + (k + 1) * width) for k in range(rows + 1)]
@@ -1089,7 +1115,9 @@ def document_to_premiums(document: Document, doc_id: str) -> list[PremiumRecord]
         option = quote.option
         if option is not None and option.kind == "limit":  # a limit naming no section is every section's
             named = _sections_named(option.name) or ["liability", "expense"]
-            conditions = replace(conditions, **{f"{name}_limit_jpy": option.yen for name in named})
+            liability = option.yen if "liability" in named else conditions.liability_limit_jpy
+            expense = option.yen if "expense" in named else conditions.expense_limit_jpy
+            conditions = replace(conditions, liability_limit_jpy=liability, expense_limit_jpy=expense)
         elif option is not None:
             conditions = replace(conditions, deductible_jpy=option.yen)
         records.append(

@@ -1,16 +1,19 @@
 """Premium grids in shapes beyond the plain matrix: header rows spanning down beside the revenue
-headers (a limit-option column)."""
+headers (a limit-option column), a spreadsheet printed with its headings, columns continued on
+the next page without row labels."""
 
 from __future__ import annotations
 
 import pytest
 
 from extractors.document import Cell, Document, Line, Page, Table
-from extractors.premiums import document_to_premiums
+from extractors.layout import continues_columns, has_print_headings, join_columns, without_print_headings
+from extractors.premiums import _is_label, document_to_premiums
 
 
-def table(*rows: str, page: int = 1, spans: dict[tuple[int, int], tuple[int, int]] | None = None,
-          th: int = 0) -> Table:
+def table(
+    *rows: str, page: int = 1, spans: dict[tuple[int, int], tuple[int, int]] | None = None, th: int = 0
+) -> Table:
     """Given rows as "a|b|c" strings (^ = a slot a merged cell covers), the merged cells' (row_span,
     col_span) by origin slot, and how many leading rows are th rows, return a Table on `page`."""
     spans = spans or {}
@@ -19,8 +22,11 @@ def table(*rows: str, page: int = 1, spans: dict[tuple[int, int], tuple[int, int
         cells = []
         for c, text in enumerate(row.split("|")):
             rs, cs = spans.get((r, c), (1, 1))
-            cells.append(Cell("" if text == "^" else text, row_span=rs, col_span=cs, header=r < th,
-                              covered=text == "^"))
+            cells.append(
+                Cell(
+                    "" if text == "^" else text, row_span=rs, col_span=cs, header=r < th, covered=text == "^"
+                )
+            )
         out.append(tuple(cells))
     return Table(page=page, rows=tuple(out))  # fmt: skip
 
@@ -81,3 +87,61 @@ def test_the_option_in_a_premium_row_is_its_named_limit(premium: int, limit: int
     found = {r.premium_jpy: r for r in document_to_premiums(document("年間保険料の目安", OPTION_GRID), "d")}
     assert found[premium].liability_limit_jpy == limit
     assert found[premium].expense_limit_jpy is None  # 賠償責任の支払限度額 names one section only
+
+
+# --- a spreadsheet printed with its row and column headings ------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("grid", "expected"),
+    [
+        (table("|A|B", "1|業種|1億円", "2|製造業|31,200"), True),  # letters across, row numbers down
+        (table("|G|H", "4|30億円|50億円", "5|257,020|352,790"), True),  # a later page starts at G
+        (table("No.|A|B", "1|業種|1億円", "2|製造業|31,200"), False),  # a labelled corner is a header
+        (table("|A|C", "1|業種|1億円", "2|製造業|31,200"), False),  # letters must run on
+        (table("|A|B", "1|業種|1億円", "3|製造業|31,200"), False),  # row numbers must run on
+        (table("|プランA|プランB", "1|1億円|3億円", "2|100万円|300万円"), False),  # plans, not letters
+    ],
+)
+def test_has_print_headings(grid: Table, expected: bool) -> None:
+    assert has_print_headings(grid) is expected
+
+
+def test_without_print_headings_keeps_the_sheet_only() -> None:
+    tidied = without_print_headings(table("|A|B", "1|業種|1億円", "2|製造業|31,200"))
+    assert tidied.texts() == [["業種", "1億円"], ["製造業", "31,200"]]
+
+
+# --- columns continued on the next page without their row labels --------------------------------
+
+LEFT = table("年間保険料表（単位：円）|^", "業種＼売上高|1億円", "製造業|31,200", "卸売業|27,400",
+             page=2, spans={(0, 0): (1, 2)})  # fmt: skip
+RIGHT = table("", "30億円", "257,020", "225,720", page=3)
+
+
+@pytest.mark.parametrize(
+    ("previous", "following", "expected"),
+    [
+        (LEFT, RIGHT, True),  # figures on the rows the first labels, on the next page
+        (LEFT, table("", "30億円", "257,020", "225,720", page=2), False),  # the same page: another table
+        (LEFT, table("", "30億円", "257,020", page=3), False),  # fewer rows: no continuation
+        (LEFT, table("", "業種|30億円", "小売業|35,800", "建設業|24,600", page=3), False),  # labelled rows
+        (LEFT, table("", "1億円", "31,200", "27,400", "35,800", page=3), False),  # rows continued instead
+    ],
+)
+def test_continues_columns(previous: Table, following: Table, expected: bool) -> None:
+    assert continues_columns(previous, following, _is_label) is expected
+
+
+def test_continued_columns_quote_with_the_row_labels_of_the_first_page() -> None:
+    found = {(r.industry_label, r.annual_revenue_jpy, r.premium_jpy): r for r in document_to_premiums(
+        document("", LEFT, RIGHT), "d")}  # fmt: skip
+    assert ("卸売業", 3_000_000_000, 225_720) in found  # page 3's figure, page 2's label
+    assert ("製造業", 100_000_000, 31_200) in found  # the first page's own figures still quote
+    continued = found[("卸売業", 3_000_000_000, 225_720)]
+    assert (continued.page, continued.evidence) == (3, "225,720")  # quoted from the page it is on
+
+
+def test_join_columns_keeps_each_cell_on_its_page() -> None:
+    joined = join_columns(LEFT, RIGHT)
+    assert [c.page for c in joined.rows[2]] == [2, 2, 3]
