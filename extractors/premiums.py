@@ -386,7 +386,26 @@ def _industry(text: str, source: Source, slot: Slot | None, grid: Grid) -> str |
         or (_is_row_label(label) and in_industry_line(grid, slot, source == "row_header"))
     ):
         return label
+    if text in grid.caption and is_case_caption(text):
+        return case_industry(text)  # 貴社の業種（製造業）、年間売上高45億円をもとにした…保険料です。
     return band_industry(text)  # a row's label naming its case (年間保険料（製造業・売上高10億円の場合）)
+
+
+def is_case_caption(text: str) -> bool:
+    """Given a caption line, return whether it states the case of the premiums below it: it names
+    the premiums and a revenue, its one figure (a line quoting a premium is a row, no caption)."""
+    return (
+        contains_any(text, cues("premium"))
+        and text_revenue(text) is not None
+        and len(find_amounts(text)) == 1
+    )
+
+
+def case_industry(text: str) -> str | None:
+    """Given a caption stating the one case its premiums are quoted for (an industry and a revenue),
+    return the industry when it names exactly one, else None."""
+    found = {nfkc(text)[start:end] for start, end in text_to_industry_words(text)}
+    return found.pop() if len(found) == 1 else None
 
 
 _BRACKETED = re.compile(r"\s*[（(][^（()）]*[)）]\s*$")

@@ -1,6 +1,6 @@
 """Premium grids in shapes beyond the plain matrix: header rows spanning down beside the revenue
 headers (a limit-option column), a spreadsheet printed with its headings, columns continued on
-the next page without row labels."""
+the next page without row labels, and one case stated only in the caption sentence."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 
 from extractors.document import Cell, Document, Line, Page, Table
 from extractors.layout import continues_columns, has_print_headings, join_columns, without_print_headings
-from extractors.premiums import _is_label, document_to_premiums
+from extractors.premiums import _is_label, case_industry, document_to_premiums, is_case_caption
 
 
 def table(
@@ -145,3 +145,39 @@ def test_continued_columns_quote_with_the_row_labels_of_the_first_page() -> None
 def test_join_columns_keeps_each_cell_on_its_page() -> None:
     joined = join_columns(LEFT, RIGHT)
     assert [c.page for c in joined.rows[2]] == [2, 2, 3]
+
+
+# --- one case stated only in the caption sentence ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "case", "industry"),
+    [
+        # industry and revenue of the client, in the sentence naming the premiums
+        ("貴社の業種（製造業）、年間売上高45億円をもとにした保険期間1年の保険料です。", True, "製造業"),
+        # a row of another grid quotes a premium itself: no caption of a case
+        ("業種：学習塾／売上高：5千万円／月払保険料：2,260円", False, "学習塾"),
+        # a sentence naming no premiums states no quote's case (an incident's victim)
+        ("製造業（年間売上高5億円）で発生した事故の損害額です。", False, "製造業"),
+        # two industries: the case is not one
+        ("製造業と小売業の年間売上高10億円の場合の保険料です。", True, None),
+    ],
+)
+def test_case_caption(text: str, case: bool, industry: str | None) -> None:
+    assert is_case_caption(text) is case
+    assert case_industry(text) == industry
+
+
+def test_a_quote_table_under_the_sentence_stating_its_case() -> None:
+    grid = table(
+        "お支払方法|案A（推奨）|案B",
+        "年払（一括）|1,236,000円|1,874,000円",
+        "月払（12回払）|108,100円|164,000円",
+    )
+    caption = "貴社の業種（製造業）、年間売上高45億円をもとにした保険期間1年の保険料です。"
+    assert quotes(document(caption, grid)) == {
+        ("製造業", 4_500_000_000, 1_236_000, "annual"),
+        ("製造業", 4_500_000_000, 1_874_000, "annual"),
+        ("製造業", 4_500_000_000, 108_100, "monthly"),
+        ("製造業", 4_500_000_000, 164_000, "monthly"),
+    }
