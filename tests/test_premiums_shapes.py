@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from extractors.document import Cell, Document, Line, Page, Table
+from extractors.extract import grid_header_rows
 from extractors.layout import continues_columns, has_print_headings, join_columns, without_print_headings
 from extractors.premiums import _is_label, case_industry, document_to_premiums, is_case_caption
 
@@ -181,3 +182,22 @@ def test_a_quote_table_under_the_sentence_stating_its_case() -> None:
         ("製造業", 4_500_000_000, 108_100, "monthly"),
         ("製造業", 4_500_000_000, 164_000, "monthly"),
     }
+
+
+# --- a premium grid's revenue header row is no limit -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("grid", "quoted", "expected"),
+    [
+        # the revenue header row above the first quoted row: figures only
+        (OPTION_GRID, {OPTION_GRID.row_text(2)}, {OPTION_GRID.row_text(1)}),
+        # a limit row above a premium row names its coverage: it stays a limit
+        (table("補償項目|A|B", "損害賠償責任（1請求）|30,000|100,000", "年間保険料|62,400円|118,800円"),
+         {"年間保険料 | 62,400円 | 118,800円"}, set()),
+        # a table that quoted nothing has no premium header
+        (OPTION_GRID, set(), set()),
+    ],
+)  # fmt: skip
+def test_grid_header_rows(grid: Table, quoted: set[str], expected: set[str]) -> None:
+    assert grid_header_rows(grid, quoted) == expected
