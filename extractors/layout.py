@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from types import MappingProxyType
 
-from extractors.document import Document, Line, Table
+from extractors.document import Cell, Document, Line, Table
 
 Slot = tuple[int, int]
 
@@ -200,6 +200,27 @@ def continues_columns(previous: Table, table: Table, is_label: Callable[[str], b
         and all(any(cell.text.strip() for cell in previous.rows[i]) for i in filled)
         and any(previous.rows[i] and is_label(previous.rows[i][0].text) for i in filled)
     )
+
+
+def _row_shape(row: Sequence[Cell]) -> tuple[str, ...]:
+    """Given a table row, return what each cell holds: "" nothing, "9" a figure, "a" text only."""
+    return tuple("9" if any(ch.isdigit() for ch in c.text) else "a" if c.text.strip() else "" for c in row)
+
+
+def continues_rows(previous: Table, table: Table) -> bool:
+    """Given two tables in reading order, return whether the second holds more rows of the first
+    on the next page, its header not repeated: its first row holds what the first's last holds,
+    cell by cell (a label, a figure or nothing)."""
+    if table.page != previous.page + 1 or not table.rows or not previous.rows:
+        return False
+    return _row_shape(table.rows[0]) == _row_shape(previous.rows[-1]) and "9" in _row_shape(table.rows[0])
+
+
+def join_rows(previous: Table, table: Table) -> Table:
+    """Given a table and the rows continuing it on the next page, return one table whose rows
+    keep the page they are printed on."""
+    later = tuple(tuple(replace(c, page=c.page or table.page) for c in row) for row in table.rows)
+    return replace(previous, rows=previous.rows + later)
 
 
 def join_columns(previous: Table, table: Table) -> Table:

@@ -51,8 +51,10 @@ from extractors.layout import (
     Slot,
     TableView,
     continues_columns,
+    continues_rows,
     declared_header_rows,
     join_columns,
+    join_rows,
     table_to_view,
 )
 from extractors.records import Attribution, PremiumRecord
@@ -534,6 +536,8 @@ def figure_period(grid: Grid, figures: dict[Slot, Figure], slot: Slot) -> Period
     the premiums (a caption's 一括払 says how a year's premium is paid). A section row is a row
     of one cell: the column above it belongs to another block.
     """
+    if (spread := spread_period(grid, slot)) is not None:
+        return spread
     rows = [r for r, _ in grid.cells]
     section = max((r for r in set(rows) if r < slot[0] and rows.count(r) == 1), default=-1)
     contexts = sorted(_contexts(grid, figures, slot), key=lambda found: _period_rank(found, slot, section))
@@ -545,6 +549,41 @@ def figure_period(grid: Grid, figures: dict[Slot, Figure], slot: Slot) -> Period
             period := label_to_period(axis_name(text, source == "row_header"))
         ):
             return period
+    return None
+
+
+def named_periods(text: str) -> list[Period]:
+    """Given a label, return the premium periods it names in the order printed (年払（円）月払（円）
+    → annual, monthly), each once."""
+    norm = squeeze(nfkc(text))
+    for cue in sorted(cues("revenue"), key=len, reverse=True):
+        norm = norm.replace(cue, "|")  # 年間売上高 names a revenue, not an annual premium
+    found = sorted(
+        (norm.find(squeeze(w)), name) for name, ws in period_cues() for w in ws if squeeze(w) in norm
+    )
+    return list(dict.fromkeys(name for _, name in found))
+
+
+def spread_period(grid: Grid, slot: Slot) -> Period | None:
+    """Given a grid and a premium cell whose column has no header of its own, return the period a
+    header to its left names in turn: a header naming several periods over as many columns (a
+    clipped 年払（円月払（円） over 58200 | 5090) names the first for its own column, the next
+    for the one after; None where no such header is."""
+    r, c = slot
+    for row in range(r - 1, -1, -1):
+        own, origin = grid.view.text(row, c), grid.view.origin(row, c)
+        if cell_amount(own, grid.unit) is not None:
+            continue  # a figure of the rows above
+        if own.strip() and origin == (row, c):
+            return None  # the column's own header names its period
+        left = (
+            origin[1]
+            if own.strip()
+            else next((k for k in range(c - 1, -1, -1) if grid.view.text(row, k).strip()), None)
+        )
+        periods = named_periods(grid.view.text(row, left)) if left is not None else []
+        if len(periods) > 1:
+            return periods[c - left] if left is not None and c - left < len(periods) else None
     return None
 
 
@@ -1068,13 +1107,24 @@ def _is_label(text: str) -> bool:
     return bool(text.strip()) and not any(ch.isdigit() for ch in nfkc(text))
 
 
+def table_sections(table: Table) -> list[Table]:
+    """Given a table, return it cut before each row opening with a heading mark (■保険料一覧 …):
+    blocks a reader read as one table because their columns align, each with its own header."""
+    starts = [i for i, row in enumerate(table.rows) if i and row and _is_heading(row[0].text)]
+    bounds = [0, *starts, len(table.rows)]
+    return [replace(table, rows=table.rows[a:b]) for a, b in itertools.pairwise(bounds) if b > a]
+
+
 def joined_tables(tables: list[Table]) -> list[Table]:
     """Given a document's tables, return them with the columns a table continues on the next page
-    (a grid wider than the page, its row labels not repeated) joined to it."""
+    (a grid wider than the page, its row labels not repeated) or the rows it continues there (its
+    header not repeated) joined to it."""
     joined: list[Table] = []
-    for table in tables:
+    for table in (section for whole in tables for section in table_sections(whole)):
         if joined and continues_columns(joined[-1], table, _is_label):
             joined[-1] = join_columns(joined[-1], table)
+        elif joined and continues_rows(joined[-1], table):
+            joined[-1] = join_rows(joined[-1], table)
         else:
             joined.append(table)
     return joined

@@ -1,6 +1,7 @@
 """Premium grids in shapes beyond the plain matrix: header rows spanning down beside the revenue
 headers (a limit-option column), a spreadsheet printed with its headings, columns continued on
-the next page without row labels, and one case stated only in the caption sentence."""
+the next page without row labels, one case stated only in the caption sentence, and a tidy list
+(one quote per row) under a heading row, continued on the next page."""
 
 from __future__ import annotations
 
@@ -8,8 +9,21 @@ import pytest
 
 from extractors.document import Cell, Document, Line, Page, Table
 from extractors.extract import grid_header_rows
-from extractors.layout import continues_columns, has_print_headings, join_columns, without_print_headings
-from extractors.premiums import _is_label, case_industry, document_to_premiums, is_case_caption
+from extractors.layout import (
+    continues_columns,
+    continues_rows,
+    has_print_headings,
+    join_columns,
+    without_print_headings,
+)
+from extractors.premiums import (
+    _is_label,
+    case_industry,
+    document_to_premiums,
+    is_case_caption,
+    named_periods,
+    table_sections,
+)
 
 
 def table(
@@ -201,3 +215,57 @@ def test_a_quote_table_under_the_sentence_stating_its_case() -> None:
 )  # fmt: skip
 def test_grid_header_rows(grid: Table, quoted: set[str], expected: set[str]) -> None:
     assert grid_header_rows(grid, quoted) == expected
+
+
+# --- a tidy list (one quote per row) under a heading row, its rows continued on the next page -----
+
+TIDY = table(
+    "プラン|賠償責任|免責金額|",
+    "スタンダード|1億円|0円|",
+    "■保険料一覧（保険期間1年）業種|売上高（千円）|年払（円月払（円）|",
+    "製造業|100000|58200|5090",
+    "卸売業|500000|82100|7180",
+)
+TIDY_NEXT = table("小売業|100000|63800|5580", page=2)
+
+
+@pytest.mark.parametrize(
+    ("expected"),
+    [
+        ("製造業", 100_000_000, 58_200, "annual"),  # 千円 revenue, the first period the header names
+        ("製造業", 100_000_000, 5_090, "monthly"),  # the second column: the header's second period
+        ("卸売業", 500_000_000, 7_180, "monthly"),  # every row is one quote
+        ("小売業", 100_000_000, 5_580, "monthly"),  # a row on the next page, the header not repeated
+    ],
+)
+def test_a_tidy_list_under_a_heading_row(expected: tuple[str, int, int, str]) -> None:
+    assert expected in quotes(document("", TIDY, TIDY_NEXT))
+
+
+def test_a_heading_row_cuts_the_table() -> None:
+    sections = table_sections(TIDY)
+    assert [len(s.rows) for s in sections] == [2, 3]  # the plan legend, then the list under its heading
+
+
+@pytest.mark.parametrize(
+    ("following", "expected"),
+    [
+        (TIDY_NEXT, True),  # the next page's first row holds what the last row holds
+        (table("業種|売上高|年払", "小売業|100000|63800", page=2), False),  # a header row of its own
+        (table("小売業|100000|63800|5580", page=1), False),  # the same page: another table
+    ],
+)
+def test_continues_rows(following: Table, expected: bool) -> None:
+    assert continues_rows(table("製造業|100000|58200|5090"), following) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("年払（円月払（円）", ["annual", "monthly"]),  # a clipped header naming two periods in turn
+        ("月払保険料／年払保険料", ["monthly", "annual"]),  # in the order printed
+        ("年間売上高", []),  # a revenue names no period
+    ],
+)
+def test_named_periods(text: str, expected: list[str]) -> None:
+    assert named_periods(text) == expected
