@@ -181,9 +181,11 @@ class Table:
     rows: tuple[tuple[Cell, ...], ...]
     bbox: BBox | None = None
 
-    def row_text(self, index: int) -> str:
-        """Given a row index, return the row's verbatim cells joined by CELL_SEPARATOR."""
-        return CELL_SEPARATOR.join(c.text for c in self.rows[index])
+    def row_text(self, index: int, page: int | None = None) -> str:
+        """Given a row index (and a page, where a row's columns run onto the next), return the row's
+        verbatim cells (those printed on that page) joined by CELL_SEPARATOR."""
+        cells = self.rows[index]
+        return CELL_SEPARATOR.join(c.text for c in cells if page is None or (c.page or self.page) == page)
 
     def row_page(self, index: int) -> int:
         """Given a row index, return the page the row is printed on (a table may run onto the next)."""

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import re
+from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 
 from extractors import coverages, fields, layout, limits, premiums, provenance, readers, scenarios
-from extractors.document import Document, Page
+from extractors.document import Document, Page, Table, nfkc
 from extractors.errors import BrochureError
 from extractors.records import (
     DocumentRecord,
@@ -48,8 +50,28 @@ def document_to_pages(document: Document, doc_id: str) -> tuple[PageRecord, ...]
     )
 
 
+#: a cell holding one figure and nothing else (50億円, 1,000万円, 87,600)
+_FIGURE = re.compile(r"[\d,.]+[十百千万億]*円?")
+
+
+def grid_header_rows(table: Table, quoted: set[str]) -> set[str]:
+    """Given a table and the row texts premiums were quoted from, return the texts of its header
+    rows above the first quoted row that hold figures only (a premium grid's revenue header
+    50億円 | 100億円 prices nothing a policy pays); none if it quoted nothing."""
+    rows = [table.row_text(i) for i in range(len(table.rows))]
+    first = next((i for i, text in enumerate(rows) if text in quoted), None)
+    return {
+        rows[i]
+        for i in range(first or 0)
+        if all(_FIGURE.fullmatch(nfkc(c.text).replace(" ", "")) for c in table.rows[i] if c.text.strip())
+    }
+
+
 def limits_not_quoted_elsewhere(
-    found: list[LimitRecord], quotes: list[PremiumRecord], costs: list[LossScenarioRecord]
+    found: list[LimitRecord],
+    quotes: list[PremiumRecord],
+    costs: list[LossScenarioRecord],
+    tables: Iterable[Table] = (),
 ) -> list[LimitRecord]:
     """Given limits, premiums and scenario rows, return the limits not read from a premium or cost row.
 
@@ -57,7 +79,8 @@ def limits_not_quoted_elsewhere(
     policy costs or what an incident cost, not how much the policy pays: its figures are
     published once, in the table that explains them.
     """
-    taken = {q.evidence for q in quotes} | {c.evidence for c in costs}
+    quoted = {q.evidence for q in quotes}
+    taken = quoted | {c.evidence for c in costs} | set().union(*(grid_header_rows(t, quoted) for t in tables))
     return [limit for limit in found if limit.evidence not in taken]
 
 
@@ -79,7 +102,11 @@ def no_rows_warning(extraction: Extraction) -> str | None:
 
 def document_to_extraction(document: Document, *, doc_id: str, source_file: str) -> Extraction:
     """Given a read Document, return the rows it publishes (a warning added when they are none)."""
-    extraction = _document_rows(layout.document_to_leveled(document), doc_id=doc_id, source_file=source_file)
+    extraction = _document_rows(
+        layout.document_to_tidied(layout.document_to_leveled(document)),
+        doc_id=doc_id,
+        source_file=source_file,
+    )
     if (warning := no_rows_warning(extraction)) is None:
         return extraction
     record = replace(extraction.document, warnings=(*extraction.document.warnings, warning))
@@ -103,7 +130,9 @@ def _document_rows(document: Document, *, doc_id: str, source_file: str) -> Extr
     )
     quotes = premiums.document_to_premiums(document, doc_id)
     costs = scenarios.document_to_loss_scenarios(document, doc_id)
-    found = limits_not_quoted_elsewhere(limits.document_to_limits(document, doc_id), quotes, costs)
+    found = limits_not_quoted_elsewhere(
+        limits.document_to_limits(document, doc_id), quotes, costs, document.iter_tables()
+    )
     # one pass locates every row's evidence on its page, so no extractor carries boxes around
     locate = provenance.Locator(document)
     return Extraction(

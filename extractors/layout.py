@@ -11,12 +11,13 @@ header slots where it does not (borderless PDF tables, text tables).
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from types import MappingProxyType
 
-from extractors.document import Document, Line, Table
+from extractors.document import Cell, Document, Line, Table
 
 Slot = tuple[int, int]
 
@@ -136,6 +137,104 @@ def table_to_view(table: Table, header_rows: int | None = None) -> TableView:
     if not declares_spans(table):
         owners = inferred_header_owners(table, rows, owners)
     return TableView(table=table, header_rows=rows, owners=MappingProxyType(owners))
+
+
+# ---------------------------------------------------------------------------------------
+# A spreadsheet printed with its headings, and a grid whose columns run onto the next page
+
+_COLUMN_LETTERS = re.compile(r"[A-Z]{1,2}")
+
+
+def _column_number(text: str) -> int | None:
+    """Given a cell, return the spreadsheet column its letters name (A → 1, AB → 28), else None."""
+    if not _COLUMN_LETTERS.fullmatch(text):
+        return None
+    return sum((ord(ch) - 64) * 26**k for k, ch in enumerate(reversed(text)))
+
+
+def _consecutive(numbers: Sequence[int | None]) -> bool:
+    """Given numbers, return whether there are two or more, each one more than the one before."""
+    return len(numbers) > 1 and all(
+        a is not None and b is not None and b == a + 1 for a, b in itertools.pairwise(numbers)
+    )
+
+
+def has_print_headings(table: Table) -> bool:
+    """Given a table, return whether it is a spreadsheet printed with its row and column headings:
+    an empty corner, consecutive column letters across (A B C…, G H I…) and consecutive row
+    numbers down (1 2 3…)."""
+    if len(table.rows) < 3 or not table.rows[0] or table.rows[0][0].text.strip():
+        return False
+    letters = [_column_number(cell.text.strip()) for cell in table.rows[0][1:]]
+    numbers = [int(t) if (t := row[0].text.strip()).isdigit() else None for row in table.rows[1:] if row]
+    return _consecutive(letters) and _consecutive(numbers)
+
+
+def without_print_headings(table: Table) -> Table:
+    """Given a table, return it without a spreadsheet's printed row and column headings (the
+    letters and row numbers name no figure), else unchanged."""
+    if not has_print_headings(table):
+        return table
+    return replace(table, rows=tuple(row[1:] for row in table.rows[1:]))
+
+
+def document_to_tidied(document: Document) -> Document:
+    """Given a read Document, return it with every table's printed spreadsheet headings removed."""
+    pages = tuple(
+        replace(page, tables=tuple(without_print_headings(t) for t in page.tables)) for page in document.pages
+    )
+    return replace(document, pages=pages)
+
+
+def continues_columns(previous: Table, table: Table, is_label: Callable[[str], bool]) -> bool:
+    """Given two tables in reading order and a test of label text, return whether the second holds
+    more columns of the first printed on the next page: as many rows, none headed by a label,
+    its figures on rows where the first has labels (a grid wider than the page)."""
+    if table.page != previous.page + 1 or len(table.rows) != len(previous.rows):
+        return False
+    first = [row[0].text if row else "" for row in table.rows]
+    filled = [i for i, text in enumerate(first) if text.strip()]
+    return (
+        bool(filled)
+        and not any(is_label(first[i]) for i in filled)
+        and all(any(cell.text.strip() for cell in previous.rows[i]) for i in filled)
+        and any(previous.rows[i] and is_label(previous.rows[i][0].text) for i in filled)
+    )
+
+
+def _row_shape(row: Sequence[Cell]) -> tuple[str, ...]:
+    """Given a table row, return what each cell holds: "" nothing, "9" a figure, "a" text only."""
+    return tuple("9" if any(ch.isdigit() for ch in c.text) else "a" if c.text.strip() else "" for c in row)
+
+
+def continues_rows(previous: Table, table: Table) -> bool:
+    """Given two tables in reading order, return whether the second holds more rows of the first
+    on the next page, its header not repeated: its first row holds what the first's last holds,
+    cell by cell (a label, a figure or nothing)."""
+    if table.page != previous.page + 1 or not table.rows or not previous.rows:
+        return False
+    return _row_shape(table.rows[0]) == _row_shape(previous.rows[-1]) and "9" in _row_shape(table.rows[0])
+
+
+def join_rows(previous: Table, table: Table) -> Table:
+    """Given a table and the rows continuing it on the next page, return one table whose rows
+    keep the page they are printed on."""
+    later = tuple(tuple(replace(c, page=c.page or table.page) for c in row) for row in table.rows)
+    return replace(previous, rows=previous.rows + later)
+
+
+def join_columns(previous: Table, table: Table) -> Table:
+    """Given a table and the columns continuing it on the next page, return one table: each row
+    extended by its continuation's cells, which keep the page they are printed on."""
+    rows = tuple(
+        tuple(
+            replace(cell, page=cell.page or part.page)
+            for part, cells in ((previous, left), (table, right))
+            for cell in cells
+        )
+        for left, right in zip(previous.rows, table.rows, strict=True)
+    )
+    return replace(previous, rows=rows)
 
 
 #: a footnote mark inside a cell or line: ※, ※1, (※2), *1, (*2), 注, (注1), markdown's [^1]

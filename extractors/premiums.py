@@ -47,7 +47,16 @@ from extractors.blocks import starts_with_footnote
 from extractors.dates import text_to_date, text_to_dates
 from extractors.document import Cell, Document, Line, Table, nfkc
 from extractors.industries import is_industry_label, label_to_jsic, text_to_industry_words
-from extractors.layout import Slot, TableView, declared_header_rows, table_to_view
+from extractors.layout import (
+    Slot,
+    TableView,
+    continues_columns,
+    continues_rows,
+    declared_header_rows,
+    join_columns,
+    join_rows,
+    table_to_view,
+)
 from extractors.records import Attribution, PremiumRecord
 from extractors.text_utils import (
     clean_label,
@@ -301,6 +310,8 @@ def _named_kind(grid: Grid, slot: Slot) -> tuple[Kind, str] | None:
         return kind, own
     for across in (True, False):
         for other in _line(grid.view, slot, across, forward=False):
+            if across and other[0] < slot[0] < grid.view.header_rows:
+                continue  # a header spanning down from the row above (支払限度額) heads its own column
             text = cells.get(other, "")
             if cell_amount(text, grid.unit) is not None:
                 option = name_kind(text)
@@ -377,7 +388,26 @@ def _industry(text: str, source: Source, slot: Slot | None, grid: Grid) -> str |
         or (_is_row_label(label) and in_industry_line(grid, slot, source == "row_header"))
     ):
         return label
+    if text in grid.caption and is_case_caption(text):
+        return case_industry(text)  # 貴社の業種（製造業）、年間売上高45億円をもとにした…保険料です。
     return band_industry(text)  # a row's label naming its case (年間保険料（製造業・売上高10億円の場合）)
+
+
+def is_case_caption(text: str) -> bool:
+    """Given a caption line, return whether it states the case of the premiums below it: it names
+    the premiums and a revenue, its one figure (a line quoting a premium is a row, no caption)."""
+    return (
+        contains_any(text, cues("premium"))
+        and text_revenue(text) is not None
+        and len(find_amounts(text)) == 1
+    )
+
+
+def case_industry(text: str) -> str | None:
+    """Given a caption stating the one case its premiums are quoted for (an industry and a revenue),
+    return the industry when it names exactly one, else None."""
+    found = {nfkc(text)[start:end] for start, end in text_to_industry_words(text)}
+    return found.pop() if len(found) == 1 else None
 
 
 _BRACKETED = re.compile(r"\s*[（(][^（()）]*[)）]\s*$")
@@ -458,19 +488,20 @@ def premium_quote(grid: Grid, figures: dict[Slot, Figure], slot: Slot) -> Quote 
             revenue = (figure.yen, source)
         elif revenue is None and other is None and (yen := text_revenue(text)) is not None:
             revenue = (yen, source)
-        if option is None and source == "column_header" and figure and figure.kind in ("limit", "deductible"):
+        if option is None and source != "cell" and figure and figure.kind in ("limit", "deductible"):
             option = figure
     premium = figures[slot].yen
     if industry is None or revenue is None or not 0 < premium <= revenue[0] * MAX_PREMIUM_SHARE:
         return None
-    row = slot[0]
+    row, table = slot[0], grid.view.table
+    page = table.rows[row][slot[1]].page or table.row_page(row)  # columns continued on the next page
     return Quote(
         industry_label=industry[0],
         revenue_jpy=revenue[0],
         premium_jpy=premium,
         period=figure_period(grid, figures, slot),
-        evidence=grid.evidence[row],
-        page=grid.view.table.row_page(row),
+        evidence=grid.evidence[row] if page == table.row_page(row) else table.row_text(row, page),
+        page=page,
         line_index=grid.line_index[row],
         last_line_index=grid.last_line_index,
         option=option,
@@ -505,6 +536,8 @@ def figure_period(grid: Grid, figures: dict[Slot, Figure], slot: Slot) -> Period
     the premiums (a caption's 一括払 says how a year's premium is paid). A section row is a row
     of one cell: the column above it belongs to another block.
     """
+    if (spread := spread_period(grid, slot)) is not None:
+        return spread
     rows = [r for r, _ in grid.cells]
     section = max((r for r in set(rows) if r < slot[0] and rows.count(r) == 1), default=-1)
     contexts = sorted(_contexts(grid, figures, slot), key=lambda found: _period_rank(found, slot, section))
@@ -516,6 +549,41 @@ def figure_period(grid: Grid, figures: dict[Slot, Figure], slot: Slot) -> Period
             period := label_to_period(axis_name(text, source == "row_header"))
         ):
             return period
+    return None
+
+
+def named_periods(text: str) -> list[Period]:
+    """Given a label, return the premium periods it names in the order printed (年払（円）月払（円）
+    → annual, monthly), each once."""
+    norm = squeeze(nfkc(text))
+    for cue in sorted(cues("revenue"), key=len, reverse=True):
+        norm = norm.replace(cue, "|")  # 年間売上高 names a revenue, not an annual premium
+    found = sorted(
+        (norm.find(squeeze(w)), name) for name, ws in period_cues() for w in ws if squeeze(w) in norm
+    )
+    return list(dict.fromkeys(name for _, name in found))
+
+
+def spread_period(grid: Grid, slot: Slot) -> Period | None:
+    """Given a grid and a premium cell whose column has no header of its own, return the period a
+    header to its left names in turn: a header naming several periods over as many columns (a
+    clipped 年払（円月払（円） over 58200 | 5090) names the first for its own column, the next
+    for the one after; None where no such header is."""
+    r, c = slot
+    for row in range(r - 1, -1, -1):
+        own, origin = grid.view.text(row, c), grid.view.origin(row, c)
+        if cell_amount(own, grid.unit) is not None:
+            continue  # a figure of the rows above
+        if own.strip() and origin == (row, c):
+            return None  # the column's own header names its period
+        left = (
+            origin[1]
+            if own.strip()
+            else next((k for k in range(c - 1, -1, -1) if grid.view.text(row, k).strip()), None)
+        )
+        periods = named_periods(grid.view.text(row, left)) if left is not None else []
+        if len(periods) > 1:
+            return periods[c - left] if left is not None and c - left < len(periods) else None
     return None
 
 
@@ -1038,6 +1106,34 @@ def context_text(lines: list[Line], index: int, last: int | None = None) -> str:
 # --- the document ---------------------------------------------------------------------------
 
 
+def _is_label(text: str) -> bool:
+    """Given a cell, return whether it is a label: text holding no figure."""
+    return bool(text.strip()) and not any(ch.isdigit() for ch in nfkc(text))
+
+
+def table_sections(table: Table) -> list[Table]:
+    """Given a table, return it cut before each row opening with a heading mark (■保険料一覧 …):
+    blocks a reader read as one table because their columns align, each with its own header."""
+    starts = [i for i, row in enumerate(table.rows) if i and row and _is_heading(row[0].text)]
+    bounds = [0, *starts, len(table.rows)]
+    return [replace(table, rows=table.rows[a:b]) for a, b in itertools.pairwise(bounds) if b > a]
+
+
+def joined_tables(tables: list[Table]) -> list[Table]:
+    """Given a document's tables, return them with the columns a table continues on the next page
+    (a grid wider than the page, its row labels not repeated) or the rows it continues there (its
+    header not repeated) joined to it."""
+    joined: list[Table] = []
+    for table in (section for whole in tables for section in table_sections(whole)):
+        if joined and continues_columns(joined[-1], table, _is_label):
+            joined[-1] = join_columns(joined[-1], table)
+        elif joined and continues_rows(joined[-1], table):
+            joined[-1] = join_rows(joined[-1], table)
+        else:
+            joined.append(table)
+    return joined
+
+
 def document_to_quotes(document: Document) -> list[Quote]:
     """Given a Document, return the premiums of its tables, then those only its lines hold (lines
     repeating a table's rows are left to its cells, the better evidence)."""
@@ -1046,12 +1142,13 @@ def document_to_quotes(document: Document) -> list[Quote]:
     covered: set[int] = set()
     tables = list(document.iter_tables())
     previous: Grid | None = None
-    for table in tables:  # a table's lines are read through its cells, never again as lines
+    for table in joined_tables(tables):  # a table's lines are read through its cells, never again as lines
         grid = table_to_grid(lines, table, tables)
         if previous is not None and is_sibling(previous, grid):
             grid = replace(grid, caption=previous.caption + grid.caption)
         quotes += grid_to_quotes(grid)
         previous = grid
+    for table in tables:
         covered |= table_lines(lines, table)
     for first, width, rows in flattened_tables(lines, covered):  # read as a table, never again as lines
         cell_rows = [range(first + k * width, first + (k + 1) * width) for k in range(rows + 1)]
@@ -1090,7 +1187,10 @@ def document_to_premiums(document: Document, doc_id: str) -> list[PremiumRecord]
             )
         option = quote.option
         if option is not None and option.kind == "limit":  # a limit naming no section is every section's
-            conditions = replace(conditions, liability_limit_jpy=option.yen, expense_limit_jpy=option.yen)
+            named = _sections_named(option.name) or ["liability", "expense"]
+            liability = option.yen if "liability" in named else conditions.liability_limit_jpy
+            expense = option.yen if "expense" in named else conditions.expense_limit_jpy
+            conditions = replace(conditions, liability_limit_jpy=liability, expense_limit_jpy=expense)
         elif option is not None:
             conditions = replace(conditions, deductible_jpy=option.yen)
         records.append(

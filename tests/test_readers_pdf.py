@@ -150,6 +150,38 @@ def test_segments_cut_at_column_edges(rows_above: list[tuple[str, float, float]]
 
 
 @pytest.mark.parametrize(
+    ("row", "gap", "pieces"),
+    [
+        # a right-aligned figure 2 pt (0.2 em) before a label where other rows do the same: two cells
+        ("100000ワイド", 2.0, ["100000", "ワイド"]),
+        # the same narrow gap between two labels is no cell edge (letter spacing)
+        ("保険料保険料ワイド", 2.0, ["保険料保険料ワイド"]),
+        # a figure set solid against its text is one cell (1,000万円 / 100000スタンダード unspaced)
+        ("100000ワイド", 0.0, ["100000ワイド"]),
+        # a figure's own unit after the narrow gap stays with it (LibreOffice's 3,000 万円)
+        ("100000万円です", 2.0, ["100000万円です"]),
+    ],
+)
+def test_segments_cut_after_a_figure_at_a_column_edge(row: str, gap: float, pieces: list[str]) -> None:
+    glyphs: list[pdf._Glyph] = []
+    for top in (0.0, 20.0):  # two rows of cells above set a figure 2 pt before a label at the same x
+        glyphs += _run("製造業", 0.0, top) + _run("500000スタンダード", 100.0, top, gap_at=6, gap=2.0)
+    glyphs += _run("卸売業", 0.0, 40.0) + _run(row, 100.0, 40.0, gap_at=6, gap=gap)
+    segments = pdf._horizontal_segments(glyphs, pdf.DEFAULT_SETTINGS)
+    assert [s.text for s in segments if s.bbox.top == 40.0 and s.bbox.x0 >= 100.0] == pieces
+
+
+def test_a_figure_in_running_text_is_not_cut() -> None:
+    # LibreOffice spaces a Western figure ~0.2 em from the Japanese text after it in prose too:
+    # aligned lines of one run each (説明文の1 行目です。) are no table
+    glyphs = [
+        g for top in (0.0, 20.0, 40.0) for g in _run("説明文の1行目です。", 0.0, top, gap_at=5, gap=2.0)
+    ]
+    segments = pdf._horizontal_segments(glyphs, pdf.DEFAULT_SETTINGS)
+    assert [s.text for s in segments if s.bbox.top == 40.0] == ["説明文の1行目です。"]
+
+
+@pytest.mark.parametrize(
     ("lines_below", "carried"),
     [
         (0, True),  # the table ends the page: its columns go on to the next page

@@ -101,6 +101,11 @@ class PdfSettings:
     footer_max_lines: int = 2
     #: a gap wider than this may still part two cells when other rows start a cell right after it
     column_cut_gap_ratio: float = 0.3
+    #: a narrower gap parts two cells where a figure ends and text begins (a right-aligned number
+    #: beside a left-aligned label: a spreadsheet's cell padding, ~0.2 em) at a column edge
+    figure_cut_gap_ratio: float = 0.15
+    #: what may follow a figure inside one amount or count (3,000 万円, 180 日): no cell edge there
+    figure_units: str = ",.:/-~〜%％円銭万億千百十年月日時分秒名件人回社か箇ヶ"
     #: cell starts this close in x mark the same column edge
     column_edge_ratio: float = 0.3
     #: rows whose cell starts count as evidence of a column edge lie at most this far above or below
@@ -576,18 +581,58 @@ def _is_column_edge(glyph: _Glyph, row: int, starts: Sequence[_ColumnStart], set
     return len(seen) >= settings.min_table_rows
 
 
+def _figure_end(last: _Glyph, glyph: _Glyph, settings: PdfSettings) -> bool:
+    """Given two glyphs in a run, return whether a figure ends between them and text begins (not
+    the figure's own unit)."""
+    head = glyph.text[:1]
+    return (
+        last.text[-1:].isdigit() and bool(head) and not head.isdigit() and head not in settings.figure_units
+    )
+
+
+def _cut_gap(last: _Glyph, glyph: _Glyph, settings: PdfSettings, in_table: bool = True) -> float:
+    """Given two glyphs in a run (and whether its row has other cells), return the gap (pt) above
+    which a column edge parts them: narrower after a figure in a row of cells (in running text
+    LibreOffice spaces a Western figure from Japanese text just as narrowly)."""
+    narrow = in_table and _figure_end(last, glyph, settings)
+    ratio = settings.figure_cut_gap_ratio if narrow else settings.column_cut_gap_ratio
+    return ratio * max(glyph.em, last.em)
+
+
+def _figure_starts(
+    runs_by_row: Sequence[Sequence[Sequence[_Glyph]]], settings: PdfSettings
+) -> list[_ColumnStart]:
+    """Given each row's runs, return where text starts right after a figure across a narrow gap
+    (narrower than a word space): evidence of a column edge where rows set a number flush
+    against the next cell."""
+    starts = []
+    for index, runs in enumerate(runs_by_row):
+        for run in runs if len(runs) > 1 else ():
+            inked = [g for g in run if not g.blank]
+            for last, glyph in itertools.pairwise(inked):
+                gap, wide = glyph.x0 - last.x1, settings.column_cut_gap_ratio * max(glyph.em, last.em)
+                if _figure_end(last, glyph, settings) and _cut_gap(last, glyph, settings) < gap <= wide:
+                    starts.append(_ColumnStart(x=glyph.x0, top=glyph.top, row=index))
+    return starts
+
+
 def split_at_column_edges(
-    run: Sequence[_Glyph], row: int, starts: Sequence[_ColumnStart], settings: PdfSettings
+    run: Sequence[_Glyph],
+    row: int,
+    starts: Sequence[_ColumnStart],
+    settings: PdfSettings,
+    in_table: bool = False,
 ) -> list[tuple[_Glyph, ...]]:
     """Given one segment's glyphs, its row and the region's column starts, return it cut where a
     glyph after a visible gap starts at a column edge other rows show: neighbouring cells set
-    closer than a segment gap (LibreOffice leaves ~0.4 em between cells) are two pieces."""
+    closer than a segment gap (LibreOffice leaves ~0.4 em between cells, ~0.2 em after a
+    right-aligned figure) are two pieces."""
     pieces: list[list[_Glyph]] = [[]]
     last: _Glyph | None = None
     for glyph in run:
         if not glyph.blank and last is not None:
             gap = glyph.x0 - last.x1
-            if gap > settings.column_cut_gap_ratio * max(glyph.em, last.em) and _is_column_edge(
+            if gap > _cut_gap(last, glyph, settings, in_table) and _is_column_edge(
                 glyph, row, starts, settings
             ):
                 pieces.append([])
@@ -601,11 +646,15 @@ def _horizontal_segments(glyphs: Sequence[_Glyph], settings: PdfSettings) -> lis
     """Given glyphs set horizontally, return their segments (cut at wide gaps and at column edges)."""
     runs_by_row = [row_to_segments(row, settings) for row in glyphs_to_rows(glyphs, settings)]
     for _ in range(settings.column_cut_passes):
-        starts = _column_starts(runs_by_row)
+        starts = _column_starts(runs_by_row) + _figure_starts(runs_by_row, settings)
         if not starts:
             break
         cut = [
-            [piece for run in runs for piece in split_at_column_edges(run, index, starts, settings)]
+            [
+                piece
+                for run in runs
+                for piece in split_at_column_edges(run, index, starts, settings, len(runs) > 1)
+            ]
             for index, runs in enumerate(runs_by_row)
         ]
         if cut == runs_by_row:
