@@ -103,7 +103,7 @@ def no_rows_warning(extraction: Extraction) -> str | None:
 def document_to_extraction(document: Document, *, doc_id: str, source_file: str) -> Extraction:
     """Given a read Document, return the rows it publishes (a warning added when they are none)."""
     extraction = _document_rows(
-        layout.document_to_tidied(layout.document_to_leveled(document)),
+        layout.document_to_leveled(document),
         doc_id=doc_id,
         source_file=source_file,
     )

@@ -11,7 +11,6 @@ header slots where it does not (borderless PDF tables, text tables).
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -140,50 +139,7 @@ def table_to_view(table: Table, header_rows: int | None = None) -> TableView:
 
 
 # ---------------------------------------------------------------------------------------
-# A spreadsheet printed with its headings, and a grid whose columns run onto the next page
-
-_COLUMN_LETTERS = re.compile(r"[A-Z]{1,2}")
-
-
-def _column_number(text: str) -> int | None:
-    """Given a cell, return the spreadsheet column its letters name (A → 1, AB → 28), else None."""
-    if not _COLUMN_LETTERS.fullmatch(text):
-        return None
-    return sum((ord(ch) - 64) * 26**k for k, ch in enumerate(reversed(text)))
-
-
-def _consecutive(numbers: Sequence[int | None]) -> bool:
-    """Given numbers, return whether there are two or more, each one more than the one before."""
-    return len(numbers) > 1 and all(
-        a is not None and b is not None and b == a + 1 for a, b in itertools.pairwise(numbers)
-    )
-
-
-def has_print_headings(table: Table) -> bool:
-    """Given a table, return whether it is a spreadsheet printed with its row and column headings:
-    an empty corner, consecutive column letters across (A B C…, G H I…) and consecutive row
-    numbers down (1 2 3…)."""
-    if len(table.rows) < 3 or not table.rows[0] or table.rows[0][0].text.strip():
-        return False
-    letters = [_column_number(cell.text.strip()) for cell in table.rows[0][1:]]
-    numbers = [int(t) if (t := row[0].text.strip()).isdigit() else None for row in table.rows[1:] if row]
-    return _consecutive(letters) and _consecutive(numbers)
-
-
-def without_print_headings(table: Table) -> Table:
-    """Given a table, return it without a spreadsheet's printed row and column headings (the
-    letters and row numbers name no figure), else unchanged."""
-    if not has_print_headings(table):
-        return table
-    return replace(table, rows=tuple(row[1:] for row in table.rows[1:]))
-
-
-def document_to_tidied(document: Document) -> Document:
-    """Given a read Document, return it with every table's printed spreadsheet headings removed."""
-    pages = tuple(
-        replace(page, tables=tuple(without_print_headings(t) for t in page.tables)) for page in document.pages
-    )
-    return replace(document, pages=pages)
+# A grid whose columns run onto the next page
 
 
 def continues_columns(previous: Table, table: Table, is_label: Callable[[str], bool]) -> bool:

@@ -1,5 +1,5 @@
 """Premium grids in shapes beyond the plain matrix: header rows spanning down beside the revenue
-headers (a limit-option column), a spreadsheet printed with its headings, columns continued on
+headers (a limit-option column), columns continued on
 the next page without row labels, one case stated only in the caption sentence, and a tidy list
 (one quote per row) under a heading row, continued on the next page."""
 
@@ -12,9 +12,7 @@ from extractors.extract import grid_header_rows
 from extractors.layout import (
     continues_columns,
     continues_rows,
-    has_print_headings,
     join_columns,
-    without_print_headings,
 )
 from extractors.premiums import (
     _is_label,
@@ -102,29 +100,6 @@ def test_the_option_in_a_premium_row_is_its_named_limit(premium: int, limit: int
     found = {r.premium_jpy: r for r in document_to_premiums(document("年間保険料の目安", OPTION_GRID), "d")}
     assert found[premium].liability_limit_jpy == limit
     assert found[premium].expense_limit_jpy is None  # 賠償責任の支払限度額 names one section only
-
-
-# --- a spreadsheet printed with its row and column headings ------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("grid", "expected"),
-    [
-        (table("|A|B", "1|業種|1億円", "2|製造業|31,200"), True),  # letters across, row numbers down
-        (table("|G|H", "4|30億円|50億円", "5|257,020|352,790"), True),  # a later page starts at G
-        (table("No.|A|B", "1|業種|1億円", "2|製造業|31,200"), False),  # a labelled corner is a header
-        (table("|A|C", "1|業種|1億円", "2|製造業|31,200"), False),  # letters must run on
-        (table("|A|B", "1|業種|1億円", "3|製造業|31,200"), False),  # row numbers must run on
-        (table("|プランA|プランB", "1|1億円|3億円", "2|100万円|300万円"), False),  # plans, not letters
-    ],
-)
-def test_has_print_headings(grid: Table, expected: bool) -> None:
-    assert has_print_headings(grid) is expected
-
-
-def test_without_print_headings_keeps_the_sheet_only() -> None:
-    tidied = without_print_headings(table("|A|B", "1|業種|1億円", "2|製造業|31,200"))
-    assert tidied.texts() == [["業種", "1億円"], ["製造業", "31,200"]]
 
 
 # --- columns continued on the next page without their row labels --------------------------------
