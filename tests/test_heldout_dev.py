@@ -67,6 +67,14 @@ with the project's scorer (`fixtures/gold_score.py`, a verbatim copy of
   beside revenue headers heads its own column, a spreadsheet's printed headings are dropped,
   columns or rows continued on the next page join their table, a caption sentence states one
   case, a heading row inside a table starts a grid of its own, a figure 0.2 em before text parts.
+- `blind_2026_12i/`: the ninth blind round (a reportlab premium grid with revenue bands as
+  rows, a Chromium comparison table with <colgroup> and a three-row <thead> holding the
+  premiums, an HTML nested <ul> of "項目：金額", a plain-text Q./A. FAQ in kanji numerals,
+  Shift_JIS Markdown pipe tables with ※ notes, two tables side by side from LibreOffice
+  Writer's HTML import, reportlab coverage cards, a Chromium A4 landscape price sheet with
+  年払 / 月払 rows). Fresh, before any fix: F1 0.922 (coverages 0.907, limits 0.851,
+  premiums 0.981, loss scenarios 1.000), insurer 8/8, dates 8/8; 0.927 (limits 0.866) once
+  the gold's two missing optional group rows for 喪失利益・営業継続費用 were added.
 
 The floors are the figures the code holds today; a change that loses rows fails here.
 """
@@ -161,6 +169,12 @@ SETS = {
             {"coverages": 0.97, "limits": 0.88, "premiums": 0.81, "loss_scenarios": 0.95},
             0.88,
             11,
+        ),
+        GoldSet(
+            "blind_2026_12i",
+            {"coverages": 0.90, "limits": 0.86, "premiums": 0.98, "loss_scenarios": 1.00},
+            0.92,
+            8,
         ),
     )
 }
