@@ -94,6 +94,7 @@ class LimitCues:
     premium_words: tuple[str, ...] = ()
     inner_limit_words: tuple[str, ...] = ()
     alternative_separators: tuple[str, ...] = ()
+    entry_separators: tuple[str, ...] = ()
     question_ends: tuple[str, ...] = ()
     proviso_words: tuple[str, ...] = ()
     negated_words: tuple[str, ...] = ()
@@ -533,8 +534,10 @@ def sentence_to_found(
             continue
         previous_kind = kind
         by_field: tuple[list[tuple[str | None, str]], Attribution] = (field, "field_label")
+        opened = entry_start(sentence, previous, figure.start, cues) if previous else 0
+        entry, at = sentence[opened:], replace(figure, start=figure.start - opened, end=figure.end - opened)
         targets, attributed = (
-            by_field if field else _text_targets(sentence, figure, kind, ctx, cues, column, rider_ids)
+            by_field if field else _text_targets(entry, at, kind, ctx, cues, column, rider_ids)
         )
         set_cue = ctx.rider is not None and has_any(sentence[: figure.start], load_cues().set_)
         found.extend(
@@ -553,6 +556,18 @@ def sentence_to_found(
             for target_id, target_label in targets
         )
     return found
+
+
+def entry_start(sentence: str, previous_end: int, figure_start: int, cues: LimitCues) -> int:
+    """Given a sentence, the end of the figure before a figure and the figure's start, return where the
+    figure's own entry opens: right after a separator (／, ・) or wide gap that follows the figure before,
+    when a coverage term comes next (1億円 ／ 原因調査費用 1,000万円); else 0 (the whole sentence)."""
+    between = sentence[previous_end:figure_start]
+    seps = "|".join(re.escape(sep) for sep in cues.entry_separators)
+    opener = re.match(rf"\s*(?:{seps})\s*|\s{{2,}}" if seps else r"\s{2,}", between)
+    if opener is None or not taxonomy.leading_ids(plain(between[opener.end() :])):
+        return 0
+    return previous_end + opener.end()
 
 
 def _text_targets(
