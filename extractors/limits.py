@@ -1085,9 +1085,11 @@ def _column_type(
     """Given a figure cell's row label (and whether it only names a type), its column header,
     its targets, the table's layout and whether the cell is the value of an item / figure pair
     (`is_pair_value`), return the type its cell's figures take by default."""
-    # a row that only names a type (免責金額（1事故につき）) overrides its column's type (保険金額)
+    # a row that only names a type (免責金額（1事故につき）), or says it holds a deductible
+    # (免責金額（費用損害）), overrides its column's type (保険金額): a deductible is no column's default
     row_type = _type_cue(row_label, cues)
-    kind = (row_type if type_row else None) or _type_cue(header, cues) or row_type or layout.caption_kind
+    overrides = type_row or row_type == "deductible"
+    kind = (row_type if overrides else None) or _type_cue(header, cues) or row_type or layout.caption_kind
     if kind is None and (layout.plan or pair) and any(coverage_id for coverage_id, _ in targets):
         # a plan table (エコノミー | スタンダード | プレミアム) lines up each coverage's limit per plan;
         # a headerless grid of item / figure pairs in a block of cover states what each item pays
