@@ -78,6 +78,8 @@ _UNIT_HINT = re.compile(rf"単位\s?[:]?\s?{_UNIT_NAMES}")
 _BRACKETED = re.compile(r"[(\[【]([^()\[\]【】]{1,20})[)\]】]")
 _BRACKET_WORD_BREAK = re.compile(r"[・、,/:;\s]+")
 _PERCENT = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s?(?:%|パーセント)")
+#: a percentage in kanji numerals (九十パーセント, 五十%), as prose in kanji writes it
+_KANJI_PERCENT = re.compile(r"([〇一二三四五六七八九十百]+)\s?(?:%|パーセント)")
 _WARI_DIGITS = KANJI_DIGITS | {"十": 10}
 _WARI = re.compile(
     r"(?<![\d一二三四五六七八九十])(\d+|[一二三四五六七八九十])\s?割(?:\s?(\d|[一二三四五六七八九])\s?分)?"
@@ -333,7 +335,7 @@ def text_to_default_unit(text: str) -> str | None:
 
 
 def find_percents(text: str) -> list[PercentMatch]:
-    """Given text, return every percentage (10%, １０％, 1割, 2割5分) as a fraction with its span."""
+    """Given text, return every percentage (10%, １０％, 九十％, 1割, 2割5分) as a fraction with its span."""
     return list(_find_percents(text))
 
 
@@ -344,6 +346,9 @@ def _find_percents(text: str) -> tuple[PercentMatch, ...]:
     found = [
         (match.start(), match.end(), Fraction(match.group(1)) / 100) for match in _PERCENT.finditer(norm)
     ]
+    for match in _KANJI_PERCENT.finditer(norm):
+        if value := numeral_value(match.group(1)):
+            found.append((match.start(), match.end(), Fraction(value, 100)))
     for match in _WARI.finditer(norm):
         tenths, hundredths = (int(d) if d.isdigit() else _WARI_DIGITS[d] for d in (match[1], match[2] or "0"))
         found.append((match.start(), match.end(), Fraction(tenths, 10) + Fraction(hundredths, 100)))

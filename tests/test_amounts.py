@@ -221,6 +221,11 @@ def test_spans_index_the_text_given(text: str, cut: str) -> None:
         ("1割", 0.1),  # 割
         ("2割5分", 0.25),  # 割 and 分
         ("自己負担割合10%", 0.1),  # 割合 is a word, the 10% is the value
+        ("90パーセント", 0.9),  # the word for the sign
+        ("九十パーセント", 0.9),  # kanji numerals, as prose in kanji writes a ratio
+        ("支払割合は五十%です", 0.5),  # kanji numerals before the sign, inside a sentence
+        ("十五パーセント", 0.15),  # 十 before a digit
+        ("百パーセント", 1.0),  # a bare 百
     ],
 )
 def test_find_percents_reads_one_value(text: str, value: float) -> None:
@@ -234,6 +239,7 @@ def test_find_percents_reads_one_value(text: str, value: float) -> None:
         "12分割",  # installments, not a percentage
         "1億円",  # an amount
         "なし",  # no figure at all
+        "九十日",  # a kanji count of days, no percent sign
     ],
 )
 def test_non_percentages(text: str) -> None:

@@ -138,8 +138,8 @@ SETS = {
         ),
         GoldSet(
             "blind_2026_12c",
-            {"coverages": 0.88, "limits": 0.77, "premiums": 0.84, "loss_scenarios": 1.0},
-            0.84,
+            {"coverages": 0.88, "limits": 0.78, "premiums": 0.84, "loss_scenarios": 1.0},
+            0.85,
             10,
         ),
         GoldSet(
@@ -156,7 +156,7 @@ SETS = {
         ),
         GoldSet(
             "blind_2026_12f",
-            {"coverages": 0.99, "limits": 0.88, "premiums": 0.95, "loss_scenarios": 1.0},
+            {"coverages": 0.99, "limits": 0.89, "premiums": 0.95, "loss_scenarios": 1.0},
             0.94,
             8,
         ),
